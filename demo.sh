@@ -6,4 +6,4 @@ cd "$(dirname "$0")"
 scripts/deps.sh
 scripts/build.sh
 make -s -C testsuite/workloads
-exec compiler/tapc $(compiler/tapc --need-vm-flag) examples/demo.stp -c 'testsuite/workloads/getpid_loop 1000'
+exec compiler/tapc $(compiler/tapc --need-vm-flag) examples/demo.stp -c 'testsuite/workloads/bin/getpid_loop 1000'
