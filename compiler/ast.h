@@ -213,7 +213,7 @@ struct node {
 			struct node *handler;
 		} try_;
 		struct {		/* NUM */
-			int64_t value;
+			int64_t value;	/* literals above 2^63-1 wrap, as in SystemTap */
 		} num;
 		struct {		/* STR */
 			const char *value;	/* escapes already decoded */
@@ -228,7 +228,7 @@ struct node {
 			struct node *keys;
 		} index;
 		struct {		/* CALL */
-			const char *name;
+			const char *name;	/* "@perf", "@const", ...: see parse.h */
 			struct node *args;
 			struct symbol *sym;	/* set by pass 2 */
 		} call;
@@ -277,7 +277,8 @@ struct node {
 			struct node *lo, *hi, *width;	/* NUM, linear only */
 		} hist;
 		struct {		/* TARGET */
-			const char *name;	/* "$foo", "$$parms", "@cast", "@var" */
+			const char *name;	/* "$foo", "$$parms", "@cast", "@var", or
+						 * "@autocast": steps on cast_expr's value */
 			struct node *cast_expr;	/* @cast operand */
 			const char *cast_type;	/* @cast type / @var name */
 			const char *cast_module;
