@@ -165,6 +165,22 @@ static inline int64_t tapc_target_pid(void) { return tapc_target; }
 int64_t tapc_gettimeofday_ns(void);
 /* exit(): ask taprun to stop; the current handler finishes first. */
 void tapc_request_exit(void);
+int64_t tapc_ppid(void);
+int64_t tapc_gid(void);
+int64_t tapc_euid(void);
+int64_t tapc_egid(void);
+int64_t tapc_ktime_ns(void);		/* local_clock_ns(): monotonic */
+
+/* ---- memory reads from the script (nofault: a bad address is a script
+ * error "... fault at 0xADDR", never an oops) ---- */
+/* Copy n bytes of kernel memory; false with the error set on failure. */
+bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,
+		size_t n, const char *loc);
+/* kernel_string(addr) / user_string(addr) into a MAXSTRINGLEN buffer. */
+bool tapc_kernel_string(struct tapc_context *c, char *dst, unsigned long addr,
+			const char *loc);
+bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
+		      const char *loc);
 
 /* ---- registers (arch/<arch>.h) ---- */
 #include "arch/x86_64.h"

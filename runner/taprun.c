@@ -1,0 +1,694 @@
+/*
+ * taprun.c - load a tapc module, stream its output, stop it, unload it.
+ *
+ *   taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko [param=value...]
+ *   taprun --vm ...   (runner/vm.c: the same inside a qemu guest)
+ *
+ * The protocol is in docs/internals.md: the module creates /proc/tapc_NAME/
+ * with `out` (records of struct taprun_rec + bytes, polled: the module never
+ * wakes us) and `ctl` (commands start/stop, and the session state).  The -c
+ * child is forked first and waits on a pipe, so target() is known at load
+ * time and the command starts only once the probes are armed.  Everything
+ * that ends a run (SIGINT/SIGTERM, -T, the child's exit, exit() in the
+ * script, an error limit) leads to the same path: write `stop` (end probes
+ * run in the module), drain `out`, report, delete_module.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "taprun.h"
+
+#define POLL_NS		(20 * 1000 * 1000L)	/* 20 ms, like stapio */
+#define READ_SIZE	(1 << 20)
+
+struct options {
+	const char *outfile;
+	const char *command;
+	const char *chroot_dir;			/* --chroot: for the -c child */
+	const char *cwd;			/* --cwd: for the -c child */
+	long target;				/* -x */
+	long timeout;				/* -T seconds, 0 = none */
+	long bufsize_mb;			/* -s */
+	int verbose;
+	const char *module;
+	char **params;
+	int nparams;
+};
+
+struct run {
+	char name[64];				/* module name */
+	char dir[128];				/* /proc/tapc_NAME */
+	int out_fd, ctl_fd, data_fd;		/* data_fd: stdout or -o */
+	pid_t child;
+	int child_pipe;				/* write end: release the child */
+	int child_status;
+	bool child_done;
+	bool child_killed;			/* by our SIGTERM at the end */
+	bool output_broken;			/* EPIPE on data_fd */
+	bool saw_error;				/* an ERROR: line from the module */
+	char *buf;
+};
+
+static volatile sig_atomic_t interrupted;
+static int verbose;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fputs("taprun: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void error_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("taprun: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko\n"
+	      "              [param=value...]\n"
+	      "       taprun --vm [--kernel KVER] [taprun options] MODULE.ko   (see taprun(1))\n"
+	      "  -o FILE   write the script's output to FILE\n"
+	      "  -c CMD    run CMD (/bin/sh -c) once the probes are armed; stop when it exits\n"
+	      "  -x PID    value of target()\n"
+	      "  -T SECS   stop after SECS seconds\n"
+	      "  -s MB     output buffer per CPU in MiB (default 1)\n"
+	      "  -v        say what taprun does\n"
+	      "  --chroot DIR, --cwd DIR   where the -c command runs\n", f);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int parse_long(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || end == s || *end || *v < 0 ? -1 : 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHROOT = 256, OPT_CWD, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "chroot", required_argument, NULL, OPT_CHROOT },
+		{ "cwd", required_argument, NULL, OPT_CWD },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->target = -1;
+	while ((c = getopt_long(argc, argv, "o:c:x:T:s:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->outfile = optarg; break;
+		case 'c': o->command = optarg; break;
+		case 'x':
+			if (parse_long(optarg, &o->target) || o->target > INT_MAX) {
+				error_msg("-x: bad pid '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'T':
+			if (parse_long(optarg, &o->timeout) || o->timeout == 0) {
+				error_msg("-T: bad number of seconds '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			if (parse_long(optarg, &o->bufsize_mb) || o->bufsize_mb == 0 ||
+			    o->bufsize_mb > 4095) {
+				error_msg("-s: bad buffer size '%s' (MiB, 1..4095)", optarg);
+				return -1;
+			}
+			break;
+		case 'v': o->verbose++; break;
+		case OPT_CHROOT: o->chroot_dir = optarg; break;
+		case OPT_CWD: o->cwd = optarg; break;
+		case 'h':
+		case OPT_HELP: usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return -1;
+	}
+	if (o->command && o->target >= 0) {
+		error_msg("-c and -x cannot be used together");
+		return -1;
+	}
+	o->module = argv[optind];
+	o->params = argv + optind + 1;
+	o->nparams = argc - optind - 1;
+	for (int i = 0; i < o->nparams; i++) {
+		if (!strchr(o->params[i], '=') || !strncmp(o->params[i], "tapc_", 5)) {
+			error_msg("bad module parameter '%s' (want name=value)", o->params[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- preflight: say clearly why this kernel or user can't do it ---- */
+
+static bool has_cap_sys_module(void)
+{
+	char line[256];
+	bool ok = true;			/* can't tell: let the kernel decide */
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return ok;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long caps;
+
+		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
+			ok = caps & (1ULL << 16);	/* CAP_SYS_MODULE */
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static int preflight(void)
+{
+	char v = '0';
+	int fd;
+
+	if (access("/proc/modules", F_OK) != 0) {
+		if (access("/proc/self", F_OK) != 0)
+			error_msg("/proc is not mounted");
+		else
+			error_msg("this kernel cannot load modules (no CONFIG_MODULES); try --vm");
+		return -1;
+	}
+	fd = open("/proc/sys/kernel/modules_disabled", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, &v, 1) == 1 && v == '1') {
+			close(fd);
+			error_msg("module loading is disabled (kernel.modules_disabled=1); try --vm");
+			return -1;
+		}
+		close(fd);
+	}
+	if (!has_cap_sys_module()) {
+		error_msg("loading a module needs CAP_SYS_MODULE (run as root)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Does the running kernel export a symbol?  (For error diagnosis only.) */
+static bool kernel_has_symbol(const char *sym)
+{
+	char line[512], name[256];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return true;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %255s", name) == 1 && !strcmp(name, sym))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* ---- the module file ---- */
+
+/* The module's name as the kernel will know it: "name=" in .modinfo,
+ * falling back to the file name with '-' turned into '_' as kmod does. */
+static int module_name(const char *path, char *name, size_t size)
+{
+	static const char key[] = "name=";
+	const char *base = strrchr(path, '/');
+	size_t n, len = 0;
+	char *data = NULL;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		error_msg("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	data = malloc(READ_SIZE);
+	while (data && (n = fread(data + len, 1, READ_SIZE, f)) > 0) {
+		char *p;
+
+		len += n;
+		p = realloc(data, len + READ_SIZE);
+		if (!p) {
+			free(data);
+			data = NULL;
+		}
+		data = p;
+	}
+	fclose(f);
+	for (size_t i = 1; data && i + sizeof(key) < len; i++) {
+		if (data[i - 1] == '\0' && !memcmp(data + i, key, sizeof(key) - 1)) {
+			snprintf(name, size, "%s", data + i + sizeof(key) - 1);
+			free(data);
+			return name[0] ? 0 : -1;
+		}
+	}
+	free(data);
+	snprintf(name, size, "%s", base ? base + 1 : path);
+	n = strlen(name);
+	if (n > 3 && !strcmp(name + n - 3, ".ko"))
+		name[n - 3] = '\0';
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return 0;
+}
+
+static char *param_string(const struct options *o, long target)
+{
+	size_t size = 128;
+	char *s, *p;
+
+	for (int i = 0; i < o->nparams; i++)
+		size += strlen(o->params[i]) + 1;
+	s = malloc(size);
+	if (!s)
+		return NULL;
+	p = s + sprintf(s, "tapc_target=%ld", target >= 0 ? target : 0);
+	if (o->bufsize_mb)
+		p += sprintf(p, " tapc_bufsize=%ld", o->bufsize_mb << 20);
+	for (int i = 0; i < o->nparams; i++)
+		p += sprintf(p, " %s", o->params[i]);
+	return s;
+}
+
+static int load_module(const struct options *o, const char *params)
+{
+	int fd = open(o->module, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		error_msg("cannot open %s: %s", o->module, strerror(errno));
+		return -1;
+	}
+	if (syscall(SYS_finit_module, fd, params, 0) == 0) {
+		close(fd);
+		return 0;
+	}
+	err = errno;
+	close(fd);
+	switch (err) {
+	case EEXIST:
+		error_msg("a module with this name is already loaded (rmmod it first)");
+		break;
+	case ENOEXEC:
+		error_msg("%s is not a module for this kernel (built for another release?)",
+			  o->module);
+		break;
+	case ENOENT:
+		if (!kernel_has_symbol("register_kprobe"))
+			error_msg("this kernel has no kprobes (CONFIG_KPROBES); try --vm");
+		else
+			error_msg("cannot load %s: unknown symbol (see dmesg)", o->module);
+		break;
+	case EPERM:
+	case EKEYREJECTED:
+		error_msg("the kernel refused %s: %s (module signing or lockdown?)",
+			  o->module, strerror(err));
+		break;
+	case ENOSYS:
+		error_msg("this kernel cannot load modules (no CONFIG_MODULES); try --vm");
+		break;
+	default:
+		error_msg("cannot load %s: %s", o->module, strerror(err));
+	}
+	return -1;
+}
+
+static void unload_module(const char *name)
+{
+	for (int i = 0; i < 100; i++) {
+		if (syscall(SYS_delete_module, name, O_NONBLOCK) == 0)
+			return;
+		if (errno != EAGAIN && errno != EBUSY)
+			break;
+		usleep(20000);
+	}
+	error_msg("cannot unload module %s: %s", name, strerror(errno));
+}
+
+/* ---- the -c child ---- */
+
+static int fork_child(const struct options *o, struct run *r)
+{
+	int fds[2];
+	char go;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		error_msg("pipe: %s", strerror(errno));
+		return -1;
+	}
+	r->child = fork();
+	if (r->child < 0) {
+		error_msg("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (r->child == 0) {
+		close(fds[1]);
+		/* wait until the probes are armed; EOF means taprun gave up */
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		if (o->chroot_dir && (chroot(o->chroot_dir) < 0 || chdir("/") < 0)) {
+			fprintf(stderr, "taprun: chroot %s: %s\n", o->chroot_dir, strerror(errno));
+			_exit(127);
+		}
+		if (o->cwd && chdir(o->cwd) < 0) {
+			fprintf(stderr, "taprun: cd %s: %s\n", o->cwd, strerror(errno));
+			_exit(127);
+		}
+		execl("/bin/sh", "sh", "-c", o->command, (char *)NULL);
+		fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	r->child_pipe = fds[1];
+	return 0;
+}
+
+static void release_child(struct run *r)
+{
+	if (r->child_pipe < 0)
+		return;
+	if (write(r->child_pipe, "g", 1) != 1)
+		error_msg("cannot start the -c command: %s", strerror(errno));
+	close(r->child_pipe);
+	r->child_pipe = -1;
+}
+
+static void reap_child(struct run *r, bool wait)
+{
+	if (r->child <= 0 || r->child_done)
+		return;
+	if (waitpid(r->child, &r->child_status, wait ? 0 : WNOHANG) == r->child)
+		r->child_done = true;
+}
+
+/* ---- talking to the module ---- */
+
+static void write_all(struct run *r, int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (fd == r->data_fd)
+				r->output_broken = true;
+			return;
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+/* Copy everything in `out` to stdout / -o FILE and stderr; returns bytes. */
+static size_t drain(struct run *r)
+{
+	size_t total = 0;
+
+	for (;;) {
+		ssize_t n = read(r->out_fd, r->buf, READ_SIZE);
+		size_t off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+		while (off + sizeof(struct taprun_rec) <= (size_t)n) {
+			struct taprun_rec rec;
+
+			memcpy(&rec, r->buf + off, sizeof(rec));
+			off += sizeof(rec);
+			if (rec.len > n - off)
+				break;		/* can't happen: whole records only */
+			if (rec.chan == TAPRUN_CHAN_ERR) {
+				if (rec.len >= 6 && !memcmp(r->buf + off, "ERROR:", 6))
+					r->saw_error = true;
+				write_all(r, STDERR_FILENO, r->buf + off, rec.len);
+			}
+			else if (!r->output_broken)
+				write_all(r, r->data_fd, r->buf + off, rec.len);
+			off += rec.len;
+		}
+	}
+	return total;
+}
+
+struct status {
+	char state[16];
+	long errors, skipped, dropped, missed;
+	long reentrant;			/* hits skipped on a busy context */
+};
+
+static int read_status(struct run *r, struct status *s)
+{
+	char buf[256];
+	ssize_t n = pread(r->ctl_fd, buf, sizeof(buf) - 1, 0);
+
+	memset(s, 0, sizeof(*s));
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "state=%15s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
+		   s->state, &s->errors, &s->skipped, &s->dropped, &s->missed,
+		   &s->reentrant) < 5)
+		return -1;
+	return 0;
+}
+
+static int command(struct run *r, const char *cmd)
+{
+	say("%s", cmd);
+	if (write(r->ctl_fd, cmd, strlen(cmd)) < 0)
+		return -errno;
+	return 0;
+}
+
+static int open_proc(struct run *r)
+{
+	char path[192];
+
+	snprintf(r->dir, sizeof(r->dir), "/proc/tapc_%s", r->name);
+	snprintf(path, sizeof(path), "%s/out", r->dir);
+	r->out_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/ctl", r->dir);
+	r->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (r->out_fd < 0 || r->ctl_fd < 0) {
+		error_msg("%s: %s (not a tapc module?)", r->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The poll loop: returns when something asks for the run to end. */
+static void run_loop(struct run *r, const struct options *o)
+{
+	double deadline = o->timeout ? now() + o->timeout : 0;
+	struct timespec tick = { 0, POLL_NS };
+	struct status s;
+
+	for (;;) {
+		drain(r);
+		if (interrupted) {
+			say("interrupted");
+			return;
+		}
+		if (r->output_broken) {
+			say("output closed");
+			return;
+		}
+		if (read_status(r, &s) == 0 && strcmp(s.state, "RUNNING") != 0) {
+			say("module state %s", s.state);
+			return;
+		}
+		reap_child(r, false);
+		if (r->child_done) {
+			say("command exited");
+			return;
+		}
+		if (deadline && now() >= deadline) {
+			say("-T expired");
+			return;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+static void report_child(struct run *r)
+{
+	int st = r->child_status;
+
+	if (!r->child_done || !WIFSIGNALED(st))
+		return;
+	if (r->child_killed)		/* our own SIGTERM is not news */
+		return;
+	fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
+		WTERMSIG(st), strsignal(WTERMSIG(st)));
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int native_main(const struct options *o)
+{
+	struct run r = { .out_fd = -1, .ctl_fd = -1, .child_pipe = -1,
+			 .data_fd = STDOUT_FILENO };
+	struct status s = { .state = "?" };
+	long target = o->target;
+	char *params;
+	int rc = 1, err;
+
+	if (preflight() < 0 || module_name(o->module, r.name, sizeof(r.name)) < 0)
+		return 1;
+	r.buf = malloc(READ_SIZE);
+	if (!r.buf) {
+		error_msg("out of memory");
+		return 1;
+	}
+	if (o->outfile) {
+		r.data_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (r.data_fd < 0) {
+			error_msg("cannot open %s: %s", o->outfile, strerror(errno));
+			return 1;
+		}
+	}
+	setup_signals();
+	if (o->command) {
+		if (fork_child(o, &r) < 0)
+			return 1;
+		target = r.child;
+	}
+	params = param_string(o, target);
+	say("loading %s (module %s) with '%s'", o->module, r.name, params ? params : "");
+	if (!params || load_module(o, params) < 0)
+		goto kill_child;
+	if (open_proc(&r) < 0)
+		goto unload;
+
+	err = command(&r, "start");
+	if (err) {
+		drain(&r);	/* begin output and the registration error */
+		error_msg("cannot start %s: %s", r.name, strerror(-err));
+		goto unload;
+	}
+	release_child(&r);
+	run_loop(&r, o);
+
+	err = command(&r, "stop");
+	if (err)
+		error_msg("stop: %s", strerror(-err));
+	drain(&r);
+	if (read_status(&r, &s) < 0)
+		error_msg("cannot read %s/ctl", r.dir);
+	say("state=%s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
+	    s.state, s.errors, s.skipped, s.dropped, s.missed, s.reentrant);
+	if (s.errors || s.skipped + s.missed)
+		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: %ld\n",
+			s.errors, s.skipped + s.missed);
+	if (s.dropped)
+		fprintf(stderr, "WARNING: %ld bytes of output dropped (try -s to increase the buffer size)\n",
+			s.dropped);
+	rc = s.errors || r.saw_error || strcmp(s.state, "STOPPED") ? 1 : 0;
+unload:
+	if (r.out_fd >= 0)
+		close(r.out_fd);
+	if (r.ctl_fd >= 0)
+		close(r.ctl_fd);
+	say("unloading %s", r.name);
+	unload_module(r.name);
+kill_child:
+	if (r.child > 0) {
+		close(r.child_pipe);	/* never released: it exits 127 */
+		reap_child(&r, false);
+		if (!r.child_done) {
+			r.child_killed = true;
+			kill(r.child, SIGTERM);
+		}
+		reap_child(&r, true);
+		report_child(&r);
+	}
+	free(params);
+	free(r.buf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	if (argc > 1 && (!strcmp(argv[1], "--vm") || !strcmp(argv[1], "--vm-shell")))
+		return vm_main(argc, argv);
+	if (parse_options(argc, argv, &o) < 0)
+		return 1;
+	verbose = o.verbose;
+	return native_main(&o);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arch/x86_64.h - the only place that names x86_64 registers.
+ *
+ * Function arguments follow the kernel's calling convention (rdi rsi rdx rcx
+ * r8 r9).  Syscall entry points since 4.17 are wrappers (__x64_sys_NAME)
+ * taking one struct pt_regs * (the user registers saved at syscall entry):
+ * their arguments are in that inner pt_regs, with r10 in place of rcx.
+ */
+#ifndef TAPC_ARCH_X86_64_H
+#define TAPC_ARCH_X86_64_H
+
+#include <linux/ptrace.h>
+
+/* n-th (1-based) integer argument at function entry; 0 past the sixth
+ * (stack arguments are not supported). */
+static inline unsigned long tapc_arch_arg(const struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 1: return regs->di;
+	case 2: return regs->si;
+	case 3: return regs->dx;
+	case 4: return regs->cx;
+	case 5: return regs->r8;
+	case 6: return regs->r9;
+	default: return 0;
+	}
+}
+
+static inline unsigned long tapc_arch_return_value(const struct pt_regs *regs)
+{
+	return regs->ax;
+}
+
+static inline unsigned long tapc_arch_ip(const struct pt_regs *regs)
+{
+	return regs->ip;
+}
+
+static inline unsigned long tapc_arch_sp(const struct pt_regs *regs)
+{
+	return regs->sp;
+}
+
+/* The user registers a syscall wrapper received as its first argument. */
+static inline const struct pt_regs *tapc_arch_syscall_regs(const struct pt_regs *regs)
+{
+	return (const struct pt_regs *)regs->di;
+}
+
+/* n-th (1-based) syscall argument from the inner pt_regs of a wrapper. */
+static inline unsigned long tapc_arch_syscall_arg(const struct pt_regs *regs, int n)
+{
+	const struct pt_regs *u = tapc_arch_syscall_regs(regs);
+
+	switch (n) {
+	case 1: return u->di;
+	case 2: return u->si;
+	case 3: return u->dx;
+	case 4: return u->r10;
+	case 5: return u->r8;
+	case 6: return u->r9;
+	default: return 0;
+	}
+}
+
+#endif /* TAPC_ARCH_X86_64_H */

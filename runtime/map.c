@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * map.c - preallocated hash maps with fixed-size byte keys.
+ *
+ * The translator packs each key tuple into a zeroed struct and the value
+ * into another; the map only sees bytes.  Nothing here allocates after
+ * tapc_map_alloc(), so every operation is legal in probe context.  Callers
+ * serialize access with the global's tapc_lock.
+ */
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/random.h>
+
+#include "tapc_runtime.h"
+#include "map.h"
+
+static inline void *node_key(struct tapc_map_node *n)
+{
+	return n->data;
+}
+
+static inline void *node_value(struct tapc_map *m, struct tapc_map_node *n)
+{
+	return (char *)n->data + m->key_stride;
+}
+
+struct tapc_map *tapc_map_alloc(u32 key_size, u32 value_size, u32 max_entries,
+				bool wrap, const char *name)
+{
+	struct tapc_map *m;
+	u32 i;
+
+	if (!max_entries)
+		return NULL;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->key_size = key_size;
+	m->value_size = value_size;
+	m->key_stride = ALIGN(key_size, 8);
+	m->max_entries = max_entries;
+	m->wrap = wrap;
+	m->name = name;
+	m->seed = get_random_u32();
+	m->nbuckets = roundup_pow_of_two(max(max_entries, 2u));
+	m->node_size = sizeof(struct tapc_map_node) + m->key_stride +
+		       ALIGN(value_size, 8);
+	m->buckets = vzalloc(array_size(m->nbuckets, sizeof(*m->buckets)));
+	m->pool = vzalloc(array_size(max_entries, m->node_size));
+	if (!m->buckets || !m->pool) {
+		tapc_map_free(m);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&m->order);
+	INIT_LIST_HEAD(&m->free);
+	for (i = 0; i < max_entries; i++) {
+		struct tapc_map_node *n = (void *)(m->pool + i * m->node_size);
+
+		list_add_tail(&n->lnode, &m->free);
+	}
+	return m;
+}
+
+void tapc_map_free(struct tapc_map *m)
+{
+	if (!m)
+		return;
+	vfree(m->pool);
+	vfree(m->buckets);
+	kfree(m);
+}
+
+static u32 map_hash(struct tapc_map *m, const void *key)
+{
+	return jhash(key, m->key_size, m->seed);
+}
+
+static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
+				      u32 hash)
+{
+	struct tapc_map_node *n;
+
+	hlist_for_each_entry(n, &m->buckets[hash & (m->nbuckets - 1)], hnode)
+		if (n->hash == hash && !memcmp(n->data, key, m->key_size))
+			return n;
+	return NULL;
+}
+
+void *tapc_map_lookup(struct tapc_map *m, const void *key)
+{
+	struct tapc_map_node *n = map_find(m, key, map_hash(m, key));
+
+	return n ? node_value(m, n) : NULL;
+}
+
+static void map_unlink(struct tapc_map *m, struct tapc_map_node *n)
+{
+	hlist_del(&n->hnode);
+	list_move(&n->lnode, &m->free);
+	m->count--;
+}
+
+void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
+		   const char *loc)
+{
+	u32 hash = map_hash(m, key);
+	struct tapc_map_node *n = map_find(m, key, hash);
+
+	if (n)
+		return node_value(m, n);
+	if (list_empty(&m->free)) {
+		if (!m->wrap) {
+			if (m->max_entries == MAXMAPENTRIES)
+				tapc_error(c, "Array overflow, check MAXMAPENTRIES",
+					   loc);
+			else
+				tapc_errorf(c, loc,
+					    "Array overflow, check size limit (%u)",
+					    m->max_entries);
+			return NULL;
+		}
+		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+					       lnode));
+	}
+	n = list_first_entry(&m->free, struct tapc_map_node, lnode);
+	n->hash = hash;
+	memcpy(node_key(n), key, m->key_size);
+	memset(node_value(m, n), 0, m->value_size);
+	hlist_add_head(&n->hnode, &m->buckets[hash & (m->nbuckets - 1)]);
+	list_move_tail(&n->lnode, &m->order);
+	m->count++;
+	return node_value(m, n);
+}
+
+bool tapc_map_delete(struct tapc_map *m, const void *key)
+{
+	struct tapc_map_node *n = map_find(m, key, map_hash(m, key));
+
+	if (!n)
+		return false;
+	map_unlink(m, n);
+	return true;
+}
+
+void tapc_map_clear(struct tapc_map *m)
+{
+	while (!list_empty(&m->order))
+		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+					       lnode));
+}
+
+u32 tapc_map_count(const struct tapc_map *m)
+{
+	return m->count;
+}
+
+/* Iteration handle = the node itself; NULL starts, NULL ends. */
+void *tapc_map_next(struct tapc_map *m, void *it)
+{
+	struct list_head *next = it ?
+		((struct tapc_map_node *)it)->lnode.next : m->order.next;
+
+	return next == &m->order ? NULL :
+		list_entry(next, struct tapc_map_node, lnode);
+}
+
+const void *tapc_map_key(struct tapc_map *m, void *it)
+{
+	return node_key(it);
+}
+
+void *tapc_map_value(struct tapc_map *m, void *it)
+{
+	return node_value(m, it);
+}

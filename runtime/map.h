@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * map.h - layout of the preallocated byte-key hash maps (API in
+ * tapc_runtime.h).
+ *
+ * All max_entries nodes are allocated at load in one pool; a node sits
+ * either on the free list or on the insertion-order list (iteration, and
+ * the victim choice of wrap mode: the oldest entry is reused).
+ */
+#ifndef TAPC_MAP_H
+#define TAPC_MAP_H
+
+#include <linux/list.h>
+#include "tapc_runtime.h"
+
+struct tapc_map_node {
+	struct hlist_node hnode;	/* hash chain */
+	struct list_head lnode;		/* order list or free list */
+	u32 hash;
+	u64 data[];			/* key (padded to 8), then value */
+};
+
+struct tapc_map {
+	u32 key_size, value_size;
+	u32 key_stride;			/* key_size rounded up to 8 */
+	u32 max_entries, count;
+	u32 nbuckets;			/* power of two */
+	u32 seed;
+	bool wrap;
+	const char *name;
+	size_t node_size;
+	struct hlist_head *buckets;
+	struct list_head order, free;
+	char *pool;
+};
+
+#endif /* TAPC_MAP_H */

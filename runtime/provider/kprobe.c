@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * provider/kprobe.c - kernel.function / kprobe.function probes.
+ *
+ * A site embeds its struct kprobe / kretprobe, so a handler finds its site
+ * with container_of.  kprobe handlers already run with preemption disabled;
+ * tapc_context_enter() takes the CPU's context.  For .return probes that use
+ * @entry(...) the translator supplies an entry handler and a per-call data
+ * size: the entry handler fills kretprobe_instance->data, the return
+ * handler reads it through c->entry_data.
+ */
+#include <linux/kprobes.h>
+#include <linux/slab.h>
+#include <linux/cpumask.h>
+
+#include "../tapc_runtime.h"
+#include "../print.h"
+#include "../session.h"
+#include "kprobe.h"
+
+static int tapc_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
+	struct tapc_context *c = tapc_context_enter(s->pp, false);
+
+	if (c) {
+		c->probe_func = s->symbol;
+		c->regs = regs;
+		s->handler(c);
+		tapc_context_exit(c);
+	}
+	return 0;
+}
+
+static struct tapc_kprobe_site *kri_site(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct tapc_kprobe_site, u.krp);
+}
+
+static int tapc_kretprobe_common(struct kretprobe_instance *ri,
+				 struct pt_regs *regs, tapc_handler_t h)
+{
+	struct tapc_kprobe_site *s = kri_site(ri);
+	struct tapc_context *c = tapc_context_enter(s->pp, false);
+
+	if (!c)
+		return 1;
+	c->probe_func = s->symbol;
+	c->regs = regs;
+	c->kri = ri;
+	c->entry_data = s->entry_data_size ? (void *)ri->data : NULL;
+	h(c);
+	tapc_context_exit(c);
+	return 0;
+}
+
+static int tapc_kretprobe_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	/* nonzero: no return probe for this call (its @entry data would be
+	 * garbage because the entry part was skipped) */
+	return tapc_kretprobe_common(ri, regs, kri_site(ri)->entry_handler);
+}
+
+static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	tapc_kretprobe_common(ri, regs, kri_site(ri)->handler);
+	return 0;
+}
+
+static int tapc_kprobe_register_one(struct tapc_kprobe_site *s)
+{
+	memset(&s->u, 0, sizeof(s->u));
+	if (!s->is_return) {
+		s->u.kp.symbol_name = s->symbol;
+		s->u.kp.offset = s->offset;
+		s->u.kp.pre_handler = tapc_kprobe_pre;
+		return register_kprobe(&s->u.kp);
+	}
+	s->u.krp.kp.symbol_name = s->symbol;
+	s->u.krp.kp.offset = s->offset;
+	s->u.krp.handler = tapc_kretprobe_ret;
+	if (s->entry_handler) {
+		s->u.krp.entry_handler = tapc_kretprobe_entry;
+		s->u.krp.data_size = s->entry_data_size;
+	}
+	s->u.krp.maxactive = s->maxactive ? s->maxactive :
+		KRETACTIVE ? KRETACTIVE : max(15u, 6 * num_possible_cpus());
+	return register_kretprobe(&s->u.krp);
+}
+
+int tapc_kprobes_register(void)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < tapc_module.n_kprobes; i++) {
+		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+
+		rc = tapc_kprobe_register_one(s);
+		s->registered = !rc;
+		if (rc && !s->optional) {
+			tapc_err("probe %s registration error (rc %d)", s->pp, rc);
+			tapc_kprobes_unregister();
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Batch unregistration: one RCU grace period for all sites, not one each. */
+void tapc_kprobes_unregister(void)
+{
+	unsigned int i, nk = 0, nr = 0, n = tapc_module.n_kprobes;
+	struct kretprobe **krps;
+	struct kprobe **kps;
+
+	if (!n)
+		return;
+	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
+	krps = kcalloc(n, sizeof(*krps), GFP_KERNEL);
+	for (i = 0; i < n; i++) {
+		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+
+		if (!s->registered)
+			continue;
+		if (!kps || !krps) {	/* no memory: the slow way */
+			if (s->is_return)
+				unregister_kretprobe(&s->u.krp);
+			else
+				unregister_kprobe(&s->u.kp);
+		} else if (s->is_return) {
+			krps[nr++] = &s->u.krp;
+		} else {
+			kps[nk++] = &s->u.kp;
+		}
+	}
+	if (nk)
+		unregister_kprobes(kps, nk);
+	if (nr)
+		unregister_kretprobes(krps, nr);
+	kfree(kps);
+	kfree(krps);
+	for (i = 0; i < n; i++) {
+		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+
+		if (!s->registered)
+			continue;
+		s->registered = false;
+		if (s->is_return)
+			tapc_session_add_missed(s->u.krp.nmissed +
+						s->u.krp.kp.nmissed);
+		else
+			tapc_session_add_missed(s->u.kp.nmissed);
+	}
+}

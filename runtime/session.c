@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * session.c - module_init/module_exit, the session state machine, begin /
+ * end / error probes, exit() and error accounting.
+ *
+ * Loading the module only allocates (contexts, rings, globals) and creates
+ * /proc/tapc_NAME; probes start when taprun writes `start` to ctl and stop
+ * when it writes `stop` (or at unload if it never did), so end probes run
+ * exactly once and their output can still be read before the unload.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+
+#include "tapc_runtime.h"
+#include "context.h"
+#include "print.h"
+#include "session.h"
+#include "transport.h"
+#include "provider/kprobe.h"
+#include "provider/timer.h"
+
+int tapc_target;
+module_param(tapc_target, int, 0444);
+MODULE_PARM_DESC(tapc_target, "pid returned by target() (-c/-x)");
+
+static DEFINE_MUTEX(tapc_session_lock);	/* serializes start/stop */
+static atomic_t tapc_state = ATOMIC_INIT(TAPC_ST_LOADED);
+static atomic_t tapc_exit_requested = ATOMIC_INIT(0);
+static atomic_t tapc_aborted = ATOMIC_INIT(0);	/* MAXERRORS/MAXSKIPPED */
+static atomic_t tapc_errors = ATOMIC_INIT(0);
+static atomic_t tapc_skipped = ATOMIC_INIT(0);
+static atomic_long_t tapc_missed = ATOMIC_LONG_INIT(0);
+static atomic_long_t tapc_reentrant = ATOMIC_LONG_INIT(0);
+
+bool tapc_session_probes_on(void)
+{
+	return atomic_read(&tapc_state) == TAPC_ST_RUNNING &&
+	       !atomic_read(&tapc_aborted);
+}
+
+void tapc_request_exit(void)
+{
+	atomic_set(&tapc_exit_requested, 1);
+}
+
+void tapc_session_count_error(void)
+{
+	if (atomic_inc_return(&tapc_errors) > MAXERRORS)
+		atomic_set(&tapc_aborted, 1);
+}
+
+void tapc_session_count_skip(void)
+{
+	if (atomic_inc_return(&tapc_skipped) > MAXSKIPPED &&
+	    !atomic_xchg(&tapc_aborted, 1))
+		tapc_err("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
+}
+
+void tapc_session_count_reentrant(void)
+{
+	atomic_long_inc(&tapc_reentrant);
+}
+
+void tapc_session_add_missed(unsigned long n)
+{
+	atomic_long_add(n, &tapc_missed);
+}
+
+int tapc_session_status(char *buf, size_t size)
+{
+	static const char *const names[] = {
+		[TAPC_ST_LOADED] = "LOADED",	[TAPC_ST_STARTING] = "STARTING",
+		[TAPC_ST_RUNNING] = "RUNNING",	[TAPC_ST_EXITING] = "EXITING",
+		[TAPC_ST_STOPPING] = "STOPPING", [TAPC_ST_STOPPED] = "STOPPED",
+		[TAPC_ST_ERROR] = "ERROR",
+	};
+	int st = atomic_read(&tapc_state);
+
+	if (st == TAPC_ST_RUNNING && (atomic_read(&tapc_exit_requested) ||
+				      atomic_read(&tapc_aborted)))
+		st = TAPC_ST_EXITING;
+	return scnprintf(buf, size,
+			 "state=%s errors=%d skipped=%d dropped=%llu missed=%ld reentrant=%ld\n",
+			 names[st], atomic_read(&tapc_errors),
+			 atomic_read(&tapc_skipped),
+			 (unsigned long long)tapc_transport_dropped(),
+			 atomic_long_read(&tapc_missed),
+			 atomic_long_read(&tapc_reentrant));
+}
+
+/* Run a begin/end/error list in process context (interruptible budget). */
+static void tapc_run_simple(const struct tapc_simple_probe *p, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct tapc_context *c = tapc_context_acquire(p[i].pp, true);
+
+		if (!c)
+			continue;
+		p[i].handler(c);
+		tapc_context_exit(c);
+	}
+}
+
+int tapc_session_start(void)
+{
+	int rc = 0;
+
+	mutex_lock(&tapc_session_lock);
+	if (atomic_read(&tapc_state) != TAPC_ST_LOADED) {
+		rc = -EALREADY;
+		goto out;
+	}
+	atomic_set(&tapc_state, TAPC_ST_STARTING);
+	tapc_run_simple(tapc_module.begins, tapc_module.n_begins);
+	/* an error in begin (past MAXERRORS) ends the session before any
+	 * probe is armed; taprun still sends stop, which runs the end probes */
+	if (!atomic_read(&tapc_aborted)) {
+		rc = tapc_kprobes_register();
+		if (!rc) {
+			rc = tapc_timers_register();
+			if (rc)
+				tapc_kprobes_unregister();
+		}
+	}
+	atomic_set(&tapc_state, rc ? TAPC_ST_ERROR : TAPC_ST_RUNNING);
+out:
+	mutex_unlock(&tapc_session_lock);
+	return rc;
+}
+
+/* Called with tapc_session_lock held. */
+static void tapc_session_stop_locked(void)
+{
+	int st = atomic_read(&tapc_state);
+
+	if (st == TAPC_ST_LOADED) {
+		atomic_set(&tapc_state, TAPC_ST_STOPPED);
+		return;
+	}
+	if (st != TAPC_ST_RUNNING)
+		return;		/* already stopped, or start failed */
+	atomic_set(&tapc_state, TAPC_ST_STOPPING);
+	tapc_timers_unregister();
+	tapc_kprobes_unregister();
+	/* unregistration waits for running kprobe handlers; timer callbacks
+	 * and contexts taken elsewhere are waited for here */
+	synchronize_rcu();
+	tapc_context_wait_idle();
+	tapc_run_simple(tapc_module.ends, tapc_module.n_ends);
+	if (atomic_read(&tapc_errors))
+		tapc_run_simple(tapc_module.errors, tapc_module.n_errors);
+	atomic_set(&tapc_state, TAPC_ST_STOPPED);
+}
+
+int tapc_session_stop(void)
+{
+	mutex_lock(&tapc_session_lock);
+	tapc_session_stop_locked();
+	mutex_unlock(&tapc_session_lock);
+	return 0;
+}
+
+static int __init tapc_init(void)
+{
+	int rc;
+
+	rc = tapc_context_init();
+	if (rc)
+		return rc;
+	rc = tapc_transport_init(THIS_MODULE->name);
+	if (rc)
+		goto free_context;
+	if (tapc_module.globals_init) {
+		rc = tapc_module.globals_init();
+		if (rc)
+			goto free_transport;
+	}
+	return 0;
+
+free_transport:
+	tapc_transport_exit();
+free_context:
+	tapc_context_free();
+	return rc;
+}
+
+static void __exit tapc_exit(void)
+{
+	/* unloaded without `stop` (taprun killed, plain rmmod): stop now */
+	tapc_session_stop();
+	tapc_transport_exit();
+	if (tapc_module.globals_free)
+		tapc_module.globals_free();
+	tapc_context_free();
+}
+
+module_init(tapc_init);
+module_exit(tapc_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("tapc probe module");

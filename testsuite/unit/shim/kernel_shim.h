@@ -1,0 +1,154 @@
+/*
+ * kernel_shim.h - just enough of the kernel's API for runtime data
+ * structures (runtime/map.c, runtime/string.c) to build and run in user
+ * space.  Every <linux/...> header under shim/linux/ includes this file.
+ * Probe-context pieces (current, per-CPU data, registers) are inert
+ * placeholders: the unit tests never run probe handlers.
+ */
+#ifndef TAPC_KERNEL_SHIM_H
+#define TAPC_KERNEL_SHIM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ALIGN(x, a)	(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define array_size(a, b)	((size_t)(a) * (size_t)(b))
+#define GFP_KERNEL	0
+
+typedef struct { int counter; } atomic_t;
+typedef struct { int locked; } raw_spinlock_t;
+#define __RAW_SPIN_LOCK_UNLOCKED(x)	{ 0 }
+
+struct pt_regs {
+	unsigned long di, si, dx, cx, r8, r9, r10, ax, ip, sp;
+};
+struct kprobe { int unused; };
+struct kretprobe { int unused; };
+struct kretprobe_instance { int unused; };
+struct hrtimer { int unused; };
+struct task_struct { int pid, tgid; char comm[16]; };
+extern struct task_struct *shim_current;
+#define current shim_current
+#define raw_smp_processor_id()	0
+
+static inline void *kzalloc(size_t n, int gfp) { (void)gfp; return calloc(1, n); }
+static inline void *vzalloc(size_t n) { return calloc(1, n); }
+static inline void kfree(void *p) { free(p); }
+static inline void vfree(void *p) { free(p); }
+static inline u32 get_random_u32(void) { return (u32)rand(); }
+
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	unsigned long p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* Not the kernel's jhash: any decent byte hash serves the tests. */
+static inline u32 jhash(const void *key, u32 len, u32 seed)
+{
+	const unsigned char *p = key;
+	u32 h = 2166136261u ^ seed;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static inline size_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size);
+
+	if (n == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return (size_t)-7;	/* -E2BIG */
+	}
+	memcpy(dst, src, n + 1);
+	return n;
+}
+
+/* ---- list.h / hlist ---- */
+struct list_head { struct list_head *next, *prev; };
+struct hlist_head { struct hlist_node *first; };
+struct hlist_node { struct hlist_node *next, **pprev; };
+
+static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h->prev = h; }
+static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+static inline void list_del_entry_(struct list_head *e)
+{
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+}
+static inline void list_add_between_(struct list_head *n, struct list_head *p,
+				     struct list_head *x)
+{
+	x->prev = n;
+	n->next = x;
+	n->prev = p;
+	p->next = n;
+}
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	list_add_between_(n, h, h->next);
+}
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	list_add_between_(n, h->prev, h);
+}
+static inline void list_move(struct list_head *e, struct list_head *h)
+{
+	list_del_entry_(e);
+	list_add(e, h);
+}
+static inline void list_move_tail(struct list_head *e, struct list_head *h)
+{
+	list_del_entry_(e);
+	list_add_tail(e, h);
+}
+#define list_entry(p, type, member)	container_of(p, type, member)
+#define list_first_entry(h, type, member) list_entry((h)->next, type, member)
+
+static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+{
+	n->next = h->first;
+	if (h->first)
+		h->first->pprev = &n->next;
+	h->first = n;
+	n->pprev = &h->first;
+}
+static inline void hlist_del(struct hlist_node *n)
+{
+	*n->pprev = n->next;
+	if (n->next)
+		n->next->pprev = n->pprev;
+}
+#define hlist_entry_safe_(p, type, member) \
+	((p) ? container_of(p, type, member) : NULL)
+#define hlist_for_each_entry(pos, head, member) \
+	for (pos = hlist_entry_safe_((head)->first, __typeof__(*pos), member); pos; \
+	     pos = hlist_entry_safe_(pos->member.next, __typeof__(*pos), member))
+
+#endif /* TAPC_KERNEL_SHIM_H */
