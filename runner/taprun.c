@@ -374,6 +374,22 @@ static void unload_module(const char *name)
 
 /* ---- the -c child ---- */
 
+
+/*
+ * target() must be the command's pid, as with stap: a single simple command
+ * (redirections allowed) is exec'd by the shell in place, so prefix "exec".
+ * A list or pipeline keeps the shell, whose pid is then target().
+ */
+static const char *child_script(const char *cmd)
+{
+	static char buf[8192];
+
+	if (strpbrk(cmd, ";&|\n()") || strlen(cmd) + 6 > sizeof(buf))
+		return cmd;
+	snprintf(buf, sizeof(buf), "exec %s", cmd);
+	return buf;
+}
+
 static int fork_child(const struct options *o, struct run *r)
 {
 	int fds[2];
@@ -405,7 +421,7 @@ static int fork_child(const struct options *o, struct run *r)
 			fprintf(stderr, "taprun: cd %s: %s\n", o->cwd, strerror(errno));
 			_exit(127);
 		}
-		execl("/bin/sh", "sh", "-c", o->command, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", child_script(o->command), (char *)NULL);
 		fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
 		_exit(127);
 	}
