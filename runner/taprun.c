@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wordexp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -376,18 +377,29 @@ static void unload_module(const char *name)
 
 
 /*
- * target() must be the command's pid, as with stap: a single simple command
- * (redirections allowed) is exec'd by the shell in place, so prefix "exec".
- * A list or pipeline keeps the shell, whose pid is then target().
+ * Run the -c command as stap does: a plain command line (words, quotes,
+ * variables) is split with wordexp(3) and exec'd directly, so target() is
+ * the command itself and no shell runs code (a shell calls getpid() at
+ * startup, which a getpid probe would see).  Anything with shell syntax
+ * (redirections, pipes, lists) goes through /bin/sh -c, with "exec" in front
+ * when it is a single command, so the pid is still the command's.
  */
-static const char *child_script(const char *cmd)
+static void child_exec(const char *cmd)
 {
 	static char buf[8192];
+	wordexp_t w;
 
-	if (strpbrk(cmd, ";&|\n()") || strlen(cmd) + 6 > sizeof(buf))
-		return cmd;
-	snprintf(buf, sizeof(buf), "exec %s", cmd);
-	return buf;
+	if (wordexp(cmd, &w, WRDE_NOCMD) == 0 && w.we_wordc > 0) {
+		execvp(w.we_wordv[0], w.we_wordv);
+		fprintf(stderr, "taprun: %s: %s\n", w.we_wordv[0], strerror(errno));
+		_exit(127);
+	}
+	if (!strpbrk(cmd, ";&|\n()") && strlen(cmd) + 6 <= sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "exec %s", cmd);
+		cmd = buf;
+	}
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
 }
 
 static int fork_child(const struct options *o, struct run *r)
@@ -421,8 +433,7 @@ static int fork_child(const struct options *o, struct run *r)
 			fprintf(stderr, "taprun: cd %s: %s\n", o->cwd, strerror(errno));
 			_exit(127);
 		}
-		execl("/bin/sh", "sh", "-c", child_script(o->command), (char *)NULL);
-		fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
+		child_exec(o->command);
 		_exit(127);
 	}
 	close(fds[0]);

@@ -15,6 +15,6 @@ int main(int argc, char **argv)
 
 	for (long i = 0; i < n; i++)
 		pid = syscall(SYS_getpid);
-	printf("pid=%ld calls=%ld\n", n > 0 ? pid : (long)getpid(), n);
+	fprintf(stderr, "getpid_loop: pid=%ld calls=%ld\n", n > 0 ? pid : (long)getpid(), n);
 	return 0;
 }
