@@ -129,6 +129,13 @@ void diag_configure(bool suppress_warnings, bool warnings_are_errors)
 	werror = warnings_are_errors;
 }
 
+void diag_reset(void)
+{
+	sources = NULL;
+	nerrors = 0;
+	last_dropped = false;
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;

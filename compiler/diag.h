@@ -34,6 +34,11 @@ int diag_errors(void);
 /* -w: drop warnings (and their notes); -W: warnings count as errors. */
 void diag_configure(bool suppress_warnings, bool warnings_are_errors);
 
+/* Forget the registered sources and the error count, for a process that
+ * compiles many inputs in turn (testsuite/fuzz).  The registry lives in the
+ * arena: call this whenever arena_free_all() is called. */
+void diag_reset(void);
+
 /* An internal compiler bug: prints "tapc: internal error: ..." and aborts. */
 _Noreturn void die(const char *fmt, ...) DIAG_PRINTF(1, 2);
 

@@ -214,7 +214,9 @@ static bool need_guru(struct pstate *ps, struct srcloc l, const char *what)
 	return false;
 }
 
-/* "$foo$$" -> "$foo" plus a pretty-print step. */
+/* "$foo$$" -> "$foo" plus a pretty-print step.  A name left ending in
+ * '$' ("$foo$$$", "$$$") is an error: it has no meaning, and printed back
+ * as "$foo$ $$" it would read as a different pretty-print. */
 static struct target_step *strip_pretty(char *name, struct srcloc l)
 {
 	size_t n = strlen(name);
@@ -226,6 +228,10 @@ static struct target_step *strip_pretty(char *name, struct srcloc l)
 	}
 	if (!dollars)
 		return NULL;
+	if (name[n - 1] == '$' || strcmp(name, "$") == 0) {
+		diag_error(L(l), "'%s%s' ends in more than two '$'", name, dollars == 2 ? "$$" : "$");
+		return NULL;
+	}
 	struct target_step *s = arena_alloc(sizeof(*s));
 
 	s->kind = dollars == 2 ? STEP_PRETTY_DEEP : STEP_PRETTY;
@@ -426,10 +432,26 @@ static bool pp_has_suffix(const struct node *p)
 	return p->u.pp.optional || p->u.pp.sufficient || p->u.pp.cond;
 }
 
-static struct node *pp_product(struct node *a, struct node *b)
-{
-	struct node *out = NULL;
+/* Brace expansion multiplies: {a,b}.{a,b}... thirty times over is 2^30
+ * probe points from 180 bytes of source.  No real script comes near this. */
+#define MAX_PROBE_POINTS 10000
 
+static bool pp_too_many(long n, struct srcloc l)
+{
+	if (n <= MAX_PROBE_POINTS)
+		return false;
+	diag_error(L(l), "probe point expands to more than %d probe points", MAX_PROBE_POINTS);
+	return true;
+}
+
+/* The alternatives of A each followed by those of B; NULL (reported) when
+ * there would be too many. */
+static struct node *pp_product(struct node *a, struct node *b, struct srcloc l)
+{
+	struct node *out = NULL, **tail = &out;
+
+	if (pp_too_many((long)node_count(a) * node_count(b), l))
+		return NULL;
 	for (struct node *x = a; x; x = x->next) {
 		if (pp_has_suffix(x)) {
 			diag_error(x->loc, "'?', '!' or condition must only be specified in suffix");
@@ -443,7 +465,8 @@ static struct node *pp_product(struct node *a, struct node *b)
 			n->u.pp.optional = m->u.pp.optional;
 			n->u.pp.sufficient = m->u.pp.sufficient;
 			n->u.pp.cond = m->u.pp.cond;
-			out = node_append(out, n);
+			*tail = n;
+			tail = &n->next;
 		}
 	}
 	return out;
@@ -624,7 +647,11 @@ opt_epilogue:
 
 pplist:
 	  pp
-	| pplist ',' pp			{ $$ = node_append($1, $3); }
+	| pplist ',' pp {
+			$$ = node_append($1, $3);
+			if (pp_too_many(node_count($$), @$))
+				YYERROR;
+		}
 	;
 
 pp:
@@ -644,7 +671,11 @@ opt_cond:
 
 pp_path:
 	  comp_alts
-	| pp_path '.' comp_alts		{ $$ = pp_product($1, $3); }
+	| pp_path '.' comp_alts {
+			$$ = pp_product($1, $3, @$);
+			if (!$$)
+				YYERROR;
+		}
 	;
 
 comp_alts:

@@ -22,6 +22,11 @@
 
 #define MAX_COND_DEPTH 256
 #define MAX_EXPANSION_DEPTH 200
+/* Tokens all expansions of one file may produce.  The depth limit does not
+ * bound the total: ten lines of "@define m2 %( @m1 @m1 %)" ask for 2^40
+ * tokens, and a script of a few hundred bytes would hang the compiler.
+ * Real scripts and tapsets stay far below this. */
+#define MAX_EXPANDED_TOKENS 100000
 
 struct macro {
 	const char *name;		/* without '@' */
@@ -64,6 +69,7 @@ struct pp {
 	enum cond_state cond[MAX_COND_DEPTH];
 	struct loc cond_loc[MAX_COND_DEPTH];
 	int ncond;
+	long expanded;			/* tokens pushed by expansions so far */
 	bool failed;
 };
 
@@ -126,8 +132,16 @@ static void raw_next(struct pp *pp, struct token *t)
 static void push_frame(struct pp *pp, struct token *toks, int n, struct env *env,
 		       const char *what, const struct token *at, bool is_arg)
 {
-	struct frame *f = arena_alloc(sizeof(*f));
+	struct frame *f;
 
+	/* an empty body counts too: 2^40 empty expansions take as long */
+	pp->expanded += n + 1;
+	if (pp->expanded > MAX_EXPANDED_TOKENS) {
+		pp_error(pp, at->loc, "macro expansion too large (over 100000 tokens): "
+			 "does a macro use another one twice, level after level?", NULL);
+		return;
+	}
+	f = arena_alloc(sizeof(*f));
 	f->toks = toks;
 	f->n = n;
 	f->env = env;
@@ -528,7 +542,8 @@ static bool cond_number(struct pp *pp, struct token *t, long long *v)
 	}
 	if (t->kind != NUMBER)
 		return false;
-	*v = neg ? -t->num : t->num;
+	/* -9223372036854775808 wraps to itself, as numbers do in the lexer */
+	*v = neg ? (long long)-(uint64_t)t->num : t->num;
 	return true;
 }
 
@@ -565,7 +580,7 @@ static int eval_term(struct pp *pp)
 			pp_error(pp, minus.loc, "expected a number after '-' in preprocessor condition", NULL);
 			return -1;
 		}
-		l.num = -l.num;
+		l.num = (int64_t)-(uint64_t)l.num;
 		l.loc = minus.loc;
 	}
 	next_expanded(pp, &o);

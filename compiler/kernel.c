@@ -1,0 +1,507 @@
+/* The target kernel's facts: release, build directory, probe-able
+ * functions, the kprobe blacklist, and whether this host can load modules.
+ *
+ * The running kernel is described by uname(2), /proc/kallsyms and
+ * /sys/kernel/debug/kprobes/blacklist; another installed kernel by
+ * /lib/modules/KVER/build, its System.map (unless it is Debian's stub, which
+ * names no symbols) and otherwise the function list of its BTF (btf.c).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "kernel.h"
+
+static char *xstrdup_k(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p) {
+		perror("tapc");
+		exit(1);
+	}
+	return p;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Debian-style release strings sort by their numeric parts. */
+static int cmp_release(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			char *ea, *eb;
+			unsigned long na = strtoul(a, &ea, 10), nb = strtoul(b, &eb, 10);
+
+			if (na != nb)
+				return na < nb ? -1 : 1;
+			a = ea;
+			b = eb;
+		} else {
+			if (*a != *b)
+				return (unsigned char)*a - (unsigned char)*b;
+			a++;
+			b++;
+		}
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+char *kernel_default_release(void)
+{
+	DIR *d = opendir("/boot");
+	struct dirent *e;
+	char *best = NULL;
+	char path[PATH_MAX];
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		const char *rel;
+
+		if (strncmp(e->d_name, "vmlinuz-", 8) != 0)
+			continue;
+		rel = e->d_name + 8;
+		snprintf(path, sizeof(path), "/lib/modules/%s/build", rel);
+		if (!is_dir(path))
+			continue;
+		if (!best || cmp_release(rel, best) > 0) {
+			free(best);
+			best = xstrdup_k(rel);
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+/* A build directory names its release in include/config/kernel.release. */
+static char *release_of_build_dir(const char *dir)
+{
+	char path[PATH_MAX], buf[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/include/config/kernel.release", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return xstrdup_k(buf);
+}
+
+struct kernel *kernel_open(const char *arg, bool for_vm)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+	struct utsname u;
+	char path[PATH_MAX];
+
+	if (!k || uname(&u) != 0) {
+		perror("tapc");
+		exit(1);
+	}
+	if (arg && arg[0] == '/') {
+		k->release = release_of_build_dir(arg);
+		if (!k->release) {
+			fprintf(stderr, "tapc: error: %s is not a kernel build directory\n", arg);
+			free(k);
+			return NULL;
+		}
+		k->build_dir = xstrdup_k(arg);
+	} else {
+		if (arg)
+			k->release = xstrdup_k(arg);
+		else if (for_vm)
+			k->release = kernel_default_release();
+		else
+			k->release = xstrdup_k(u.release);
+		if (!k->release) {
+			fprintf(stderr, "tapc: error: no kernel in /boot has a build tree in /lib/modules/KVER/build\n");
+			free(k);
+			return NULL;
+		}
+		snprintf(path, sizeof(path), "/lib/modules/%s/build", k->release);
+		if (is_dir(path))
+			k->build_dir = xstrdup_k(path);
+	}
+	k->running = strcmp(k->release, u.release) == 0;
+	if (!k->running) {
+		snprintf(path, sizeof(path), "/boot/vmlinuz-%s", k->release);
+		if (!k->build_dir && access(path, R_OK) != 0) {
+			fprintf(stderr, "tapc: error: kernel %s is not installed (no %s and no /lib/modules/%s/build)\n",
+				k->release, path, k->release);
+			free(k);
+			return NULL;
+		}
+	}
+	return k;
+}
+
+/* Text symbols of a kallsyms/System.map style file; NULL if it names none
+ * (Debian ships a one-line stub System.map). */
+static char **read_symbol_file(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char type, name[256];
+
+		if (sscanf(line, "%*s %c %255s", &type, name) != 2)
+			continue;
+		if (type != 't' && type != 'T')
+			continue;
+		/* module symbols ("name [mod]") are not in vmlinux */
+		if (strchr(line, '['))
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			v = realloc(v, cap * sizeof(*v));
+			if (!v) {
+				perror("tapc");
+				exit(1);
+			}
+		}
+		v[len++] = xstrdup_k(name);
+	}
+	fclose(f);
+	if (!len) {
+		free(v);
+		return NULL;
+	}
+	qsort(v, len, sizeof(*v), cmp_str);
+	*n = len;
+	return v;
+}
+
+static void load_blacklist(struct kernel *k)
+{
+	FILE *f;
+	char line[512];
+	size_t cap = 0;
+
+	if (!k->running)
+		return;
+	f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char name[256];
+
+		if (sscanf(line, "%*s %255s", name) != 1)
+			continue;
+		if (k->nblacklist == cap) {
+			cap = cap ? cap * 2 : 1024;
+			k->blacklist = realloc(k->blacklist, cap * sizeof(char *));
+			if (!k->blacklist) {
+				perror("tapc");
+				exit(1);
+			}
+		}
+		k->blacklist[k->nblacklist++] = xstrdup_k(name);
+	}
+	fclose(f);
+	qsort(k->blacklist, k->nblacklist, sizeof(char *), cmp_str);
+}
+
+/* BTF has no entry for the syscall wrappers (__x64_sys_getpid has no C
+ * definition of its own), but the build tree lists every syscall. */
+static void add_syscall_wrappers(struct kernel *k)
+{
+	char path[PATH_MAX], line[256], name[200], full[256];
+	size_t cap = k->nfuncs;
+	FILE *f;
+
+	if (!k->build_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/arch/x86/include/generated/asm/syscalls_64.h",
+		 k->build_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "__SYSCALL(%*d, sys_%199[a-z0-9_])", name) != 1)
+			continue;
+		snprintf(full, sizeof(full), "__x64_sys_%s", name);
+		if (k->nfuncs == cap) {
+			cap = cap * 2 + 64;
+			k->funcs = realloc(k->funcs, cap * sizeof(char *));
+			if (!k->funcs) {
+				perror("tapc");
+				exit(1);
+			}
+		}
+		k->funcs[k->nfuncs++] = xstrdup_k(full);
+	}
+	fclose(f);
+	qsort(k->funcs, k->nfuncs, sizeof(char *), cmp_str);
+}
+
+static void load_funcs(struct kernel *k)
+{
+	char path[PATH_MAX];
+
+	if (k->funcs_loaded)
+		return;
+	k->funcs_loaded = true;
+	if (k->running)
+		k->funcs = read_symbol_file("/proc/kallsyms", &k->nfuncs);
+	if (!k->funcs) {
+		snprintf(path, sizeof(path), "/boot/System.map-%s", k->release);
+		k->funcs = read_symbol_file(path, &k->nfuncs);
+	}
+	if (!k->funcs && btf_load(k, 0)) {
+		k->funcs = btf_function_names(k->btf, &k->nfuncs);
+		add_syscall_wrappers(k);
+	}
+	load_blacklist(k);
+}
+
+static bool in_sorted(char **v, size_t n, const char *name)
+{
+	return n && bsearch(&name, v, n, sizeof(*v), cmp_str) != NULL;
+}
+
+bool kernel_has_function(struct kernel *k, const char *name)
+{
+	load_funcs(k);
+	return in_sorted(k->funcs, k->nfuncs, name);
+}
+
+bool kernel_blacklisted(struct kernel *k, const char *name)
+{
+	load_funcs(k);
+	return in_sorted(k->blacklist, k->nblacklist, name);
+}
+
+size_t kernel_match_functions(struct kernel *k, const char *pattern,
+			      void (*fn)(const char *name, void *arg), void *arg)
+{
+	size_t i, n = 0;
+
+	load_funcs(k);
+	if (!strpbrk(pattern, "*?[")) {
+		if (!kernel_has_function(k, pattern))
+			return 0;
+		fn(pattern, arg);
+		return 1;
+	}
+	for (i = 0; i < k->nfuncs; i++) {
+		/* skip duplicates of static functions with the same name */
+		if (i && strcmp(k->funcs[i], k->funcs[i - 1]) == 0)
+			continue;
+		if (fnmatch(pattern, k->funcs[i], 0) == 0) {
+			fn(k->funcs[i], arg);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Levenshtein distance, bounded: gives up above max. */
+static int edit_distance(const char *a, const char *b, int max)
+{
+	int la = strlen(a), lb = strlen(b), i, j;
+	int row[256], prev, tmp;
+
+	if (la > 255 || lb > 255 || abs(la - lb) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		int best = row[0] = i;
+
+		prev = i - 1;
+		for (j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = prev + cost;
+
+			if (row[j] + 1 < v)
+				v = row[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = v;
+			prev = tmp;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb];
+}
+
+const char *kernel_closest_function(struct kernel *k, const char *name)
+{
+	const char *best = NULL;
+	int max = strlen(name) / 3 + 1, bestd;
+	size_t i;
+
+	load_funcs(k);
+	bestd = max + 1;
+	for (i = 0; i < k->nfuncs; i++) {
+		int d = edit_distance(name, k->funcs[i], bestd - 1);
+
+		if (d < bestd) {
+			bestd = d;
+			best = k->funcs[i];
+		}
+	}
+	return best;
+}
+
+/* The source headers of a build tree: the tree itself, or (Debian) the
+ * -common tree its Makefile includes. */
+static bool find_header(struct kernel *k, const char *rel, char *path, size_t n)
+{
+	char mk[PATH_MAX], line[PATH_MAX];
+	FILE *f;
+
+	if (!k->build_dir)
+		return false;
+	snprintf(path, n, "%s/%s", k->build_dir, rel);
+	if (access(path, R_OK) == 0)
+		return true;
+	snprintf(mk, sizeof(mk), "%s/Makefile", k->build_dir);
+	f = fopen(mk, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char dir[PATH_MAX];
+
+		if (sscanf(line, "include %4095[^\n]", dir) != 1)
+			continue;
+		if (!strrchr(dir, '/'))
+			continue;
+		*strrchr(dir, '/') = 0;
+		if (snprintf(path, n, "%s/%s", dir, rel) >= (int)n)
+			continue;
+		if (access(path, R_OK) == 0) {
+			fclose(f);
+			return true;
+		}
+	}
+	fclose(f);
+	return false;
+}
+
+/* The last identifier of a C parameter declaration ("const char __user
+ * *filename" gives "filename"). */
+static char *param_name(const char *decl)
+{
+	const char *end = decl + strlen(decl), *start;
+
+	while (end > decl && !isalnum((unsigned char)end[-1]) && end[-1] != '_')
+		end--;
+	start = end;
+	while (start > decl && (isalnum((unsigned char)start[-1]) || start[-1] == '_'))
+		start--;
+	return strndup(start, end - start);
+}
+
+int kernel_syscall_params(struct kernel *k, const char *name, const char **names, int max)
+{
+	char path[PATH_MAX], line[512], want[160], decl[2048] = "";
+	bool in = false;
+	FILE *f;
+	int n = 0;
+
+	if (!find_header(k, "include/linux/syscalls.h", path, sizeof(path)))
+		return -1;
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "asmlinkage long sys_%s(", name);
+	while (fgets(line, sizeof(line), f)) {
+		if (!in && strncmp(line, want, strlen(want)) == 0) {
+			in = true;
+			snprintf(decl, sizeof(decl), "%s", line + strlen(want));
+		} else if (in) {
+			strncat(decl, line, sizeof(decl) - strlen(decl) - 1);
+		}
+		if (in && strchr(decl, ')'))
+			break;
+	}
+	fclose(f);
+	if (!in || !strchr(decl, ')'))
+		return -1;
+	*strchr(decl, ')') = 0;
+	if (strcmp(decl, "void") == 0)
+		return 0;
+	for (char *save = NULL, *part = strtok_r(decl, ",", &save); part && n < max;
+	     part = strtok_r(NULL, ",", &save))
+		names[n++] = param_name(part);
+	return n;
+}
+
+/* CONFIG_KPROBES=y in the running kernel's config, if we can find it. */
+static int config_has_kprobes(void)
+{
+	struct utsname u;
+	char path[PATH_MAX], line[256];
+	gzFile gz;
+	FILE *f;
+	int found = -1;
+
+	gz = gzopen("/proc/config.gz", "r");
+	if (gz) {
+		found = 0;
+		while (gzgets(gz, line, sizeof(line)))
+			if (strcmp(line, "CONFIG_KPROBES=y\n") == 0)
+				found = 1;
+		gzclose(gz);
+		return found;
+	}
+	if (uname(&u) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	found = 0;
+	while (fgets(line, sizeof(line), f))
+		if (strcmp(line, "CONFIG_KPROBES=y\n") == 0)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+bool kernel_host_can_load(const char **why)
+{
+	if (access("/proc/modules", F_OK) != 0) {
+		*why = "this kernel can't load modules (no /proc/modules)";
+		return false;
+	}
+	if (config_has_kprobes() == 0) {
+		*why = "this kernel has no kprobes (CONFIG_KPROBES is not set)";
+		return false;
+	}
+	return true;
+}

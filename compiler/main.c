@@ -1,0 +1,525 @@
+/* tapc: compile a SystemTap-language script into a kernel module and run it.
+ *
+ * main() reads as the pipeline: options, then pass 1 (parse), 2 (resolve),
+ * 3 (translate), 4 (build), 5 (run), stopping after the pass -p names and
+ * printing that pass's result.  Everything the passes share is in struct
+ * session (session.h).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "arena.h"
+#include "diag.h"
+#include "kernel.h"
+#include "parse.h"
+#include "resolve.h"
+#include "session.h"
+#include "translate.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/tapc"
+#endif
+#ifndef BINDIR
+#define BINDIR "/usr/local/bin"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage: tapc [OPTIONS] FILE [ARGS...]\n"
+	      "       tapc [OPTIONS] - [ARGS...]        (script on stdin)\n"
+	      "       tapc [OPTIONS] -e SCRIPT [ARGS...]\n"
+	      "  -p N        stop after pass N: 1 parse, 2 resolve, 3 translate (print C),\n"
+	      "              4 build (print the .ko path), 5 run (default)\n"
+	      "  -v          say what each pass does and how long it took\n"
+	      "  -k          keep the temporary directory\n"
+	      "  -m NAME     module name (the .ko is also copied to ./NAME.ko)\n"
+	      "  -o FILE     write the script's output to FILE\n"
+	      "  -r KVER|DIR target kernel release or build directory\n"
+	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
+	      "  -c CMD      run CMD while probing; target() is its pid\n"
+	      "  -x PID      target() is PID\n"
+	      "  -T SECONDS  stop after SECONDS\n"
+	      "  -s MB       output buffer per CPU, in MiB\n"
+	      "  -I DIR      more tapset files\n"
+	      "  -g          guru mode (embedded C)\n"
+	      "  -u          don't drop unused code\n"
+	      "  -w          no warnings\n"
+	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
+	      "  --need-vm-flag  print --vm if this host can't load modules\n"
+	      "  -h, -V      help, version\n", f);
+}
+
+/* ---- where our helpers are ---- */
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* From the build tree, helpers sit next to compiler/; else installed. */
+static void locate_helpers(struct session *s)
+{
+	char exe[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = 0;
+		dir = dirname(exe);
+		if (exists(arena_printf("%s/../runtime/tapc_runtime.h", dir))) {
+			s->runtime_dir = arena_printf("%s/../runtime", dir);
+			s->tapset_dir = arena_printf("%s/../tapset", dir);
+			s->taprun_path = arena_printf("%s/../runner/taprun", dir);
+			return;
+		}
+	}
+	s->runtime_dir = PKGDATADIR "/runtime";
+	s->tapset_dir = PKGDATADIR "/tapset";
+	s->taprun_path = BINDIR "/taprun";
+}
+
+/* ---- the target kernel, opened on first use ---- */
+
+static struct session *the_session;
+
+struct kernel *session_kernel(struct session *s)
+{
+	if (!s->kernel) {
+		s->kernel = kernel_open(s->kernel_arg, s->vm);
+		if (!s->kernel)
+			exit(1);
+	}
+	return s->kernel;
+}
+
+/* CONFIG_* values of the target's .config, for %( CONFIG_X == "y" %). */
+static const char *kernel_config(const char *name)
+{
+	static char **names, **values;
+	static size_t n;
+	static bool loaded;
+	size_t i;
+
+	if (!loaded) {
+		struct kernel *k = session_kernel(the_session);
+		char line[1024], path[PATH_MAX];
+		FILE *f;
+
+		loaded = true;
+		snprintf(path, sizeof(path), "%s/.config", k->build_dir ? k->build_dir : "/nonexistent");
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(path, sizeof(path), "/boot/config-%s", k->release);
+			f = fopen(path, "r");
+		}
+		while (f && fgets(line, sizeof(line), f)) {
+			char *eq = strchr(line, '=');
+
+			if (strncmp(line, "CONFIG_", 7) != 0 || !eq)
+				continue;
+			*eq = 0;
+			eq[strcspn(eq + 1, "\n") + 1] = 0;
+			if (eq[1] == '"' && eq[strlen(eq + 1)] == '"') {
+				eq[strlen(eq + 1)] = 0;
+				eq++;
+			}
+			names = realloc(names, (n + 1) * sizeof(*names));
+			values = realloc(values, (n + 1) * sizeof(*values));
+			names[n] = arena_strdup(line);
+			values[n++] = arena_strdup(eq + 1);
+		}
+		if (f)
+			fclose(f);
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return values[i];
+	return NULL;
+}
+
+/* ---- timing for -v ---- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void pass_done(struct session *s, int pass, const char *what, double start)
+{
+	if (s->verbose)
+		fprintf(stderr, "Pass %d: %s in %.0fms.\n", pass, what, now_ms() - start);
+}
+
+static void pass_failed(int pass, const char *what)
+{
+	fprintf(stderr, "Pass %d: %s failed.\n", pass, what);
+}
+
+/* ---- pass 1 ---- */
+
+static char *read_all(FILE *f)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap);
+	size_t got;
+
+	while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += got;
+		if (len + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	if (!buf)
+		die("out of memory");
+	buf[len] = 0;
+	return buf;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.stp in dir, in name order so builds are reproducible. */
+static int parse_tapset_dir(struct session *s, const char *dir, struct parse_opts *o,
+			    struct file_ast ***tail)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+	int count = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 4 && strcmp(e->d_name + len - 4, ".stp") == 0) {
+			names = realloc(names, (n + 1) * sizeof(*names));
+			names[n++] = arena_printf("%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		FILE *f = fopen(names[i], "r");
+		struct file_ast *fa;
+		const char *name, *text;
+
+		if (!f)
+			continue;
+		text = read_all(f);
+		fclose(f);
+		name = diag_add_source(names[i], text);
+		fa = parse_text(name, text, o);
+		if (!fa)
+			continue;
+		fa->is_tapset = true;
+		**tail = fa;
+		*tail = &fa->next;
+		count++;
+	}
+	free(names);
+	(void)s;
+	return count;
+}
+
+static bool pass1_parse(struct session *s)
+{
+	struct parse_opts o = { 0 };
+	struct file_ast *user, **tail;
+	const char *name = s->script_name, *text = s->script_text;
+	struct kernel *k = session_kernel(s);
+	char *kv;
+	int i, ntapsets = 0;
+
+	if (!text) {
+		FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+
+		if (!f) {
+			fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
+			return false;
+		}
+		text = read_all(f);
+		if (f != stdin)
+			fclose(f);
+		if (strcmp(name, "-") == 0)
+			name = s->script_name = "<stdin>";
+	}
+	kv = arena_strdup(k->release);
+	kv[strspn(kv, "0123456789.")] = 0;
+	o.guru = s->guru;
+	o.argc = s->nargs;
+	o.argv = s->args;
+	o.kernel_v = kv;
+	o.kernel_vr = k->release;
+	o.arch = "x86_64";
+	o.config = kernel_config;
+	name = diag_add_source(name, text);
+	s->program = arena_alloc(sizeof(*s->program));
+	user = parse_text(name, text, &o);
+	if (!user)
+		return false;
+	s->program->user = user;
+	o.is_tapset = true;
+	o.guru = true;
+	o.argc = 0;
+	o.argv = NULL;
+	tail = &s->program->tapsets;
+	ntapsets += parse_tapset_dir(s, s->tapset_dir, &o, &tail);
+	for (i = 0; i < s->ninclude_dirs; i++)
+		ntapsets += parse_tapset_dir(s, s->include_dirs[i], &o, &tail);
+	if (s->verbose)
+		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
+	return diag_errors() == 0;
+}
+
+/* ---- module name ---- */
+
+static bool valid_module_name(const char *n)
+{
+	if (!*n || strlen(n) > 55)
+		return false;
+	for (; *n; n++)
+		if (!islower((unsigned char)*n) && !isdigit((unsigned char)*n) && *n != '_')
+			return false;
+	return true;
+}
+
+/* tapc_<hash of the script, options and target>: the same compile gets
+ * the same name, a different one never collides. */
+static const char *default_module_name(struct session *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[4 + SESSION_MAX_ARGS];
+	int n = 0, i;
+
+	parts[n++] = s->script_text ? s->script_text : s->script_name;
+	parts[n++] = session_kernel(s)->release;
+	parts[n++] = s->guru ? "g" : "";
+	for (i = 0; i < s->ndefines && n < 4 + SESSION_MAX_ARGS; i++)
+		parts[n++] = s->defines[i];
+	for (i = 0; i < n; i++)
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return arena_printf("tapc_%016llx", (unsigned long long)h);
+}
+
+/* ---- options ---- */
+
+enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION };
+
+static int parse_options(struct session *s, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vm", no_argument, NULL, OPT_VM },
+		{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	s->last_pass = 5;
+	while ((c = getopt_long(argc, argv, "hVvp:e:I:km:o:r:D:c:x:T:guws:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			s->last_pass = strtol(optarg, &end, 10);
+			if (*end || s->last_pass < 1 || s->last_pass > 5) {
+				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'e': s->script_text = optarg; s->script_name = "<input>"; break;
+		case 'v': s->verbose++; break;
+		case 'k': s->keep_tmp = true; break;
+		case 'g': s->guru = true; break;
+		case 'u': s->unoptimized = true; break;
+		case 'w': s->no_warnings = true; break;
+		case 'm':
+			if (!valid_module_name(optarg)) {
+				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n", optarg);
+				return -1;
+			}
+			s->module_name = optarg;
+			s->module_name_given = true;
+			break;
+		case 'o': s->output_file = optarg; break;
+		case 'r': s->kernel_arg = optarg; break;
+		case 'c': s->cmd = optarg; break;
+		case 'x': s->target_pid = optarg; break;
+		case 'T':
+			if (strtod(optarg, &end) <= 0 || *end) {
+				fprintf(stderr, "tapc: error: -T needs a positive number of seconds, not '%s'\n", optarg);
+				return -1;
+			}
+			s->timeout = optarg;
+			break;
+		case 's':
+			c = strtol(optarg, &end, 10);
+			if (*end || c < 1 || c > 4095) {
+				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", optarg);
+				return -1;
+			}
+			s->bufsize_mb = optarg;
+			break;
+		case 'D':
+		case 'I':
+			if ((c == 'D' ? s->ndefines : s->ninclude_dirs) == SESSION_MAX_ARGS) {
+				fprintf(stderr, "tapc: error: too many -%c options\n", c);
+				return -1;
+			}
+			if (c == 'D') {
+				if (!isalpha((unsigned char)optarg[0]) && optarg[0] != '_') {
+					fprintf(stderr, "tapc: error: -D needs NAME or NAME=VALUE, not '%s'\n", optarg);
+					return -1;
+				}
+				s->defines[s->ndefines++] = optarg;
+			} else {
+				s->include_dirs[s->ninclude_dirs++] = optarg;
+			}
+			break;
+		case OPT_VM: s->vm = true; break;
+		case OPT_NEED_VM: {
+			const char *why;
+
+			if (!kernel_host_can_load(&why))
+				puts("--vm");
+			exit(0);
+		}
+		case 'h':
+		case OPT_HELP: usage(stdout); exit(0);
+		case 'V':
+		case OPT_VERSION: puts("tapc " PACKAGE_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (!s->script_text) {
+		if (optind >= argc) {
+			usage(stderr);
+			return -1;
+		}
+		s->script_name = argv[optind++];
+	}
+	for (; optind < argc; optind++) {
+		if (s->nargs == SESSION_MAX_ARGS) {
+			fprintf(stderr, "tapc: error: too many script arguments\n");
+			return -1;
+		}
+		s->args[s->nargs++] = argv[optind];
+	}
+	if (s->cmd && s->target_pid) {
+		fprintf(stderr, "tapc: error: -c and -x cannot be used together\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the pipeline ---- */
+
+static int finish(struct session *s, int status)
+{
+	if (s->tmpdir) {
+		if (s->keep_tmp)
+			fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
+		else
+			build_cleanup(s);
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct session sess;
+	struct session *s = &sess;
+	double t;
+	int status;
+
+	the_session = s;
+	if (parse_options(s, argc, argv) != 0)
+		return 1;
+	diag_configure(s->no_warnings, false);
+	locate_helpers(s);
+	if (s->last_pass == 5 && !s->vm) {
+		const char *why;
+
+		if (!kernel_host_can_load(&why)) {
+			fprintf(stderr, "tapc: error: %s; run it in a VM with --vm\n", why);
+			return 1;
+		}
+	}
+
+	t = now_ms();
+	if (!pass1_parse(s)) {
+		pass_failed(1, "parse");
+		return 1;
+	}
+	if (s->verbose)
+		fprintf(stderr, " in %.0fms.\n", now_ms() - t);
+	if (s->last_pass == 1) {
+		for (struct file_ast *f = s->program->user; f; f = f->next)
+			unparse_file(stdout, f);
+		return 0;
+	}
+
+	t = now_ms();
+	if (!resolve(s)) {
+		pass_failed(2, "analysis");
+		return 1;
+	}
+	pass_done(s, 2, "analyzed script", t);
+	if (s->last_pass == 2) {
+		resolve_print(stdout, s->resolved);
+		return 0;
+	}
+
+	if (!s->module_name)
+		s->module_name = default_module_name(s);
+	t = now_ms();
+	if (!translate(s)) {
+		pass_failed(3, "translation");
+		return 1;
+	}
+	pass_done(s, 3, "translated to C", t);
+	if (s->last_pass == 3) {
+		fwrite(s->c_text, 1, s->c_len, stdout);
+		return 0;
+	}
+
+	t = now_ms();
+	if (!build(s)) {
+		pass_failed(4, "compilation");
+		return finish(s, 1);
+	}
+	pass_done(s, 4, "compiled C into the module", t);
+	if (s->last_pass == 4) {
+		printf("%s\n", s->module_path);
+		return finish(s, 0);
+	}
+
+	t = now_ms();
+	status = run(s);
+	pass_done(s, 5, "run completed", t);
+	return finish(s, status);
+}

@@ -1,0 +1,58 @@
+/* Compiler-side probe providers.
+ *
+ * A probe point's first component names its provider in one table
+ * (provider/table.c), by exact name.  A provider expands a probe point into
+ * sites, resolves the $variables its sites offer, and emits the site table
+ * the matching runtime provider consumes.  Adding a probe family means one
+ * new file here and one in runtime/provider/, not editing the passes.
+ */
+#ifndef TAPC_PROVIDER_H
+#define TAPC_PROVIDER_H
+
+#include "ast.h"
+#include "resolve.h"
+
+struct session;
+struct emitter;
+
+struct provider_ops {
+	const char *family;		/* "begin_end", "kprobe", "timer" */
+	/* Expand point (whose first component matched) into sites added to
+	 * p->sites.  Returns the number of sites, or -1 after an error. */
+	int (*expand)(struct session *s, struct rprobe *p, struct node *point);
+	/* Resolve the TARGET node t ($name) at site: set t->u.target.resolved
+	 * to a C expression (const char *) and return its type, or report an
+	 * error and return TYPE_UNKNOWN.  NULL: the family has no $vars. */
+	enum type_kind (*target)(struct session *s, struct site *site, struct node *t);
+	/* Emit the site table(s) for every site of this family (before the
+	 * module descriptor), then the descriptor's fields. */
+	void (*emit_tables)(struct emitter *e, const struct rprogram *p);
+	void (*emit_desc)(struct emitter *e, const struct rprogram *p);
+};
+
+struct provider {
+	const char *name;		/* first probe point component */
+	const struct provider_ops *ops;
+};
+
+const struct provider *provider_find(const char *name);
+/* Every distinct family, for the translator's table emission. */
+const struct provider_ops *const *provider_families(void);
+/* Names in the table, for "did you mean". */
+const struct provider *provider_table(int *n);
+
+extern const struct provider_ops begin_end_provider;
+extern const struct provider_ops kprobe_provider;
+extern const struct provider_ops timer_provider;
+extern const struct provider_ops never_provider;	/* no tables: never runs */
+
+/* Helpers for providers (provider/table.c). */
+struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
+		      const char *pp);
+/* The C name of a probe's handler. */
+const char *handler_name(const struct rprobe *p);
+
+/* Handler name of a probe, shared by translator and providers. */
+#define PROBE_HANDLER_FMT "probe_%d"
+
+#endif

@@ -1,0 +1,62 @@
+/* The provider table: probe point families by their first component.
+ * One line per name; a family may answer to several (kernel, kprobe). */
+#include <string.h>
+
+#include "arena.h"
+#include "provider.h"
+
+static const struct provider providers[] = {
+	{ "begin", &begin_end_provider },
+	{ "end", &begin_end_provider },
+	{ "error", &begin_end_provider },
+	{ "never", &never_provider },
+	{ "kernel", &kprobe_provider },
+	{ "kprobe", &kprobe_provider },
+	{ "timer", &timer_provider },
+};
+
+static const struct provider_ops *const families[] = {
+	&begin_end_provider, &kprobe_provider, &timer_provider, &never_provider, NULL,
+};
+
+const struct provider *provider_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (strcmp(providers[i].name, name) == 0)
+			return &providers[i];
+	return NULL;
+}
+
+const struct provider_ops *const *provider_families(void)
+{
+	return families;
+}
+
+const struct provider *provider_table(int *n)
+{
+	*n = sizeof(providers) / sizeof(providers[0]);
+	return providers;
+}
+
+struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
+		      const char *pp)
+{
+	struct site *site = arena_alloc(sizeof(*site)), **tail;
+
+	site->ops = ops;
+	site->probe = p;
+	site->point = point;
+	site->pp = pp;
+	site->optional = point->u.pp.optional;
+	for (tail = &p->sites; *tail; tail = &(*tail)->next)
+		;
+	*tail = site;
+	return site;
+}
+
+const char *handler_name(const struct rprobe *p)
+{
+	return arena_printf(PROBE_HANDLER_FMT, p->index);
+}

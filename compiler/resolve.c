@@ -1,0 +1,817 @@
+/* Pass 2 entry: bind every name and expand every probe point.
+ *
+ * resolve() walks the user's files: globals and functions are collected
+ * first (a script may use a function before defining it), then each probe's
+ * points go to their provider, which turns them into sites, and each body's
+ * names are bound: a name is a local or parameter of the enclosing probe or
+ * function, else a user global, else a tapset global (pulled in), else a new
+ * local.  Calls go to user functions, then built-ins, then tapset functions,
+ * whose bodies are resolved when first called.  Then types.c infers types
+ * and prune.c drops what is unused.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "builtins.h"
+#include "diag.h"
+#include "kernel.h"
+#include "provider.h"
+#include "resolve.h"
+#include "session.h"
+
+struct rctx {
+	struct session *s;
+	struct rprogram *p;
+	struct symbol *tapset_globals;	/* candidates, moved to p->globals on use */
+	struct rfunc *tapset_funcs;	/* candidates, moved to p->funcs on use */
+	struct symbol **scope;		/* locals list of the current body */
+	struct rprobe *probe;		/* current probe, NULL in a function */
+	struct rfunc *func;		/* current function */
+};
+
+struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
+{
+	struct symbol *sym = arena_alloc(sizeof(*sym));
+
+	sym->kind = kind;
+	sym->name = name;
+	sym->loc = loc;
+	sym->arity = -1;
+	sym->type = TYPE_UNKNOWN;
+	return sym;
+}
+
+static void sym_append(struct symbol **list, struct symbol *sym)
+{
+	while (*list)
+		list = &(*list)->next;
+	*list = sym;
+}
+
+static struct symbol *sym_find(struct symbol *list, const char *name)
+{
+	for (; list; list = list->next)
+		if (strcmp(list->name, name) == 0)
+			return list;
+	return NULL;
+}
+
+static struct rfunc *func_find(struct rfunc *list, const char *name)
+{
+	for (; list; list = list->next)
+		if (strcmp(list->sym->name, name) == 0)
+			return list;
+	return NULL;
+}
+
+int pp_comps(const struct node *point, const struct node **comps, int max)
+{
+	const struct node *c;
+	int n = 0;
+
+	for (c = point->u.pp.comps; c && n < max; c = c->next)
+		comps[n++] = c;
+	return n;
+}
+
+const char *pp_text(const struct node *point)
+{
+	const struct node *c;
+	char *out = "";
+
+	for (c = point->u.pp.comps; c; c = c->next) {
+		const char *dot = c == point->u.pp.comps ? "" : ".";
+
+		if (!c->u.comp.arg)
+			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
+		else if (c->u.comp.arg->kind == NODE_NUM)
+			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
+					   (long long)c->u.comp.arg->u.num.value);
+		else
+			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
+					   c->u.comp.arg->u.str.value);
+	}
+	return out;
+}
+
+/* Bounded edit distance for "did you mean" hints. */
+static int distance(const char *a, const char *b)
+{
+	int la = strlen(a), lb = strlen(b), i, j;
+	int d[64][64];
+
+	if (la >= 64 || lb >= 64)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+struct hint {
+	const char *want, *best;
+	int bestd;
+};
+
+static void hint_try(struct hint *h, const char *name)
+{
+	int d = distance(h->want, name);
+
+	if (d < h->bestd && d <= (int)strlen(h->want) / 3 + 1) {
+		h->bestd = d;
+		h->best = name;
+	}
+}
+
+static void hint_note(struct hint *h, struct loc loc)
+{
+	if (h->best)
+		diag_note(loc, "did you mean '%s'?", h->best);
+}
+
+/* ---- collecting declarations ---- */
+
+static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
+{
+	struct node *d;
+
+	for (d = f->decls; d; d = d->next) {
+		switch (d->kind) {
+		case NODE_GLOBAL: {
+			struct symbol **list = tapset ? &r->tapset_globals : &r->p->globals;
+			struct symbol *old = sym_find(*list, d->u.global.name), *sym;
+
+			if (old && !tapset) {
+				diag_error(d->loc, "global '%s' declared twice", d->u.global.name);
+				diag_note(old->loc, "first declared here");
+				break;
+			}
+			if (old)
+				break;
+			sym = symbol_new(SYM_GLOBAL, d->u.global.name, d->loc);
+			sym->decl = d;
+			d->u.global.sym = sym;
+			sym_append(list, sym);
+			break;
+		}
+		case NODE_FUNCTION: {
+			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
+			struct rfunc *old = func_find(*list, d->u.func.name), *fn;
+			struct node *param;
+
+			if (old && !tapset) {
+				diag_error(d->loc, "function '%s' defined twice", d->u.func.name);
+				diag_note(old->decl->loc, "first defined here");
+				break;
+			}
+			if (old)
+				break;
+			fn = arena_alloc(sizeof(*fn));
+			fn->decl = d;
+			fn->sym = symbol_new(SYM_FUNCTION, d->u.func.name, d->loc);
+			fn->sym->decl = d;
+			fn->sym->func = fn;
+			fn->sym->type = d->u.func.ret;
+			if (fn->sym->type != TYPE_UNKNOWN)
+				fn->sym->type_loc = d->loc;
+			d->u.func.sym = fn->sym;
+			for (param = d->u.func.params; param; param = param->next) {
+				struct symbol *ps = symbol_new(SYM_PARAM, param->u.param.name, param->loc);
+
+				if (sym_find(fn->locals, ps->name))
+					diag_error(param->loc, "parameter '%s' declared twice", ps->name);
+				ps->decl = param;
+				ps->type = param->u.param.decl;
+				ps->type_loc = param->loc;
+				ps->arity = 0;
+				ps->assigned = true;
+				sym_append(&fn->locals, ps);
+				fn->nparams++;
+			}
+			{
+				struct rfunc **tail = list;
+
+				while (*tail)
+					tail = &(*tail)->next;
+				*tail = fn;
+			}
+			break;
+		}
+		case NODE_EMBEDDED:
+			if (!tapset && !r->s->guru)
+				diag_error(d->loc, "embedded C code requires guru mode (-g)");
+			break;
+		case NODE_PROBE:
+		case NODE_ALIAS:
+			break;
+		default:
+			die("collect_file: unexpected %s", node_kind_names[d->kind]);
+		}
+	}
+}
+
+/* ---- binding names in a body ---- */
+
+static void bind(struct rctx *r, struct node *n);
+
+static void bind_list(struct rctx *r, struct node *n)
+{
+	for (; n; n = n->next)
+		bind(r, n);
+}
+
+static struct symbol *global_lookup(struct rctx *r, const char *name)
+{
+	struct symbol *sym = sym_find(r->p->globals, name), **pp;
+
+	if (sym)
+		return sym;
+	for (pp = &r->tapset_globals; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->name, name) == 0) {
+			sym = *pp;
+			*pp = sym->next;
+			sym->next = NULL;
+			sym_append(&r->p->globals, sym);
+			return sym;
+		}
+	}
+	return NULL;
+}
+
+/* arity: number of keys for an array use, 0 for a scalar use, -2 when the
+ * use doesn't tell (delete x). */
+static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
+{
+	const char *name = var->u.var.name;
+	struct symbol *sym = sym_find(*r->scope, name);
+
+	if (!sym)
+		sym = global_lookup(r, name);
+	if (!sym) {
+		if (arity > 0) {
+			diag_error(var->loc, "'%s' is not a global array (arrays must be declared global)", name);
+			return NULL;
+		}
+		sym = symbol_new(SYM_LOCAL, name, var->loc);
+		sym->arity = 0;
+		sym_append(r->scope, sym);
+	}
+	var->u.var.sym = sym;
+	if (write)
+		sym->assigned = true;
+	if (arity == -2)
+		return sym;
+	if (sym->kind != SYM_GLOBAL && arity > 0) {
+		diag_error(var->loc, "'%s' is a local variable, not an array (arrays must be declared global)", name);
+		return sym;
+	}
+	if (sym->arity == -1) {
+		sym->arity = arity;
+		sym->arity_loc = var->loc;
+	} else if (sym->arity != arity) {
+		if (arity == 0)
+			diag_error(var->loc, "array '%s' used as a scalar", name);
+		else if (sym->arity == 0)
+			diag_error(var->loc, "scalar '%s' used as an array", name);
+		else
+			diag_error(var->loc, "array '%s' used with %d key%s here", name, arity,
+				   arity == 1 ? "" : "s");
+		if (sym->arity == 0)
+			diag_note(sym->arity_loc, "'%s' used as a scalar here", name);
+		else
+			diag_note(sym->arity_loc, "'%s' used with %d key%s here", name, sym->arity,
+				  sym->arity == 1 ? "" : "s");
+	}
+	return sym;
+}
+
+static void resolve_function_body(struct rctx *r, struct rfunc *fn);
+
+static void bind_call(struct rctx *r, struct node *n)
+{
+	const char *name = n->u.call.name;
+	struct rfunc *fn = func_find(r->p->funcs, name), **pp;
+	const struct builtin *b = NULL;
+	int nargs = node_count(n->u.call.args), want;
+
+	bind_list(r, n->u.call.args);
+	if (!fn)
+		b = builtin_find(name);
+	if (!fn && !b) {
+		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
+			if (strcmp((*pp)->sym->name, name) == 0) {
+				struct rfunc **tail = &r->p->funcs;
+
+				fn = *pp;
+				*pp = fn->next;
+				fn->next = NULL;
+				while (*tail)
+					tail = &(*tail)->next;
+				*tail = fn;
+				break;
+			}
+		}
+	}
+	if (!fn && !b) {
+		struct hint h = { name, NULL, 99 };
+		const struct builtin *tab;
+		struct rfunc *f;
+		int i, count;
+
+		diag_error(n->loc, "unknown function '%s'", name);
+		for (f = r->p->funcs; f; f = f->next)
+			hint_try(&h, f->sym->name);
+		for (f = r->tapset_funcs; f; f = f->next)
+			hint_try(&h, f->sym->name);
+		tab = builtin_table(&count);
+		for (i = 0; i < count; i++)
+			hint_try(&h, tab[i].name);
+		hint_note(&h, n->loc);
+		return;
+	}
+	if (fn) {
+		n->u.call.sym = fn->sym;
+		want = fn->nparams;
+	} else {
+		struct symbol *sym = symbol_new(SYM_BUILTIN, name, n->loc);
+
+		sym->builtin = b;
+		sym->type = b->ret;
+		n->u.call.sym = sym;
+		want = b->nargs;
+	}
+	if (nargs != want) {
+		diag_error(n->loc, "function '%s' takes %d argument%s, %d given", name, want,
+			   want == 1 ? "" : "s", nargs);
+		if (fn)
+			diag_note(fn->decl->loc, "'%s' is defined here", name);
+	}
+	if (fn && !fn->resolved)
+		resolve_function_body(r, fn);
+}
+
+static bool is_lvalue(struct rctx *r, struct node *n)
+{
+	if (n->kind == NODE_VAR || n->kind == NODE_INDEX)
+		return true;
+	if (n->kind == NODE_TARGET && r->s->guru)
+		return true;
+	return false;
+}
+
+static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
+{
+	if (!is_lvalue(r, n)) {
+		diag_error(n->loc, "%s a value that is not a variable or array element", what);
+		bind(r, n);
+		return;
+	}
+	if (n->kind == NODE_VAR)
+		bind_name(r, n, 0, true);
+	else if (n->kind == NODE_INDEX) {
+		if (n->u.index.base->kind == NODE_VAR) {
+			struct symbol *sym = bind_name(r, n->u.index.base,
+						       node_count(n->u.index.keys), true);
+
+			(void)sym;
+		} else {
+			diag_error(n->loc, "%s a histogram bucket", what);
+		}
+		bind_list(r, n->u.index.keys);
+	} else {
+		bind(r, n);
+	}
+}
+
+static void bind_target(struct rctx *r, struct node *n)
+{
+	struct site *site;
+	const char *expr = NULL;
+	struct target_step *st;
+
+	for (st = n->u.target.steps; st; st = st->next)
+		if (st->kind == STEP_INDEX)
+			bind(r, st->index);
+	if (n->u.target.cast_expr)
+		bind(r, n->u.target.cast_expr);
+	if (!r->probe) {
+		diag_error(n->loc, "target variable %s used outside a probe", n->u.target.name);
+		return;
+	}
+	for (site = r->probe->sites; site; site = site->next) {
+		enum type_kind t;
+
+		if (!site->ops->target) {
+			diag_error(n->loc, "probe point %s has no target variables (%s)", site->pp,
+				   n->u.target.name);
+			return;
+		}
+		t = site->ops->target(r->s, site, n);
+		if (t == TYPE_UNKNOWN)
+			return;
+		n->type = t;
+		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
+			diag_error(n->loc, "%s means different things at the points of this probe",
+				   n->u.target.name);
+			return;
+		}
+		expr = n->u.target.resolved;
+	}
+}
+
+static void bind(struct rctx *r, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case NODE_BLOCK:
+		bind_list(r, n->u.block.stmts);
+		break;
+	case NODE_NULLSTMT:
+	case NODE_BREAK:
+	case NODE_CONTINUE:
+	case NODE_NEXT:
+	case NODE_NUM:
+	case NODE_STR:
+	case NODE_EMBEDDED_EXPR:
+	case NODE_WILDCARD:
+		break;
+	case NODE_EMBEDDED:
+		if (!n->from_tapset && !r->s->guru)
+			diag_error(n->loc, "embedded C code requires guru mode (-g)");
+		break;
+	case NODE_EXPRSTMT:
+	case NODE_RETURN:
+		if (n->kind == NODE_RETURN && !r->func)
+			diag_error(n->loc, "'return' outside a function");
+		bind(r, n->u.expr.expr);
+		break;
+	case NODE_IF:
+		bind(r, n->u.if_.cond);
+		bind(r, n->u.if_.then);
+		bind(r, n->u.if_.els);
+		break;
+	case NODE_WHILE:
+	case NODE_FOR:
+		bind(r, n->u.loop.init);
+		bind(r, n->u.loop.cond);
+		bind(r, n->u.loop.step);
+		bind(r, n->u.loop.body);
+		break;
+	case NODE_FOREACH: {
+		struct node *k;
+		int nkeys = node_count(n->u.foreach.keys);
+
+		if (n->u.foreach.array->kind == NODE_VAR)
+			bind_name(r, n->u.foreach.array, nkeys, false);
+		else
+			bind(r, n->u.foreach.array);
+		for (k = n->u.foreach.keys; k; k = k->next)
+			bind_name(r, k, 0, true);
+		if (n->u.foreach.value)
+			bind_name(r, n->u.foreach.value, 0, true);
+		bind_list(r, n->u.foreach.slice);
+		bind(r, n->u.foreach.limit);
+		bind(r, n->u.foreach.body);
+		break;
+	}
+	case NODE_DELETE: {
+		struct node *t = n->u.del.target;
+
+		if (t->kind == NODE_VAR)
+			bind_name(r, t, -2, true);
+		else if (t->kind == NODE_INDEX)
+			bind_lvalue(r, t, "cannot delete");
+		else
+			diag_error(t->loc, "cannot delete a value that is not a variable or array element");
+		break;
+	}
+	case NODE_TRY:
+		bind(r, n->u.try_.body);
+		if (n->u.try_.catch_var)
+			bind_name(r, n->u.try_.catch_var, 0, true);
+		bind(r, n->u.try_.handler);
+		break;
+	case NODE_VAR:
+		bind_name(r, n, 0, false);
+		break;
+	case NODE_INDEX:
+	case NODE_IN:
+		if (n->u.index.base->kind == NODE_VAR)
+			bind_name(r, n->u.index.base, node_count(n->u.index.keys), false);
+		else
+			bind(r, n->u.index.base);
+		bind_list(r, n->u.index.keys);
+		break;
+	case NODE_CALL:
+		bind_call(r, n);
+		break;
+	case NODE_PRINT:
+		bind(r, n->u.print.fmt);
+		bind_list(r, n->u.print.args);
+		break;
+	case NODE_BINARY:
+		bind(r, n->u.bin.left);
+		bind(r, n->u.bin.right);
+		break;
+	case NODE_LOGICAL:
+		bind(r, n->u.logical.left);
+		bind(r, n->u.logical.right);
+		break;
+	case NODE_UNARY:
+		bind(r, n->u.un.operand);
+		break;
+	case NODE_INCDEC:
+		bind_lvalue(r, n->u.incdec.operand, n->u.incdec.inc ? "cannot increment" : "cannot decrement");
+		/* x++ also reads x */
+		break;
+	case NODE_ASSIGN:
+		bind(r, n->u.assign.right);
+		bind_lvalue(r, n->u.assign.left, "cannot assign to");
+		break;
+	case NODE_TERNARY:
+		bind(r, n->u.ternary.cond);
+		bind(r, n->u.ternary.then);
+		bind(r, n->u.ternary.els);
+		break;
+	case NODE_REGEX:
+		bind(r, n->u.regex.left);
+		break;
+	case NODE_STAT_OP:
+		bind(r, n->u.stat.operand);
+		bind(r, n->u.stat.arg);
+		break;
+	case NODE_HIST:
+		bind(r, n->u.hist.operand);
+		break;
+	case NODE_TARGET:
+		bind_target(r, n);
+		break;
+	case NODE_DEFINED:
+	case NODE_ENTRY:
+		bind(r, n->u.wrap.operand);
+		break;
+	case NODE_PROBE:
+	case NODE_ALIAS:
+	case NODE_GLOBAL:
+	case NODE_FUNCTION:
+	case NODE_PROBE_POINT:
+	case NODE_PP_COMP:
+	case NODE_PARAM:
+	case NODE_KIND_COUNT:
+		die("bind: unexpected %s", node_kind_names[n->kind]);
+	}
+}
+
+/* A local that is read but never assigned anywhere is almost always a typo
+ * (stap only warns; we refuse, with a hint). */
+static void check_locals(struct rctx *r, struct symbol *locals)
+{
+	struct symbol *sym, *g;
+
+	for (sym = locals; sym; sym = sym->next) {
+		struct hint h = { sym->name, NULL, 99 };
+
+		if (sym->kind != SYM_LOCAL || sym->assigned)
+			continue;
+		diag_error(sym->loc, "unknown variable '%s' (never assigned)", sym->name);
+		for (g = r->p->globals; g; g = g->next)
+			hint_try(&h, g->name);
+		for (g = r->tapset_globals; g; g = g->next)
+			hint_try(&h, g->name);
+		for (g = locals; g; g = g->next)
+			if (g != sym && g->assigned)
+				hint_try(&h, g->name);
+		hint_note(&h, sym->loc);
+	}
+}
+
+static void resolve_function_body(struct rctx *r, struct rfunc *fn)
+{
+	struct symbol **save_scope = r->scope;
+	struct rprobe *save_probe = r->probe;
+	struct rfunc *save_func = r->func;
+
+	fn->resolved = true;
+	r->scope = &fn->locals;
+	r->probe = NULL;
+	r->func = fn;
+	if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED) {
+		if (!fn->decl->from_tapset && !r->s->guru)
+			diag_error(fn->decl->loc, "embedded C code requires guru mode (-g)");
+	} else {
+		bind(r, fn->decl->u.func.body);
+	}
+	check_locals(r, fn->locals);
+	r->scope = save_scope;
+	r->probe = save_probe;
+	r->func = save_func;
+}
+
+/* ---- probes ---- */
+
+static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
+{
+	const char *first = point->u.pp.comps->u.comp.name;
+	const struct provider *prov = provider_find(first);
+	int n;
+
+	if (point->u.pp.cond) {
+		diag_error(point->u.pp.cond->loc, "probe point conditions are not supported yet");
+		return false;
+	}
+	if (!prov) {
+		struct hint h = { first, NULL, 99 };
+		const struct provider *tab;
+		int i, count;
+
+		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
+			   pp_text(point), first);
+		tab = provider_table(&count);
+		for (i = 0; i < count; i++)
+			hint_try(&h, tab[i].name);
+		hint_note(&h, point->loc);
+		return false;
+	}
+	n = prov->ops->expand(r->s, p, point);
+	if (n < 0)
+		return false;
+	return true;
+}
+
+static struct node *synthetic_timeout_probe(struct session *s)
+{
+	struct loc loc = { "<command line>", 0, 0 };
+	struct node *probe = node_new(NODE_PROBE, loc);
+	struct node *point = node_new(NODE_PROBE_POINT, loc);
+	struct node *timer = node_new(NODE_PP_COMP, loc);
+	struct node *ms = node_new(NODE_PP_COMP, loc);
+	struct node *call = node_new(NODE_CALL, loc);
+	struct node *stmt = node_new(NODE_EXPRSTMT, loc);
+	double secs = strtod(s->timeout, NULL);
+
+	timer->u.comp.name = "timer";
+	ms->u.comp.name = "ms";
+	ms->u.comp.arg = node_new(NODE_NUM, loc);
+	ms->u.comp.arg->u.num.value = (int64_t)(secs * 1000 + 0.5);
+	timer->next = ms;
+	point->u.pp.comps = timer;
+	call->u.call.name = "exit";
+	stmt->u.expr.expr = call;
+	probe->u.probe.points = point;
+	probe->u.probe.body = node_new(NODE_BLOCK, loc);
+	probe->u.probe.body->u.block.stmts = stmt;
+	probe->synthetic = true;
+	return probe;
+}
+
+
+static void resolve_probe(struct rctx *r, struct node *decl)
+{
+	struct rprobe *p = arena_alloc(sizeof(*p)), **tail;
+	struct node *point;
+	bool ok = true;
+
+	p->decl = decl;
+	p->body = decl->u.probe.body;
+	for (point = decl->u.probe.points; point; point = point->next)
+		ok &= expand_point(r, p, point);
+	if (!ok)
+		return;
+	if (!p->sites)		/* only optional points, none matched */
+		return;
+	p->index = r->p->nprobes++;
+	for (tail = &r->p->probes; *tail; tail = &(*tail)->next)
+		;
+	*tail = p;
+	r->scope = &p->locals;
+	r->probe = p;
+	r->func = NULL;
+	bind(r, p->body);
+	check_locals(r, p->locals);
+	r->probe = NULL;
+}
+
+bool resolve(struct session *s)
+{
+	struct rctx r = { 0 };
+	struct file_ast *f;
+	struct node *d;
+	struct rfunc *fn;
+
+	r.s = s;
+	r.p = arena_alloc(sizeof(*r.p));
+	s->resolved = r.p;
+	for (f = s->program->user; f; f = f->next)
+		collect_file(&r, f, false);
+	for (f = s->program->tapsets; f; f = f->next)
+		collect_file(&r, f, true);
+	for (f = s->program->user; f; f = f->next) {
+		for (d = f->decls; d; d = d->next) {
+			if (d->kind == NODE_PROBE)
+				resolve_probe(&r, d);
+			else if (d->kind == NODE_ALIAS)
+				diag_error(d->loc, "probe aliases are not supported yet");
+		}
+	}
+	if (s->timeout)
+		resolve_probe(&r, synthetic_timeout_probe(s));
+	/* user functions are checked even when nothing calls them */
+	for (fn = r.p->funcs; fn; fn = fn->next)
+		if (!fn->resolved)
+			resolve_function_body(&r, fn);
+	if (diag_errors())
+		return false;
+	if (!r.p->probes) {
+		diag_error((struct loc){ 0 }, "no probes found");
+		return false;
+	}
+	/* as stap does, drop unused code before typing it: an unused
+	 * function with untyped parameters is not an error (-u keeps it) */
+	if (!s->unoptimized)
+		prune(s, r.p);
+	if (!types_infer(s, r.p))
+		return false;
+	return diag_errors() == 0;
+}
+
+/* ---- -p2 printer ---- */
+
+static void print_sym_type(FILE *f, const struct symbol *sym)
+{
+	int i;
+
+	fprintf(f, "%s:%s", sym->name, type_name(sym->type));
+	if (sym->arity > 0) {
+		fputs(" [", f);
+		for (i = 0; i < sym->arity; i++)
+			fprintf(f, "%s%s", i ? ", " : "", type_name(sym->keys[i]));
+		fputc(']', f);
+	}
+}
+
+static void print_locals(FILE *f, const struct symbol *locals)
+{
+	const struct symbol *sym;
+	bool any = false;
+
+	for (sym = locals; sym; sym = sym->next) {
+		if (sym->kind != SYM_LOCAL)
+			continue;
+		if (!any)
+			fputs("  # locals\n", f);
+		any = true;
+		fputs("  ", f);
+		print_sym_type(f, sym);
+		fputc('\n', f);
+	}
+}
+
+void resolve_print(FILE *f, const struct rprogram *p)
+{
+	const struct symbol *sym;
+	const struct rfunc *fn;
+	const struct rprobe *pr;
+	const struct site *site;
+
+	if (p->globals)
+		fputs("# globals\n", f);
+	for (sym = p->globals; sym; sym = sym->next) {
+		print_sym_type(f, sym);
+		fputc('\n', f);
+	}
+	if (p->funcs)
+		fputs("# functions\n", f);
+	for (fn = p->funcs; fn; fn = fn->next) {
+		const struct symbol *ps;
+		int i = 0;
+
+		fprintf(f, "%s:%s (", fn->sym->name, type_name(fn->sym->type));
+		for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
+			fputs(i ? ", " : "", f);
+			print_sym_type(f, ps);
+		}
+		fputs(")\n", f);
+		print_locals(f, fn->locals);
+	}
+	fputs("# probes\n", f);
+	for (pr = p->probes; pr; pr = pr->next) {
+		for (site = pr->sites; site; site = site->next)
+			fprintf(f, "%s /* <- %s */\n", site->pp, pp_text(site->point));
+		print_locals(f, pr->locals);
+	}
+}

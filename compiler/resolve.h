@@ -1,0 +1,108 @@
+/* Pass 2: the resolved program.
+ *
+ * resolve() turns the parsed files into a struct rprogram: every probe with
+ * its probe points expanded into concrete sites by the providers, every name
+ * bound to a struct symbol (global, local, parameter, function, built-in),
+ * tapset functions and globals pulled in on use, types inferred (types.c)
+ * and unused code dropped (prune.c).  Pass 3 reads only this.
+ */
+#ifndef TAPC_RESOLVE_H
+#define TAPC_RESOLVE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast.h"
+
+struct session;
+struct provider_ops;
+struct builtin;
+struct rfunc;
+struct rprobe;
+
+#define MAX_ARRAY_KEYS 9
+
+enum sym_kind { SYM_GLOBAL, SYM_LOCAL, SYM_PARAM, SYM_FUNCTION, SYM_BUILTIN };
+
+struct symbol {
+	enum sym_kind kind;
+	const char *name;
+	struct loc loc;			/* declaration, or first use of a local */
+	enum type_kind type;		/* value (array element, function return) */
+	struct loc type_loc;		/* where the type was first inferred */
+	int arity;			/* keys of an array; 0 scalar; -1 not yet seen */
+	struct loc arity_loc;
+	enum type_kind keys[MAX_ARRAY_KEYS];
+	struct loc key_loc[MAX_ARRAY_KEYS];
+	struct node *decl;		/* GLOBAL, FUNCTION or PARAM node */
+	const struct builtin *builtin;	/* SYM_BUILTIN */
+	struct rfunc *func;		/* SYM_FUNCTION */
+	int index;			/* globals: declaration order */
+	bool assigned;			/* written somewhere (locals must be) */
+	bool used;			/* referenced from kept code */
+	struct symbol *next;
+};
+
+/* One concrete place a probe body runs: a kprobe on one function, one
+ * timer, the begin list...  The provider that made it emits its table. */
+struct site {
+	const struct provider_ops *ops;
+	struct rprobe *probe;
+	struct node *point;		/* the PROBE_POINT it came from */
+	const char *pp;			/* canonical probe point text, pp() */
+	const char *func;		/* kprobes: the function */
+	bool is_return;
+	bool optional;
+	int64_t count;			/* timers: interval in the site's unit */
+	int64_t randomize;		/* timers: .randomize(M), same unit */
+	long long priority;		/* begin(N) / end(N) */
+	int family_kind;		/* provider's own sub-kind */
+	struct site *next;
+};
+
+struct rprobe {
+	struct node *decl;		/* PROBE */
+	struct node *body;		/* BLOCK */
+	struct symbol *locals;
+	struct site *sites;
+	int index;
+	struct rprobe *next;
+};
+
+struct rfunc {
+	struct symbol *sym;
+	struct node *decl;		/* FUNCTION */
+	struct symbol *locals;		/* parameters first, in order */
+	int nparams;
+	bool resolved;			/* body bound (tapset functions: on use) */
+	struct rfunc *next;
+};
+
+struct rprogram {
+	struct symbol *globals;
+	struct rprobe *probes;
+	struct rfunc *funcs;
+	int nprobes;
+};
+
+/* Pass 2 entry: false after errors (already reported). */
+bool resolve(struct session *s);
+/* -p2 printer: # globals, # functions, # probes, like stap -p2. */
+void resolve_print(FILE *f, const struct rprogram *p);
+
+/* types.c: infer every expression's type; false after errors. */
+bool types_infer(struct session *s, struct rprogram *p);
+/* prune.c: drop what nothing uses (not with -u). */
+void prune(struct session *s, struct rprogram *p);
+/* Call fn on every statement and expression of the list n, pre-order. */
+void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
+
+/* The canonical text of a probe point, e.g. kernel.function("f").return */
+const char *pp_text(const struct node *point);
+/* Components of a probe point as an array; returns the count. */
+int pp_comps(const struct node *point, const struct node **comps, int max);
+
+/* A fresh local in a scope list (providers and resolve use it). */
+struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);
+
+#endif

@@ -1,0 +1,66 @@
+/* struct session: the options every pass reads, and what the passes hand
+ * each other.
+ *
+ * main.c fills the options from the command line, then each pass reads what
+ * it needs and adds its result (program, resolved program, C text, module
+ * path).  Nothing here is global state: a pass gets the session as its one
+ * argument.
+ */
+#ifndef TAPC_SESSION_H
+#define TAPC_SESSION_H
+
+#include <stdbool.h>
+
+struct program;
+struct rprogram;
+struct kernel;
+
+#define SESSION_MAX_ARGS 64
+
+struct session {
+	/* the script */
+	const char *script_name;	/* file name, "-" or "<input>" for -e */
+	const char *script_text;	/* -e text, else NULL until read */
+	const char *args[SESSION_MAX_ARGS];	/* $1 @1 ... */
+	int nargs;
+
+	/* options, named after stap's */
+	int last_pass;			/* -p N, default 5 */
+	int verbose;			/* -v count */
+	bool keep_tmp;			/* -k */
+	bool guru;			/* -g */
+	bool unoptimized;		/* -u */
+	bool no_warnings;		/* -w */
+	bool vm;			/* --vm */
+	const char *module_name;	/* -m NAME, else tapc_<hash> */
+	bool module_name_given;
+	const char *output_file;	/* -o FILE */
+	const char *kernel_arg;		/* -r KVER or build dir */
+	const char *defines[SESSION_MAX_ARGS];	/* -D NAME=VALUE */
+	int ndefines;
+	const char *cmd;		/* -c CMD */
+	const char *target_pid;		/* -x PID */
+	const char *timeout;		/* -T SECONDS */
+	const char *bufsize_mb;		/* -s MB */
+	const char *include_dirs[SESSION_MAX_ARGS];	/* -I DIR */
+	int ninclude_dirs;
+
+	/* where our helpers live (build tree or installed) */
+	const char *runtime_dir;
+	const char *tapset_dir;
+	const char *taprun_path;
+
+	/* what the passes produce */
+	struct kernel *kernel;		/* target kernel facts, opened lazily */
+	struct program *program;	/* pass 1 */
+	struct rprogram *resolved;	/* pass 2 */
+	char *c_text;			/* pass 3 */
+	size_t c_len;
+	char *tmpdir;			/* pass 4 */
+	char *module_path;		/* pass 4: the .ko */
+};
+
+/* The target kernel, opened on first use (kernel.c). */
+struct kernel *session_kernel(struct session *s);
+
+#endif

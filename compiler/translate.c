@@ -1,0 +1,1431 @@
+/* Pass 3: the resolved program as one C file for the runtime.
+ *
+ * The module reads like the kernel's samples/kprobes: a header comment
+ * naming the script, the globals (scalars, maps with a key struct each, one
+ * lock each), then per probe and function a frame struct and a handler,
+ * then the site tables and struct tapc_module.  Locals and string
+ * temporaries live in the frame (tapc_frame(c, c->nesting)), never on the
+ * kernel stack; only 64-bit temporaries and pointers are C locals.
+ *
+ * Expressions are generated as "pre-statements plus a C expression": gx()
+ * emits whatever must run first (calls, map lookups, division checks) and
+ * returns the C text of the value.  A string value is a const char *
+ * expression.  A run-time error sets the context's error and jumps to the
+ * body's `out` label; callers check c->last_error after every call.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "builtins.h"
+#include "diag.h"
+#include "emit.h"
+#include "format.h"
+#include "provider.h"
+#include "resolve.h"
+#include "session.h"
+#include "translate.h"
+
+struct tx {
+	struct session *s;
+	struct rprogram *p;
+	struct emitter *e;		/* the body being generated */
+	FILE *frame;			/* members of the current frame struct */
+	FILE *decls;			/* C locals of the current function */
+	int ntmp;
+	bool out_used;
+	const char *err_label;		/* where a run-time error jumps: out or a catch */
+	bool err_used;			/* ... and whether anything jumped there */
+	struct rfunc *func;		/* NULL in a probe */
+	int loop_cont[64];		/* continue labels of enclosing loops */
+	int nloops;
+	struct symbol **keyed;		/* arrays with a key temp in this frame */
+	int nkeyed;
+};
+
+/* ---- small helpers ---- */
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	{
+		char *a = arena_strdup(s);
+
+		free(s);
+		return a;
+	}
+}
+
+static const char *cstr(const char *s)
+{
+	char *q = c_string(s, strlen(s)), *a = arena_strdup(q);
+
+	free(q);
+	return a;
+}
+
+static const char *loc_of(const struct node *n)
+{
+	return cstr(fmt("%s:%d:%d", n->loc.file ? n->loc.file : "<input>", n->loc.line, n->loc.col));
+}
+
+static const char *tmp_long(struct tx *t)
+{
+	int n = t->ntmp++;
+
+	fprintf(t->decls, "\tint64_t t%d;\n", n);
+	return fmt("t%d", n);
+}
+
+static const char *tmp_string(struct tx *t)
+{
+	int n = t->ntmp++;
+
+	fprintf(t->frame, "\tchar s%d[MAXSTRINGLEN];\n", n);
+	return fmt("f->s%d", n);
+}
+
+static void goto_out(struct tx *t)
+{
+	t->out_used = true;
+	emit(t->e, "goto out;");
+}
+
+/* After a run-time error: to the innermost catch, else out. */
+static void goto_err(struct tx *t)
+{
+	if (!t->err_label) {
+		goto_out(t);
+		return;
+	}
+	t->err_used = true;
+	emit(t->e, "goto %s;", t->err_label);
+}
+
+static void check_error(struct tx *t)
+{
+	emit(t->e, "if (c->last_error)");
+	t->e->depth++;
+	goto_err(t);
+	t->e->depth--;
+}
+
+static void unsupported(struct tx *t, const struct node *n, const char *what)
+{
+	(void)t;
+	diag_error(n->loc, "%s: not supported by the kernel back end yet", what);
+}
+
+static const char *ctype_of(enum type_kind ty)
+{
+	return ty == TYPE_STRING ? "char" : "int64_t";
+}
+
+/* Nodes whose value can't be changed by evaluating something else after
+ * them: their C text may be used late without a copy. */
+static bool stable(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NUM:
+	case NODE_STR:
+	case NODE_TARGET:
+		return true;
+	case NODE_CALL:
+		return n->u.call.sym && n->u.call.sym->kind == SYM_BUILTIN &&
+		       n->u.call.sym->builtin->form != BUILTIN_STMT && !n->u.call.args;
+	default:
+		return false;
+	}
+}
+
+/* Nodes whose evaluation changes nothing: what runs before them may keep
+ * its value as C text. */
+static bool no_side_effects(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NUM:
+	case NODE_STR:
+	case NODE_VAR:
+	case NODE_TARGET:
+		return true;
+	case NODE_CALL:
+		return stable(n);
+	case NODE_BINARY:
+		return n->u.bin.op != BIN_DIV && n->u.bin.op != BIN_MOD &&
+		       no_side_effects(n->u.bin.left) && no_side_effects(n->u.bin.right);
+	case NODE_UNARY:
+		return no_side_effects(n->u.un.operand);
+	default:
+		return false;
+	}
+}
+
+/* ---- variables, arrays ---- */
+
+static const char *var_ref(struct tx *t, struct symbol *sym)
+{
+	(void)t;
+	if (sym->kind == SYM_GLOBAL)
+		return fmt("g_%s", sym->name);
+	return fmt("f->l_%s", sym->name);
+}
+
+static void frame_local(struct tx *t, struct symbol *sym)
+{
+	if (sym->type == TYPE_STRING)
+		fprintf(t->frame, "\tchar l_%s[MAXSTRINGLEN];\n", sym->name);
+	else
+		fprintf(t->frame, "\tint64_t l_%s;\n", sym->name);
+}
+
+static const char *gx(struct tx *t, struct node *n);
+static void gs(struct tx *t, struct node *n);
+
+/* Fill the array's key temp from the key expressions; returns "&f->k_a".
+ * The key exprs are all evaluated first: one of them may itself index the
+ * same array and use the same temp. */
+static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
+{
+	const char *vals[MAX_ARRAY_KEYS];
+	struct node *k;
+	int i, n = 0;
+
+	for (k = keys; k && n < MAX_ARRAY_KEYS; k = k->next) {
+		if (k->kind == NODE_WILDCARD) {
+			unsupported(t, k, "an array slice ('*')");
+			return "NULL";
+		}
+		vals[n++] = gx(t, k);
+	}
+	for (i = 0; i < t->nkeyed; i++)
+		if (t->keyed[i] == sym)
+			break;
+	if (i == t->nkeyed) {
+		t->keyed = realloc(t->keyed, (t->nkeyed + 1) * sizeof(*t->keyed));
+		t->keyed[t->nkeyed++] = sym;
+		fprintf(t->frame, "\tstruct g_%s_key k_%s;\n", sym->name, sym->name);
+	}
+	emit(t->e, "memset(&f->k_%s, 0, sizeof(f->k_%s));", sym->name, sym->name);
+	for (i = 0; i < n; i++) {
+		if (sym->keys[i] == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(f->k_%s.k%d, %s);", sym->name, i, vals[i]);
+		else
+			emit(t->e, "f->k_%s.k%d = %s;", sym->name, i, vals[i]);
+	}
+	return fmt("&f->k_%s", sym->name);
+}
+
+/* Pointer (C local) to an array element's value; creates the element when
+ * create, else may be NULL. */
+static const char *elem_ptr(struct tx *t, struct node *index, bool create)
+{
+	struct symbol *sym = index->u.index.base->u.var.sym;
+	const char *key = build_key(t, sym, index->u.index.keys);
+	int n = t->ntmp++;
+
+	fprintf(t->decls, "\t%s *p%d;\n", ctype_of(sym->type), n);
+	if (create) {
+		emit(t->e, "p%d = tapc_map_get(c, g_%s, %s, %s);", n, sym->name, key, loc_of(index));
+		emit(t->e, "if (!p%d)", n);
+		t->e->depth++;
+		goto_err(t);
+		t->e->depth--;
+	} else {
+		emit(t->e, "p%d = tapc_map_lookup(g_%s, %s);", n, sym->name, key);
+	}
+	return fmt("p%d", n);
+}
+
+/* The C lvalue of a VAR or INDEX: for strings, the char buffer. */
+static const char *lvalue(struct tx *t, struct node *n)
+{
+	if (n->kind == NODE_VAR)
+		return var_ref(t, n->u.var.sym);
+	if (n->kind == NODE_INDEX && n->u.index.base->kind == NODE_VAR) {
+		const char *p = elem_ptr(t, n, true);
+
+		return n->type == TYPE_STRING ? p : fmt("(*%s)", p);
+	}
+	unsupported(t, n, "assigning to this expression");
+	return "t_invalid";
+}
+
+/* ---- expressions ---- */
+
+static const char *gx_num(int64_t v)
+{
+	if (v == INT64_MIN)
+		return "(-9223372036854775807LL - 1)";
+	return fmt("%lldLL", (long long)v);
+}
+
+static const char *gx_divmod(struct tx *t, struct node *at, const char *a, const char *b, bool mod)
+{
+	const char *ta = tmp_long(t), *tb = tmp_long(t), *r = tmp_long(t);
+
+	emit(t->e, "%s = %s;", ta, a);
+	emit(t->e, "%s = %s;", tb, b);
+	emit(t->e, "if (%s == 0) {", tb);
+	emit(t->e, "tapc_error(c, \"division by 0\", %s);", loc_of(at));
+	goto_err(t);
+	emit(t->e, "}");
+	/* INT64_MIN / -1 traps on x86 */
+	if (mod)
+		emit(t->e, "%s = %s == -1 ? 0 : %s %% %s;", r, tb, ta, tb);
+	else
+		emit(t->e, "%s = %s == -1 ? (int64_t)(0ULL - (uint64_t)%s) : %s / %s;", r, tb, ta, ta, tb);
+	return r;
+}
+
+static const char *gx_arith(struct tx *t, struct node *at, enum binop op, const char *a, const char *b)
+{
+	switch (op) {
+	case BIN_ADD: return fmt("(int64_t)((uint64_t)%s + (uint64_t)%s)", a, b);
+	case BIN_SUB: return fmt("(int64_t)((uint64_t)%s - (uint64_t)%s)", a, b);
+	case BIN_MUL: return fmt("(int64_t)((uint64_t)%s * (uint64_t)%s)", a, b);
+	case BIN_DIV: return gx_divmod(t, at, a, b, false);
+	case BIN_MOD: return gx_divmod(t, at, a, b, true);
+	case BIN_SHL: return fmt("(int64_t)((uint64_t)%s << (%s & 63))", a, b);
+	case BIN_SHR: return fmt("(%s >> (%s & 63))", a, b);
+	case BIN_USHR: return fmt("(int64_t)((uint64_t)%s >> (%s & 63))", a, b);
+	case BIN_AND: return fmt("(%s & %s)", a, b);
+	case BIN_OR: return fmt("(%s | %s)", a, b);
+	case BIN_XOR: return fmt("(%s ^ %s)", a, b);
+	default: die("gx_arith: op %d", (int)op);
+	}
+}
+
+static const char *cmp_text(enum binop op)
+{
+	switch (op) {
+	case BIN_LT: return "<";
+	case BIN_LE: return "<=";
+	case BIN_GT: return ">";
+	case BIN_GE: return ">=";
+	case BIN_EQ: return "==";
+	case BIN_NE: return "!=";
+	default: die("cmp_text: op %d", (int)op);
+	}
+}
+
+static const char *gx_binary(struct tx *t, struct node *n)
+{
+	const char *a = gx(t, n->u.bin.left);
+	const char *b;
+	enum binop op = n->u.bin.op;
+
+	/* the left value must not change while the right side runs */
+	if (!stable(n->u.bin.left) && !no_side_effects(n->u.bin.right)) {
+		if (n->u.bin.left->type == TYPE_LONG) {
+			const char *ta = tmp_long(t);
+
+			emit(t->e, "%s = %s;", ta, a);
+			a = ta;
+		} else if (strncmp(a, "f->s", 4) != 0) {
+			const char *sa = tmp_string(t);
+
+			emit(t->e, "tapc_strcpy(%s, %s);", sa, a);
+			a = sa;
+		}
+	}
+	b = gx(t, n->u.bin.right);
+	if (op == BIN_CONCAT) {
+		const char *r;
+
+		/* a temp is used once: extend it in place */
+		if (strncmp(a, "f->s", 4) == 0) {
+			emit(t->e, "tapc_strcat(%s, %s);", a, b);
+			return a;
+		}
+		r = tmp_string(t);
+		emit(t->e, "tapc_strcpy(%s, %s);", r, a);
+		emit(t->e, "tapc_strcat(%s, %s);", r, b);
+		return r;
+	}
+	if (op >= BIN_LT) {
+		if (n->u.bin.left->type == TYPE_STRING)
+			return fmt("(int64_t)(strcmp(%s, %s) %s 0)", a, b, cmp_text(op));
+		return fmt("(int64_t)(%s %s %s)", a, cmp_text(op), b);
+	}
+	return gx_arith(t, n, op, a, b);
+}
+
+static const char *gx_logical(struct tx *t, struct node *n)
+{
+	const char *r = tmp_long(t), *a = gx(t, n->u.logical.left), *b;
+
+	if (n->u.logical.is_and) {
+		emit(t->e, "%s = 0;", r);
+		emit(t->e, "if (%s) {", a);
+	} else {
+		emit(t->e, "%s = 1;", r);
+		emit(t->e, "if (!%s) {", a);
+	}
+	b = gx(t, n->u.logical.right);
+	emit(t->e, "%s = %s != 0;", r, b);
+	emit(t->e, "}");
+	return r;
+}
+
+static const char *gx_ternary(struct tx *t, struct node *n)
+{
+	bool str = n->type == TYPE_STRING;
+	const char *r = str ? tmp_string(t) : tmp_long(t);
+	const char *cond = gx(t, n->u.ternary.cond), *v;
+
+	emit(t->e, "if (%s) {", cond);
+	v = gx(t, n->u.ternary.then);
+	if (str)
+		emit(t->e, "tapc_strcpy(%s, %s);", r, v);
+	else
+		emit(t->e, "%s = %s;", r, v);
+	emit(t->e, "} else {");
+	v = gx(t, n->u.ternary.els);
+	if (str)
+		emit(t->e, "tapc_strcpy(%s, %s);", r, v);
+	else
+		emit(t->e, "%s = %s;", r, v);
+	emit(t->e, "}");
+	return r;
+}
+
+static const char *subst(const char *tmpl, const char *dst, const char **args, const char *loc)
+{
+	char *out = "";
+	const char *p;
+
+	for (p = tmpl; *p; p++) {
+		if (*p == '$' && p[1] == 'L') {
+			out = fmt("%s%s", out, loc);
+			p++;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			int i = p[1] - '0';
+
+			out = fmt("%s%s", out, i == 0 ? dst : args[i - 1]);
+			p++;
+		} else {
+			out = fmt("%s%c", out, *p);
+		}
+	}
+	return out;
+}
+
+static const char *gx_call(struct tx *t, struct node *n)
+{
+	struct symbol *sym = n->u.call.sym;
+	const char *args[16], *r = NULL, *list = "";
+	struct node *a;
+	int i = 0;
+
+	for (a = n->u.call.args; a && i < 16; a = a->next) {
+		const char *v = gx(t, a);
+
+		/* a later argument's call must not change an earlier one */
+		if (a->type == TYPE_LONG && a->next && !stable(a) && v[0] != 't') {
+			const char *tv = tmp_long(t);
+
+			emit(t->e, "%s = %s;", tv, v);
+			v = tv;
+		}
+		args[i++] = v;
+	}
+	if (sym->kind == SYM_BUILTIN) {
+		const struct builtin *b = sym->builtin;
+
+		switch (b->form) {
+		case BUILTIN_EXPR:
+			return subst(b->tmpl, NULL, args, loc_of(n));
+		case BUILTIN_STRING_INTO:
+			r = tmp_string(t);
+			emit(t->e, "%s;", subst(b->tmpl, r, args, loc_of(n)));
+			return r;
+		case BUILTIN_STMT:
+			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
+			return "0";
+		case BUILTIN_RAISE:
+			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
+			goto_err(t);
+			return "0";
+		}
+	}
+	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind == NODE_EMBEDDED) {
+		unsupported(t, n, "calling an embedded-C function");
+		return "0";
+	}
+	for (int j = 0; j < i; j++)
+		list = fmt("%s, %s", list, args[j]);
+	if (sym->type == TYPE_STRING) {
+		r = tmp_string(t);
+		emit(t->e, "f_%s(c, %s%s);", sym->name, r, list);
+	} else if (sym->type == TYPE_LONG) {
+		r = tmp_long(t);
+		emit(t->e, "%s = f_%s(c%s);", r, sym->name, list);
+	} else {
+		emit(t->e, "f_%s(c%s);", sym->name, list);
+		r = "0";
+	}
+	check_error(t);
+	return r;
+}
+
+/* One printf directive as a kernel vsnprintf directive with 64-bit args. */
+static const char *kernel_directive(struct tx *t, struct node *at, const struct fmt_dir *d)
+{
+	const char *w = d->width == FMT_STAR ? "*" : d->width >= 0 ? fmt("%d", d->width) : "";
+	const char *p = d->prec == FMT_STAR ? ".*" : d->prec >= 0 ? fmt(".%d", d->prec) : "";
+
+	switch (d->conv) {
+	case FMT_SIGNED: return fmt("%%%s%s%slld", d->flags, w, p);
+	case FMT_UNSIGNED: return fmt("%%%s%s%sllu", d->flags, w, p);
+	case FMT_OCTAL: return fmt("%%%s%s%sllo", d->flags, w, p);
+	case FMT_HEX: return fmt("%%%s%s%sllx", d->flags, w, p);
+	case FMT_HEX_UPPER: return fmt("%%%s%s%sllX", d->flags, w, p);
+	case FMT_POINTER: return fmt("%%#%s%s%sllx", d->flags, w, p);
+	case FMT_CHAR: return fmt("%%%s%sc", d->flags, w);
+	case FMT_STRING: return fmt("%%%s%s%ss", d->flags, w, p);
+	case FMT_BINARY: unsupported(t, at, "%b"); return "";
+	case FMT_MEMORY: unsupported(t, at, "%m/%M"); return "";
+	case FMT_LITERAL: break;
+	}
+	return "";
+}
+
+static const char *escape_percent(const char *s, size_t len)
+{
+	char *out = arena_alloc(2 * len + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%')
+			*o++ = '%';
+		*o++ = s[i];
+	}
+	*o = 0;
+	return out;
+}
+
+static const char *arg_cast(enum fmt_conv conv, const char *v)
+{
+	switch (conv) {
+	case FMT_SIGNED: return fmt("(long long)%s", v);
+	case FMT_CHAR: return fmt("(int)%s", v);
+	case FMT_STRING: return v;
+	default: return fmt("(unsigned long long)%s", v);
+	}
+}
+
+/* printf/sprintf: returns the kernel format and fills the argument list. */
+static const char *lower_printf(struct tx *t, struct node *n, const char **arglist)
+{
+	const char *err = NULL, *kfmt = "", *list = "";
+	struct fmt_dir *dirs = fmt_parse(n->u.print.fmt->u.str.value, n->u.print.fmt->u.str.len, &err);
+	struct node *a = n->u.print.args;
+	struct fmt_dir *d;
+
+	if (!dirs)
+		die("lower_printf: format accepted by pass 2: %s", err);
+	for (d = dirs; d; d = d->next) {
+		if (d->conv == FMT_LITERAL) {
+			kfmt = fmt("%s%s", kfmt, escape_percent(d->text, d->len));
+			continue;
+		}
+		kfmt = fmt("%s%s", kfmt, kernel_directive(t, n, d));
+		if (d->width == FMT_STAR && a) {
+			list = fmt("%s, (int)%s", list, gx(t, a));
+			a = a->next;
+		}
+		if (d->prec == FMT_STAR && a) {
+			list = fmt("%s, (int)%s", list, gx(t, a));
+			a = a->next;
+		}
+		if (a) {
+			list = fmt("%s, %s", list, arg_cast(d->conv, gx(t, a)));
+			a = a->next;
+		}
+	}
+	*arglist = list;
+	return kfmt;	/* raw: the caller quotes it */
+}
+
+static const char *gx_print(struct tx *t, struct node *n)
+{
+	enum print_kind k = n->u.print.which;
+	const char *kfmt = "", *list = "", *delim = NULL, *r = NULL;
+	bool to_str = k == PRINT_SPRINT || k == PRINT_SPRINTLN || k == PRINT_SPRINTF ||
+		      k == PRINT_SPRINTD || k == PRINT_SPRINTDLN;
+	bool ln = k == PRINT_PRINTLN || k == PRINT_SPRINTLN || k == PRINT_PRINTDLN ||
+		  k == PRINT_SPRINTDLN;
+	struct node *a;
+
+	if (k == PRINT_PRINT_CHAR) {
+		emit(t->e, "tapc_print_char(c, (int)%s);", gx(t, n->u.print.args));
+		return "0";
+	}
+	if (k == PRINT_PRINTF || k == PRINT_SPRINTF) {
+		kfmt = lower_printf(t, n, &list);
+	} else {
+		if (k == PRINT_PRINTD || k == PRINT_PRINTDLN || k == PRINT_SPRINTD || k == PRINT_SPRINTDLN) {
+			if (n->u.print.fmt->kind != NODE_STR) {
+				unsupported(t, n->u.print.fmt, "a delimiter that is not a literal string");
+				return "0";
+			}
+			delim = escape_percent(n->u.print.fmt->u.str.value, n->u.print.fmt->u.str.len);
+		}
+		for (a = n->u.print.args; a; a = a->next) {
+			const char *v;
+
+			if (a != n->u.print.args && delim)
+				kfmt = fmt("%s%s", kfmt, delim);
+			if (a->kind == NODE_STR && !memchr(a->u.str.value, 0, a->u.str.len)) {
+				kfmt = fmt("%s%s", kfmt, escape_percent(a->u.str.value, a->u.str.len));
+				continue;
+			}
+			v = gx(t, a);
+			if (a->type == TYPE_STRING) {
+				kfmt = fmt("%s%%s", kfmt);
+				list = fmt("%s, %s", list, v);
+			} else if (a->type == TYPE_LONG) {
+				kfmt = fmt("%s%%lld", kfmt);
+				list = fmt("%s, (long long)%s", list, v);
+			} else {
+				unsupported(t, a, "printing this value");
+			}
+		}
+	}
+	if (ln)
+		kfmt = fmt("%s\n", kfmt);
+	kfmt = cstr(kfmt);
+	if (to_str) {
+		r = tmp_string(t);
+		if (!*list && !strchr(kfmt, '%'))
+			emit(t->e, "tapc_strcpy(%s, %s);", r, kfmt);
+		else
+			emit(t->e, "tapc_sprintf(%s, %s%s);", r, kfmt, list);
+		return r;
+	}
+	if (!*list && !strchr(kfmt, '%'))
+		emit(t->e, "tapc_print_str(c, %s);", kfmt);
+	else
+		emit(t->e, "tapc_printf(c, %s%s);", kfmt, list);
+	return "0";
+}
+
+static const char *assign_op_c(enum assignop op)
+{
+	switch (op) {
+	case ASSIGN_ADD: return "+";
+	case ASSIGN_SUB: return "-";
+	case ASSIGN_MUL: return "*";
+	case ASSIGN_AND: return "&";
+	case ASSIGN_OR: return "|";
+	case ASSIGN_XOR: return "^";
+	default: return NULL;
+	}
+}
+
+static enum binop assign_binop(enum assignop op)
+{
+	switch (op) {
+	case ASSIGN_ADD: return BIN_ADD;
+	case ASSIGN_SUB: return BIN_SUB;
+	case ASSIGN_MUL: return BIN_MUL;
+	case ASSIGN_DIV: return BIN_DIV;
+	case ASSIGN_MOD: return BIN_MOD;
+	case ASSIGN_SHL: return BIN_SHL;
+	case ASSIGN_SHR: return BIN_SHR;
+	case ASSIGN_AND: return BIN_AND;
+	case ASSIGN_OR: return BIN_OR;
+	case ASSIGN_XOR: return BIN_XOR;
+	default: die("assign_binop: %d", (int)op);
+	}
+}
+
+static const char *gx_assign(struct tx *t, struct node *n)
+{
+	struct node *left = n->u.assign.left;
+	enum assignop op = n->u.assign.op;
+	const char *v, *l;
+
+	if (op == ASSIGN_AGG) {
+		unsupported(t, n, "statistics (<<<)");
+		return "0";
+	}
+	if (left->kind == NODE_TARGET) {
+		unsupported(t, n, "assigning to a target variable");
+		return "0";
+	}
+	v = gx(t, n->u.assign.right);
+	if (left->type == TYPE_STRING) {
+		l = lvalue(t, left);
+		if (strcmp(l, v) != 0)
+			emit(t->e, "%s(%s, %s);", op == ASSIGN_CONCAT ? "tapc_strcat" : "tapc_strcpy", l, v);
+		return l;
+	}
+	/* building the left side's key may run code that changes v */
+	if (left->kind == NODE_INDEX && !stable(n->u.assign.right) && v[0] != 't') {
+		const char *tv = tmp_long(t);
+
+		emit(t->e, "%s = %s;", tv, v);
+		v = tv;
+	}
+	l = lvalue(t, left);
+	if (op == ASSIGN_SET) {
+		emit(t->e, "%s = %s;", l, v);
+	} else if (assign_op_c(op) && op != ASSIGN_ADD && op != ASSIGN_SUB && op != ASSIGN_MUL) {
+		emit(t->e, "%s %s= %s;", l, assign_op_c(op), v);
+	} else {
+		emit(t->e, "%s = %s;", l, gx_arith(t, n, assign_binop(op), l, v));
+	}
+	return l;
+}
+
+static const char *gx_incdec(struct tx *t, struct node *n)
+{
+	const char *l = lvalue(t, n->u.incdec.operand), *r = tmp_long(t);
+	const char *op = n->u.incdec.inc ? "+" : "-";
+
+	if (n->u.incdec.prefix) {
+		emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", l, l, op);
+		emit(t->e, "%s = %s;", r, l);
+	} else {
+		emit(t->e, "%s = %s;", r, l);
+		emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", l, r, op);
+	}
+	return r;
+}
+
+static const char *gx_index(struct tx *t, struct node *n)
+{
+	const char *p;
+
+	if (n->u.index.base->kind != NODE_VAR) {
+		unsupported(t, n, "indexing a histogram");
+		return "0";
+	}
+	p = elem_ptr(t, n, false);
+	if (n->type == TYPE_STRING)
+		return fmt("(%s ? %s : \"\")", p, p);
+	return fmt("(%s ? *%s : 0)", p, p);
+}
+
+static const char *gx_in(struct tx *t, struct node *n)
+{
+	struct symbol *sym;
+	const char *key;
+
+	if (n->u.index.base->kind != NODE_VAR) {
+		unsupported(t, n, "'in' on a histogram");
+		return "0";
+	}
+	sym = n->u.index.base->u.var.sym;
+	key = build_key(t, sym, n->u.index.keys);
+	return fmt("(int64_t)(tapc_map_lookup(g_%s, %s) != NULL)", sym->name, key);
+}
+
+static const char *gx(struct tx *t, struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NUM: return gx_num(n->u.num.value);
+	case NODE_STR: {
+		char *q = c_string(n->u.str.value, n->u.str.len), *a = arena_strdup(q);
+
+		free(q);
+		return a;
+	}
+	case NODE_VAR: return var_ref(t, n->u.var.sym);
+	case NODE_INDEX: return gx_index(t, n);
+	case NODE_IN: return gx_in(t, n);
+	case NODE_CALL: return gx_call(t, n);
+	case NODE_PRINT: return gx_print(t, n);
+	case NODE_BINARY: return gx_binary(t, n);
+	case NODE_LOGICAL: return gx_logical(t, n);
+	case NODE_UNARY: {
+		const char *v = gx(t, n->u.un.operand);
+
+		switch (n->u.un.op) {
+		case UN_NEG: return fmt("(int64_t)(0ULL - (uint64_t)%s)", v);
+		case UN_NOT: return fmt("(int64_t)!%s", v);
+		case UN_BITNOT: return fmt("(~%s)", v);
+		case UN_PLUS: return v;
+		case UN_ADDR: unsupported(t, n, "'&' on a target variable"); return "0";
+		}
+		return "0";
+	}
+	case NODE_INCDEC: return gx_incdec(t, n);
+	case NODE_ASSIGN: return gx_assign(t, n);
+	case NODE_TERNARY: return gx_ternary(t, n);
+	case NODE_TARGET:
+		if (!n->u.target.resolved)
+			die("unresolved target %s", n->u.target.name);
+		return (const char *)n->u.target.resolved;
+	case NODE_REGEX: unsupported(t, n, "regular expression matching"); return "0";
+	case NODE_STAT_OP: unsupported(t, n, "statistics"); return "0";
+	case NODE_HIST: unsupported(t, n, "histograms"); return "0";
+	case NODE_DEFINED: unsupported(t, n, "@defined"); return "0";
+	case NODE_ENTRY: unsupported(t, n, "@entry"); return "0";
+	case NODE_EMBEDDED_EXPR: unsupported(t, n, "embedded C in an expression"); return "0";
+	case NODE_WILDCARD: unsupported(t, n, "'*' here"); return "0";
+	default:
+		die("gx: unexpected %s", node_kind_names[n->kind]);
+	}
+}
+
+/* ---- statements ---- */
+
+static void gs_list(struct tx *t, struct node *n)
+{
+	for (; n; n = n->next)
+		gs(t, n);
+}
+
+static void gs_block(struct tx *t, struct node *n)
+{
+	int count = node_count(n->u.block.stmts);
+
+	if (count) {
+		t->out_used = true;
+		emit(t->e, "if (tapc_actions(c, %d, %s))", count, loc_of(n));
+		emit(t->e, "\tgoto out;");
+	}
+	gs_list(t, n->u.block.stmts);
+}
+
+/* A loop body: charge one action per iteration even when it isn't a block. */
+static void gs_body(struct tx *t, struct node *body)
+{
+	if (body && body->kind == NODE_BLOCK) {
+		gs_block(t, body);
+	} else {
+		t->out_used = true;
+		emit(t->e, "if (tapc_actions(c, 1, %s))", loc_of(body));
+		emit(t->e, "\tgoto out;");
+		gs(t, body);
+	}
+}
+
+/* for (init; cond; step): init and step may be bare expressions. */
+static void gs_or_expr(struct tx *t, struct node *n)
+{
+	if (n->kind >= NODE_NUM)
+		(void)gx(t, n);
+	else
+		gs(t, n);
+}
+
+static void gs_loop(struct tx *t, struct node *n)
+{
+	int label = t->ntmp++;
+
+	if (n->u.loop.init)
+		gs_or_expr(t, n->u.loop.init);
+	emit(t->e, "for (;;) {");
+	if (n->u.loop.cond) {
+		const char *c = gx(t, n->u.loop.cond);
+
+		emit(t->e, "if (!%s)", c);
+		emit(t->e, "\tbreak;");
+	}
+	if (t->nloops == 64)
+		die("loops nested too deep");
+	t->loop_cont[t->nloops++] = label;
+	gs_body(t, n->u.loop.body);
+	t->nloops--;
+	emit(t->e, "cont%d:", label);
+	if (n->u.loop.step)
+		gs_or_expr(t, n->u.loop.step);
+	else
+		emit(t->e, ";");
+	emit(t->e, "}");
+}
+
+static void gs_foreach(struct tx *t, struct node *n)
+{
+	struct node *arr = n->u.foreach.array, *k;
+	struct symbol *sym;
+	const char *limit = NULL, *count = NULL;
+	int label = t->ntmp++, it = t->ntmp++, i;
+
+	if (arr->kind != NODE_VAR) {
+		unsupported(t, n, "foreach over a histogram");
+		return;
+	}
+	if (n->u.foreach.sort_dir != SORT_NONE) {
+		unsupported(t, n, "sorted foreach (+/-)");
+		return;
+	}
+	if (n->u.foreach.slice) {
+		unsupported(t, n, "foreach over a slice");
+		return;
+	}
+	sym = arr->u.var.sym;
+	if (n->u.foreach.limit) {
+		limit = tmp_long(t);
+		count = tmp_long(t);
+		emit(t->e, "%s = %s;", limit, gx(t, n->u.foreach.limit));
+		emit(t->e, "%s = 0;", count);
+	}
+	fprintf(t->decls, "\tvoid *it%d;\n\tconst struct g_%s_key *kp%d;\n", it, sym->name, it);
+	emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
+	     it, sym->name, it, it, sym->name, it);
+	if (limit) {
+		emit(t->e, "if (%s++ >= %s)", count, limit);
+		emit(t->e, "\tbreak;");
+	}
+	emit(t->e, "kp%d = tapc_map_key(g_%s, it%d);", it, sym->name, it);
+	for (k = n->u.foreach.keys, i = 0; k; k = k->next, i++) {
+		const char *l = var_ref(t, k->u.var.sym);
+
+		if (sym->keys[i] == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(%s, kp%d->k%d);", l, it, i);
+		else
+			emit(t->e, "%s = kp%d->k%d;", l, it, i);
+	}
+	if (n->u.foreach.value) {
+		const char *l = var_ref(t, n->u.foreach.value->u.var.sym);
+
+		if (sym->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(%s, tapc_map_value(g_%s, it%d));", l, sym->name, it);
+		else
+			emit(t->e, "%s = *(int64_t *)tapc_map_value(g_%s, it%d);", l, sym->name, it);
+	}
+	t->loop_cont[t->nloops++] = label;
+	gs_body(t, n->u.foreach.body);
+	t->nloops--;
+	emit(t->e, "cont%d:", label);
+	emit(t->e, ";");
+	emit(t->e, "}");
+}
+
+static void gs_delete(struct tx *t, struct node *n)
+{
+	struct node *target = n->u.del.target;
+	struct symbol *sym;
+
+	if (target->kind == NODE_VAR) {
+		sym = target->u.var.sym;
+		if (sym->arity > 0)
+			emit(t->e, "tapc_map_clear(g_%s);", sym->name);
+		else if (sym->type == TYPE_STRING)
+			emit(t->e, "%s[0] = '\\0';", var_ref(t, sym));
+		else
+			emit(t->e, "%s = 0;", var_ref(t, sym));
+		return;
+	}
+	if (target->kind == NODE_INDEX && target->u.index.base->kind == NODE_VAR) {
+		const char *key;
+
+		sym = target->u.index.base->u.var.sym;
+		key = build_key(t, sym, target->u.index.keys);
+		emit(t->e, "tapc_map_delete(g_%s, %s);", sym->name, key);
+		return;
+	}
+	unsupported(t, n, "this delete");
+}
+
+static void gs_return(struct tx *t, struct node *n)
+{
+	if (n->u.expr.expr) {
+		const char *v = gx(t, n->u.expr.expr);
+
+		if (t->func->sym->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(ret, %s);", v);
+		else
+			emit(t->e, "ret = %s;", v);
+	}
+	goto_out(t);
+}
+
+/* try { body } catch (msg) { handler }: errors in body (and in what it
+ * calls) jump to the catch label instead of out; the handler sees the
+ * message and the error is cleared.  MAXACTION still ends the probe: its
+ * checks always jump to out. */
+static void gs_try(struct tx *t, struct node *n)
+{
+	const char *save_label = t->err_label;
+	bool save_used = t->err_used, caught;
+	int label = t->ntmp++;
+	struct node *var = n->u.try_.catch_var;
+
+	t->err_label = fmt("catch%d", label);
+	t->err_used = false;
+	emit(t->e, "{");
+	gs(t, n->u.try_.body);
+	emit(t->e, "}");
+	caught = t->err_used;
+	t->err_label = save_label;
+	t->err_used = save_used;
+	/* with no error source in the body the handler can never run */
+	if (!caught)
+		return;
+	emit(t->e, "goto done%d;", label);
+	emit(t->e, "catch%d:", label);
+	if (var)
+		emit(t->e, "tapc_strcpy(%s, c->last_error);", var_ref(t, var->u.var.sym));
+	emit(t->e, "c->last_error = NULL;");
+	if (n->u.try_.handler)
+		gs(t, n->u.try_.handler);
+	emit(t->e, "done%d:", label);
+	emit(t->e, ";");
+}
+
+static void gs(struct tx *t, struct node *n)
+{
+	switch (n->kind) {
+	case NODE_BLOCK:
+		emit(t->e, "{");
+		gs_block(t, n);
+		emit(t->e, "}");
+		break;
+	case NODE_NULLSTMT:
+		break;
+	case NODE_EXPRSTMT: {
+		struct node *x = n->u.expr.expr;
+		const char *v = gx(t, x);
+
+		/* values with side effects were emitted as statements */
+		(void)v;
+		break;
+	}
+	case NODE_IF: {
+		const char *c = gx(t, n->u.if_.cond);
+
+		emit(t->e, "if (%s) {", c);
+		gs(t, n->u.if_.then);
+		if (n->u.if_.els) {
+			emit(t->e, "} else {");
+			gs(t, n->u.if_.els);
+		}
+		emit(t->e, "}");
+		break;
+	}
+	case NODE_WHILE:
+	case NODE_FOR:
+		gs_loop(t, n);
+		break;
+	case NODE_FOREACH:
+		gs_foreach(t, n);
+		break;
+	case NODE_RETURN:
+		gs_return(t, n);
+		break;
+	case NODE_DELETE:
+		gs_delete(t, n);
+		break;
+	case NODE_BREAK:
+		emit(t->e, "break;");
+		break;
+	case NODE_CONTINUE:
+		emit(t->e, "goto cont%d;", t->loop_cont[t->nloops - 1]);
+		break;
+	case NODE_NEXT:
+		if (t->func)
+			unsupported(t, n, "'next' in a function");
+		goto_out(t);
+		break;
+	case NODE_TRY:
+		gs_try(t, n);
+		break;
+	case NODE_EMBEDDED:
+		unsupported(t, n, "embedded C");
+		break;
+	default:
+		die("gs: unexpected %s", node_kind_names[n->kind]);
+	}
+}
+
+/* ---- functions, probes, globals ---- */
+
+static void body_begin(struct tx *t, struct emitter *e, FILE **fr, char **frb, size_t *frl,
+		       FILE **dc, char **dcb, size_t *dcl)
+{
+	emit_open(e);
+	e->depth = 1;
+	*fr = open_memstream(frb, frl);
+	*dc = open_memstream(dcb, dcl);
+	if (!*fr || !*dc)
+		die("open_memstream failed");
+	t->e = e;
+	t->frame = *fr;
+	t->decls = *dc;
+	t->out_used = false;
+	t->nkeyed = 0;
+	t->nloops = 0;
+}
+
+static void init_locals(struct tx *t, struct symbol *locals)
+{
+	struct symbol *sym;
+
+	for (sym = locals; sym; sym = sym->next) {
+		if (sym->kind != SYM_LOCAL)
+			continue;
+		frame_local(t, sym);
+		if (sym->type == TYPE_STRING)
+			emit(t->e, "f->l_%s[0] = '\\0';", sym->name);
+		else
+			emit(t->e, "f->l_%s = 0;", sym->name);
+	}
+}
+
+static const char *func_signature(const struct rfunc *fn)
+{
+	const struct symbol *ps;
+	const char *s = "struct tapc_context *c";
+	int i = 0;
+
+	if (fn->sym->type == TYPE_STRING)
+		s = fmt("%s, char *ret", s);
+	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++)
+		s = fmt("%s, %s a_%s", s, ps->type == TYPE_STRING ? "const char *" : "int64_t", ps->name);
+	return fmt("static %s f_%s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
+		   fn->sym->name, s);
+}
+
+static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
+{
+	struct emitter e;
+	FILE *fr, *dc;
+	char *frb, *dcb, *body;
+	size_t frl, dcl;
+	struct symbol *ps;
+	int i = 0;
+
+	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	t->func = fn;
+	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
+		frame_local(t, ps);
+		if (ps->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(f->l_%s, a_%s);", ps->name, ps->name);
+		else
+			emit(t->e, "f->l_%s = a_%s;", ps->name, ps->name);
+	}
+	init_locals(t, fn->locals);
+	if (fn->decl->u.func.body->kind == NODE_BLOCK)
+		gs_block(t, fn->decl->u.func.body);
+	else
+		gs(t, fn->decl->u.func.body);
+	body = emit_close(&e, NULL);
+	fclose(fr);
+	fclose(dc);
+	emit(out, "struct f_%s_frame {", fn->sym->name);
+	emit_raw(out, frb);
+	emit(out, "};");
+	emit(out, "%s", "");
+	emit(out, "%s", func_signature(fn));
+	emit(out, "{");
+	emit(out, "struct f_%s_frame *f;", fn->sym->name);
+	if (fn->sym->type == TYPE_LONG)
+		emit(out, "int64_t ret = 0;");
+	emit_raw(out, dcb);
+	emit(out, "%s", "");
+	emit(out, "if (!tapc_enter(c, %s))", loc_of(fn->decl));
+	emit(out, "\treturn%s;", fn->sym->type == TYPE_LONG ? " 0" : "");
+	emit(out, "f = tapc_frame(c, c->nesting);");
+	emit_raw(out, body);
+	if (t->out_used)
+		emit(out, "out:");
+	emit(out, "tapc_leave(c);");
+	if (fn->sym->type == TYPE_LONG)
+		emit(out, "return ret;");
+	emit(out, "}");
+	emit(out, "%s", "");
+	free(frb);
+	free(dcb);
+	free(body);
+	t->func = NULL;
+}
+
+/* Globals a probe touches, directly or through the functions it calls. */
+struct uses {
+	bool *globals;			/* by symbol index */
+	struct rfunc **seen;
+	int nseen;
+};
+
+static void uses_node(struct node *n, void *arg)
+{
+	struct uses *u = arg;
+	struct symbol *sym = NULL;
+	int i;
+
+	if (n->kind == NODE_VAR)
+		sym = n->u.var.sym;
+	else if (n->kind == NODE_CALL)
+		sym = n->u.call.sym;
+	if (!sym)
+		return;
+	if (sym->kind == SYM_GLOBAL)
+		u->globals[sym->index] = true;
+	if (sym->kind != SYM_FUNCTION)
+		return;
+	for (i = 0; i < u->nseen; i++)
+		if (u->seen[i] == sym->func)
+			return;
+	u->seen = realloc(u->seen, (u->nseen + 1) * sizeof(*u->seen));
+	u->seen[u->nseen++] = sym->func;
+	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind != NODE_EMBEDDED)
+		node_visit(sym->func->decl->u.func.body, uses_node, u);
+}
+
+static int count_globals(const struct rprogram *p)
+{
+	const struct symbol *g;
+	int n = 0;
+
+	for (g = p->globals; g; g = g->next)
+		n++;
+	return n;
+}
+
+static bool probe_emitted(const struct rprobe *pr)
+{
+	const struct site *site;
+
+	for (site = pr->sites; site; site = site->next)
+		if (site->ops->emit_tables)
+			return true;
+	return false;
+}
+
+static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
+{
+	struct emitter e;
+	FILE *fr, *dc;
+	char *frb, *dcb, *body;
+	size_t frl, dcl;
+	struct uses u = { 0 };
+	const struct symbol *g;
+	const char *locks = "";
+	int nlocks = 0;
+	const struct site *site;
+
+	u.globals = calloc(count_globals(t->p) + 1, sizeof(bool));
+	node_visit(pr->body, uses_node, &u);
+	for (g = t->p->globals; g; g = g->next) {
+		if (!u.globals[g->index])
+			continue;
+		locks = fmt("%s%s&g_%s_lock", locks, nlocks ? ", " : "", g->name);
+		nlocks++;
+	}
+	free(u.globals);
+	free(u.seen);
+
+	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	init_locals(t, pr->locals);
+	if (pr->body->kind == NODE_BLOCK)
+		gs_block(t, pr->body);
+	else
+		gs(t, pr->body);
+	body = emit_close(&e, NULL);
+	fclose(fr);
+	fclose(dc);
+
+	for (site = pr->sites; site; site = site->next)
+		emit(out, "/* %s */", site->pp);
+	if (frl) {
+		emit(out, "struct probe_%d_frame {", pr->index);
+		emit_raw(out, frb);
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	if (nlocks) {
+		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
+		emit(out, "%s", "");
+	}
+	emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
+	emit(out, "{");
+	if (frl)
+		emit(out, "struct probe_%d_frame *f = tapc_frame(c, 0);", pr->index);
+	emit_raw(out, dcb);
+	if (frl || dcl)
+		emit(out, "%s", "");
+	if (nlocks) {
+		emit(out, "if (!tapc_lock_all(c, probe_%d_locks, %d))", pr->index, nlocks);
+		emit(out, "\treturn;");
+	}
+	emit_raw(out, body);
+	if (t->out_used || nlocks) {
+		if (t->out_used)
+			emit(out, "out:");
+		if (nlocks)
+			emit(out, "tapc_unlock_all(probe_%d_locks, %d);", pr->index, nlocks);
+		else
+			emit(out, ";");
+	}
+	emit(out, "}");
+	emit(out, "%s", "");
+	free(frb);
+	free(dcb);
+	free(body);
+	return frl != 0;
+}
+
+static void emit_globals(struct tx *t, struct emitter *out)
+{
+	struct symbol *g;
+	int i = 0;
+
+	for (g = t->p->globals; g; g = g->next) {
+		struct node *init = g->decl ? g->decl->u.global.init : NULL;
+
+		g->index = i++;
+		if (g->arity > 0) {
+			int k;
+
+			emit(out, "struct g_%s_key {", g->name);
+			for (k = 0; k < g->arity; k++)
+				emit(out, "%s k%d%s;", ctype_of(g->keys[k]), k,
+				     g->keys[k] == TYPE_STRING ? "[MAXSTRINGLEN]" : "");
+			emit(out, "};");
+			emit(out, "static struct tapc_map *g_%s;", g->name);
+		} else if (g->type == TYPE_STRING) {
+			emit(out, "static char g_%s[MAXSTRINGLEN]%s%s;", g->name, init ? " = " : "",
+			     init ? gx(t, init) : "");
+		} else {
+			emit(out, "static int64_t g_%s%s%s;", g->name, init ? " = " : "",
+			     init ? gx(t, init) : "");
+		}
+		emit(out, "static struct tapc_lock g_%s_lock = TAPC_LOCK_INIT(g_%s_lock, \"%s\");",
+		     g->name, g->name, g->name);
+		emit(out, "%s", "");
+	}
+}
+
+static bool has_maps(const struct rprogram *p)
+{
+	const struct symbol *g;
+
+	for (g = p->globals; g; g = g->next)
+		if (g->arity > 0)
+			return true;
+	return false;
+}
+
+static void emit_globals_init(struct tx *t, struct emitter *out)
+{
+	const struct symbol *g, *h;
+	int n = 0, i;
+
+	if (!has_maps(t->p))
+		return;
+	emit(out, "static int tapc_globals_init(void)");
+	emit(out, "{");
+	for (g = t->p->globals; g; g = g->next) {
+		long long size = g->decl ? g->decl->u.global.size : 0;
+
+		if (g->arity <= 0)
+			continue;
+		emit(out, "g_%s = tapc_map_alloc(sizeof(struct g_%s_key), %s, %s, %s, \"%s\");",
+		     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
+		     size ? fmt("%lld", size) : "MAXMAPENTRIES",
+		     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
+		emit(out, "if (!g_%s)", g->name);
+		emit(out, "\tgoto fail%d;", n++);
+	}
+	emit(out, "return 0;");
+	/* unwind: free what was allocated before the failing map */
+	for (i = n - 1; i >= 0; i--) {
+		int j = 0;
+
+		emit(out, "fail%d:", i);
+		for (h = t->p->globals; h; h = h->next) {
+			if (h->arity <= 0)
+				continue;
+			if (j++ == i - 1)
+				emit(out, "tapc_map_free(g_%s);", h->name);
+		}
+	}
+	emit(out, "return -ENOMEM;");
+	emit(out, "}");
+	emit(out, "%s", "");
+	emit(out, "static void tapc_globals_free(void)");
+	emit(out, "{");
+	for (g = t->p->globals; g; g = g->next)
+		if (g->arity > 0)
+			emit(out, "tapc_map_free(g_%s);", g->name);
+	emit(out, "}");
+	emit(out, "%s", "");
+}
+
+static const char *script_basename(const struct session *s)
+{
+	const char *slash = strrchr(s->script_name, '/');
+
+	return slash ? slash + 1 : s->script_name;
+}
+
+bool translate(struct session *s)
+{
+	struct tx t = { 0 };
+	struct emitter out;
+	struct rprobe *pr;
+	struct rfunc *fn;
+	const struct provider_ops *const *fam;
+	const char *frames = "";
+	int errors = diag_errors();
+
+	t.s = s;
+	t.p = s->resolved;
+	emit_open(&out);
+	emit(&out, "/*");
+	emit(&out, " * %s: generated by tapc from %s.", s->module_name, script_basename(s));
+	emit(&out, " *");
+	for (pr = t.p->probes; pr; pr = pr->next)
+		for (const struct site *site = pr->sites; site; site = site->next)
+			emit(&out, " * probe %s", site->pp);
+	emit(&out, " */");
+	emit(&out, "#include \"tapc_runtime.h\"");
+	emit(&out, "%s", "");
+	emit_globals(&t, &out);
+	for (fn = t.p->funcs; fn; fn = fn->next) {
+		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
+			continue;
+		emit(&out, "%s;", func_signature(fn));
+	}
+	if (t.p->funcs)
+		emit(&out, "%s", "");
+	for (fn = t.p->funcs; fn; fn = fn->next) {
+		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
+			continue;
+		emit_function(&t, &out, fn);
+		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
+	}
+	for (pr = t.p->probes; pr; pr = pr->next)
+		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
+			frames = fmt("%s\tstruct probe_%d_frame probe_%d;\n", frames, pr->index, pr->index);
+	for (fam = provider_families(); *fam; fam++)
+		if ((*fam)->emit_tables)
+			(*fam)->emit_tables(&out, t.p);
+	emit_globals_init(&t, &out);
+	/* the runtime sizes each nesting level's frame by the largest one */
+	emit(&out, "union tapc_frames {");
+	emit_raw(&out, frames);
+	emit(&out, "char none;");
+	emit(&out, "};");
+	emit(&out, "%s", "");
+	emit(&out, "struct tapc_module_desc tapc_module = {");
+	emit(&out, ".name = %s,", cstr(s->module_name));
+	emit(&out, ".script = %s,", cstr(script_basename(s)));
+	for (fam = provider_families(); *fam; fam++)
+		if ((*fam)->emit_desc)
+			(*fam)->emit_desc(&out, t.p);
+	emit(&out, ".frame_size = sizeof(union tapc_frames),");
+	if (has_maps(t.p)) {
+		emit(&out, ".globals_init = tapc_globals_init,");
+		emit(&out, ".globals_free = tapc_globals_free,");
+	}
+	emit(&out, "};");
+	free(t.keyed);
+	s->c_text = emit_close(&out, &s->c_len);
+	return diag_errors() == errors;
+}

@@ -1,0 +1,19 @@
+/* Pass 3: the resolved program as one C file for the runtime (see
+ * docs/internals.md "The generated module").  translate() leaves the text
+ * in s->c_text; -p3 prints it. */
+#ifndef TAPC_TRANSLATE_H
+#define TAPC_TRANSLATE_H
+
+#include <stdbool.h>
+
+struct session;
+
+bool translate(struct session *s);
+
+/* build.c: pass 4, the .ko in s->module_path.  run.c: pass 5, exit status. */
+bool build(struct session *s);
+/* Remove the temporary directory build() made. */
+void build_cleanup(struct session *s);
+int run(struct session *s);
+
+#endif
