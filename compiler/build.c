@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +66,12 @@ static bool copy_file(const char *from, const char *to)
 }
 
 /* Copy the runtime's .c/.h files (not its user-space tests), collecting
- * the Kbuild objects as "runtime/x.o runtime/provider/y.o". */
-static bool copy_runtime(const char *from, const char *to, const char *rel, char **objs)
+ * the Kbuild objects as "runtime/x.o runtime/provider/y.o".  With ship set
+ * (a directory of objects built earlier with the same flags, laid out like
+ * the runtime), each .c is replaced by its object as X.o_shipped, which
+ * Kbuild links without compiling. */
+static bool copy_runtime(const char *from, const char *to, const char *rel, char **objs,
+			 const char *ship)
 {
 	DIR *d = opendir(from);
 	struct dirent *e;
@@ -90,12 +95,19 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (strcmp(e->d_name, "test") != 0)
-				ok = copy_runtime(src, dst, arena_printf("%s/%s", rel, e->d_name), objs);
+				ok = copy_runtime(src, dst, arena_printf("%s/%s", rel, e->d_name), objs,
+						  ship ? arena_printf("%s/%s", ship, e->d_name) : NULL);
 			continue;
 		}
 		if (len < 3 || (strcmp(e->d_name + len - 2, ".c") && strcmp(e->d_name + len - 2, ".h")))
 			continue;
-		ok = copy_file(src, dst);
+		if (e->d_name[len - 1] == 'h' || !ship)
+			ok = copy_file(src, dst);
+		else	/* modpost reads the object's .cmd file too */
+			ok = copy_file(arena_printf("%s/%.*s.o", ship, (int)len - 2, e->d_name),
+				       arena_printf("%s/%.*s.o_shipped", to, (int)len - 2, e->d_name)) &&
+			     copy_file(arena_printf("%s/.%.*s.o.cmd", ship, (int)len - 2, e->d_name),
+				       arena_printf("%s/.%.*s.o.cmd", to, (int)len - 2, e->d_name));
 		if (ok && e->d_name[len - 1] == 'c')
 			*objs = arena_printf("%s %s/%.*s.o", *objs, rel, (int)len - 2, e->d_name);
 	}
@@ -103,17 +115,24 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 	return ok;
 }
 
-static bool write_kbuild(struct session *s, const char *objs)
+static const char *ccflags(struct session *s)
 {
 	const char *flags = "-I$(src)/runtime";
-	const char *text;
 	int i;
 
 	for (i = 0; i < s->ndefines; i++)
 		flags = arena_printf("%s '-D%s'", flags, s->defines[i]);
-	text = arena_printf("obj-m := %s.o\n%s-y := %s_src.o%s\nccflags-y := %s\n",
-			    s->module_name, s->module_name, s->module_name, objs, flags);
-	return write_file(arena_printf("%s/Kbuild", s->tmpdir), text, strlen(text));
+	return flags;
+}
+
+/* A Kbuild file for module name made of first (may be "") and objs. */
+static bool write_kbuild(struct session *s, const char *dir, const char *name,
+			 const char *first, const char *objs)
+{
+	const char *text = arena_printf("obj-m := %s.o\n%s-y := %s%s\nccflags-y := %s\n",
+					name, name, first, objs, ccflags(s));
+
+	return write_file(arena_printf("%s/Kbuild", dir), text, strlen(text));
 }
 
 static volatile pid_t make_pid;
@@ -128,7 +147,8 @@ static void stop_make(int sig)
 }
 
 /* make, with its output in build.log (or on our stderr with -v). */
-static int run_make(struct session *s, const char *build_dir, const char *log)
+static int run_make(struct session *s, const char *build_dir, const char *mdir,
+		    const char *log)
 {
 	struct sigaction sa = { .sa_handler = stop_make }, old_int, old_term;
 	char jobs[32];
@@ -154,8 +174,10 @@ static int run_make(struct session *s, const char *build_dir, const char *log)
 		}
 		/* a user's ARCH would confuse Kbuild */
 		unsetenv("ARCH");
-		execlp("make", "make", "-C", build_dir, arena_printf("M=%s", s->tmpdir), jobs,
-		       s->verbose ? "V=0" : "-s", "modules", (char *)NULL);
+		/* the runtime-only module of the object cache has an
+		 * unresolved tapc_module: a warning there, not an error */
+		execlp("make", "make", "-C", build_dir, arena_printf("M=%s", mdir), jobs,
+		       s->verbose ? "V=0" : "-s", "KBUILD_MODPOST_WARN=1", "modules", (char *)NULL);
 		fprintf(stderr, "tapc: error: cannot run make: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -205,12 +227,118 @@ static const char *keep_path(struct session *s)
 	return arena_printf("%s/%s.ko", dir, s->module_name);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static const char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return arena_printf("%s/tapc", xdg);
+	return arena_printf("%s/.cache/tapc", home ? home : "/tmp");
+}
+
+/* FNV-1a over the bytes of a file (or of a string when path is NULL). */
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t n)
+{
+	while (n--) {
+		h ^= (unsigned char)*p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t hash_tree(uint64_t h, const char *dir)
+{
+	struct dirent **list;
+	int i, n = scandir(dir, &list, NULL, alphasort);
+
+	for (i = 0; i < n; i++) {
+		const char *path = arena_printf("%s/%s", dir, list[i]->d_name);
+		struct stat st;
+		char buf[65536];
+		ssize_t r;
+		int fd;
+
+		if (list[i]->d_name[0] != '.' && stat(path, &st) == 0) {
+			h = hash_bytes(h, list[i]->d_name, strlen(list[i]->d_name) + 1);
+			if (S_ISDIR(st.st_mode)) {
+				h = hash_tree(h, path);
+			} else if ((fd = open(path, O_RDONLY)) >= 0) {
+				while ((r = read(fd, buf, sizeof(buf))) > 0)
+					h = hash_bytes(h, buf, r);
+				close(fd);
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	return h;
+}
+
+/*
+ * The runtime's objects depend only on the kernel's build tree, the
+ * runtime's sources and the -D flags, not on the script: build them once
+ * per such combination into the user's cache and let every module link
+ * them.  That turns pass 4 from ten compiles into one.  Returns the
+ * directory of objects, or NULL (then the module builds them itself).
+ */
+static const char *runtime_objects(struct session *s, struct kernel *k)
+{
+	struct stat st;
+	const char *dir, *tmp, *log;
+	char *objlist = "";
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = hash_bytes(h, k->build_dir, strlen(k->build_dir) + 1);
+	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
+		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
+	h = hash_bytes(h, ccflags(s), strlen(ccflags(s)));
+	h = hash_tree(h, s->runtime_dir);
+	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
+	if (access(arena_printf("%s/ok", dir), F_OK) == 0)
+		return arena_printf("%s/runtime", dir);
+
+	mkdir(arena_printf("%s/..", cache_dir()), 0755);
+	mkdir(cache_dir(), 0755);
+	tmp = arena_printf("%s.%d", dir, (int)getpid());
+	mkdir(tmp, 0755);
+	if (!copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tmp), "runtime", &objlist, NULL) ||
+	    !write_kbuild(s, tmp, "tapc_runtime", "", objlist))
+		goto fail;
+	log = arena_printf("%s/build.log", tmp);
+	if (s->verbose)
+		fprintf(stderr, "Pass 4: building the runtime for %s once, into %s\n", k->release, dir);
+	if (run_make(s, k->build_dir, tmp, log) != 0) {
+		fprintf(stderr, "tapc: error: building the runtime against %s failed:\n", k->build_dir);
+		show_log(log);
+		goto fail;
+	}
+	if (!write_file(arena_printf("%s/ok", tmp), "", 0) || rename(tmp, dir) != 0) {
+		/* another tapc finished the same cache entry first: use it */
+		if (access(arena_printf("%s/ok", dir), F_OK) != 0)
+			goto fail;
+		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	return arena_printf("%s/runtime", dir);
+fail:
+	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return NULL;
+}
+
 bool build(struct session *s)
 {
 	struct kernel *k = session_kernel(s);
 	const char *tmp = getenv("TMPDIR"), *log, *ko;
 	char *objs = "";
 	char *dir;
+	const char *ship;
 
 	if (!k->build_dir) {
 		fprintf(stderr, "tapc: error: no build tree for kernel %s: /lib/modules/%s/build is missing "
@@ -223,12 +351,13 @@ bool build(struct session *s)
 		return false;
 	}
 	s->tmpdir = dir;
+	ship = runtime_objects(s, k);
 	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
-	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs) ||
-	    !write_kbuild(s, objs))
+	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs, ship) ||
+	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
 		return false;
 	log = arena_printf("%s/build.log", dir);
-	if (run_make(s, k->build_dir, log) != 0) {
+	if (run_make(s, k->build_dir, dir, log) != 0) {
 		fprintf(stderr, "tapc: error: building the module against %s failed:\n", k->build_dir);
 		show_log(log);
 		return false;
@@ -249,13 +378,6 @@ bool build(struct session *s)
 	return true;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 void build_cleanup(struct session *s)
 {
