@@ -1177,6 +1177,30 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	return VM_EXIT_NOSTATUS;
 }
 
+/*
+ * The guest hides the host's /tmp under a tmpfs.  A working directory
+ * there (a clone in /tmp, a CI checkout) is shared read-write at the same
+ * path, so -c commands and relative paths work as they do on the host.
+ */
+static void share_tmp_cwd(struct vm_opts *o, char **shares)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)) || strncmp(cwd, "/tmp/", 5) != 0)
+		return;
+	for (int i = 0; i < o->nshares; i++) {
+		n = strlen(shares[i]);
+		if (strncmp(cwd, shares[i], n) == 0 && (cwd[n] == '/' || cwd[n] == 0))
+			return;
+	}
+	if (o->nshares == VM_MAX_SHARES)
+		return;
+	shares[o->nshares] = strdup(cwd);
+	o->shares[o->nshares] = shares[o->nshares];
+	o->nshares++;
+}
+
 int vm_main(int argc, char **argv)
 {
 	struct vm_opts o = { 0 };
@@ -1196,6 +1220,7 @@ int vm_main(int argc, char **argv)
 			return VM_EXIT_USAGE;
 		}
 	}
+	share_tmp_cwd(&o, shares);
 	if (o.keep) {
 		snprintf(work, sizeof(work), "%s", o.keep);
 		mkdir(work, 0700);
