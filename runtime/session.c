@@ -19,6 +19,7 @@
 #include "transport.h"
 #include "provider/kprobe.h"
 #include "provider/timer.h"
+#include "provider/tracepoint.h"
 
 int tapc_target;
 module_param(tapc_target, int, 0444);
@@ -89,19 +90,58 @@ int tapc_session_status(char *buf, size_t size)
 			 atomic_long_read(&tapc_reentrant));
 }
 
-/* Run a begin/end/error list in process context (interruptible budget). */
+/*
+ * Run a begin/end/error list in process context (interruptible budget), in
+ * increasing priority with ties in table order, without sorting the const
+ * table: each round picks the first entry of the smallest priority not yet
+ * run.  Lists are short; n^2 is fine.
+ */
 static void tapc_run_simple(const struct tapc_simple_probe *p, unsigned int n)
 {
-	unsigned int i;
+	unsigned int done, i, pick, last_idx = 0;
+	struct tapc_context *c;
+	long long last = 0;
 
-	for (i = 0; i < n; i++) {
-		struct tapc_context *c = tapc_context_acquire(p[i].pp, true);
-
+	for (done = 0; done < n; done++) {
+		pick = n;
+		for (i = 0; i < n; i++) {
+			/* entries after (last, last_idx) in (priority, index) order */
+			if (done && (p[i].priority < last ||
+				     (p[i].priority == last && i <= last_idx)))
+				continue;
+			if (pick == n || p[i].priority < p[pick].priority)
+				pick = i;
+		}
+		last = p[pick].priority;
+		last_idx = pick;
+		c = tapc_context_acquire(p[pick].pp, true);
 		if (!c)
 			continue;
-		p[i].handler(c);
+		p[pick].handler(c);
 		tapc_context_exit(c);
 	}
+}
+
+/* Arm every probe group; on failure the ones armed before are disarmed. */
+static int tapc_probes_register(void)
+{
+	int rc;
+
+	rc = tapc_kprobes_register();
+	if (rc)
+		return rc;
+	rc = tapc_traces_register();
+	if (rc)
+		goto kprobes;
+	rc = tapc_timers_register();
+	if (rc)
+		goto traces;
+	return 0;
+traces:
+	tapc_traces_unregister();
+kprobes:
+	tapc_kprobes_unregister();
+	return rc;
 }
 
 int tapc_session_start(void)
@@ -117,14 +157,8 @@ int tapc_session_start(void)
 	tapc_run_simple(tapc_module.begins, tapc_module.n_begins);
 	/* an error in begin (past MAXERRORS) ends the session before any
 	 * probe is armed; taprun still sends stop, which runs the end probes */
-	if (!atomic_read(&tapc_aborted)) {
-		rc = tapc_kprobes_register();
-		if (!rc) {
-			rc = tapc_timers_register();
-			if (rc)
-				tapc_kprobes_unregister();
-		}
-	}
+	if (!atomic_read(&tapc_aborted))
+		rc = tapc_probes_register();
 	atomic_set(&tapc_state, rc ? TAPC_ST_ERROR : TAPC_ST_RUNNING);
 out:
 	mutex_unlock(&tapc_session_lock);
@@ -144,6 +178,7 @@ static void tapc_session_stop_locked(void)
 		return;		/* already stopped, or start failed */
 	atomic_set(&tapc_state, TAPC_ST_STOPPING);
 	tapc_timers_unregister();
+	tapc_traces_unregister();
 	tapc_kprobes_unregister();
 	/* unregistration waits for running kprobe handlers; timer callbacks
 	 * and contexts taken elsewhere are waited for here */

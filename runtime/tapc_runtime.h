@@ -18,6 +18,7 @@
 #include <linux/kprobes.h>
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
+#include <linux/tracepoint.h>
 
 /* ---- limits (SystemTap names and defaults) ---- */
 #ifndef MAXSTRINGLEN
@@ -73,6 +74,9 @@ struct tapc_context {
 	char error_buf[128];		/* storage for formatted messages */
 
 	void *frames;			/* (MAXNESTING+1) frames of tapc_module.frame_size */
+
+	u64 trace_args[12];		/* kernel.trace: arguments, stored by
+					 * the site's typed callback */
 
 	unsigned int pb_len;		/* bytes pending in pb */
 	char pb[TAPC_PRINTBUF_SIZE];	/* this hit's output, flushed at probe end */
@@ -154,6 +158,104 @@ void *tapc_map_next(struct tapc_map *m, void *it);
 const void *tapc_map_key(struct tapc_map *m, void *it);
 void *tapc_map_value(struct tapc_map *m, void *it);
 
+/* ---- statistics aggregates (stat.c) ----
+ * `x <<< v` goes to the running CPU's copy under that copy's own raw
+ * spinlock (only a reader on another CPU ever contends for it), so `<<<`
+ * needs no tapc_lock of the global.  Reads (@count..., print(@hist_*),
+ * foreach) merge all CPUs into the variable's aggregate buffer: the
+ * generated code holds the global's tapc_lock around those reads so two
+ * readers don't share that buffer.  A variable has one shape: the
+ * histogram it is printed/indexed with (at most one kind, as SystemTap
+ * requires) and the @variance bit shift. */
+enum tapc_hist_kind { TAPC_HIST_NONE, TAPC_HIST_LOG, TAPC_HIST_LINEAR };
+
+struct tapc_stat_shape {
+	enum tapc_hist_kind hist;
+	int64_t lo, hi, width;		/* @hist_linear(x, lo, hi, width) */
+	int bit_shift;			/* @variance(x, N): 0..62 */
+};
+
+enum tapc_stat_op {
+	TAPC_STAT_COUNT, TAPC_STAT_SUM, TAPC_STAT_MIN, TAPC_STAT_MAX,
+	TAPC_STAT_AVG, TAPC_STAT_VARIANCE,
+};
+
+struct tapc_stat;			/* scalar stats global */
+struct tapc_stat_map;			/* stats array global */
+struct tapc_stat_data;			/* one merged (or per-CPU) aggregate */
+
+/* Buckets of the shape's histogram incl. linear under/overflow (0 = none).
+ * Linear shapes must have width > 0 and 1..126 payload buckets
+ * ((hi - lo) / width + 1); tapc_stat_shape_error() says why not, or NULL. */
+int tapc_stat_buckets(const struct tapc_stat_shape *sh);
+const char *tapc_stat_shape_error(const struct tapc_stat_shape *sh);
+
+/* Process context (globals init).  NULL when out of memory or the shape is
+ * invalid (a WARNING names the variable). */
+struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
+				  const char *name);
+void tapc_stat_free(struct tapc_stat *s);
+void tapc_stat_add(struct tapc_stat *s, int64_t v);	/* x <<< v */
+void tapc_stat_clear(struct tapc_stat *s);		/* delete x */
+/* Merge all CPUs; valid until the next tapc_stat_get() of s. */
+const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s);
+
+/* Stats arrays: one preallocated tapc_map per CPU (each behind its own raw
+ * spinlock) plus an aggregate map rebuilt for foreach.  Memory is
+ * (possible CPUs + 1) * max_entries * (48 + 8 * buckets + key) bytes: a
+ * 2048-entry @hist_log array takes ~2.2 MB per CPU.  Each CPU's map holds
+ * max_entries keys; the aggregate too, so more distinct keys over all CPUs
+ * than that is an "Array overflow" when aggregating (wrap: oldest dropped). */
+struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
+					  bool wrap,
+					  const struct tapc_stat_shape *sh,
+					  const char *name);
+void tapc_stat_map_free(struct tapc_stat_map *m);
+/* a[k] <<< v; false with "Array overflow..." set when this CPU's map is full. */
+bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,
+		       const void *key, int64_t v, const char *loc);
+/* Merged aggregate of one key (count 0 if absent); valid until the next
+ * tapc_stat_map_get() of m. */
+const struct tapc_stat_data *tapc_stat_map_get(struct tapc_stat_map *m,
+					       const void *key);
+bool tapc_stat_map_exists(struct tapc_stat_map *m, const void *key);
+bool tapc_stat_map_delete(struct tapc_stat_map *m, const void *key);
+void tapc_stat_map_clear(struct tapc_stat_map *m);
+/* Rebuild the aggregate map of all keys and return it for tapc_map_next()
+ * / tapc_map_key() / tapc_map_value() (values are struct tapc_stat_data *);
+ * NULL with the error set if more distinct keys exist than it holds. */
+struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
+					 struct tapc_stat_map *m,
+					 const char *loc);
+
+/* @count/@sum/@min/@max/@avg/@variance of d: false with "empty aggregate"
+ * set for anything but @count of an empty aggregate. */
+bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
+		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
+		       int64_t *out, const char *loc);
+/* @hist_*(x)[i]; false with "histogram index out of range" set. */
+bool tapc_stat_hist_bucket(struct tapc_context *c,
+			   const struct tapc_stat_data *d,
+			   const struct tapc_stat_shape *sh, int64_t i,
+			   int64_t *out, const char *loc);
+/* print(@hist_log(x)) / print(@hist_linear(...)): SystemTap's text layout,
+ * ending with a blank line; nothing for an empty aggregate. */
+void tapc_stat_print_hist(struct tapc_context *c,
+			  const struct tapc_stat_data *d,
+			  const struct tapc_stat_shape *sh);
+
+/* ---- per-CPU counters (stat.c) ----
+ * For a global that probes only increment (`n++`, `n += k`) and only end
+ * probes read: no tapc_lock, each CPU adds to its own slot, reads sum the
+ * slots.  tapc_counter_set() is for initializers and end probes (a
+ * concurrent add may be lost). */
+struct tapc_counter;
+struct tapc_counter *tapc_counter_alloc(void);	/* process context */
+void tapc_counter_free(struct tapc_counter *ctr);
+void tapc_counter_add(struct tapc_counter *ctr, int64_t n);
+int64_t tapc_counter_read(const struct tapc_counter *ctr);
+void tapc_counter_set(struct tapc_counter *ctr, int64_t v);
+
 /* ---- context functions ---- */
 void tapc_execname(char *dst);
 static inline int64_t tapc_pid(void) { return current->tgid; }
@@ -208,15 +310,64 @@ struct tapc_kprobe_site {
 	bool registered;
 };
 
+/* timer.ns/us/ms/s(N) and timer.hz(N): interval_ns (hz: NSEC_PER_SEC / N);
+ * timer.jiffies(N): jiffies = N instead (the target's HZ decides), with
+ * .randomize(M) in randomize_jiffies; timer.profile(.tick): jiffies = 1 and
+ * per_cpu: one timer on every online CPU, firing in hard irq context with
+ * c->regs = the interrupted registers (get_irq_regs()). */
 struct tapc_timer_site {
 	u64 interval_ns;
 	u64 randomize_ns;		/* .randomize(M), 0 = none */
+	unsigned long jiffies;		/* period in jiffies, 0 = interval_ns */
+	unsigned long randomize_jiffies;
+	bool per_cpu;			/* timer.profile */
 	const char *pp;
 	tapc_handler_t handler;
 	/* runtime private */
 	struct hrtimer timer;
 	bool registered;
+	u64 period_ns, spread_ns;	/* resolved at registration */
+	void *cpu_timers;		/* per_cpu: [nr_cpu_ids] timers */
 };
+
+/*
+ * kernel.trace("NAME") sites.  A tracepoint calls its probes with its own
+ * prototype, so the translator emits one typed callback per site:
+ *
+ *	static void tp_cb_N(void *data, struct task_struct *p, pid_t old_pid,
+ *			    struct linux_binprm *bprm)	// TP_PROTO + void *data
+ *	{
+ *		struct tapc_trace_site *s = data;
+ *		struct tapc_context *c = tapc_trace_enter(s);
+ *
+ *		if (!c)
+ *			return;
+ *		c->trace_args[0] = (u64)(unsigned long)p;	// $p
+ *		c->trace_args[1] = (u64)old_pid;		// $old_pid
+ *		c->trace_args[2] = (u64)(unsigned long)bprm;	// $bprm
+ *		s->handler(c);
+ *		tapc_context_exit(c);
+ *	}
+ *
+ * and a site { .name = "sched_process_exec", .pp = ..., .callback = tp_cb_N,
+ * .handler = probe_N }.  The runtime finds the tracepoint among the
+ * kernel's (for_each_kernel_tracepoint) and registers callback with the
+ * site as its data.  Handlers read $args back from c->trace_args with the
+ * types of TP_PROTO.
+ */
+struct tapc_trace_site {
+	const char *name;		/* tracepoint name, no "system:" prefix */
+	const char *pp;
+	void *callback;			/* the typed callback above */
+	tapc_handler_t handler;
+	bool optional;			/* '?': missing tracepoint ignored */
+	/* runtime private */
+	struct tracepoint *tp;
+	bool registered;
+};
+/* In a site's callback: the CPU's context for this hit, or NULL (session
+ * not running, context busy): then return at once. */
+struct tapc_context *tapc_trace_enter(struct tapc_trace_site *s);
 
 struct tapc_simple_probe {		/* begin / end / error */
 	const char *pp;
@@ -231,11 +382,15 @@ struct tapc_module_desc {
 	unsigned int n_kprobes;
 	struct tapc_timer_site *timers;
 	unsigned int n_timers;
+	/* begin(N) / end(N) / error(N) run in increasing priority, ties in
+	 * table order (the runtime orders them; sorted tables are fine) */
 	const struct tapc_simple_probe *begins, *ends, *errors;
 	unsigned int n_begins, n_ends, n_errors;
 	size_t frame_size;		/* largest probe/function frame */
 	int (*globals_init)(void);	/* process context: allocate maps */
 	void (*globals_free)(void);
+	struct tapc_trace_site *traces;	/* kernel.trace("NAME") */
+	unsigned int n_traces;
 };
 extern struct tapc_module_desc tapc_module;
 

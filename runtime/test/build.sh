@@ -19,7 +19,7 @@ if [ $# -eq 0 ]; then
 fi
 mkdir -p "$out"
 objs="tapc_test_src.o"
-for f in context print transport map string session provider/kprobe provider/timer; do
+for f in context print transport map string stat session provider/kprobe provider/timer provider/tracepoint; do
 	objs="$objs runtime/$f.o"
 done
 for kver in "$@"; do

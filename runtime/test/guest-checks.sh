@@ -31,10 +31,47 @@ dmesg -c > /dev/null 2>&1
 run cmd "$KO" -c "$WL 20 200"
 check "-c: begin and end once" 'once begin "$T/cmd.out" && once end "$T/cmd.out"'
 check "-c: kretprobe output for target" 'has "getpid returned" "$T/cmd.out"'
-check "-c: return count = call count" 'has "hits=.* rets=22 " "$T/cmd.out"'
+# 20 calls + the workload's own getpid() (+ 1 if a shell ran the command)
+check "-c: return count = call count" 'has "hits=.* rets=2[12] " "$T/cmd.out" && has "^target calls=$(sed -n "s/^hits=.* rets=\([0-9]*\) .*/\1/p" "$T/cmd.out")\$" "$T/cmd.out"'
 check "-c: exit status 0, no warnings" 'rc cmd 0'
 check "-c: stderr empty" '[ ! -s "$T/cmd.err" ]'
 check "-c: unloaded" 'unloaded'
+
+# statistics, tracepoints, timer variants, priorities (probe_end10 & co.)
+cat > "$T/hist.exp" <<'EOF_HIST'
+value |-------------------------------------------------- count
+   -4 |                                                   0
+   -2 |                                                   0
+   -1 |@                                                  1
+    0 |                                                   0
+    1 |@                                                  1
+    2 |                                                   0
+    4 |                                                   0
+
+value |-------------------------------------------------- count
+    0 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@       177
+   50 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@         170
+  100 |                                                     0
+  150 |                                                     0
+      ~
+ 1350 |                                                     0
+ 1400 |                                                     0
+ 1450 |                                                     3
+ 1500 |                                                     0
+
+EOF_HIST
+sed -n '/^value |/,/^$/p' "$T/cmd.out" > "$T/hist.out"
+check "print(@hist_log) / print(@hist_linear): exact text" 'cmp -s "$T/hist.exp" "$T/hist.out"'
+cmp "$T/hist.exp" "$T/hist.out" > /dev/null 2>&1 || diff "$T/hist.exp" "$T/hist.out" | head -n 10 | sed 's/^/  hist: /'
+line() { grep -n -x -- "$1" "$2" | head -n 1 | cut -d: -f1; }
+check "begin(-1) < begin < begin(5)" '[ "$(line "begin prio -1" "$T/cmd.out")" -lt "$(line begin "$T/cmd.out")" ] && [ "$(line begin "$T/cmd.out")" -lt "$(line "begin prio 5" "$T/cmd.out")" ]'
+check "end before end(10)" '[ "$(line end "$T/cmd.out")" -lt "$(line "profile>0=1 jiffies>0=1" "$T/cmd.out")" ]'
+check "kernel.trace(sched_process_exec) for the target" 'has "^exec workload pid=[0-9]* old_pid=[0-9]*\$" "$T/cmd.out"'
+rets=$(sed -n 's/^hits=.* rets=\([0-9]*\) .*/\1/p' "$T/cmd.out")
+check "kernel.trace(sys_enter): stats map @count = getpid returns ($rets)" 'has "^tp getpid count=$rets avg=39 variance=0\$" "$T/cmd.out"'
+check "per-CPU counter = getpid returns" 'has "^tp getpid counter=$rets\$" "$T/cmd.out"'
+check "timer.profile and timer.jiffies fired" 'has "^profile>0=1 jiffies>0=1\$" "$T/cmd.out"'
+check "no error probe without errors" '! has "^error probe" "$T/cmd.out"'
 
 run again "$KO" -c "$WL 3"
 check "second load works" 'once end "$T/again.out"'
@@ -67,6 +104,7 @@ run err "$KO" begin_error=1
 check "error: message" 'has "^ERROR: division by 0 near operator '\''/'\'' at t.stp:2:30 in probe begin\$" "$T/err.err"'
 check "error: counted" 'has "^WARNING: Number of errors: 1, skipped probes: 0\$" "$T/err.err"'
 check "error: end still runs once, status 1" 'once end "$T/err.out" && rc err 1'
+check "error: error probe runs" 'once "error probe" "$T/err.out"'
 
 run maxaction "$KO" loop=20000
 check "MAXACTION exceeded" 'has "^ERROR: MAXACTION exceeded near operator '\''++'\'' at t.stp:2:40 in probe begin" "$T/maxaction.err"'

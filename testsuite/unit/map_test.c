@@ -9,6 +9,7 @@
 
 static struct task_struct shim_task = { .pid = 1, .tgid = 1, .comm = "unit" };
 struct task_struct *shim_current = &shim_task;
+int shim_cpu;
 
 static int passed, failed;
 
@@ -179,6 +180,6 @@ int main(void)
 	test_basic();
 	test_default_size_and_wrap();
 	test_strings();
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("map: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

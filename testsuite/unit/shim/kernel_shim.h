@@ -1,6 +1,6 @@
 /*
  * kernel_shim.h - just enough of the kernel's API for runtime data
- * structures (runtime/map.c, runtime/string.c) to build and run in user
+ * structures (runtime/map.c, runtime/string.c, runtime/stat.c) to build and run in user
  * space.  Every <linux/...> header under shim/linux/ includes this file.
  * Probe-context pieces (current, per-CPU data, registers) are inert
  * placeholders: the unit tests never run probe handlers.
@@ -46,12 +46,43 @@ struct kprobe { int unused; };
 struct kretprobe { int unused; };
 struct kretprobe_instance { int unused; };
 struct hrtimer { int unused; };
+struct tracepoint { const char *name; };
 struct task_struct { int pid, tgid; char comm[16]; };
 extern struct task_struct *shim_current;
 #define current shim_current
-#define raw_smp_processor_id()	0
+/* the unit tests switch "CPUs" by setting shim_cpu (< SHIM_NR_CPUS) */
+#define SHIM_NR_CPUS	4
+extern int shim_cpu;
+#define raw_smp_processor_id()	shim_cpu
+#define nr_cpu_ids	SHIM_NR_CPUS
+#define for_each_possible_cpu(cpu) \
+	for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
+#define ____cacheline_aligned_in_smp	__attribute__((aligned(64)))
+#define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+/* locks only check pairing: the tests are single-threaded */
+#define raw_spin_lock_init(l)	((l)->locked = 0)
+#define raw_spin_lock_irqsave(l, f) \
+	do { (f) = 0; if ((l)->locked++) abort(); } while (0)
+#define raw_spin_unlock_irqrestore(l, f) \
+	do { (void)(f); if (--(l)->locked) abort(); } while (0)
+
+static inline int64_t div64_s64(int64_t a, int64_t b) { return a / b; }
+static inline uint64_t div64_u64(uint64_t a, uint64_t b) { return a / b; }
 
 static inline void *kzalloc(size_t n, int gfp) { (void)gfp; return calloc(1, n); }
+/* 64-byte aligned like the slab objects cacheline-aligned arrays rely on */
+static inline void *kcalloc(size_t n, size_t sz, int gfp)
+{
+	size_t bytes = ALIGN(n * sz, 64);
+	void *p = aligned_alloc(64, bytes ? bytes : 64);
+
+	(void)gfp;
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
 static inline void *vzalloc(size_t n) { return calloc(1, n); }
 static inline void kfree(void *p) { free(p); }
 static inline void vfree(void *p) { free(p); }

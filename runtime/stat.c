@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stat.c - statistics aggregates (`<<<`), their histograms, and per-CPU
+ * counters.
+ *
+ * Writers only touch the running CPU's copy, behind a raw spinlock of that
+ * copy: the only other holder is a reader merging all CPUs, so `x <<< v`
+ * and `a[k] <<< v` never wait on a lock shared by all CPUs.  A probe
+ * handler cannot be interrupted by another one on the same CPU (the
+ * per-CPU context is busy, the second hit is skipped), so a CPU never
+ * spins on a copy lock it already holds.  Irqs are disabled while a copy
+ * lock is held to keep the hold time of a reader short and lockdep quiet.
+ *
+ * Variance is Welford's running mean/M2 in integers scaled by 2^bit_shift;
+ * per-CPU partial results are merged with Chan et al.'s pairwise update.
+ * Everything above "per-CPU containers" is plain C that the user-space
+ * unit tests also build.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/cpumask.h>
+#include <linux/math64.h>
+#include <linux/spinlock.h>
+
+#include "tapc_runtime.h"
+#include "stat.h"
+#include "map.h"
+
+/* ---- shapes and the merged data ---- */
+
+int tapc_stat_buckets(const struct tapc_stat_shape *sh)
+{
+	switch (sh->hist) {
+	case TAPC_HIST_LOG:
+		return TAPC_HIST_LOG_BUCKETS;
+	case TAPC_HIST_LINEAR:
+		if (sh->width <= 0 || sh->hi < sh->lo)
+			return 0;
+		return div64_s64(sh->hi - sh->lo, sh->width) + 3;
+	case TAPC_HIST_NONE:
+		break;
+	}
+	return 0;
+}
+
+const char *tapc_stat_shape_error(const struct tapc_stat_shape *sh)
+{
+	if (sh->bit_shift < 0 || sh->bit_shift > 62)
+		return "variance: bit shift must be between 0 and 62";
+	if (sh->hist != TAPC_HIST_LINEAR)
+		return NULL;
+	if (sh->width <= 0)
+		return "histogram: Interval must be greater than 0";
+	if (sh->hi < sh->lo ||
+	    div64_s64(sh->hi - sh->lo, sh->width) + 1 > 126)
+		return "histogram: Number of buckets must be between 1 and 126";
+	return NULL;
+}
+
+size_t tapc_stat_data_size(const struct tapc_stat_shape *sh)
+{
+	return sizeof(struct tapc_stat_data) +
+	       tapc_stat_buckets(sh) * sizeof(int64_t);
+}
+
+void tapc_stat_data_reset(struct tapc_stat_data *d,
+			  const struct tapc_stat_shape *sh)
+{
+	memset(d, 0, tapc_stat_data_size(sh));
+}
+
+/* Wrapping arithmetic: huge samples make variance meaningless, never
+ * undefined (the kernel builds with -fno-strict-overflow anyway). */
+static inline int64_t wmul(int64_t a, int64_t b)
+{
+	return (int64_t)((u64)a * (u64)b);
+}
+
+static inline int64_t wadd(int64_t a, int64_t b)
+{
+	return (int64_t)((u64)a + (u64)b);
+}
+
+/* x * 2^shift without the undefined left shift of a negative number */
+static inline int64_t scale_up(int64_t x, int shift)
+{
+	return (int64_t)((u64)x << shift);
+}
+
+int tapc_hist_log_bucket(int64_t v)
+{
+	u64 m;
+
+	if (v == 0)
+		return TAPC_HIST_LOG_BUCKET0;
+	m = v < 0 ? -(u64)v : (u64)v;	/* 2^63 for INT64_MIN */
+	/* bucket 64 +- (1 + floor(log2 |v|)) */
+	if (v > 0)
+		return TAPC_HIST_LOG_BUCKET0 + 1 + (63 - __builtin_clzll(m));
+	return TAPC_HIST_LOG_BUCKET0 - 1 - (63 - __builtin_clzll(m));
+}
+
+int64_t tapc_hist_log_value(int b)
+{
+	if (b == TAPC_HIST_LOG_BUCKET0)
+		return 0;
+	if (b > TAPC_HIST_LOG_BUCKET0)
+		return (int64_t)1 << (b - TAPC_HIST_LOG_BUCKET0 - 1);
+	return (int64_t)(-((u64)1 << (TAPC_HIST_LOG_BUCKET0 - 1 - b)));
+}
+
+static int hist_linear_bucket(const struct tapc_stat_shape *sh, int nb, int64_t v)
+{
+	int64_t i;
+
+	if (v < sh->lo)
+		return 0;
+	/* v - lo may not fit in int64_t: compare before dividing */
+	if ((u64)v - (u64)sh->lo >= (u64)(nb - 2) * (u64)sh->width)
+		return nb - 1;
+	i = div64_u64((u64)v - (u64)sh->lo, sh->width) + 1;
+	return i;
+}
+
+void tapc_stat_data_add(struct tapc_stat_data *d,
+			const struct tapc_stat_shape *sh, int64_t v)
+{
+	int64_t vs = scale_up(v, sh->bit_shift), delta;
+
+	if (d->count == 0) {
+		d->count = 1;
+		d->sum = d->min = d->max = v;
+		d->avg_s = vs;
+		d->m2_s = 0;
+	} else {
+		d->count++;
+		d->sum = (int64_t)((u64)d->sum + (u64)v);	/* wraps, as in C */
+		if (v < d->min)
+			d->min = v;
+		if (v > d->max)
+			d->max = v;
+		delta = wadd(vs, -d->avg_s);
+		d->avg_s = wadd(d->avg_s, div64_s64(delta, d->count));
+		d->m2_s = wadd(d->m2_s, wmul(delta, wadd(vs, -d->avg_s)));
+	}
+	switch (sh->hist) {
+	case TAPC_HIST_LOG:
+		d->hist[tapc_hist_log_bucket(v)]++;
+		break;
+	case TAPC_HIST_LINEAR:
+		d->hist[hist_linear_bucket(sh, tapc_stat_buckets(sh), v)]++;
+		break;
+	case TAPC_HIST_NONE:
+		break;
+	}
+}
+
+void tapc_stat_data_merge(struct tapc_stat_data *dst,
+			  const struct tapc_stat_data *src,
+			  const struct tapc_stat_shape *sh)
+{
+	int i, nb = tapc_stat_buckets(sh);
+	int64_t n, delta, q;
+
+	if (src->count == 0)
+		return;
+	for (i = 0; i < nb; i++)
+		dst->hist[i] += src->hist[i];
+	if (dst->count == 0) {
+		dst->count = src->count;
+		dst->sum = src->sum;
+		dst->min = src->min;
+		dst->max = src->max;
+		dst->avg_s = src->avg_s;
+		dst->m2_s = src->m2_s;
+		return;
+	}
+	/* Chan et al.: M2 = M2a + M2b + delta^2 * na * nb / n */
+	n = dst->count + src->count;
+	delta = wadd(src->avg_s, -dst->avg_s);
+	q = div64_s64(wmul(delta, dst->count), n);
+	dst->m2_s = wadd(wadd(dst->m2_s, src->m2_s),
+			 wmul(wmul(q, delta), src->count));
+	dst->avg_s = wadd(dst->avg_s, div64_s64(wmul(delta, src->count), n));
+	dst->count = n;
+	dst->sum = (int64_t)((u64)dst->sum + (u64)src->sum);
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+}
+
+bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
+		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
+		       int64_t *out, const char *loc)
+{
+	if (op == TAPC_STAT_COUNT) {
+		*out = d->count;
+		return true;
+	}
+	if (d->count == 0) {
+		*out = 0;
+		tapc_error(c, "empty aggregate", loc);
+		return false;
+	}
+	switch (op) {
+	case TAPC_STAT_SUM:
+		*out = d->sum;
+		break;
+	case TAPC_STAT_MIN:
+		*out = d->min;
+		break;
+	case TAPC_STAT_MAX:
+		*out = d->max;
+		break;
+	case TAPC_STAT_AVG:
+		*out = div64_s64(d->sum, d->count);
+		break;
+	case TAPC_STAT_VARIANCE:
+		/* sample variance; 0 for a single value */
+		*out = d->count < 2 ? 0 :
+			div64_s64(d->m2_s, d->count - 1) >> (2 * sh->bit_shift);
+		break;
+	case TAPC_STAT_COUNT:
+		break;
+	}
+	return true;
+}
+
+bool tapc_stat_hist_bucket(struct tapc_context *c,
+			   const struct tapc_stat_data *d,
+			   const struct tapc_stat_shape *sh, int64_t i,
+			   int64_t *out, const char *loc)
+{
+	if (i < 0 || i >= tapc_stat_buckets(sh)) {
+		*out = 0;
+		tapc_error(c, "histogram index out of range", loc);
+		return false;
+	}
+	*out = d->hist[i];
+	return true;
+}
+
+/* ---- histogram text ---- */
+
+#ifndef HIST_WIDTH
+#define HIST_WIDTH 50
+#endif
+#ifndef HIST_ELISION
+#define HIST_ELISION 2
+#endif
+
+/* Characters "%lld" prints for v. */
+static int num_width(int64_t v)
+{
+	u64 m = v < 0 ? -(u64)v : (u64)v;
+	int n = v < 0 ? 2 : 1;
+
+	while (m >= 10) {
+		m /= 10;
+		n++;
+	}
+	return n;
+}
+
+struct hist_out {
+	void (*emit)(void *arg, const char *s, size_t n);
+	void *arg;
+	char line[HIST_WIDTH + 96];	/* one row: label, bar, count */
+};
+
+static void hist_put(struct hist_out *o, int len)
+{
+	o->emit(o->arg, o->line, len);
+}
+
+/* Row label of bucket i and its prefix ("<", ">" or ""). */
+static int64_t hist_label(const struct tapc_stat_shape *sh, int nb, int i,
+			  const char **prefix)
+{
+	*prefix = "";
+	if (sh->hist == TAPC_HIST_LOG)
+		return tapc_hist_log_value(i);
+	if (i == 0) {
+		*prefix = "<";
+		return sh->lo;
+	}
+	if (i == nb - 1) {
+		*prefix = ">";
+		return sh->lo + (int64_t)(i - 2) * sh->width;
+	}
+	return sh->lo + (int64_t)(i - 1) * sh->width;
+}
+
+/* A zero row is shown only near data: some non-zero bucket of the shown
+ * range lies within HIST_ELISION rows of it. */
+static bool hist_elided(const int64_t *h, int lo, int hi, int i)
+{
+	int k, from = i - HIST_ELISION, to = i + HIST_ELISION;
+
+	if ((long)HIST_ELISION < 0)
+		return false;
+	if (from < lo)
+		from = lo;
+	if (to > hi)
+		to = hi;
+	for (k = from; k <= to; k++)
+		if (h[k])
+			return false;
+	return true;
+}
+
+void tapc_hist_format(const struct tapc_stat_data *d,
+		      const struct tapc_stat_shape *sh,
+		      void (*emit)(void *arg, const char *s, size_t n),
+		      void *arg)
+{
+	const int64_t *h = d->hist;
+	int nb = tapc_stat_buckets(sh);
+	int lo = -1, hi = 0, i, j, k, val_space, cnt_space, len;
+	int64_t vmax = 0, scale;
+	bool eliding = false;
+	struct hist_out o = { .emit = emit, .arg = arg };
+
+	if (!nb || d->count == 0)
+		return;
+	for (i = 0; i < nb; i++) {
+		if (h[i] > 0 && lo < 0)
+			lo = i;
+		if (h[i] > 0)
+			hi = i;
+		if (h[i] > vmax)
+			vmax = h[i];
+	}
+	if (lo < 0)
+		return;
+	/* two zero rows of margin; a log histogram doesn't grow into the
+	 * negative buckets unless it has negative data */
+	for (i = 0; i < 2; i++) {
+		if (lo > 0 && !(sh->hist == TAPC_HIST_LOG &&
+				lo == TAPC_HIST_LOG_BUCKET0))
+			lo--;
+		if (hi < nb - 1)
+			hi++;
+	}
+	if (sh->hist == TAPC_HIST_LINEAR) {
+		/* empty under/overflow rows are not shown */
+		if (lo == 0 && !h[0])
+			lo++;
+		if (hi == nb - 1 && !h[nb - 1])
+			hi--;
+	}
+	scale = vmax <= HIST_WIDTH ? 1 : div64_s64(vmax + HIST_WIDTH - 1, HIST_WIDTH);
+	cnt_space = num_width(vmax);
+	/* label column: as wide as the end labels of the range ("value" at
+	 * least); a linear histogram sizes it for its whole declared range */
+	if (sh->hist == TAPC_HIST_LINEAR) {
+		val_space = max(num_width(sh->lo) + (lo == 0),
+				num_width(sh->lo + (int64_t)(nb - 3) * sh->width) +
+				(hi == nb - 1));
+	} else {
+		val_space = max(num_width(tapc_hist_log_value(lo)),
+				num_width(tapc_hist_log_value(hi)));
+	}
+	if (val_space < 5)
+		val_space = 5;
+
+	len = snprintf(o.line, sizeof(o.line), "%*s |", val_space, "value");
+	for (j = 0; j < HIST_WIDTH; j++)
+		o.line[len++] = '-';
+	len += snprintf(o.line + len, sizeof(o.line) - len, " count\n");
+	hist_put(&o, len);
+
+	for (i = lo; i <= hi; i++) {
+		const char *pfx;
+		int64_t v, bars;
+
+		if (hist_elided(h, lo, hi, i)) {
+			eliding = true;
+			continue;
+		}
+		if (eliding) {
+			len = snprintf(o.line, sizeof(o.line), "%*s ~\n",
+				       val_space, "");
+			hist_put(&o, len);
+			eliding = false;
+		}
+		v = hist_label(sh, nb, i, &pfx);
+		len = snprintf(o.line, sizeof(o.line), "%*s%lld |",
+			       val_space - num_width(v), pfx, (long long)v);
+		bars = div64_s64(h[i], scale);
+		for (k = 0; k < bars && len < (int)sizeof(o.line) - 40; k++)
+			o.line[len++] = '@';
+		len += snprintf(o.line + len, sizeof(o.line) - len, "%*lld\n",
+				(int)(HIST_WIDTH - bars + 1 + cnt_space),
+				(long long)h[i]);
+		hist_put(&o, len);
+	}
+	o.line[0] = '\n';
+	hist_put(&o, 1);
+}
+
+/* ---- per-CPU containers ---- */
+
+struct tapc_stat_slot {
+	raw_spinlock_t lock;
+	u64 data[];			/* struct tapc_stat_data */
+};
+
+struct tapc_stat {
+	const struct tapc_stat_shape *shape;
+	struct tapc_stat_slot **cpu;	/* [nr_cpu_ids], possible CPUs only */
+	struct tapc_stat_data *agg;
+};
+
+static inline struct tapc_stat_data *slot_data(struct tapc_stat_slot *s)
+{
+	return (struct tapc_stat_data *)s->data;
+}
+
+static bool tapc_stat_shape_check(const struct tapc_stat_shape *sh,
+				  const char *name)
+{
+	const char *why = tapc_stat_shape_error(sh);
+
+	if (why)
+		tapc_warn("%s (%s)", why, name);
+	return !why;
+}
+
+struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
+				  const char *name)
+{
+	size_t dsize = tapc_stat_data_size(sh);
+	struct tapc_stat *s;
+	int cpu;
+
+	if (!tapc_stat_shape_check(sh, name))
+		return NULL;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->shape = sh;
+	s->cpu = kcalloc(nr_cpu_ids, sizeof(*s->cpu), GFP_KERNEL);
+	s->agg = kzalloc(dsize, GFP_KERNEL);
+	if (!s->cpu || !s->agg)
+		goto nomem;
+	for_each_possible_cpu(cpu) {
+		/* separate allocations keep CPUs off each other's lines */
+		s->cpu[cpu] = kzalloc(sizeof(struct tapc_stat_slot) + dsize,
+				      GFP_KERNEL);
+		if (!s->cpu[cpu])
+			goto nomem;
+		raw_spin_lock_init(&s->cpu[cpu]->lock);
+	}
+	return s;
+nomem:
+	tapc_stat_free(s);
+	return NULL;
+}
+
+void tapc_stat_free(struct tapc_stat *s)
+{
+	int cpu;
+
+	if (!s)
+		return;
+	if (s->cpu)
+		for_each_possible_cpu(cpu)
+			kfree(s->cpu[cpu]);
+	kfree(s->cpu);
+	kfree(s->agg);
+	kfree(s);
+}
+
+void tapc_stat_add(struct tapc_stat *s, int64_t v)
+{
+	/* probe context: preemption is off, the CPU can't change under us */
+	struct tapc_stat_slot *slot = s->cpu[raw_smp_processor_id()];
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&slot->lock, flags);
+	tapc_stat_data_add(slot_data(slot), s->shape, v);
+	raw_spin_unlock_irqrestore(&slot->lock, flags);
+}
+
+void tapc_stat_clear(struct tapc_stat *s)
+{
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_slot *slot = s->cpu[cpu];
+
+		raw_spin_lock_irqsave(&slot->lock, flags);
+		tapc_stat_data_reset(slot_data(slot), s->shape);
+		raw_spin_unlock_irqrestore(&slot->lock, flags);
+	}
+}
+
+const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s)
+{
+	unsigned long flags;
+	int cpu;
+
+	tapc_stat_data_reset(s->agg, s->shape);
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_slot *slot = s->cpu[cpu];
+
+		raw_spin_lock_irqsave(&slot->lock, flags);
+		tapc_stat_data_merge(s->agg, slot_data(slot), s->shape);
+		raw_spin_unlock_irqrestore(&slot->lock, flags);
+	}
+	return s->agg;
+}
+
+static void hist_emit_print(void *arg, const char *s, size_t n)
+{
+	tapc_print_bytes(arg, s, n);
+}
+
+void tapc_stat_print_hist(struct tapc_context *c,
+			  const struct tapc_stat_data *d,
+			  const struct tapc_stat_shape *sh)
+{
+	tapc_hist_format(d, sh, hist_emit_print, c);
+}
+
+/* ---- stats arrays ---- */
+
+struct tapc_stat_map_cpu {
+	raw_spinlock_t lock;
+	struct tapc_map *m;
+};
+
+struct tapc_stat_map {
+	const struct tapc_stat_shape *shape;
+	struct tapc_stat_map_cpu **cpu;	/* [nr_cpu_ids] */
+	struct tapc_map *agg;		/* rebuilt by tapc_stat_map_aggregate() */
+	struct tapc_stat_data *one;	/* result of tapc_stat_map_get() */
+};
+
+struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
+					  bool wrap,
+					  const struct tapc_stat_shape *sh,
+					  const char *name)
+{
+	size_t dsize = tapc_stat_data_size(sh);
+	struct tapc_stat_map *m;
+	int cpu;
+
+	if (!tapc_stat_shape_check(sh, name))
+		return NULL;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->shape = sh;
+	m->cpu = kcalloc(nr_cpu_ids, sizeof(*m->cpu), GFP_KERNEL);
+	m->one = kzalloc(dsize, GFP_KERNEL);
+	m->agg = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+	if (!m->cpu || !m->one || !m->agg)
+		goto nomem;
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = kzalloc(sizeof(*pc), GFP_KERNEL);
+
+		if (!pc)
+			goto nomem;
+		m->cpu[cpu] = pc;
+		raw_spin_lock_init(&pc->lock);
+		pc->m = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+		if (!pc->m)
+			goto nomem;
+	}
+	return m;
+nomem:
+	tapc_stat_map_free(m);
+	return NULL;
+}
+
+void tapc_stat_map_free(struct tapc_stat_map *m)
+{
+	int cpu;
+
+	if (!m)
+		return;
+	if (m->cpu)
+		for_each_possible_cpu(cpu) {
+			if (m->cpu[cpu])
+				tapc_map_free(m->cpu[cpu]->m);
+			kfree(m->cpu[cpu]);
+		}
+	kfree(m->cpu);
+	tapc_map_free(m->agg);
+	kfree(m->one);
+	kfree(m);
+}
+
+bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,
+		       const void *key, int64_t v, const char *loc)
+{
+	struct tapc_stat_map_cpu *pc = m->cpu[raw_smp_processor_id()];
+	struct tapc_stat_data *d;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pc->lock, flags);
+	/* a new entry is zeroed: that is an empty aggregate */
+	d = tapc_map_get(c, pc->m, key, loc);
+	if (d)
+		tapc_stat_data_add(d, m->shape, v);
+	raw_spin_unlock_irqrestore(&pc->lock, flags);
+	return d != NULL;
+}
+
+const struct tapc_stat_data *tapc_stat_map_get(struct tapc_stat_map *m,
+					       const void *key)
+{
+	unsigned long flags;
+	int cpu;
+
+	tapc_stat_data_reset(m->one, m->shape);
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = m->cpu[cpu];
+		const struct tapc_stat_data *d;
+
+		raw_spin_lock_irqsave(&pc->lock, flags);
+		d = tapc_map_lookup(pc->m, key);
+		if (d)
+			tapc_stat_data_merge(m->one, d, m->shape);
+		raw_spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	return m->one;
+}
+
+bool tapc_stat_map_exists(struct tapc_stat_map *m, const void *key)
+{
+	unsigned long flags;
+	bool found = false;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = m->cpu[cpu];
+
+		raw_spin_lock_irqsave(&pc->lock, flags);
+		found = tapc_map_lookup(pc->m, key) != NULL;
+		raw_spin_unlock_irqrestore(&pc->lock, flags);
+		if (found)
+			break;
+	}
+	return found;
+}
+
+bool tapc_stat_map_delete(struct tapc_stat_map *m, const void *key)
+{
+	unsigned long flags;
+	bool found = false;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = m->cpu[cpu];
+
+		raw_spin_lock_irqsave(&pc->lock, flags);
+		if (tapc_map_delete(pc->m, key))
+			found = true;
+		raw_spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	tapc_map_delete(m->agg, key);
+	return found;
+}
+
+void tapc_stat_map_clear(struct tapc_stat_map *m)
+{
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = m->cpu[cpu];
+
+		raw_spin_lock_irqsave(&pc->lock, flags);
+		tapc_map_clear(pc->m);
+		raw_spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	tapc_map_clear(m->agg);
+}
+
+struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
+					 struct tapc_stat_map *m,
+					 const char *loc)
+{
+	unsigned long flags;
+	bool ok = true;
+	int cpu;
+
+	tapc_map_clear(m->agg);
+	for_each_possible_cpu(cpu) {
+		struct tapc_stat_map_cpu *pc = m->cpu[cpu];
+		void *it;
+
+		raw_spin_lock_irqsave(&pc->lock, flags);
+		for (it = tapc_map_next(pc->m, NULL); it && ok;
+		     it = tapc_map_next(pc->m, it)) {
+			struct tapc_stat_data *d;
+
+			d = tapc_map_get(c, m->agg, tapc_map_key(pc->m, it), loc);
+			if (d)
+				tapc_stat_data_merge(d, tapc_map_value(pc->m, it),
+						     m->shape);
+			else
+				ok = false;
+		}
+		raw_spin_unlock_irqrestore(&pc->lock, flags);
+	}
+	return ok ? m->agg : NULL;
+}
+
+/* ---- per-CPU counters ---- */
+
+struct tapc_counter_slot {
+	int64_t v;
+} ____cacheline_aligned_in_smp;
+
+struct tapc_counter {
+	struct tapc_counter_slot *cpu;	/* [nr_cpu_ids] */
+};
+
+struct tapc_counter *tapc_counter_alloc(void)
+{
+	struct tapc_counter *ctr = kzalloc(sizeof(*ctr), GFP_KERNEL);
+
+	if (!ctr)
+		return NULL;
+	ctr->cpu = kcalloc(nr_cpu_ids, sizeof(*ctr->cpu), GFP_KERNEL);
+	if (!ctr->cpu) {
+		kfree(ctr);
+		return NULL;
+	}
+	return ctr;
+}
+
+void tapc_counter_free(struct tapc_counter *ctr)
+{
+	if (!ctr)
+		return;
+	kfree(ctr->cpu);
+	kfree(ctr);
+}
+
+void tapc_counter_add(struct tapc_counter *ctr, int64_t n)
+{
+	/* only this CPU writes its slot, and no other handler can run on
+	 * this CPU meanwhile; WRITE_ONCE keeps readers from seeing tears */
+	struct tapc_counter_slot *s = &ctr->cpu[raw_smp_processor_id()];
+
+	WRITE_ONCE(s->v, s->v + n);
+}
+
+int64_t tapc_counter_read(const struct tapc_counter *ctr)
+{
+	int64_t sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(ctr->cpu[cpu].v);
+	return sum;
+}
+
+void tapc_counter_set(struct tapc_counter *ctr, int64_t v)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(ctr->cpu[cpu].v, 0);
+	WRITE_ONCE(ctr->cpu[0].v, v);
+}
