@@ -29,6 +29,27 @@ static const struct builtin builtins[] = {
 	/* error(msg): a run-time error try/catch can catch */
 	{ "error", V, 1, { S }, BUILTIN_RAISE, "tapc_errorf(c, $L, \"%s\", $1)" },
 	{ "strlen", L, 1, { S }, BUILTIN_EXPR, "((int64_t)strlen($1))" },
+	/* memory reads: nofault, a bad address is a run-time error (a
+	 * template naming $L can fail: the translator checks the error) */
+	{ "task_current", L, 0, { 0 }, BUILTIN_EXPR, "((int64_t)(unsigned long)current)" },
+	{ "kernel_string", S, 1, { L }, BUILTIN_STRING_INTO,
+	  "tapc_kernel_string(c, $0, (unsigned long)$1, $L)" },
+	{ "kernel_string_n", S, 2, { L, L }, BUILTIN_STRING_INTO,
+	  "if (tapc_kernel_string(c, $0, (unsigned long)$1, $L) && $2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
+	{ "user_string", S, 1, { L }, BUILTIN_STRING_INTO,
+	  "tapc_user_string(c, $0, (unsigned long)$1, $L)" },
+	{ "user_string_n", S, 2, { L, L }, BUILTIN_STRING_INTO,
+	  "if (tapc_user_string(c, $0, (unsigned long)$1, $L) && $2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
+	{ "kernel_long", L, 1, { L }, BUILTIN_EXPR,
+	  "({ s64 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 8, $L); (int64_t)_x; })" },
+	{ "kernel_pointer", L, 1, { L }, BUILTIN_EXPR,
+	  "({ u64 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 8, $L); (int64_t)_x; })" },
+	{ "kernel_int", L, 1, { L }, BUILTIN_EXPR,
+	  "({ s32 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 4, $L); (int64_t)_x; })" },
+	{ "kernel_short", L, 1, { L }, BUILTIN_EXPR,
+	  "({ s16 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 2, $L); (int64_t)_x; })" },
+	{ "kernel_char", L, 1, { L }, BUILTIN_EXPR,
+	  "({ s8 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 1, $L); (int64_t)_x; })" },
 };
 
 const struct builtin *builtin_find(const char *name)

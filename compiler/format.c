@@ -23,8 +23,12 @@ static int parse_num(const char *fmt, size_t len, size_t *i)
 		(*i)++;
 		return FMT_STAR;
 	}
-	while (*i < len && fmt[*i] >= '0' && fmt[*i] <= '9')
-		v = v * 10 + (fmt[(*i)++] - '0');
+	/* saturate: a width past any string's length means nothing more */
+	while (*i < len && fmt[*i] >= '0' && fmt[*i] <= '9') {
+		int d = fmt[(*i)++] - '0';
+
+		v = v < 100000 ? v * 10 + d : 1000000;
+	}
 	return v;
 }
 
@@ -80,7 +84,8 @@ struct fmt_dir *fmt_parse(const char *fmt, size_t len, const char **err)
 		case 'c': d->conv = FMT_CHAR; break;
 		case 's': d->conv = FMT_STRING; break;
 		case 'b': d->conv = FMT_BINARY; break;
-		case 'm': case 'M': d->conv = FMT_MEMORY; break;
+		case 'm': d->conv = FMT_MEMORY; break;
+		case 'M': d->conv = FMT_MEMORY; d->hex = true; break;
 		default:
 			*err = "invalid or missing conversion specifier";
 			return NULL;

@@ -27,6 +27,7 @@ struct fmt_dir {
 	enum fmt_conv conv;
 	char flags[8];		/* of "-+ #0" */
 	int width, prec;	/* -1 when absent, FMT_STAR */
+	bool hex;		/* FMT_MEMORY: %M (hex) rather than %m */
 	const char *text;	/* FMT_LITERAL: the bytes */
 	size_t len;
 	struct fmt_dir *next;

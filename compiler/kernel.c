@@ -294,10 +294,58 @@ bool kernel_has_function(struct kernel *k, const char *name)
 	return in_sorted(k->funcs, k->nfuncs, name);
 }
 
+/* Functions a kprobe must not go on whatever the target: the kernel
+ * refuses some (NOKPROBE, entry and noinstr code) but lists them only in
+ * debugfs of the running kernel, and others would recurse into a probe
+ * handler (it takes locks and reads memory through them) or run in the
+ * exception path kprobes itself uses.  Globs, first match wins. */
+static const struct {
+	const char *glob;
+	const char *reason;
+} never_probe[] = {
+	{ "*kprobe*", "part of kprobes itself" },
+	{ "*kretprobe*", "part of kprobes itself" },
+	{ "*_nofault", "used by the probe runtime's memory reads" },
+	{ "copy_*_kernel_nofault*", "used by the probe runtime's memory reads" },
+	{ "_raw_spin_*", "a lock primitive probe handlers use" },
+	{ "*queued_spin_lock_slowpath", "a lock primitive probe handlers use" },
+	{ "preempt_count_*", "called by every probe handler" },
+	{ "exc_int3", "the breakpoint exception kprobes runs in" },
+	{ "do_int3*", "the breakpoint exception kprobes runs in" },
+	{ "exc_debug*", "the debug exception kprobes runs in" },
+	{ "exc_page_fault", "the page fault path a nofault read goes through" },
+	{ "do_page_fault", "the page fault path a nofault read goes through" },
+	{ "fixup_exception", "the page fault path a nofault read goes through" },
+	{ "*notifier_call_chain*", "the die notifier kprobes runs in" },
+	{ "notify_die", "the die notifier kprobes runs in" },
+	{ "exc_nmi", "NMI entry (noinstr)" },
+	{ "*_do_nmi", "NMI entry (noinstr)" },
+	{ "entry_*", "low-level entry code" },
+	{ "asm_exc_*", "low-level entry code" },
+	{ "__switch_to*", "the context switch" },
+	{ "native_*", "paravirt primitives the kprobe path uses" },
+	{ "default_idle*", "the idle loop (noinstr)" },
+	{ "arch_cpu_idle*", "the idle loop (noinstr)" },
+	{ "__x86_indirect_thunk_*", "a compiler-generated thunk" },
+	{ "__x86_return_thunk", "a compiler-generated thunk" },
+};
+
+const char *kernel_blacklist_reason(struct kernel *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(never_probe) / sizeof(never_probe[0]); i++)
+		if (fnmatch(never_probe[i].glob, name, 0) == 0)
+			return never_probe[i].reason;
+	load_funcs(k);
+	if (in_sorted(k->blacklist, k->nblacklist, name))
+		return "on the kernel's kprobe blacklist";
+	return NULL;
+}
+
 bool kernel_blacklisted(struct kernel *k, const char *name)
 {
-	load_funcs(k);
-	return in_sorted(k->blacklist, k->nblacklist, name);
+	return kernel_blacklist_reason(k, name) != NULL;
 }
 
 size_t kernel_match_functions(struct kernel *k, const char *pattern,

@@ -42,6 +42,8 @@ size_t kernel_match_functions(struct kernel *k, const char *pattern,
 const char *kernel_closest_function(struct kernel *k, const char *name);
 /* True when name is on the kprobe blacklist (running kernel only). */
 bool kernel_blacklisted(struct kernel *k, const char *name);
+/* Why name can't be probed (a static phrase), or NULL. */
+const char *kernel_blacklist_reason(struct kernel *k, const char *name);
 
 /* Parameter of func by name, from BTF: 1-based position, 0 when func has no
  * such parameter, -1 when BTF doesn't know func. */
@@ -60,5 +62,44 @@ bool kernel_host_can_load(const char **why);
 struct btf *btf_load(struct kernel *k, int verbose);
 /* Names of all BTF functions, sorted (for targets without a real System.map). */
 char **btf_function_names(struct btf *btf, size_t *n);
+
+/* Typed target variables from BTF (btf.c).  Type ids are BTF ids of k->btf;
+ * the functions below need btf_load() to have succeeded. */
+struct target_step;
+/* The FUNC_PROTO id of func, or -1. */
+int btf_func_proto(struct kernel *k, const char *func);
+/* Type of parameter argno (1-based) of func, 0 for its return type; -1 if
+ * unknown. */
+int btf_func_param_type(struct kernel *k, const char *func, int argno);
+/* "struct task_struct", "size_t", "union u", "enum e": the type's id or -1. */
+int btf_find_type(struct kernel *k, const char *name);
+/* The type as C spells it, SystemTap style: "struct file*", "char*". */
+char *btf_type_name(const struct btf *btf, int id);
+/* value (an unsigned long C expression) converted to int64_t as a value
+ * of type id would be (sign extension of narrower ints). */
+const char *btf_value_cast(const struct btf *btf, int id, const char *value);
+
+/* Names (without btf_trace_) of the target's tracepoints, sorted. */
+char **btf_tracepoint_names(struct btf *btf, size_t *n);
+/* Arguments of tracepoint name (TP_PROTO, without the data pointer):
+ * types[i] and names[i] (NULL when BTF doesn't say); the count or -1. */
+int btf_tracepoint_params(struct kernel *k, const char *name, const char **names, int *types,
+			  int max);
+/* Size in bytes of a type (-1 when unknown). */
+int btf_type_size(struct kernel *k, int id);
+
+struct btf_fetch {
+	const char *expr;		/* C int64_t expression */
+	bool simple;			/* expr never fails: no error check needed */
+	int type;			/* BTF type of the result */
+	const char *err, *note;		/* why not, when btf_fetch() fails */
+	const struct target_step *step;	/* ... at this step (NULL: the base) */
+};
+/* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
+ * expression is a GNU statement expression whose loads are tapc_kread()s:
+ * after a fault it yields 0 with c->last_error set (loc names the script
+ * position).  False with out->err set when the steps don't fit the type. */
+bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
+	       const char *loc, struct btf_fetch *out);
 
 #endif

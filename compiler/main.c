@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "kernel.h"
 #include "parse.h"
+#include "provider.h"
 #include "resolve.h"
 #include "session.h"
 #include "translate.h"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 	fputs("usage: tapc [OPTIONS] FILE [ARGS...]\n"
 	      "       tapc [OPTIONS] - [ARGS...]        (script on stdin)\n"
 	      "       tapc [OPTIONS] -e SCRIPT [ARGS...]\n"
+	      "       tapc [OPTIONS] -l PROBEPOINT    (list matching probe points)\n"
+	      "       tapc [OPTIONS] -L PROBEPOINT    (... with their target variables)\n"
 	      "  -p N        stop after pass N: 1 parse, 2 resolve, 3 translate (print C),\n"
 	      "              4 build (print the .ko path), 5 run (default)\n"
 	      "  -v          say what each pass does and how long it took\n"
@@ -329,6 +332,10 @@ static const char *default_module_name(struct session *s)
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION };
 
+/* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
+ * (-L: with their target variables), as stap does. */
+static int list_mode;
+
 static int parse_options(struct session *s, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -342,7 +349,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 	char *end;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:I:km:o:r:D:c:x:T:guws:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:guws:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			s->last_pass = strtol(optarg, &end, 10);
@@ -352,6 +359,12 @@ static int parse_options(struct session *s, int argc, char **argv)
 			}
 			break;
 		case 'e': s->script_text = optarg; s->script_name = "<input>"; break;
+		case 'l':
+		case 'L':
+			list_mode = c;
+			s->script_text = arena_printf("probe %s {}", optarg);
+			s->script_name = "<input>";
+			break;
 		case 'v': s->verbose++; break;
 		case 'k': s->keep_tmp = true; break;
 		case 'g': s->guru = true; break;
@@ -415,6 +428,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 		default: usage(stderr); return -1;
 		}
 	}
+	if (list_mode)
+		s->last_pass = 2;
 	if (!s->script_text) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -437,6 +452,43 @@ static int parse_options(struct session *s, int argc, char **argv)
 }
 
 /* ---- the pipeline ---- */
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* -l / -L: the sites of the one probe, sorted, each once. */
+static int list_sites(struct session *s)
+{
+	const struct rprobe *p;
+	const struct site *site;
+	const char **lines = NULL;
+	size_t n = 0, i;
+
+	for (p = s->resolved->probes; p; p = p->next) {
+		for (site = p->sites; site; site = site->next) {
+			const char *line = site->pp;
+
+			if (list_mode == 'L' && site->ops->vars) {
+				const char *vars = site->ops->vars(s, site);
+
+				if (vars && *vars)
+					line = arena_printf("%s %s", line, vars);
+			}
+			lines = realloc(lines, (n + 1) * sizeof(*lines));
+			if (!lines)
+				die("out of memory");
+			lines[n++] = line;
+		}
+	}
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+			puts(lines[i]);
+	free(lines);
+	return 0;
+}
 
 static int finish(struct session *s, int status)
 {
@@ -489,6 +541,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pass_done(s, 2, "analyzed script", t);
+	if (list_mode)
+		return list_sites(s);
 	if (s->last_pass == 2) {
 		resolve_print(stdout, s->resolved);
 		return 0;

@@ -24,6 +24,16 @@ struct provider_ops {
 	 * to a C expression (const char *) and return its type, or report an
 	 * error and return TYPE_UNKNOWN.  NULL: the family has no $vars. */
 	enum type_kind (*target)(struct session *s, struct site *site, struct node *t);
+	/* Resolve @entry(e) (node n) at site: arrange for e to be saved when
+	 * the function is entered and make e read the saved value.  NULL:
+	 * the family has no @entry. */
+	enum type_kind (*entry)(struct session *s, struct site *site, struct node *n);
+	/* @defined(t): whether target t resolves at site, without reporting
+	 * anything.  NULL: never. */
+	bool (*defined)(struct session *s, struct site *site, struct node *t);
+	/* "$a:type $b:type" for tapc -L (NULL or "" when none).  NULL: the
+	 * family has no target variables. */
+	const char *(*vars)(struct session *s, const struct site *site);
 	/* Emit the site table(s) for every site of this family (before the
 	 * module descriptor), then the descriptor's fields. */
 	void (*emit_tables)(struct emitter *e, const struct rprogram *p);
@@ -44,6 +54,7 @@ const struct provider *provider_table(int *n);
 extern const struct provider_ops begin_end_provider;
 extern const struct provider_ops kprobe_provider;
 extern const struct provider_ops timer_provider;
+extern const struct provider_ops tracepoint_provider;	/* kernel.trace, via kprobe */
 extern const struct provider_ops never_provider;	/* no tables: never runs */
 
 /* Helpers for providers (provider/table.c). */
@@ -51,6 +62,16 @@ struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct n
 		      const char *pp);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
+
+/* provider/kprobe.c: finish a typed target variable from BTF: base is a C
+ * value of BTF type `type`, then t's ->/[] steps (nofault reads); sets t's
+ * resolved expression.  TYPE_UNKNOWN after an error. */
+enum type_kind provider_typed_target(struct session *s, struct node *t, int type,
+				     const char *base);
+/* Whether t's steps fit a base of BTF type `type` (-1: no type). */
+bool provider_fetch_ok(struct session *s, const struct node *t, int type);
+/* t has a $ or $$ pretty-printing step. */
+bool provider_has_pretty(const struct node *t);
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

@@ -1,10 +1,12 @@
-/* Pass 2 optimiser: drop what nothing uses.
+/* Pass 2 optimiser: fold constants, drop what nothing uses.
  *
  * Functions not reachable from a probe (tapset functions pulled in by an
  * unused user function, helpers nobody calls) and globals that kept code
  * never mentions are removed, so pass 3 emits neither.  -u keeps them.
  * node_visit(), the generic walk over a body, lives here too.
  */
+#include <stdint.h>
+
 #include "diag.h"
 #include "resolve.h"
 #include "session.h"
@@ -117,6 +119,98 @@ void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg)
 	}
 }
 
+/* ---- constant folding ---- */
+
+static bool fold_binary(enum binop op, int64_t a, int64_t b, int64_t *r)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+
+	switch (op) {
+	case BIN_ADD: *r = (int64_t)(ua + ub); return true;
+	case BIN_SUB: *r = (int64_t)(ua - ub); return true;
+	case BIN_MUL: *r = (int64_t)(ua * ub); return true;
+	case BIN_DIV:
+	case BIN_MOD:
+		/* x/0 stays: it is a run-time error with a position */
+		if (b == 0)
+			return false;
+		if (b == -1)
+			*r = op == BIN_DIV ? (int64_t)(0 - ua) : 0;
+		else
+			*r = op == BIN_DIV ? a / b : a % b;
+		return true;
+	case BIN_SHL: *r = (int64_t)(ua << (b & 63)); return true;
+	case BIN_SHR: *r = a >> (b & 63); return true;
+	case BIN_USHR: *r = (int64_t)(ua >> (b & 63)); return true;
+	case BIN_AND: *r = a & b; return true;
+	case BIN_OR: *r = a | b; return true;
+	case BIN_XOR: *r = a ^ b; return true;
+	case BIN_LT: *r = a < b; return true;
+	case BIN_LE: *r = a <= b; return true;
+	case BIN_GT: *r = a > b; return true;
+	case BIN_GE: *r = a >= b; return true;
+	case BIN_EQ: *r = a == b; return true;
+	case BIN_NE: *r = a != b; return true;
+	case BIN_CONCAT: return false;
+	}
+	return false;
+}
+
+static void to_num(struct node *n, int64_t v)
+{
+	n->kind = NODE_NUM;
+	n->u.num.value = v;
+}
+
+/* Fold integer operators on literals, bottom-up, in place. */
+static void fold(struct node *n)
+{
+	int64_t r;
+
+	if (!n)
+		return;
+	switch (n->kind) {
+	case NODE_BINARY:
+		fold(n->u.bin.left);
+		fold(n->u.bin.right);
+		if (n->u.bin.left->kind == NODE_NUM && n->u.bin.right->kind == NODE_NUM &&
+		    fold_binary(n->u.bin.op, n->u.bin.left->u.num.value, n->u.bin.right->u.num.value, &r))
+			to_num(n, r);
+		break;
+	case NODE_UNARY:
+		fold(n->u.un.operand);
+		if (n->u.un.operand->kind != NODE_NUM || n->u.un.op == UN_ADDR)
+			break;
+		r = n->u.un.operand->u.num.value;
+		switch (n->u.un.op) {
+		case UN_NEG: r = (int64_t)(0 - (uint64_t)r); break;
+		case UN_NOT: r = !r; break;
+		case UN_BITNOT: r = ~r; break;
+		case UN_PLUS:
+		case UN_ADDR: break;
+		}
+		to_num(n, r);
+		break;
+	case NODE_LOGICAL:
+		fold(n->u.logical.left);
+		fold(n->u.logical.right);
+		if (n->u.logical.left->kind == NODE_NUM && n->u.logical.right->kind == NODE_NUM) {
+			int64_t a = n->u.logical.left->u.num.value, b = n->u.logical.right->u.num.value;
+
+			to_num(n, n->u.logical.is_and ? (a && b) : (a || b));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void fold_node(struct node *n, void *arg)
+{
+	(void)arg;
+	fold(n);
+}
+
 struct mark {
 	bool changed;
 };
@@ -145,6 +239,11 @@ void prune(struct session *s, struct rprogram *p)
 	struct symbol *g, **gp;
 
 	(void)s;
+	for (pr = p->probes; pr; pr = pr->next)
+		node_visit(pr->body, fold_node, NULL);
+	for (fn = p->funcs; fn; fn = fn->next)
+		if (fn->resolved && fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED)
+			node_visit(fn->decl->u.func.body, fold_node, NULL);
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)
@@ -158,16 +257,23 @@ void prune(struct session *s, struct rprogram *p)
 			    fn->decl->u.func.body->kind != NODE_EMBEDDED)
 				node_visit(fn->decl->u.func.body, mark_node, &m);
 	} while (m.changed);
+	/* stap warns about the user's own declarations only */
 	for (fp = &p->funcs; *fp;) {
-		if ((*fp)->sym->used)
+		if ((*fp)->sym->used) {
 			fp = &(*fp)->next;
-		else
-			*fp = (*fp)->next;
+			continue;
+		}
+		if (!(*fp)->decl->from_tapset)
+			diag_warning((*fp)->decl->loc, "eliding unused function '%s'", (*fp)->sym->name);
+		*fp = (*fp)->next;
 	}
 	for (gp = &p->globals; *gp;) {
-		if ((*gp)->used)
+		if ((*gp)->used) {
 			gp = &(*gp)->next;
-		else
-			*gp = (*gp)->next;
+			continue;
+		}
+		if ((*gp)->decl && !(*gp)->decl->from_tapset)
+			diag_warning((*gp)->decl->loc, "eliding unused variable '%s'", (*gp)->name);
+		*gp = (*gp)->next;
 	}
 }

@@ -18,6 +18,7 @@
 #include "builtins.h"
 #include "diag.h"
 #include "kernel.h"
+#include "parse.h"
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
@@ -30,6 +31,8 @@ struct rctx {
 	struct symbol **scope;		/* locals list of the current body */
 	struct rprobe *probe;		/* current probe, NULL in a function */
 	struct rfunc *func;		/* current function */
+	struct node **aliases;		/* ALIAS declarations, user's first */
+	int naliases;
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -215,8 +218,13 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			if (!tapset && !r->s->guru)
 				diag_error(d->loc, "embedded C code requires guru mode (-g)");
 			break;
-		case NODE_PROBE:
 		case NODE_ALIAS:
+			r->aliases = realloc(r->aliases, (r->naliases + 1) * sizeof(*r->aliases));
+			if (!r->aliases)
+				die("out of memory");
+			r->aliases[r->naliases++] = d;
+			break;
+		case NODE_PROBE:
 			break;
 		default:
 			die("collect_file: unexpected %s", node_kind_names[d->kind]);
@@ -273,6 +281,8 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 	var->u.var.sym = sym;
 	if (write)
 		sym->assigned = true;
+	else
+		sym->read = true;
 	if (arity == -2)
 		return sym;
 	if (sym->kind != SYM_GLOBAL && arity > 0) {
@@ -433,6 +443,46 @@ static void bind_target(struct rctx *r, struct node *n)
 	}
 }
 
+/* @defined(e): whether every site of the probe offers target variable e,
+ * asked quietly of the providers; the node becomes that constant. */
+static bool bind_defined(struct rctx *r, struct node *n)
+{
+	struct node *t = n->u.wrap.operand;
+	struct site *site;
+	bool ok = r->probe != NULL;
+
+	if (t->kind != NODE_TARGET) {
+		diag_error(n->loc, "@defined needs a target variable ($name, $p->f, @cast(...))");
+		ok = false;
+	} else if (t->u.target.cast_expr) {
+		bind(r, t->u.target.cast_expr);
+	}
+	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
+		ok = site->ops->defined && site->ops->defined(r->s, site, t);
+	n->kind = NODE_NUM;
+	n->u.num.value = ok;
+	return ok;
+}
+
+/* @entry(e): the provider of each site saves e at function entry. */
+static void bind_entry(struct rctx *r, struct node *n)
+{
+	struct site *site;
+
+	if (!r->probe) {
+		diag_error(n->loc, "@entry used outside a probe");
+		return;
+	}
+	for (site = r->probe->sites; site; site = site->next) {
+		if (!site->ops->entry) {
+			diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
+			return;
+		}
+		if (site->ops->entry(r->s, site, n) == TYPE_UNKNOWN)
+			return;
+	}
+}
+
 static void bind(struct rctx *r, struct node *n)
 {
 	if (!n)
@@ -461,7 +511,17 @@ static void bind(struct rctx *r, struct node *n)
 		bind(r, n->u.expr.expr);
 		break;
 	case NODE_IF:
-		bind(r, n->u.if_.cond);
+		if (n->u.if_.cond->kind == NODE_DEFINED) {
+			/* only the branch that can run: the other may name a
+			 * target variable this probe doesn't have */
+			if (bind_defined(r, n->u.if_.cond)) {
+				n->u.if_.els = NULL;
+			} else {
+				n->u.if_.then = node_new(NODE_BLOCK, n->loc);
+			}
+		} else {
+			bind(r, n->u.if_.cond);
+		}
 		bind(r, n->u.if_.then);
 		bind(r, n->u.if_.els);
 		break;
@@ -544,6 +604,15 @@ static void bind(struct rctx *r, struct node *n)
 		bind_lvalue(r, n->u.assign.left, "cannot assign to");
 		break;
 	case NODE_TERNARY:
+		if (n->u.ternary.cond->kind == NODE_DEFINED) {
+			/* as for if: the dead branch becomes the live one */
+			if (bind_defined(r, n->u.ternary.cond))
+				n->u.ternary.els = n->u.ternary.then;
+			else
+				n->u.ternary.then = n->u.ternary.els;
+			bind(r, n->u.ternary.then);
+			break;
+		}
 		bind(r, n->u.ternary.cond);
 		bind(r, n->u.ternary.then);
 		bind(r, n->u.ternary.els);
@@ -562,8 +631,10 @@ static void bind(struct rctx *r, struct node *n)
 		bind_target(r, n);
 		break;
 	case NODE_DEFINED:
+		bind_defined(r, n);
+		break;
 	case NODE_ENTRY:
-		bind(r, n->u.wrap.operand);
+		bind_entry(r, n);
 		break;
 	case NODE_PROBE:
 	case NODE_ALIAS:
@@ -706,9 +777,301 @@ static void resolve_probe(struct rctx *r, struct node *decl)
 	r->probe = NULL;
 }
 
+/* One global's line(s) of the end-of-run display, in stap's formats. */
+static const char *display_global(const struct symbol *g)
+{
+	const char *n = g->name, *keys = "", *kfmt = "", *stats;
+	int i;
+
+	stats = "\" @count=%d @min=%d @max=%d @sum=%d @avg=%d\\n\"";
+	if (g->arity == 0) {
+		if (g->type == TYPE_STATS)
+			return arena_printf("if (@count(%s)) printf(\"%s\" %s, @count(%s), @min(%s), @max(%s), "
+					    "@sum(%s), @avg(%s)) else printf(\"%s @count=0x0\\n\")\n",
+					    n, n, stats, n, n, n, n, n, n);
+		if (g->type == TYPE_STRING)
+			return arena_printf("printf(\"%s=\\\"%%s\\\"\\n\", %s)\n", n, n);
+		return arena_printf("printf(\"%s=%%d\\n\", %s)\n", n, n);
+	}
+	for (i = 0; i < g->arity; i++) {
+		keys = arena_printf("%s%s__%s_k%d", keys, i ? ", " : "", n, i);
+		kfmt = arena_printf("%s%s%s", kfmt, i ? "," : "", g->keys[i] == TYPE_STRING ? "\\\"%s\\\"" : "%d");
+	}
+	if (g->type == TYPE_STATS)
+		return arena_printf("foreach ([%s] in %s-) printf(\"%s[%s]\" %s, %s, @count(%s[%s]), "
+				    "@min(%s[%s]), @max(%s[%s]), @sum(%s[%s]), @avg(%s[%s]))\n",
+				    keys, n, n, kfmt, stats, keys, n, keys, n, keys, n, keys, n, keys, n, keys);
+	return arena_printf("foreach (__%s_v = [%s] in %s-) printf(\"%s[%s]=%s\\n\", %s, __%s_v)\n",
+			    n, keys, n, n, kfmt, g->type == TYPE_STRING ? "\\\"%s\\\"" : "%d", keys, n);
+}
+
+/* stap prints every global of the user's script that is written but never
+ * read at the end of the run, from a synthetic end probe after the
+ * user's; its source is parsed like a script's.  NULL when none. */
+static struct node *global_display_probe(struct rctx *r)
+{
+	struct parse_opts o = { 0 };
+	struct file_ast *f;
+	const char *text = "probe end {\n";
+	struct symbol *g;
+	bool any = false;
+
+	for (g = r->p->globals; g; g = g->next) {
+		if (!g->decl || g->decl->from_tapset || !g->assigned || g->read || g->arity < 0 ||
+		    g->type == TYPE_UNKNOWN)
+			continue;
+		text = arena_printf("%s%s", text, display_global(g));
+		any = true;
+	}
+	if (!any)
+		return NULL;
+	text = arena_printf("%s}\n", text);
+	f = parse_text("<global display>", text, &o);
+	if (!f || !f->decls)
+		die("global display probe does not parse:\n%s", text);
+	f->decls->synthetic = true;
+	return f->decls;
+}
+
+/* ---- probe aliases ---- */
+
+static struct node *copy_node(const struct node *n);
+
+static struct node *copy_list(const struct node *n)
+{
+	struct node *head = NULL, **tail = &head;
+
+	for (; n; n = n->next) {
+		*tail = copy_node(n);
+		tail = &(*tail)->next;
+	}
+	return head;
+}
+
+/* A deep copy of a statement or expression: an alias body is bound once
+ * per probe that uses it, and binding writes symbols into the nodes. */
+static struct node *copy_node(const struct node *n)
+{
+	struct node *c;
+	struct target_step *st, **tail;
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	switch (n->kind) {
+	case NODE_BLOCK: c->u.block.stmts = copy_list(n->u.block.stmts); break;
+	case NODE_EXPRSTMT:
+	case NODE_RETURN: c->u.expr.expr = copy_node(n->u.expr.expr); break;
+	case NODE_IF:
+		c->u.if_.cond = copy_node(n->u.if_.cond);
+		c->u.if_.then = copy_node(n->u.if_.then);
+		c->u.if_.els = copy_node(n->u.if_.els);
+		break;
+	case NODE_WHILE:
+	case NODE_FOR:
+		c->u.loop.init = copy_node(n->u.loop.init);
+		c->u.loop.cond = copy_node(n->u.loop.cond);
+		c->u.loop.step = copy_node(n->u.loop.step);
+		c->u.loop.body = copy_node(n->u.loop.body);
+		break;
+	case NODE_FOREACH:
+		c->u.foreach.value = copy_node(n->u.foreach.value);
+		c->u.foreach.keys = copy_list(n->u.foreach.keys);
+		c->u.foreach.array = copy_node(n->u.foreach.array);
+		c->u.foreach.slice = copy_list(n->u.foreach.slice);
+		c->u.foreach.limit = copy_node(n->u.foreach.limit);
+		c->u.foreach.body = copy_node(n->u.foreach.body);
+		break;
+	case NODE_DELETE: c->u.del.target = copy_node(n->u.del.target); break;
+	case NODE_TRY:
+		c->u.try_.body = copy_node(n->u.try_.body);
+		c->u.try_.catch_var = copy_node(n->u.try_.catch_var);
+		c->u.try_.handler = copy_node(n->u.try_.handler);
+		break;
+	case NODE_VAR: c->u.var.sym = NULL; break;
+	case NODE_INDEX:
+	case NODE_IN:
+		c->u.index.base = copy_node(n->u.index.base);
+		c->u.index.keys = copy_list(n->u.index.keys);
+		break;
+	case NODE_CALL:
+		c->u.call.args = copy_list(n->u.call.args);
+		c->u.call.sym = NULL;
+		break;
+	case NODE_PRINT:
+		c->u.print.fmt = copy_node(n->u.print.fmt);
+		c->u.print.args = copy_list(n->u.print.args);
+		break;
+	case NODE_BINARY:
+		c->u.bin.left = copy_node(n->u.bin.left);
+		c->u.bin.right = copy_node(n->u.bin.right);
+		break;
+	case NODE_LOGICAL:
+		c->u.logical.left = copy_node(n->u.logical.left);
+		c->u.logical.right = copy_node(n->u.logical.right);
+		break;
+	case NODE_UNARY: c->u.un.operand = copy_node(n->u.un.operand); break;
+	case NODE_INCDEC: c->u.incdec.operand = copy_node(n->u.incdec.operand); break;
+	case NODE_ASSIGN:
+		c->u.assign.left = copy_node(n->u.assign.left);
+		c->u.assign.right = copy_node(n->u.assign.right);
+		break;
+	case NODE_TERNARY:
+		c->u.ternary.cond = copy_node(n->u.ternary.cond);
+		c->u.ternary.then = copy_node(n->u.ternary.then);
+		c->u.ternary.els = copy_node(n->u.ternary.els);
+		break;
+	case NODE_REGEX: c->u.regex.left = copy_node(n->u.regex.left); break;
+	case NODE_STAT_OP:
+		c->u.stat.operand = copy_node(n->u.stat.operand);
+		c->u.stat.arg = copy_node(n->u.stat.arg);
+		break;
+	case NODE_HIST:
+		c->u.hist.operand = copy_node(n->u.hist.operand);
+		c->u.hist.lo = copy_node(n->u.hist.lo);
+		c->u.hist.hi = copy_node(n->u.hist.hi);
+		c->u.hist.width = copy_node(n->u.hist.width);
+		break;
+	case NODE_TARGET:
+		c->u.target.cast_expr = copy_node(n->u.target.cast_expr);
+		c->u.target.resolved = NULL;
+		c->u.target.steps = NULL;
+		tail = &c->u.target.steps;
+		for (st = n->u.target.steps; st; st = st->next) {
+			*tail = arena_alloc(sizeof(**tail));
+			**tail = *st;
+			(*tail)->index = copy_node(st->index);
+			(*tail)->next = NULL;
+			tail = &(*tail)->next;
+		}
+		break;
+	case NODE_DEFINED:
+	case NODE_ENTRY: c->u.wrap.operand = copy_node(n->u.wrap.operand); break;
+	case NODE_PROBE_POINT:
+		c->u.pp.comps = copy_list(n->u.pp.comps);
+		c->u.pp.cond = copy_node(n->u.pp.cond);
+		break;
+	default:
+		break;
+	}
+	return c;
+}
+
+static bool same_arg(const struct node *a, const struct node *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == NODE_NUM)
+		return a->u.num.value == b->u.num.value;
+	return a->kind == NODE_STR && strcmp(a->u.str.value, b->u.str.value) == 0;
+}
+
+/* How many components of point the alias name covers (all of the name's,
+ * compared exactly), or -1 when it doesn't name it. */
+static int alias_match(const struct node *name, const struct node *point)
+{
+	const struct node *a = name->u.pp.comps, *b = point->u.pp.comps;
+	int n = 0;
+
+	for (; a; a = a->next, b = b->next, n++)
+		if (!b || strcmp(a->u.comp.name, b->u.comp.name) != 0 || !same_arg(a->u.comp.arg, b->u.comp.arg))
+			return -1;
+	return n;
+}
+
+/* The probe alias a makes of the user's point (its components after the
+ * first `covered` are appended to each of the alias's points: a.return)
+ * with body: { prologue; body } or, for +=, { body; epilogue }. */
+static struct node *alias_instance(const struct node *a, int covered, const struct node *point,
+				   const struct node *decl)
+{
+	struct node *probe = node_new(NODE_PROBE, decl->loc), *t, *body, *suffix;
+	const struct node *c = point->u.pp.comps;
+	struct node **tail = &probe->u.probe.points;
+	int i;
+
+	for (i = 0; i < covered; i++)
+		c = c->next;
+	for (t = a->u.alias.points; t; t = t->next) {
+		struct node *p = copy_node(t);
+
+		suffix = copy_list(c);
+		if (suffix)
+			node_append(p->u.pp.comps, suffix);
+		p->u.pp.optional |= point->u.pp.optional;
+		p->u.pp.sufficient |= point->u.pp.sufficient;
+		if (!p->u.pp.cond)
+			p->u.pp.cond = copy_node(point->u.pp.cond);
+		*tail = p;
+		tail = &p->next;
+	}
+	body = node_new(NODE_BLOCK, decl->u.probe.body->loc);
+	if (a->u.alias.prologue)
+		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.prologue));
+	body->u.block.stmts = node_append(body->u.block.stmts, copy_node(decl->u.probe.body));
+	if (a->u.alias.epilogue)
+		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.epilogue));
+	probe->u.probe.body = body;
+	probe->synthetic = decl->synthetic;
+	probe->from_tapset = decl->from_tapset;
+	return probe;
+}
+
+/* Resolve a user probe whose points may name aliases: each alias use
+ * becomes a probe of its own (aliases may name aliases, up to a depth);
+ * the plain points stay together with the original body. */
+static void resolve_aliased(struct rctx *r, struct node *decl, int depth)
+{
+	struct node *point, *plain = NULL, **tail = &plain, *name;
+	bool any = false;
+	int i, covered;
+
+	for (point = decl->u.probe.points; point; point = point->next) {
+		bool matched = false;
+
+		for (i = 0; i < r->naliases; i++) {
+			for (name = r->aliases[i]->u.alias.names; name; name = name->next) {
+				if ((covered = alias_match(name, point)) < 0)
+					continue;
+				matched = true;
+				if (depth >= 16) {
+					diag_error(point->loc, "probe alias expansion of %s is too deep (recursive alias?)",
+						   pp_text(point));
+					continue;
+				}
+				resolve_aliased(r, alias_instance(r->aliases[i], covered, point, decl), depth + 1);
+			}
+		}
+		if (matched) {
+			any = true;
+			continue;
+		}
+		*tail = copy_node(point);
+		tail = &(*tail)->next;
+	}
+	if (!any) {
+		resolve_probe(r, decl);
+		return;
+	}
+	if (plain) {
+		struct node *rest = node_new(NODE_PROBE, decl->loc);
+
+		*rest = *decl;
+		rest->next = NULL;
+		rest->u.probe.points = plain;
+		rest->u.probe.body = copy_node(decl->u.probe.body);
+		resolve_probe(r, rest);
+	}
+}
+
 bool resolve(struct session *s)
 {
 	struct rctx r = { 0 };
+	struct node *display;
 	struct file_ast *f;
 	struct node *d;
 	struct rfunc *fn;
@@ -723,9 +1086,7 @@ bool resolve(struct session *s)
 	for (f = s->program->user; f; f = f->next) {
 		for (d = f->decls; d; d = d->next) {
 			if (d->kind == NODE_PROBE)
-				resolve_probe(&r, d);
-			else if (d->kind == NODE_ALIAS)
-				diag_error(d->loc, "probe aliases are not supported yet");
+				resolve_aliased(&r, d, 0);
 		}
 	}
 	if (s->timeout)
@@ -734,6 +1095,7 @@ bool resolve(struct session *s)
 	for (fn = r.p->funcs; fn; fn = fn->next)
 		if (!fn->resolved)
 			resolve_function_body(&r, fn);
+	free(r.aliases);
 	if (diag_errors())
 		return false;
 	if (!r.p->probes) {
@@ -746,6 +1108,11 @@ bool resolve(struct session *s)
 		prune(s, r.p);
 	if (!types_infer(s, r.p))
 		return false;
+	if ((display = global_display_probe(&r))) {
+		resolve_probe(&r, display);
+		if (diag_errors() || !types_infer(s, r.p))
+			return false;
+	}
 	return diag_errors() == 0;
 }
 

@@ -39,6 +39,8 @@ struct symbol {
 	struct rfunc *func;		/* SYM_FUNCTION */
 	int index;			/* globals: declaration order */
 	bool assigned;			/* written somewhere (locals must be) */
+	bool read;			/* read somewhere (x++ and x = v are pure
+					 * writes, as in stap's global display) */
 	bool used;			/* referenced from kept code */
 	struct symbol *next;
 };
@@ -57,6 +59,7 @@ struct site {
 	int64_t randomize;		/* timers: .randomize(M), same unit */
 	long long priority;		/* begin(N) / end(N) */
 	int family_kind;		/* provider's own sub-kind */
+	void *priv;			/* provider's own data (kprobe: @entry values) */
 	struct site *next;
 };
 

@@ -44,6 +44,12 @@ struct tx {
 	int nloops;
 	struct symbol **keyed;		/* arrays with a key temp in this frame */
 	int nkeyed;
+	FILE *helpers;			/* file-scope code the body needs (comparators) */
+	char *helpers_buf;
+	size_t helpers_len;
+	int nhelpers;
+	struct shape *shapes;		/* statistics globals' histogram shapes */
+	int nshapes;
 };
 
 /* ---- small helpers ---- */
@@ -189,7 +195,11 @@ static void frame_local(struct tx *t, struct symbol *sym)
 }
 
 static const char *gx(struct tx *t, struct node *n);
+static const char *gx_target(struct tx *t, struct node *n);
 static void gs(struct tx *t, struct node *n);
+static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals);
+static const char *slice_match(struct symbol *sym, const char **vals, const char *kp);
+static bool has_wildcard(const struct node *keys);
 
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
  * The key exprs are all evaluated first: one of them may itself index the
@@ -258,6 +268,233 @@ static const char *lvalue(struct tx *t, struct node *n)
 	}
 	unsupported(t, n, "assigning to this expression");
 	return "t_invalid";
+}
+
+/* ---- statistics ---- */
+
+static const char *gx_num(int64_t v);
+
+/* A stats global's one shape: the histogram it is printed or indexed with
+ * and the @variance bit shift (SystemTap allows one of each). */
+struct shape {
+	struct symbol *sym;
+	bool linear, has_hist;
+	int64_t lo, hi, width;
+	int shift;
+	struct node *hist_at, *shift_at;
+};
+
+static struct symbol *stat_sym(struct node *operand)
+{
+	if (operand->kind == NODE_VAR)
+		return operand->u.var.sym;
+	if (operand->kind == NODE_INDEX && operand->u.index.base->kind == NODE_VAR)
+		return operand->u.index.base->u.var.sym;
+	return NULL;
+}
+
+static struct shape *shape_of(struct tx *t, struct symbol *sym)
+{
+	int i;
+
+	for (i = 0; i < t->nshapes; i++)
+		if (t->shapes[i].sym == sym)
+			return &t->shapes[i];
+	t->shapes = realloc(t->shapes, (t->nshapes + 1) * sizeof(*t->shapes));
+	if (!t->shapes)
+		die("out of memory");
+	memset(&t->shapes[t->nshapes], 0, sizeof(*t->shapes));
+	t->shapes[t->nshapes].sym = sym;
+	return &t->shapes[t->nshapes++];
+}
+
+static bool same_hist(const struct shape *sh, const struct node *h)
+{
+	if (sh->linear != h->u.hist.linear)
+		return false;
+	return !sh->linear || (sh->lo == h->u.hist.lo->u.num.value &&
+			       sh->hi == h->u.hist.hi->u.num.value &&
+			       sh->width == h->u.hist.width->u.num.value);
+}
+
+static void shape_node(struct node *n, void *arg)
+{
+	struct tx *t = arg;
+	struct symbol *sym;
+	struct shape *sh;
+
+	if (n->kind == NODE_HIST && (sym = stat_sym(n->u.hist.operand))) {
+		sh = shape_of(t, sym);
+		if (n->u.hist.linear && (n->u.hist.lo->kind != NODE_NUM || n->u.hist.hi->kind != NODE_NUM ||
+					 n->u.hist.width->kind != NODE_NUM)) {
+			diag_error(n->loc, "@hist_linear: the bounds and width must be literal numbers");
+			return;
+		}
+		if (sh->has_hist && !same_hist(sh, n)) {
+			diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
+			diag_note(sh->hist_at->loc, "the other histogram of '%s' is here", sym->name);
+			return;
+		}
+		sh->has_hist = true;
+		sh->hist_at = n;
+		sh->linear = n->u.hist.linear;
+		if (sh->linear) {
+			sh->lo = n->u.hist.lo->u.num.value;
+			sh->hi = n->u.hist.hi->u.num.value;
+			sh->width = n->u.hist.width->u.num.value;
+			if (sh->width <= 0 || sh->hi <= sh->lo || (sh->hi - sh->lo) / sh->width + 1 > 126)
+				diag_error(n->loc, "histogram: Number of buckets must be between 1 and 126, "
+					   "and width positive");
+		}
+	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE && n->u.stat.arg &&
+		   (sym = stat_sym(n->u.stat.operand))) {
+		int64_t v;
+
+		if (n->u.stat.arg->kind != NODE_NUM) {
+			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be a literal number");
+			return;
+		}
+		v = n->u.stat.arg->u.num.value;
+		sh = shape_of(t, sym);
+		if (v < 0 || v > 62)
+			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be between 0 and 62");
+		else if (sh->shift_at && sh->shift != v)
+			diag_error(n->u.stat.arg->loc, "conflicting @variance bit shifts on '%s'", sym->name);
+		sh->shift = (int)v;
+		sh->shift_at = n;
+	}
+}
+
+static void collect_shapes(struct tx *t)
+{
+	struct rprobe *pr;
+	struct rfunc *fn;
+
+	for (pr = t->p->probes; pr; pr = pr->next)
+		node_visit(pr->body, shape_node, t);
+	for (fn = t->p->funcs; fn; fn = fn->next)
+		if (fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED)
+			node_visit(fn->decl->u.func.body, shape_node, t);
+}
+
+static void emit_shape(struct tx *t, struct emitter *out, struct symbol *g)
+{
+	struct shape *sh = shape_of(t, g);
+
+	emit(out, "static const struct tapc_stat_shape g_%s_shape = {", g->name);
+	if (sh->has_hist && sh->linear)
+		emit(out, "\t.hist = TAPC_HIST_LINEAR, .lo = %s, .hi = %s, .width = %s,",
+		     gx_num(sh->lo), gx_num(sh->hi), gx_num(sh->width));
+	else if (sh->has_hist)
+		emit(out, "\t.hist = TAPC_HIST_LOG,");
+	emit(out, "\t.bit_shift = %d,", sh->shift);
+	emit(out, "};");
+}
+
+/* The merged aggregate of a stats VAR or INDEX, as a C local pointer. */
+static const char *stat_data(struct tx *t, struct node *operand)
+{
+	struct symbol *sym = stat_sym(operand);
+	int n = t->ntmp++;
+
+	if (!sym) {
+		unsupported(t, operand, "statistics of this expression");
+		return "NULL";
+	}
+	fprintf(t->decls, "\tconst struct tapc_stat_data *d%d;\n", n);
+	if (operand->kind == NODE_VAR) {
+		emit(t->e, "d%d = tapc_stat_get(g_%s);", n, sym->name);
+	} else {
+		const char *key = build_key(t, sym, operand->u.index.keys);
+
+		emit(t->e, "d%d = tapc_stat_map_get(g_%s, %s);", n, sym->name, key);
+	}
+	return fmt("d%d", n);
+}
+
+static const char *tapc_stat_op_name(enum stat_op op)
+{
+	switch (op) {
+	case STAT_COUNT: return "TAPC_STAT_COUNT";
+	case STAT_SUM: return "TAPC_STAT_SUM";
+	case STAT_MIN: return "TAPC_STAT_MIN";
+	case STAT_MAX: return "TAPC_STAT_MAX";
+	case STAT_AVG: return "TAPC_STAT_AVG";
+	case STAT_VARIANCE: return "TAPC_STAT_VARIANCE";
+	}
+	return "TAPC_STAT_COUNT";
+}
+
+static const char *gx_stat_op(struct tx *t, struct node *n)
+{
+	const char *d = stat_data(t, n->u.stat.operand), *r = tmp_long(t);
+	struct symbol *sym = stat_sym(n->u.stat.operand);
+
+	if (!sym)
+		return "0";
+	emit(t->e, "if (!tapc_stat_extract(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name,
+	     tapc_stat_op_name(n->u.stat.op), r, loc_of(n));
+	t->e->depth++;
+	goto_err(t);
+	t->e->depth--;
+	return r;
+}
+
+/* @hist_*(x)[i]: one bucket's count. */
+static const char *gx_hist_bucket(struct tx *t, struct node *n)
+{
+	struct node *h = n->u.index.base;
+	struct symbol *sym = stat_sym(h->u.hist.operand);
+	const char *d, *i, *r;
+
+	if (!sym || !n->u.index.keys || n->u.index.keys->next) {
+		unsupported(t, n, "this histogram index");
+		return "0";
+	}
+	i = gx(t, n->u.index.keys);
+	if (!stable(n->u.index.keys) && i[0] != 't') {
+		const char *ti = tmp_long(t);
+
+		emit(t->e, "%s = %s;", ti, i);
+		i = ti;
+	}
+	d = stat_data(t, h->u.hist.operand);
+	r = tmp_long(t);
+	emit(t->e, "if (!tapc_stat_hist_bucket(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name, i, r,
+	     loc_of(n));
+	t->e->depth++;
+	goto_err(t);
+	t->e->depth--;
+	return r;
+}
+
+/* x <<< v, a[k] <<< v */
+static const char *gx_aggregate(struct tx *t, struct node *n)
+{
+	struct node *left = n->u.assign.left;
+	struct symbol *sym = stat_sym(left);
+	const char *v = gx(t, n->u.assign.right);
+
+	if (!sym) {
+		unsupported(t, n, "'<<<' on this expression");
+		return "0";
+	}
+	if (left->kind == NODE_VAR) {
+		emit(t->e, "tapc_stat_add(g_%s, %s);", sym->name, v);
+		return "0";
+	}
+	if (!stable(n->u.assign.right) && v[0] != 't') {
+		const char *tv = tmp_long(t);
+
+		emit(t->e, "%s = %s;", tv, v);
+		v = tv;
+	}
+	emit(t->e, "if (!tapc_stat_map_add(c, g_%s, %s, %s, %s))", sym->name,
+	     build_key(t, sym, left->u.index.keys), v, loc_of(n));
+	t->e->depth++;
+	goto_err(t);
+	t->e->depth--;
+	return "0";
 }
 
 /* ---- expressions ---- */
@@ -444,10 +681,18 @@ static const char *gx_call(struct tx *t, struct node *n)
 
 		switch (b->form) {
 		case BUILTIN_EXPR:
-			return subst(b->tmpl, NULL, args, loc_of(n));
+			if (!strstr(b->tmpl, "$L"))
+				return subst(b->tmpl, NULL, args, loc_of(n));
+			/* a template that names its location can fail */
+			r = tmp_long(t);
+			emit(t->e, "%s = %s;", r, subst(b->tmpl, NULL, args, loc_of(n)));
+			check_error(t);
+			return r;
 		case BUILTIN_STRING_INTO:
 			r = tmp_string(t);
 			emit(t->e, "%s;", subst(b->tmpl, r, args, loc_of(n)));
+			if (strstr(b->tmpl, "$L"))
+				check_error(t);
 			return r;
 		case BUILTIN_STMT:
 			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
@@ -525,6 +770,65 @@ static const char *arg_cast(enum fmt_conv conv, const char *v)
 }
 
 /* printf/sprintf: returns the kernel format and fills the argument list. */
+static void print_pending(struct tx *t, const char *kfmt, const char *list);
+
+/* printf's %b (the value's low `width` bytes, raw) and %m / %M (precision
+ * bytes of kernel memory at the address, raw / as hex): the text so far
+ * goes out first, then the bytes. */
+static void print_raw_directive(struct tx *t, struct node *at, const struct fmt_dir *d, struct node **ap)
+{
+	struct node *a = *ap;
+	const char *len = NULL, *v, *buf;
+
+	if (d->width == FMT_STAR && a)
+		a = a->next;		/* a width means nothing for raw bytes */
+	if (d->conv == FMT_MEMORY) {
+		if (d->prec == FMT_STAR && a) {
+			const char *tl = tmp_long(t);
+
+			emit(t->e, "%s = %s;", tl, gx(t, a));
+			len = tl;
+			a = a->next;
+		} else {
+			len = d->prec >= 0 ? fmt("%d", d->prec) : "1";
+		}
+	}
+	if (!a) {
+		*ap = NULL;
+		return;
+	}
+	v = gx(t, a);
+	*ap = a->next;
+	buf = tmp_string(t);
+	if (d->conv == FMT_BINARY) {
+		int w = d->width == 1 || d->width == 2 || d->width == 4 ? d->width : 8;
+
+		emit(t->e, "tapc_sprint_bin(%s, %s, %d);", buf, v, w);
+		emit(t->e, "tapc_print_bytes(c, %s, %d);", buf, w);
+		return;
+	}
+	if (strchr(d->flags, '#')) {
+		unsupported(t, at, "%m/%M of user memory ('#')");
+		return;
+	}
+	{
+		const char *tl = tmp_long(t), *i = tmp_long(t);
+
+		emit(t->e, "%s = %s;", tl, len);
+		emit(t->e, "if (%s < 0 || %s > MAXSTRINGLEN)", tl, tl);
+		emit(t->e, "\t%s = MAXSTRINGLEN;", tl);
+		emit(t->e, "if (!tapc_kread(c, %s, (unsigned long)%s, %s, %s))", buf, v, tl, loc_of(at));
+		t->e->depth++;
+		goto_err(t);
+		t->e->depth--;
+		if (d->hex)
+			emit(t->e, "for (%s = 0; %s < %s; %s++) tapc_printf(c, \"%%02x\", (unsigned char)%s[%s]);",
+			     i, i, tl, i, buf, i);
+		else
+			emit(t->e, "tapc_print_bytes(c, %s, %s);", buf, tl);
+	}
+}
+
 static const char *lower_printf(struct tx *t, struct node *n, const char **arglist)
 {
 	const char *err = NULL, *kfmt = "", *list = "";
@@ -537,6 +841,14 @@ static const char *lower_printf(struct tx *t, struct node *n, const char **argli
 	for (d = dirs; d; d = d->next) {
 		if (d->conv == FMT_LITERAL) {
 			kfmt = fmt("%s%s", kfmt, escape_percent(d->text, d->len));
+			continue;
+		}
+		if ((d->conv == FMT_BINARY || d->conv == FMT_MEMORY) &&
+		    n->u.print.which == PRINT_PRINTF) {
+			if (*kfmt)
+				print_pending(t, kfmt, list);
+			kfmt = list = "";
+			print_raw_directive(t, n, d, &a);
 			continue;
 		}
 		kfmt = fmt("%s%s", kfmt, kernel_directive(t, n, d));
@@ -555,6 +867,16 @@ static const char *lower_printf(struct tx *t, struct node *n, const char **argli
 	}
 	*arglist = list;
 	return kfmt;	/* raw: the caller quotes it */
+}
+
+/* Print what a print() has gathered so far (kfmt is raw). */
+static void print_pending(struct tx *t, const char *kfmt, const char *list)
+{
+	kfmt = cstr(kfmt);
+	if (!*list && !strchr(kfmt, '%'))
+		emit(t->e, "tapc_print_str(c, %s);", kfmt);
+	else
+		emit(t->e, "tapc_printf(c, %s%s);", kfmt, list);
 }
 
 static const char *gx_print(struct tx *t, struct node *n)
@@ -590,6 +912,21 @@ static const char *gx_print(struct tx *t, struct node *n)
 				kfmt = fmt("%s%s", kfmt, escape_percent(a->u.str.value, a->u.str.len));
 				continue;
 			}
+			if (a->kind == NODE_HIST) {
+				struct symbol *hs = stat_sym(a->u.hist.operand);
+				const char *d;
+
+				if (to_str || !hs) {
+					unsupported(t, a, "a histogram in sprint");
+					continue;
+				}
+				if (*kfmt)
+					print_pending(t, kfmt, list);
+				kfmt = list = "";
+				d = stat_data(t, a->u.hist.operand);
+				emit(t->e, "tapc_stat_print_hist(c, %s, &g_%s_shape);", d, hs->name);
+				continue;
+			}
 			v = gx(t, a);
 			if (a->type == TYPE_STRING) {
 				kfmt = fmt("%s%%s", kfmt);
@@ -604,6 +941,8 @@ static const char *gx_print(struct tx *t, struct node *n)
 	}
 	if (ln)
 		kfmt = fmt("%s\n", kfmt);
+	if (!*kfmt)
+		return to_str ? "\"\"" : "0";
 	kfmt = cstr(kfmt);
 	if (to_str) {
 		r = tmp_string(t);
@@ -656,10 +995,8 @@ static const char *gx_assign(struct tx *t, struct node *n)
 	enum assignop op = n->u.assign.op;
 	const char *v, *l;
 
-	if (op == ASSIGN_AGG) {
-		unsupported(t, n, "statistics (<<<)");
-		return "0";
-	}
+	if (op == ASSIGN_AGG)
+		return gx_aggregate(t, n);
 	if (left->kind == NODE_TARGET) {
 		unsupported(t, n, "assigning to a target variable");
 		return "0";
@@ -708,8 +1045,10 @@ static const char *gx_index(struct tx *t, struct node *n)
 {
 	const char *p;
 
+	if (n->u.index.base->kind == NODE_HIST)
+		return gx_hist_bucket(t, n);
 	if (n->u.index.base->kind != NODE_VAR) {
-		unsupported(t, n, "indexing a histogram");
+		unsupported(t, n, "indexing this expression");
 		return "0";
 	}
 	p = elem_ptr(t, n, false);
@@ -728,7 +1067,26 @@ static const char *gx_in(struct tx *t, struct node *n)
 		return "0";
 	}
 	sym = n->u.index.base->u.var.sym;
+	if (has_wildcard(n->u.index.keys) && sym->type != TYPE_STATS) {
+		const char *vals[MAX_ARRAY_KEYS] = { 0 }, *r = tmp_long(t);
+		int it = t->ntmp++;
+
+		slice_values(t, sym, n->u.index.keys, vals);
+		fprintf(t->decls, "\tvoid *it%d;\n", it);
+		emit(t->e, "%s = 0;", r);
+		emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
+		     it, sym->name, it, it, sym->name, it);
+		emit(t->e, "if (%s) {", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
+								  sym->name, sym->name, it)));
+		emit(t->e, "%s = 1;", r);
+		emit(t->e, "break;");
+		emit(t->e, "}");
+		emit(t->e, "}");
+		return r;
+	}
 	key = build_key(t, sym, n->u.index.keys);
+	if (sym->type == TYPE_STATS)
+		return fmt("(int64_t)tapc_stat_map_exists(g_%s, %s)", sym->name, key);
 	return fmt("(int64_t)(tapc_map_lookup(g_%s, %s) != NULL)", sym->name, key);
 }
 
@@ -767,17 +1125,64 @@ static const char *gx(struct tx *t, struct node *n)
 	case NODE_TARGET:
 		if (!n->u.target.resolved)
 			die("unresolved target %s", n->u.target.name);
-		return (const char *)n->u.target.resolved;
+		return gx_target(t, n);
 	case NODE_REGEX: unsupported(t, n, "regular expression matching"); return "0";
-	case NODE_STAT_OP: unsupported(t, n, "statistics"); return "0";
-	case NODE_HIST: unsupported(t, n, "histograms"); return "0";
+	case NODE_STAT_OP: return gx_stat_op(t, n);
+	case NODE_HIST: unsupported(t, n, "a histogram outside print or [index]"); return "0";
 	case NODE_DEFINED: unsupported(t, n, "@defined"); return "0";
-	case NODE_ENTRY: unsupported(t, n, "@entry"); return "0";
+	case NODE_ENTRY: return gx(t, n->u.wrap.operand);	/* the provider made it read the saved value */
 	case NODE_EMBEDDED_EXPR: unsupported(t, n, "embedded C in an expression"); return "0";
 	case NODE_WILDCARD: unsupported(t, n, "'*' here"); return "0";
 	default:
 		die("gx: unexpected %s", node_kind_names[n->kind]);
 	}
+}
+
+/* A provider's target expression: a statement expression "({ ... })"
+ * may fail a nofault read (c->last_error set), so it goes through a temp
+ * and an error check; @cast's operand replaces "tapc_cast_operand". */
+static const char *gx_target(struct tx *t, struct node *n)
+{
+	const char *v = n->u.target.resolved, *r, *hole;
+
+	if (n->u.target.cast_expr && (hole = strstr(v, "tapc_cast_operand"))) {
+		const char *op = gx(t, n->u.target.cast_expr);
+
+		v = fmt("%.*s(%s)%s", (int)(hole - v), v, op, hole + strlen("tapc_cast_operand"));
+	}
+	{
+		/* computed array indexes: tapc_index_N is step N's value */
+		const struct target_step *st;
+		int i = 0;
+
+		for (st = n->u.target.steps; st; st = st->next, i++) {
+			const char *name = fmt("tapc_index_%d", i), *iv, *tv;
+
+			if (st->kind != STEP_INDEX || !(hole = strstr(v, name)))
+				continue;
+			iv = gx(t, st->index);
+			tv = tmp_long(t);
+			emit(t->e, "%s = %s;", tv, iv);
+			v = fmt("%.*s%s%s", (int)(hole - v), v, tv, hole + strlen(name));
+		}
+	}
+	if (n->type == TYPE_STRING) {
+		/* a statement writing the string into tapc_str_dst (every
+		 * occurrence: the name is the provider's placeholder) */
+		const char *dst = tmp_string(t);
+
+		while ((hole = strstr(v, "tapc_str_dst")))
+			v = fmt("%.*s%s%s", (int)(hole - v), v, dst, hole + strlen("tapc_str_dst"));
+		emit(t->e, "%s;", v);
+		check_error(t);
+		return dst;
+	}
+	if (strncmp(v, "({", 2) != 0)
+		return v;
+	r = tmp_long(t);
+	emit(t->e, "%s = %s;", r, v);
+	check_error(t);
+	return r;
 }
 
 /* ---- statements ---- */
@@ -848,40 +1253,171 @@ static void gs_loop(struct tx *t, struct node *n)
 	emit(t->e, "}");
 }
 
+/* The comparator of a sorted foreach over sym: by key sort_key (1-based)
+ * or by value (-1), in direction dir, ties in insertion order. */
+/* Evaluate an index slice's fixed keys into temps; NULL for each '*'. */
+static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals)
+{
+	struct node *k;
+	int i;
+
+	for (k = keys, i = 0; k && i < MAX_ARRAY_KEYS; k = k->next, i++) {
+		const char *v;
+
+		vals[i] = NULL;
+		if (k->kind == NODE_WILDCARD)
+			continue;
+		v = gx(t, k);
+		if (sym->keys[i] == TYPE_STRING) {
+			const char *sv = tmp_string(t);
+
+			emit(t->e, "tapc_strcpy(%s, %s);", sv, v);
+			vals[i] = sv;
+		} else {
+			const char *tv = tmp_long(t);
+
+			emit(t->e, "%s = %s;", tv, v);
+			vals[i] = tv;
+		}
+	}
+}
+
+/* C condition: the key struct kp matches the slice's fixed keys. */
+static const char *slice_match(struct symbol *sym, const char **vals, const char *kp)
+{
+	const char *cond = "1";
+	int i;
+
+	for (i = 0; i < sym->arity && i < MAX_ARRAY_KEYS; i++) {
+		if (!vals[i])
+			continue;
+		if (sym->keys[i] == TYPE_STRING)
+			cond = fmt("%s && strcmp(%s->k%d, %s) == 0", cond, kp, i, vals[i]);
+		else
+			cond = fmt("%s && %s->k%d == %s", cond, kp, i, vals[i]);
+	}
+	return cond;
+}
+
+static bool has_wildcard(const struct node *keys)
+{
+	for (; keys; keys = keys->next)
+		if (keys->kind == NODE_WILDCARD)
+			return true;
+	return false;
+}
+
+/* The value a stats array's foreach sorts by, from a struct tapc_stat_data *. */
+static const char *stat_sort_value(enum stat_op op, const char *d)
+{
+	switch (op) {
+	case STAT_COUNT: return fmt("%s->count", d);
+	case STAT_SUM: return fmt("%s->sum", d);
+	case STAT_MIN: return fmt("%s->min", d);
+	case STAT_MAX: return fmt("%s->max", d);
+	case STAT_AVG: return fmt("(%s->count ? div64_s64(%s->sum, %s->count) : 0)", d, d, d);
+	case STAT_VARIANCE: return fmt("(%s->count > 1 ? div64_s64(%s->m2_s, %s->count - 1) : 0)", d, d, d);
+	}
+	return "0";
+}
+
+/* The comparator of a sorted foreach over map (a C expression naming the
+ * tapc_map) of sym: by key sort_key (1-based) or by value (-1), in
+ * direction dir, ties in insertion order. */
+static const char *foreach_cmp(struct tx *t, struct symbol *sym, const char *map, struct node *n)
+{
+	int id = t->nhelpers++, key = n->u.foreach.sort_key;
+	FILE *h = t->helpers;
+	const char *a, *b;
+
+	fprintf(h, "static int foreach_cmp_%d(const void *x, const void *y)\n{\n", id);
+	fprintf(h, "\tconst struct tapc_sort_ent *ex = x, *ey = y;\n\tint r;\n\n");
+	if (key > 0) {
+		fprintf(h, "\tconst struct g_%s_key *a = tapc_map_key(%s, ex->it), *b = tapc_map_key(%s, ey->it);\n\n",
+			sym->name, map, map);
+		a = fmt("a->k%d", key - 1);
+		b = fmt("b->k%d", key - 1);
+		if (sym->keys[key - 1] == TYPE_STRING)
+			fprintf(h, "\tr = strcmp(%s, %s);\n", a, b);
+		else
+			fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", a, b);
+	} else if (sym->type == TYPE_STATS) {
+		enum stat_op op = n->u.foreach.sort_stat_given ? n->u.foreach.sort_stat : STAT_COUNT;
+
+		fprintf(h, "\tconst struct tapc_stat_data *a = tapc_map_value(%s, ex->it), *b = tapc_map_value(%s, ey->it);\n\n",
+			map, map);
+		fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", stat_sort_value(op, "a"), stat_sort_value(op, "b"));
+	} else if (sym->type == TYPE_STRING) {
+		fprintf(h, "\tr = strcmp(tapc_map_value(%s, ex->it), tapc_map_value(%s, ey->it));\n", map, map);
+	} else {
+		fprintf(h, "\tr = tapc_cmp_s64(*(int64_t *)tapc_map_value(%s, ex->it), "
+			"*(int64_t *)tapc_map_value(%s, ey->it));\n", map, map);
+	}
+	fprintf(h, "\tif (r)\n\t\treturn %sr;\n", n->u.foreach.sort_dir == SORT_DESC ? "-" : "");
+	fprintf(h, "\treturn tapc_cmp_seq(ex, ey);\n}\n\n");
+	return fmt("foreach_cmp_%d", id);
+}
+
 static void gs_foreach(struct tx *t, struct node *n)
 {
 	struct node *arr = n->u.foreach.array, *k;
 	struct symbol *sym;
-	const char *limit = NULL, *count = NULL;
+	const char *limit = NULL, *count = NULL, *map, *slice[MAX_ARRAY_KEYS] = { 0 };
 	int label = t->ntmp++, it = t->ntmp++, i;
+	bool sorted = n->u.foreach.sort_dir != SORT_NONE;
 
 	if (arr->kind != NODE_VAR) {
 		unsupported(t, n, "foreach over a histogram");
 		return;
 	}
-	if (n->u.foreach.sort_dir != SORT_NONE) {
-		unsupported(t, n, "sorted foreach (+/-)");
-		return;
-	}
-	if (n->u.foreach.slice) {
-		unsupported(t, n, "foreach over a slice");
-		return;
-	}
 	sym = arr->u.var.sym;
+	if (sym->type == TYPE_STATS && n->u.foreach.value) {
+		unsupported(t, n->u.foreach.value, "binding a statistics value in foreach");
+		return;
+	}
 	if (n->u.foreach.limit) {
 		limit = tmp_long(t);
 		count = tmp_long(t);
 		emit(t->e, "%s = %s;", limit, gx(t, n->u.foreach.limit));
 		emit(t->e, "%s = 0;", count);
 	}
+	slice_values(t, sym, n->u.foreach.slice, slice);
 	fprintf(t->decls, "\tvoid *it%d;\n\tconst struct g_%s_key *kp%d;\n", it, sym->name, it);
-	emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
-	     it, sym->name, it, it, sym->name, it);
+	map = fmt("g_%s", sym->name);
+	if (sym->type == TYPE_STATS) {
+		/* a static: the comparator reads it too */
+		map = fmt("foreach_agg_%d", it);
+		fprintf(t->helpers, "static struct tapc_map *%s;\n\n", map);
+		emit(t->e, "%s = tapc_stat_map_aggregate(c, g_%s, %s);", map, sym->name, loc_of(n));
+		emit(t->e, "if (!%s)", map);
+		t->e->depth++;
+		goto_err(t);
+		t->e->depth--;
+	}
+	if (sorted) {
+		long long size = sym->decl && sym->decl->u.global.size ? sym->decl->u.global.size : 0;
+		const char *cmp = foreach_cmp(t, sym, map, n);
+
+		fprintf(t->helpers, "static struct tapc_sort_ent foreach_buf_%d[%s];\n\n", it,
+			size ? fmt("%lld", size) : "MAXMAPENTRIES");
+		fprintf(t->decls, "\tu32 fi%d, fn%d;\n", it, it);
+		emit(t->e, "fn%d = tapc_map_sort(%s, foreach_buf_%d, ARRAY_SIZE(foreach_buf_%d), %s);",
+		     it, map, it, it, cmp);
+		emit(t->e, "for (fi%d = 0; fi%d < fn%d; fi%d++) {", it, it, it, it);
+		emit(t->e, "it%d = foreach_buf_%d[fi%d].it;", it, it, it);
+	} else {
+		emit(t->e, "for (it%d = tapc_map_next(%s, NULL); it%d; it%d = tapc_map_next(%s, it%d)) {",
+		     it, map, it, it, map, it);
+	}
+	emit(t->e, "kp%d = tapc_map_key(%s, it%d);", it, map, it);
+	if (n->u.foreach.slice) {
+		emit(t->e, "if (!(%s))", slice_match(sym, slice, fmt("kp%d", it)));
+		emit(t->e, "\tcontinue;");
+	}
 	if (limit) {
 		emit(t->e, "if (%s++ >= %s)", count, limit);
 		emit(t->e, "\tbreak;");
 	}
-	emit(t->e, "kp%d = tapc_map_key(g_%s, it%d);", it, sym->name, it);
 	for (k = n->u.foreach.keys, i = 0; k; k = k->next, i++) {
 		const char *l = var_ref(t, k->u.var.sym);
 
@@ -894,10 +1430,12 @@ static void gs_foreach(struct tx *t, struct node *n)
 		const char *l = var_ref(t, n->u.foreach.value->u.var.sym);
 
 		if (sym->type == TYPE_STRING)
-			emit(t->e, "tapc_strcpy(%s, tapc_map_value(g_%s, it%d));", l, sym->name, it);
+			emit(t->e, "tapc_strcpy(%s, tapc_map_value(%s, it%d));", l, map, it);
 		else
-			emit(t->e, "%s = *(int64_t *)tapc_map_value(g_%s, it%d);", l, sym->name, it);
+			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
 	}
+	if (t->nloops == 64)
+		die("loops nested too deep");
 	t->loop_cont[t->nloops++] = label;
 	gs_body(t, n->u.foreach.body);
 	t->nloops--;
@@ -913,7 +1451,10 @@ static void gs_delete(struct tx *t, struct node *n)
 
 	if (target->kind == NODE_VAR) {
 		sym = target->u.var.sym;
-		if (sym->arity > 0)
+		if (sym->type == TYPE_STATS)
+			emit(t->e, "%s(g_%s);", sym->arity > 0 ? "tapc_stat_map_clear" : "tapc_stat_clear",
+			     sym->name);
+		else if (sym->arity > 0)
 			emit(t->e, "tapc_map_clear(g_%s);", sym->name);
 		else if (sym->type == TYPE_STRING)
 			emit(t->e, "%s[0] = '\\0';", var_ref(t, sym));
@@ -925,8 +1466,23 @@ static void gs_delete(struct tx *t, struct node *n)
 		const char *key;
 
 		sym = target->u.index.base->u.var.sym;
+		if (has_wildcard(target->u.index.keys) && sym->type != TYPE_STATS) {
+			const char *vals[MAX_ARRAY_KEYS] = { 0 };
+			int it = t->ntmp++;
+
+			slice_values(t, sym, target->u.index.keys, vals);
+			fprintf(t->decls, "\tvoid *it%d, *nx%d;\n", it, it);
+			emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = nx%d) {", it, sym->name, it, it, it);
+			emit(t->e, "nx%d = tapc_map_next(g_%s, it%d);", it, sym->name, it);
+			emit(t->e, "if (%s)", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
+									sym->name, sym->name, it)));
+			emit(t->e, "\ttapc_map_delete(g_%s, tapc_map_key(g_%s, it%d));", sym->name, sym->name, it);
+			emit(t->e, "}");
+			return;
+		}
 		key = build_key(t, sym, target->u.index.keys);
-		emit(t->e, "tapc_map_delete(g_%s, %s);", sym->name, key);
+		emit(t->e, "%s(g_%s, %s);", sym->type == TYPE_STATS ? "tapc_stat_map_delete" : "tapc_map_delete",
+		     sym->name, key);
 		return;
 	}
 	unsupported(t, n, "this delete");
@@ -1060,6 +1616,20 @@ static void body_begin(struct tx *t, struct emitter *e, FILE **fr, char **frb, s
 	t->out_used = false;
 	t->nkeyed = 0;
 	t->nloops = 0;
+	t->helpers = open_memstream(&t->helpers_buf, &t->helpers_len);
+	if (!t->helpers)
+		die("open_memstream failed");
+}
+
+/* File-scope code a body needed goes out before the body's function. */
+static void flush_helpers(struct tx *t, struct emitter *out)
+{
+	fclose(t->helpers);
+	t->helpers = NULL;
+	if (t->helpers_len)
+		emit_raw(out, t->helpers_buf);
+	free(t->helpers_buf);
+	t->helpers_buf = NULL;
 }
 
 static void init_locals(struct tx *t, struct symbol *locals)
@@ -1117,6 +1687,7 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	body = emit_close(&e, NULL);
 	fclose(fr);
 	fclose(dc);
+	flush_helpers(t, out);
 	emit(out, "struct f_%s_frame {", fn->sym->name);
 	emit_raw(out, frb);
 	emit(out, "};");
@@ -1146,8 +1717,11 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 }
 
 /* Globals a probe touches, directly or through the functions it calls. */
+/* A global only ever fed by `<<<` needs no lock: the runtime adds to
+ * the running CPU's own copy under that copy's lock. */
 struct uses {
-	bool *globals;			/* by symbol index */
+	int *globals;			/* mentions, by symbol index */
+	int *agg;			/* ... of those, as the target of <<< */
 	struct rfunc **seen;
 	int nseen;
 };
@@ -1158,6 +1732,11 @@ static void uses_node(struct node *n, void *arg)
 	struct symbol *sym = NULL;
 	int i;
 
+	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_AGG && (sym = stat_sym(n->u.assign.left)) &&
+	    sym->kind == SYM_GLOBAL) {
+		u->agg[sym->index]++;
+		return;
+	}
 	if (n->kind == NODE_VAR)
 		sym = n->u.var.sym;
 	else if (n->kind == NODE_CALL)
@@ -1165,7 +1744,7 @@ static void uses_node(struct node *n, void *arg)
 	if (!sym)
 		return;
 	if (sym->kind == SYM_GLOBAL)
-		u->globals[sym->index] = true;
+		u->globals[sym->index]++;
 	if (sym->kind != SYM_FUNCTION)
 		return;
 	for (i = 0; i < u->nseen; i++)
@@ -1209,15 +1788,17 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	int nlocks = 0;
 	const struct site *site;
 
-	u.globals = calloc(count_globals(t->p) + 1, sizeof(bool));
+	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
+	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
 	node_visit(pr->body, uses_node, &u);
 	for (g = t->p->globals; g; g = g->next) {
-		if (!u.globals[g->index])
+		if (u.globals[g->index] <= u.agg[g->index])
 			continue;
 		locks = fmt("%s%s&g_%s_lock", locks, nlocks ? ", " : "", g->name);
 		nlocks++;
 	}
 	free(u.globals);
+	free(u.agg);
 	free(u.seen);
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
@@ -1229,6 +1810,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	body = emit_close(&e, NULL);
 	fclose(fr);
 	fclose(dc);
+	flush_helpers(t, out);
 
 	for (site = pr->sites; site; site = site->next)
 		emit(out, "/* %s */", site->pp);
@@ -1279,7 +1861,19 @@ static void emit_globals(struct tx *t, struct emitter *out)
 		struct node *init = g->decl ? g->decl->u.global.init : NULL;
 
 		g->index = i++;
-		if (g->arity > 0) {
+		if (g->type == TYPE_STATS) {
+			if (g->arity > 0) {
+				int k;
+
+				emit(out, "struct g_%s_key {", g->name);
+				for (k = 0; k < g->arity; k++)
+					emit(out, "%s k%d%s;", ctype_of(g->keys[k]), k,
+					     g->keys[k] == TYPE_STRING ? "[MAXSTRINGLEN]" : "");
+				emit(out, "};");
+			}
+			emit(out, "static struct %s *g_%s;", g->arity > 0 ? "tapc_stat_map" : "tapc_stat", g->name);
+			emit_shape(t, out, g);
+		} else if (g->arity > 0) {
 			int k;
 
 			emit(out, "struct g_%s_key {", g->name);
@@ -1301,12 +1895,25 @@ static void emit_globals(struct tx *t, struct emitter *out)
 	}
 }
 
+/* Globals allocated at load: maps and statistics. */
+static bool allocated(const struct symbol *g)
+{
+	return g->arity > 0 || g->type == TYPE_STATS;
+}
+
+static const char *free_fn(const struct symbol *g)
+{
+	if (g->type != TYPE_STATS)
+		return "tapc_map_free";
+	return g->arity > 0 ? "tapc_stat_map_free" : "tapc_stat_free";
+}
+
 static bool has_maps(const struct rprogram *p)
 {
 	const struct symbol *g;
 
 	for (g = p->globals; g; g = g->next)
-		if (g->arity > 0)
+		if (allocated(g))
 			return true;
 	return false;
 }
@@ -1323,12 +1930,19 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 	for (g = t->p->globals; g; g = g->next) {
 		long long size = g->decl ? g->decl->u.global.size : 0;
 
-		if (g->arity <= 0)
+		if (!allocated(g))
 			continue;
-		emit(out, "g_%s = tapc_map_alloc(sizeof(struct g_%s_key), %s, %s, %s, \"%s\");",
-		     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
-		     size ? fmt("%lld", size) : "MAXMAPENTRIES",
-		     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
+		if (g->type == TYPE_STATS && g->arity > 0)
+			emit(out, "g_%s = tapc_stat_map_alloc(sizeof(struct g_%s_key), %s, %s, &g_%s_shape, \"%s\");",
+			     g->name, g->name, size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name, g->name);
+		else if (g->type == TYPE_STATS)
+			emit(out, "g_%s = tapc_stat_alloc(&g_%s_shape, \"%s\");", g->name, g->name, g->name);
+		else
+			emit(out, "g_%s = tapc_map_alloc(sizeof(struct g_%s_key), %s, %s, %s, \"%s\");",
+			     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
+			     size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
 		emit(out, "if (!g_%s)", g->name);
 		emit(out, "\tgoto fail%d;", n++);
 	}
@@ -1339,10 +1953,10 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 
 		emit(out, "fail%d:", i);
 		for (h = t->p->globals; h; h = h->next) {
-			if (h->arity <= 0)
+			if (!allocated(h))
 				continue;
 			if (j++ == i - 1)
-				emit(out, "tapc_map_free(g_%s);", h->name);
+				emit(out, "%s(g_%s);", free_fn(h), h->name);
 		}
 	}
 	emit(out, "return -ENOMEM;");
@@ -1351,8 +1965,8 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 	emit(out, "static void tapc_globals_free(void)");
 	emit(out, "{");
 	for (g = t->p->globals; g; g = g->next)
-		if (g->arity > 0)
-			emit(out, "tapc_map_free(g_%s);", g->name);
+		if (allocated(g))
+			emit(out, "%s(g_%s);", free_fn(g), g->name);
 	emit(out, "}");
 	emit(out, "%s", "");
 }
@@ -1385,7 +1999,10 @@ bool translate(struct session *s)
 			emit(&out, " * probe %s", site->pp);
 	emit(&out, " */");
 	emit(&out, "#include \"tapc_runtime.h\"");
+	emit(&out, "#include \"foreach.h\"");
+	emit(&out, "#include \"stat.h\"");
 	emit(&out, "%s", "");
+	collect_shapes(&t);
 	emit_globals(&t, &out);
 	for (fn = t.p->funcs; fn; fn = fn->next) {
 		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
@@ -1426,6 +2043,7 @@ bool translate(struct session *s)
 	}
 	emit(&out, "};");
 	free(t.keyed);
+	free(t.shapes);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

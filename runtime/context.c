@@ -10,7 +10,8 @@
  * INTERRUPTIBLE=1, such reentrancy skips are counted apart from the
  * "skipped probes" total (lock timeouts) and don't count toward MAXSKIPPED.
  * Preemption stays disabled from enter to exit so the hit cannot migrate
- * away from its context.
+ * away from its context; the hot path itself (take the context, run the
+ * handler, release it) is inline in context.h.
  */
 #include <linux/vmalloc.h>
 #include <linux/cpumask.h>
@@ -27,22 +28,22 @@
 #include "print.h"
 #include "session.h"
 
-static struct tapc_context **tapc_contexts;	/* [nr_cpu_ids] */
+/* This CPU's context in one %gs-relative load on the hot path. */
+DEFINE_PER_CPU(struct tapc_context *, tapc_cpu_context);
 
 int tapc_context_init(void)
 {
 	size_t fsz = tapc_module.frame_size * (MAXNESTING + 1);
 	int cpu;
 
-	tapc_contexts = kcalloc(nr_cpu_ids, sizeof(*tapc_contexts), GFP_KERNEL);
-	if (!tapc_contexts)
-		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
+		/* zeroed: not busy, no error, nothing to print */
 		struct tapc_context *c = vzalloc(sizeof(*c));
 
 		if (!c)
 			goto nomem;
-		tapc_contexts[cpu] = c;
+		per_cpu(tapc_cpu_context, cpu) = c;
+		c->probe_func = "";
 		if (fsz) {
 			c->frames = vzalloc(fsz);
 			if (!c->frames)
@@ -59,18 +60,15 @@ void tapc_context_free(void)
 {
 	int cpu;
 
-	if (!tapc_contexts)
-		return;
 	for_each_possible_cpu(cpu) {
-		struct tapc_context *c = tapc_contexts[cpu];
+		struct tapc_context *c = per_cpu(tapc_cpu_context, cpu);
 
 		if (c) {
 			vfree(c->frames);
 			vfree(c);
+			per_cpu(tapc_cpu_context, cpu) = NULL;
 		}
 	}
-	kfree(tapc_contexts);
-	tapc_contexts = NULL;
 }
 
 void tapc_context_wait_idle(void)
@@ -80,7 +78,7 @@ void tapc_context_wait_idle(void)
 	for_each_possible_cpu(cpu) {
 		/* handlers are bounded by MAXACTION: a second is plenty */
 		for (i = 0; i < 1000; i++) {
-			if (!atomic_read(&tapc_contexts[cpu]->busy))
+			if (!atomic_read(&per_cpu(tapc_cpu_context, cpu)->busy))
 				break;
 			msleep(1);
 		}
@@ -92,22 +90,9 @@ struct tapc_context *tapc_context_acquire(const char *pp, bool interruptible)
 	struct tapc_context *c;
 
 	preempt_disable();
-	c = tapc_contexts[smp_processor_id()];
-	if (atomic_cmpxchg(&c->busy, 0, 1) != 0) {
+	c = tapc_context_get(pp, "", NULL, interruptible);
+	if (!c)
 		preempt_enable();
-		tapc_session_count_reentrant();
-		return NULL;
-	}
-	c->probe_point = pp;
-	c->probe_func = "";
-	c->regs = NULL;
-	c->kri = NULL;
-	c->entry_data = NULL;
-	c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE : MAXACTION;
-	c->nesting = 0;
-	c->last_error = NULL;
-	c->error_loc = NULL;
-	c->pb_len = 0;
 	return c;
 }
 
@@ -118,14 +103,20 @@ struct tapc_context *tapc_context_enter(const char *pp, bool interruptible)
 	return tapc_context_acquire(pp, interruptible);
 }
 
-void tapc_context_exit(struct tapc_context *c)
+void tapc_context_finish_slow(struct tapc_context *c)
 {
-	if (unlikely(c->last_error)) {
+	if (c->last_error) {
 		tapc_print_error(c);
 		tapc_session_count_error();
+		c->last_error = NULL;
+		c->error_loc = NULL;
 	}
 	tapc_print_flush(c);
-	atomic_set(&c->busy, 0);
+}
+
+void tapc_context_exit(struct tapc_context *c)
+{
+	tapc_context_put(c);
 	preempt_enable();
 }
 
@@ -181,22 +172,62 @@ bool tapc_enter(struct tapc_context *c, const char *loc)
  * Global locks: raw spinlocks (never sleeping locks, also on PREEMPT_RT),
  * taken only with trylock so a handler can never wait unboundedly; the
  * total wait is MAXTRYLOCK * TRYLOCKDELAY microseconds per lock.
+ *
+ * Every handler runs with preemption disabled (kprobe, tracepoint and
+ * timer callbacks are, tapc_context_acquire() does it), so the lock itself
+ * is taken without raw_spin_trylock()'s out-of-line call and preempt_count
+ * round trip; lockdep still sees every acquire and release.
  */
+#ifndef CONFIG_DEBUG_SPINLOCK
+static __always_inline bool tapc_trylock(struct tapc_lock *l)
+{
+	if (!do_raw_spin_trylock(&l->lock))
+		return false;
+	spin_acquire(&l->lock.dep_map, 0, 1, _RET_IP_);
+	return true;
+}
+
+static __always_inline void tapc_unlock(struct tapc_lock *l)
+{
+	spin_release(&l->lock.dep_map, _RET_IP_);
+	do_raw_spin_unlock(&l->lock);
+}
+#else
+/* the debug variants of do_raw_spin_*() are not exported to modules */
+static __always_inline bool tapc_trylock(struct tapc_lock *l)
+{
+	return raw_spin_trylock(&l->lock);
+}
+
+static __always_inline void tapc_unlock(struct tapc_lock *l)
+{
+	raw_spin_unlock(&l->lock);
+}
+#endif
+
+static noinline bool tapc_lock_wait(struct tapc_lock *l)
+{
+	int t;
+
+	for (t = 1; t < MAXTRYLOCK; t++) {
+		udelay(TRYLOCKDELAY);
+		if (tapc_trylock(l))
+			return true;
+	}
+	return false;
+}
+
 bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n)
 {
-	int i, t;
+	int i;
 
+	lockdep_assert_preemption_disabled();
 	for (i = 0; i < n; i++) {
-		for (t = 0; t < MAXTRYLOCK; t++) {
-			if (raw_spin_trylock(&locks[i]->lock))
-				break;
-			udelay(TRYLOCKDELAY);
-		}
-		if (t == MAXTRYLOCK) {
-			tapc_unlock_all(locks, i);
-			tapc_session_count_skip();
-			return false;
-		}
+		if (likely(tapc_trylock(locks[i])) || tapc_lock_wait(locks[i]))
+			continue;
+		tapc_unlock_all(locks, i);
+		tapc_session_count_skip();
+		return false;
 	}
 	return true;
 }
@@ -204,7 +235,7 @@ bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n
 void tapc_unlock_all(struct tapc_lock *const *locks, int n)
 {
 	while (n-- > 0)
-		raw_spin_unlock(&locks[n]->lock);
+		tapc_unlock(locks[n]);
 }
 
 /* ---- context functions ---- */

@@ -4,13 +4,22 @@
  *
  * The generated code sees struct tapc_context through tapc_runtime.h; this
  * header adds what the session and the providers need: allocation at module
- * load, a gate-free acquire for begin/end/error probes, and a wait until no
- * handler is running any more.
+ * load, a gate-free acquire for begin/end/error probes, a wait until no
+ * handler is running any more, and the inline hot path for providers whose
+ * handlers already run with preemption disabled (kprobes, kretprobes).
+ *
+ * Between two hits a context is kept clean: last_error, kri and entry_data
+ * are NULL and pb_len is 0 (whoever sets them restores them on the way
+ * out), so taking it only writes the fields that describe the new hit.
  */
 #ifndef TAPC_CONTEXT_H
 #define TAPC_CONTEXT_H
 
+#include <linux/percpu.h>
+#include <linux/lockdep.h>
+
 #include "tapc_runtime.h"
+#include "session.h"
 
 /* Process context, module load/unload. */
 int tapc_context_init(void);
@@ -22,5 +31,50 @@ struct tapc_context *tapc_context_acquire(const char *pp, bool interruptible);
 
 /* Process context: wait (bounded) until no CPU's context is busy. */
 void tapc_context_wait_idle(void);
+
+DECLARE_PER_CPU(struct tapc_context *, tapc_cpu_context);
+
+/* Out of line: report the hit's error, flush its output, clean up. */
+void tapc_context_finish_slow(struct tapc_context *c);
+
+/*
+ * Take this CPU's context for a hit of pp, in a handler that runs with
+ * preemption disabled (so the CPU cannot change) and with the session
+ * already checked.  The busy flag needs no atomic read-modify-write: only
+ * this CPU writes it, and whatever interrupts us between the test and the
+ * set (an irq, an NMI) has released the context again before we resume.
+ * NULL (counted as a reentrant skip) when a hit on this CPU is running.
+ */
+static __always_inline struct tapc_context *
+tapc_context_get(const char *pp, const char *func, struct pt_regs *regs,
+		 bool interruptible)
+{
+	struct tapc_context *c;
+
+	lockdep_assert_preemption_disabled();
+	c = this_cpu_read(tapc_cpu_context);
+	if (unlikely(atomic_read(&c->busy))) {
+		tapc_session_count_reentrant();
+		return NULL;
+	}
+	atomic_set(&c->busy, 1);
+	barrier();	/* the flag is set before the fields are touched */
+	c->probe_point = pp;
+	c->probe_func = func;
+	c->regs = regs;
+	c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE : MAXACTION;
+	c->nesting = 0;
+	return c;
+}
+
+/* Release a context taken with tapc_context_get(); preemption stays off. */
+static __always_inline void tapc_context_put(struct tapc_context *c)
+{
+	/* one test for "failed or printed": the common hit does neither */
+	if (unlikely((unsigned long)c->last_error | c->pb_len))
+		tapc_context_finish_slow(c);
+	barrier();	/* done with the fields before the flag drops */
+	atomic_set(&c->busy, 0);
+}
 
 #endif /* TAPC_CONTEXT_H */

@@ -4,9 +4,15 @@
  * F may be a glob; it is matched against the target kernel's function list
  * (kernel.c), and each match becomes one site.  A point that matches
  * nothing is an error naming the point, with the closest function name as
- * a hint, unless it is optional (?).  $return is the return value in a
- * .return probe; $name is a parameter by position, found in the function's
- * BTF prototype.
+ * a hint, unless it is optional (?); one that matches only functions that
+ * can't be probed says why.
+ *
+ * Target variables come from BTF, no debuginfo needed: $name is a
+ * parameter (by position in the function's prototype, typed), $return the
+ * typed return value, and ->member / [N] steps follow BTF types with
+ * nofault reads (btf.c).  In a .return probe a parameter, like @entry(e),
+ * is saved by a kretprobe entry handler into the instance's data and read
+ * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +52,33 @@ static void add_site(const char *func, void *arg)
 	site->is_return = st->is_return;
 }
 
+/* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
+ * function names closest to what a pattern that matched nothing meant. */
+static const char *glob_literal(const char *pattern)
+{
+	char *out = arena_strdup(pattern), *o = out;
+	const char *p;
+
+	for (p = pattern; *p; p++) {
+		if (*p == '*' || *p == '?')
+			continue;
+		if (*p == '[') {
+			const char *close = strchr(p + 1, ']');
+
+			if (close) {
+				/* keep the set's first character */
+				if (p[1] != ']' && p[1] != '!' && p[1] != '^')
+					*o++ = p[1];
+				p = close;
+				continue;
+			}
+		}
+		*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
+
 static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point)
 {
 	const struct node *comps[5];
@@ -55,6 +88,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const char *pattern;
 	size_t matched;
 
+	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
+		return tracepoint_provider.expand(s, p, point);
 	if (n < 2 || strcmp(comps[1]->u.comp.name, "function") != 0 || !comps[1]->u.comp.arg ||
 	    comps[1]->u.comp.arg->kind != NODE_STR || comps[0]->u.comp.arg) {
 		diag_error(point->loc, "no match for probe point %s (expected %s.function(\"NAME\"))",
@@ -91,12 +126,13 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		return -1;
 	matched = kernel_match_functions(st.k, pattern, add_site, &st);
 	if (matched && matched == (size_t)st.blacklisted && !point->u.pp.optional) {
-		diag_error(point->loc, "probe point %s: %s is on the kprobe blacklist",
-			   pp_text(point), st.first_blacklisted);
+		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
+			   pp_text(point), st.first_blacklisted,
+			   kernel_blacklist_reason(st.k, st.first_blacklisted));
 		return -1;
 	}
 	if (!matched && !point->u.pp.optional) {
-		const char *hint = strpbrk(pattern, "*?[") ? NULL : kernel_closest_function(st.k, pattern);
+		const char *hint = kernel_closest_function(st.k, glob_literal(pattern));
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
 		if (hint)
@@ -106,14 +142,133 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	return (int)matched - st.blacklisted;
 }
 
+static const char *loc_text(const struct node *t)
+{
+	char *q = arena_printf("%s:%d:%d", t->loc.file ? t->loc.file : "<input>", t->loc.line,
+			       t->loc.col);
+	char *c = c_string(q, strlen(q)), *a = arena_strdup(c);
+
+	free(c);
+	return a;
+}
+
+enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
+{
+	struct btf_fetch f;
+
+	if (!btf_fetch(session_kernel(s), type, base, t->u.target.steps, loc_text(t), &f)) {
+		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", t->u.target.name, f.err);
+		if (f.note)
+			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
+		return TYPE_UNKNOWN;
+	}
+	t->u.target.resolved = (void *)f.expr;
+	return TYPE_LONG;
+}
+
+bool provider_has_pretty(const struct node *t)
+{
+	const struct target_step *st;
+
+	for (st = t->u.target.steps; st; st = st->next)
+		if (st->kind == STEP_PRETTY || st->kind == STEP_PRETTY_DEEP)
+			return true;
+	return false;
+}
+
+/* The function whose BTF prototype describes site's parameters: a
+ * syscall wrapper __x64_sys_X has none of its own (its parameter is the
+ * user registers), but __do_sys_X has the syscall's. */
+static const char *proto_func(const struct site *site, bool *syscall)
+{
+	*syscall = strncmp(site->func, "__x64_sys_", 10) == 0;
+	return *syscall ? arena_printf("__do_sys_%s", site->func + 10) : site->func;
+}
+
+static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
+static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
+
+/* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
+ * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
+ * in hex.  A string target: the translator gives the expression its
+ * buffer in place of tapc_str_dst. */
+static enum type_kind pretty_vars(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name, *params[32], *func;
+	struct kernel *k = session_kernel(s);
+	char *fmt = "", *args = "";
+	bool syscall;
+	int n = 0, i;
+
+	if (t->u.target.steps) {
+		diag_error(t->loc, "%s with ->, [] or a pretty-printing suffix is not supported yet", name);
+		return TYPE_UNKNOWN;
+	}
+	func = proto_func(site, &syscall);
+	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
+		n = kernel_func_params(k, func, params, 6);
+		if (n < 0 && syscall)
+			n = kernel_syscall_params(k, site->func + 10, params, 6);
+		if (n < 0) {
+			diag_error(t->loc, "%s: no BTF prototype for %s in kernel %s", name, func, k->release);
+			return TYPE_UNKNOWN;
+		}
+		for (i = 0; i < n; i++) {
+			struct node *p = node_new(NODE_TARGET, t->loc);
+
+			if (strcmp(params[i], "__unused") == 0)	/* SYSCALL_DEFINE0's regs */
+				continue;
+			p->u.target.name = arena_printf("$%s", params[i]);
+			if (kprobe_target(s, site, p) == TYPE_UNKNOWN)
+				return TYPE_UNKNOWN;
+			fmt = arena_printf("%s%s%s=0x%%llx", fmt, *fmt ? " " : "", params[i]);
+			args = arena_printf("%s, (unsigned long long)%s", args, (const char *)p->u.target.resolved);
+		}
+	} else if (strcmp(name, "$$return") == 0) {
+		if (!site->is_return) {
+			diag_error(t->loc, "$$return is only available in .return probes (at %s)", site->pp);
+			return TYPE_UNKNOWN;
+		}
+		if (btf_func_param_type(k, func, 0) != 0) {
+			fmt = "return=0x%llx";
+			args = ", (unsigned long long)tapc_arch_return_value(c->regs)";
+		}
+	} else if (strcmp(name, "$$locals") != 0) {
+		diag_error(t->loc, "unknown target variable %s (expected $$vars, $$parms, $$locals or $$return)",
+			   name);
+		return TYPE_UNKNOWN;
+	}
+	t->u.target.resolved = *args ? arena_printf("tapc_sprintf(tapc_str_dst, \"%s\"%s)", fmt, args)
+				     : (void *)"tapc_str_dst[0] = 0";
+	return TYPE_STRING;
+}
+
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name;
-	const char *params[32];
-	int argno, n, i;
+	struct kernel *k = session_kernel(s);
+	const char *params[32], *func;
+	bool syscall;
+	int argno, n, i, type;
 
-	if (t->u.target.steps || name[0] != '$' || name[1] == '$') {
-		diag_error(t->loc, "%s: only $return and $PARAM without ->/[] are supported yet", name);
+	if (name[0] == '$' && name[1] == '$')
+		return pretty_vars(s, site, t);
+	if (provider_has_pretty(t)) {
+		diag_error(t->loc, "%s: pretty printing ($ / $$) is not supported yet", name);
+		return TYPE_UNKNOWN;
+	}
+	if (strcmp(name, "@cast") == 0) {
+		type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
+		if (type < 0) {
+			diag_error(t->loc, "@cast: type '%s' not found in the BTF of kernel %s",
+				   t->u.target.cast_type, k->release);
+			return TYPE_UNKNOWN;
+		}
+		/* the translator puts the operand's value in place of this name */
+		return provider_typed_target(s, t, type, "tapc_cast_operand");
+	}
+	if (name[0] != '$') {
+		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
 	if (strcmp(name, "$return") == 0) {
@@ -121,57 +276,174 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
-		t->u.target.resolved = (void *)"((int64_t)tapc_arch_return_value(c->regs))";
-		return TYPE_LONG;
+		func = proto_func(site, &syscall);
+		type = btf_func_param_type(k, func, 0);
+		if (type < 0 && !t->u.target.steps) {
+			t->u.target.resolved = (void *)"((int64_t)tapc_arch_return_value(c->regs))";
+			return TYPE_LONG;
+		}
+		if (type < 0) {
+			diag_error(t->loc, "$return: no BTF prototype for %s in kernel %s", func, k->release);
+			return TYPE_UNKNOWN;
+		}
+		return provider_typed_target(s, t, type, "tapc_arch_return_value(c->regs)");
 	}
-	/* a syscall wrapper's own parameter is the user registers: name the
-	 * syscall's arguments instead, as the wrapper unpacks them */
-	if (strncmp(site->func, "__x64_sys_", 10) == 0) {
-		n = kernel_syscall_params(session_kernel(s), site->func + 10, params, 32);
+	func = proto_func(site, &syscall);
+	argno = kernel_func_param(k, func, name + 1);
+	if (argno < 0 && syscall) {
+		/* no __do_sys_X in BTF: the argument names of syscalls.h, untyped */
+		n = kernel_syscall_params(k, site->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				break;
-		if (n >= 0 && i < n && !site->is_return) {
+		if (n >= 0 && i < n && !site->is_return && !t->u.target.steps) {
 			t->u.target.resolved = arena_printf("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
 			return TYPE_LONG;
 		}
-		if (n >= 0 && i == n) {
-			char *list = "";
-
-			diag_error(t->loc, "%s is not an argument of syscall %s", name, site->func + 10);
-			for (i = 0; i < n; i++)
-				list = arena_printf("%s%s$%s", list, i ? " " : "", params[i]);
-			diag_note(t->loc, "the arguments of %s are: %s", site->func + 10, n ? list : "(none)");
-			return TYPE_UNKNOWN;
-		}
 	}
-	argno = kernel_func_param(session_kernel(s), site->func, name + 1);
 	if (argno < 0) {
-		diag_error(t->loc, "%s: no BTF prototype for %s in kernel %s", name, site->func,
-			   session_kernel(s)->release);
+		diag_error(t->loc, "%s: no BTF prototype for %s in kernel %s", name, func, k->release);
 		return TYPE_UNKNOWN;
 	}
 	if (argno == 0) {
 		char *list = "";
 
 		diag_error(t->loc, "%s is not a parameter of %s", name, site->func);
-		n = kernel_func_params(session_kernel(s), site->func, params, 32);
+		n = kernel_func_params(k, func, params, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s", list, i ? " " : "", params[i]);
 		diag_note(t->loc, "the parameters of %s are: %s", site->func, n ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
-	if (site->is_return) {
-		diag_error(t->loc, "%s in a .return probe needs @entry(%s) (not supported yet)", name, name);
-		return TYPE_UNKNOWN;
-	}
+	if (site->is_return)	/* as in SystemTap: the value at entry */
+		return entry_capture(s, site, t);
 	if (argno > 6) {
 		diag_error(t->loc, "%s is parameter %d of %s: only the first 6 (in registers) are supported",
 			   name, argno, site->func);
 		return TYPE_UNKNOWN;
 	}
-	t->u.target.resolved = arena_printf("((int64_t)tapc_arch_arg(c->regs, %d))", argno);
-	return TYPE_LONG;
+	type = btf_func_param_type(k, func, argno);
+	return provider_typed_target(s, t, type,
+			    arena_printf(syscall ? "tapc_arch_syscall_arg(c->regs, %d)"
+						 : "tapc_arch_arg(c->regs, %d)", argno));
+}
+
+static const char *kprobe_vars(struct session *s, const struct site *site)
+{
+	struct kernel *k = session_kernel(s);
+	const char *names[32], *func;
+	char *list = "";
+	bool syscall;
+	int n, i;
+
+	func = proto_func(site, &syscall);
+	n = kernel_func_params(k, func, names, 32);
+	if (n < 0 && syscall) {
+		n = kernel_syscall_params(k, site->func + 10, names, 32);
+		for (i = 0; i < n; i++)
+			list = arena_printf("%s%s$%s:long", list, i ? " " : "", names[i]);
+		return list;
+	}
+	for (i = 0; i < n; i++)
+		list = arena_printf("%s%s$%s:%s", list, i ? " " : "", names[i],
+				    btf_type_name(k->btf, btf_func_param_type(k, func, i + 1)));
+	if (n >= 0 && site->is_return && btf_func_param_type(k, func, 0) > 0)
+		list = arena_printf("%s%s$return:%s", list, n ? " " : "",
+				    btf_type_name(k->btf, btf_func_param_type(k, func, 0)));
+	return list;
+}
+
+bool provider_fetch_ok(struct session *s, const struct node *t, int type)
+{
+	struct btf_fetch f;
+
+	return type >= 0 && btf_fetch(session_kernel(s), type, "0", t->u.target.steps, "\"\"", &f);
+}
+
+/* kprobe_target() without the diagnostics, for @defined. */
+static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name, *params[32], *func;
+	struct kernel *k = session_kernel(s);
+	bool syscall;
+	int argno, n, i;
+
+	if ((name[0] == '$' && name[1] == '$') || provider_has_pretty(t))
+		return false;
+	if (strcmp(name, "@cast") == 0)
+		return btf_load(k, 0) && provider_fetch_ok(s, t, btf_find_type(k, t->u.target.cast_type));
+	if (name[0] != '$')
+		return false;
+	func = proto_func(site, &syscall);
+	if (strcmp(name, "$return") == 0) {
+		if (!site->is_return)
+			return false;
+		if (btf_func_param_type(k, func, 0) < 0)
+			return !t->u.target.steps;
+		return provider_fetch_ok(s, t, btf_func_param_type(k, func, 0));
+	}
+	argno = kernel_func_param(k, func, name + 1);
+	if (argno < 0 && syscall && !t->u.target.steps) {
+		n = kernel_syscall_params(k, site->func + 10, params, 32);
+		for (i = 0; i < n; i++)
+			if (strcmp(params[i], name + 1) == 0)
+				return true;
+	}
+	if (argno <= 0 || argno > 6)
+		return false;
+	return provider_fetch_ok(s, t, btf_func_param_type(k, func, argno));
+}
+
+/* @entry values of one kretprobe site: evaluated by its entry handler
+ * into the kretprobe instance's data, one int64_t slot each. */
+#define MAX_ENTRY_VALUES 32
+struct entry_values {
+	const char *exprs[MAX_ENTRY_VALUES];
+	int n;
+};
+
+/* Resolve target t of return site as the entry probe sees it, saved in
+ * the next slot of the site's entry data; t then reads the slot. */
+static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t)
+{
+	struct entry_values *ev = site->priv;
+	enum type_kind ty;
+
+	site->is_return = false;
+	ty = kprobe_target(s, site, t);
+	site->is_return = true;
+	if (ty == TYPE_UNKNOWN)
+		return ty;
+	if (!ev)
+		ev = site->priv = arena_alloc(sizeof(*ev));
+	for (int i = 0; i < ev->n; i++) {
+		if (strcmp(ev->exprs[i], t->u.target.resolved) == 0) {
+			t->u.target.resolved = arena_printf("(((int64_t *)c->entry_data)[%d])", i);
+			return ty;
+		}
+	}
+	if (ev->n == MAX_ENTRY_VALUES) {
+		diag_error(t->loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
+		return TYPE_UNKNOWN;
+	}
+	ev->exprs[ev->n] = t->u.target.resolved;
+	t->u.target.resolved = arena_printf("(((int64_t *)c->entry_data)[%d])", ev->n++);
+	return ty;
+}
+
+static enum type_kind kprobe_entry(struct session *s, struct site *site, struct node *n)
+{
+	struct node *t = n->u.wrap.operand;
+
+	if (!site->is_return) {
+		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
+		return TYPE_UNKNOWN;
+	}
+	if (t->kind != NODE_TARGET || t->u.target.cast_expr) {
+		diag_error(n->loc, "@entry of anything but a target variable ($name, $p->f) is not supported yet");
+		return TYPE_UNKNOWN;
+	}
+	return entry_capture(s, site, t);
 }
 
 static int count_sites(const struct rprogram *p)
@@ -191,8 +463,35 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 	const struct rprobe *pr;
 	const struct site *site;
 
+	int n = 0;
+
 	if (!count_sites(p))
 		return;
+	/* entry handlers save the @entry values of their kretprobe site */
+	for (pr = p->probes; pr; pr = pr->next) {
+		for (site = pr->sites; site; site = site->next) {
+			const struct entry_values *ev = site->priv;
+			int i;
+
+			if (site->ops != &kprobe_provider)
+				continue;
+			n++;
+			if (!ev)
+				continue;
+			emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n - 1);
+			emit(e, "{");
+			emit(e, "int64_t *d = c->entry_data;");
+			emit(e, "%s", "");
+			for (i = 0; i < ev->n; i++) {
+				emit(e, "d[%d] = %s;", i, ev->exprs[i]);
+				emit(e, "if (c->last_error)");
+				emit(e, "\treturn;");
+			}
+			emit(e, "}");
+			emit(e, "%s", "");
+		}
+	}
+	n = 0;
 	emit(e, "static struct tapc_kprobe_site tapc_kprobe_sites[] = {");
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
@@ -209,6 +508,12 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			if (site->optional)
 				emit(e, ".optional = true,");
 			emit(e, ".handler = %s,", handler_name(pr));
+			if (site->priv) {
+				emit(e, ".entry_handler = kprobe_entry_%d,", n);
+				emit(e, ".entry_data_size = %d * sizeof(int64_t),",
+				     ((const struct entry_values *)site->priv)->n);
+			}
+			n++;
 			emit(e, "},");
 			free(pp);
 		}
@@ -229,6 +534,9 @@ const struct provider_ops kprobe_provider = {
 	.family = "kprobe",
 	.expand = kprobe_expand,
 	.target = kprobe_target,
+	.entry = kprobe_entry,
+	.vars = kprobe_vars,
+	.defined = kprobe_defined,
 	.emit_tables = kprobe_tables,
 	.emit_desc = kprobe_desc,
 };

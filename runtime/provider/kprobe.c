@@ -4,7 +4,7 @@
  *
  * A site embeds its struct kprobe / kretprobe, so a handler finds its site
  * with container_of.  kprobe handlers already run with preemption disabled;
- * tapc_context_enter() takes the CPU's context.  For .return probes that use
+ * tapc_context_get() takes the CPU's context.  For .return probes that use
  * @entry(...) the translator supplies an entry handler and a per-call data
  * size: the entry handler fills kretprobe_instance->data, the return
  * handler reads it through c->entry_data.
@@ -14,21 +14,30 @@
 #include <linux/cpumask.h>
 
 #include "../tapc_runtime.h"
+#include "../context.h"
 #include "../print.h"
 #include "../session.h"
 #include "kprobe.h"
 
+/*
+ * The hot path: kprobe and kretprobe handlers run with preemption disabled
+ * (kprobe_ftrace_handler / the int3 handler, rethook's trampoline), so
+ * they take the CPU's context inline (context.h) without another
+ * preempt_disable and without calls into the runtime unless the hit
+ * printed something or failed.
+ */
 static int tapc_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
-	struct tapc_context *c = tapc_context_enter(s->pp, false);
+	struct tapc_context *c;
 
-	if (c) {
-		c->probe_func = s->symbol;
-		c->regs = regs;
-		s->handler(c);
-		tapc_context_exit(c);
-	}
+	if (unlikely(!tapc_session_probes_on()))
+		return 0;
+	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	if (unlikely(!c))
+		return 0;
+	s->handler(c);
+	tapc_context_put(c);
 	return 0;
 }
 
@@ -37,35 +46,46 @@ static struct tapc_kprobe_site *kri_site(struct kretprobe_instance *ri)
 	return container_of(get_kretprobe(ri), struct tapc_kprobe_site, u.krp);
 }
 
-static int tapc_kretprobe_common(struct kretprobe_instance *ri,
-				 struct pt_regs *regs, tapc_handler_t h)
+/* 0 when the handler ran, 1 when the hit was skipped. */
+static __always_inline int tapc_kretprobe_common(struct tapc_kprobe_site *s,
+						 struct kretprobe_instance *ri,
+						 struct pt_regs *regs,
+						 tapc_handler_t h)
 {
-	struct tapc_kprobe_site *s = kri_site(ri);
-	struct tapc_context *c = tapc_context_enter(s->pp, false);
+	struct tapc_context *c;
 
-	if (!c)
+	if (unlikely(!tapc_session_probes_on()))
 		return 1;
-	c->probe_func = s->symbol;
-	c->regs = regs;
+	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	if (unlikely(!c))
+		return 1;
+	/* NULL again before the context is released (context.h) */
 	c->kri = ri;
-	c->entry_data = s->entry_data_size ? (void *)ri->data : NULL;
+	if (s->entry_data_size)
+		c->entry_data = (void *)ri->data;
 	h(c);
-	tapc_context_exit(c);
+	c->kri = NULL;
+	c->entry_data = NULL;
+	tapc_context_put(c);
 	return 0;
 }
 
 static int tapc_kretprobe_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
+	struct tapc_kprobe_site *s = kri_site(ri);
+
 	/* nonzero: no return probe for this call (its @entry data would be
 	 * garbage because the entry part was skipped) */
-	return tapc_kretprobe_common(ri, regs, kri_site(ri)->entry_handler);
+	return tapc_kretprobe_common(s, ri, regs, s->entry_handler);
 }
 
 static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	tapc_kretprobe_common(ri, regs, kri_site(ri)->handler);
+	struct tapc_kprobe_site *s = kri_site(ri);
+
+	tapc_kretprobe_common(s, ri, regs, s->handler);
 	return 0;
 }
 

@@ -1,0 +1,271 @@
+/* kernel.trace("NAME"): the kernel's tracepoints, found in BTF.
+ *
+ * NAME is a glob over the btf_trace_* typedefs of the target kernel (a
+ * "system:" prefix is accepted and ignored: BTF doesn't record systems).
+ * Each match becomes a site whose typed callback (emitted here) stores the
+ * tracepoint's arguments in c->trace_args and runs the probe handler; the
+ * runtime's provider/tracepoint.c registers it.  The arguments are $arg1..
+ * $argN and, when BTF names them (on the event class's __bpf_trace_*
+ * glue), $name too, typed so that $p->comm works as for kernel.function.
+ *
+ * The callback takes every argument as a u64: on x86_64 integers and
+ * pointers are passed in 64-bit registers or stack slots alike, so this
+ * matches the caller without declaring the kernel's types, and each
+ * $var narrows its value back to its BTF type.  A tracepoint with a struct
+ * passed by value can't be handled that way and is refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fnmatch.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "emit.h"
+#include "kernel.h"
+#include "provider.h"
+#include "session.h"
+
+#define MAX_TRACE_ARGS 12		/* struct tapc_context.trace_args */
+
+static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *point)
+{
+	const struct node *comps[4];
+	int n = pp_comps(point, comps, 4), matched = 0;
+	struct kernel *k = session_kernel(s);
+	const char *pattern, *colon;
+	char **names;
+	size_t nnames, i;
+
+	if (n != 2 || !comps[1]->u.comp.arg || comps[1]->u.comp.arg->kind != NODE_STR) {
+		diag_error(point->loc, "no match for probe point %s (expected kernel.trace(\"NAME\"))",
+			   pp_text(point));
+		return -1;
+	}
+	if (!k)
+		return -1;
+	if (!btf_load(k, s->verbose)) {
+		diag_error(point->loc, "probe point %s: kernel %s has no BTF to find tracepoints in",
+			   pp_text(point), k->release);
+		return -1;
+	}
+	pattern = comps[1]->u.comp.arg->u.str.value;
+	colon = strchr(pattern, ':');
+	if (colon)
+		pattern = colon + 1;
+	names = btf_tracepoint_names(k->btf, &nnames);
+	for (i = 0; i < nnames; i++) {
+		const char *argn[MAX_TRACE_ARGS + 1];
+		int types[MAX_TRACE_ARGS + 1];
+		struct site *site;
+		int nargs;
+
+		if (fnmatch(pattern, names[i], 0) != 0)
+			continue;
+		nargs = btf_tracepoint_params(k, names[i], argn, types, MAX_TRACE_ARGS + 1);
+		if (nargs > MAX_TRACE_ARGS) {
+			diag_error(point->loc, "tracepoint %s has %d arguments: at most %d are supported",
+				   names[i], nargs, MAX_TRACE_ARGS);
+			free(names);
+			return -1;
+		}
+		for (int a = 0; a < nargs; a++) {
+			int size = btf_type_size(k, types[a]);
+
+			if (size < 0 || size > 8) {
+				diag_error(point->loc, "tracepoint %s passes argument %d (%s) by value: not supported",
+					   names[i], a + 1, btf_type_name(k->btf, types[a]));
+				free(names);
+				return -1;
+			}
+		}
+		site = site_add(p, &tracepoint_provider, point,
+				arena_printf("kernel.trace(\"%s\")", names[i]));
+		site->func = arena_strdup(names[i]);
+		site->count = nargs < 0 ? 0 : nargs;
+		matched++;
+	}
+	if (!matched && !point->u.pp.optional) {
+		const char *best = NULL;
+		int best_score = 0;
+
+		/* suggest the tracepoint sharing the longest prefix */
+		for (i = 0; i < nnames; i++) {
+			int l = 0;
+
+			while (pattern[l] && pattern[l] == names[i][l] && pattern[l] != '*' &&
+			       pattern[l] != '?' && pattern[l] != '[')
+				l++;
+			if (l > best_score) {
+				best_score = l;
+				best = names[i];
+			}
+		}
+		diag_error(point->loc, "no match for probe point %s", pp_text(point));
+		if (best && best_score >= 3)
+			diag_note(point->loc, "did you mean kernel.trace(\"%s\")?", best);
+		free(names);
+		return -1;
+	}
+	free(names);
+	return matched;
+}
+
+static int find_arg(struct kernel *k, const struct site *site, const char *name, int *types);
+
+static enum type_kind tracepoint_target(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS];
+	struct kernel *k = session_kernel(s);
+	int types[MAX_TRACE_ARGS], n, i, which = -1;
+	char *list = "";
+
+	if (name[0] != '$' || name[1] == '$' || provider_has_pretty(t)) {
+		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
+		return TYPE_UNKNOWN;
+	}
+	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
+	which = find_arg(k, site, name, types);
+	if (which < 0) {
+		diag_error(t->loc, "%s is not an argument of tracepoint %s", name, site->func);
+		for (i = 0; i < n; i++)
+			list = arena_printf("%s%s$%s", list, i ? " " : "",
+					    argn[i] ? argn[i] : arena_printf("arg%d", i + 1));
+		diag_note(t->loc, "the arguments of %s are: %s", site->func, n > 0 ? list : "(none)");
+		return TYPE_UNKNOWN;
+	}
+	return provider_typed_target(s, t, types[which],
+				     arena_printf("c->trace_args[%d]", which));
+}
+
+/* The argument t names (0-based), or -1; types[] filled. */
+static int find_arg(struct kernel *k, const struct site *site, const char *name, int *types)
+{
+	const char *argn[MAX_TRACE_ARGS];
+	int n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS), i;
+
+	if (strncmp(name, "$arg", 4) == 0 && name[4]) {
+		char *end;
+		long v = strtol(name + 4, &end, 10);
+
+		if (!*end && v >= 1 && v <= n)
+			return (int)v - 1;
+	}
+	for (i = 0; i < n; i++)
+		if (argn[i] && strcmp(argn[i], name + 1) == 0)
+			return i;
+	return -1;
+}
+
+static bool tracepoint_defined(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name;
+	int types[MAX_TRACE_ARGS], which;
+
+	if (name[0] != '$' || name[1] == '$' || provider_has_pretty(t))
+		return false;
+	which = find_arg(session_kernel(s), site, name, types);
+	return which >= 0 && provider_fetch_ok(s, t, types[which]);
+}
+
+static const char *tracepoint_vars(struct session *s, const struct site *site)
+{
+	struct kernel *k = session_kernel(s);
+	const char *argn[MAX_TRACE_ARGS];
+	int types[MAX_TRACE_ARGS], n, i;
+	char *list = "";
+
+	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
+	for (i = 0; i < n; i++)
+		list = arena_printf("%s%s$%s:%s", list, i ? " " : "",
+				    argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
+				    btf_type_name(k->btf, types[i]));
+	return list;
+}
+
+static int count_sites(const struct rprogram *p)
+{
+	const struct rprobe *pr;
+	const struct site *site;
+	int n = 0;
+
+	for (pr = p->probes; pr; pr = pr->next)
+		for (site = pr->sites; site; site = site->next)
+			n += site->ops == &tracepoint_provider;
+	return n;
+}
+
+static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
+{
+	const struct rprobe *pr;
+	const struct site *site;
+	int n = 0;
+
+	if (!count_sites(p))
+		return;
+	/* one typed callback per site (see tapc_runtime.h) */
+	for (pr = p->probes; pr; pr = pr->next) {
+		for (site = pr->sites; site; site = site->next) {
+			char *params = "";
+			int i;
+
+			if (site->ops != &tracepoint_provider)
+				continue;
+			for (i = 0; i < site->count; i++)
+				params = arena_printf("%s, u64 a%d", params, i);
+			emit(e, "static void tp_cb_%d(void *data%s)", n++, params);
+			emit(e, "{");
+			emit(e, "struct tapc_trace_site *s = data;");
+			emit(e, "struct tapc_context *c = tapc_trace_enter(s);");
+			emit(e, "%s", "");
+			emit(e, "if (!c)");
+			emit(e, "\treturn;");
+			for (i = 0; i < site->count; i++)
+				emit(e, "c->trace_args[%d] = a%d;", i, i);
+			emit(e, "s->handler(c);");
+			emit(e, "tapc_context_exit(c);");
+			emit(e, "}");
+			emit(e, "%s", "");
+		}
+	}
+	n = 0;
+	emit(e, "static struct tapc_trace_site tapc_trace_sites[] = {");
+	for (pr = p->probes; pr; pr = pr->next) {
+		for (site = pr->sites; site; site = site->next) {
+			char *pp;
+
+			if (site->ops != &tracepoint_provider)
+				continue;
+			pp = c_string(site->pp, strlen(site->pp));
+			emit(e, "{");
+			emit(e, ".name = \"%s\",", site->func);
+			emit(e, ".pp = %s,", pp);
+			emit(e, ".callback = (void *)tp_cb_%d,", n++);
+			emit(e, ".handler = %s,", handler_name(pr));
+			if (site->optional)
+				emit(e, ".optional = true,");
+			emit(e, "},");
+			free(pp);
+		}
+	}
+	emit(e, "};");
+	emit(e, "%s", "");
+}
+
+static void tracepoint_desc(struct emitter *e, const struct rprogram *p)
+{
+	if (!count_sites(p))
+		return;
+	emit(e, ".traces = tapc_trace_sites,");
+	emit(e, ".n_traces = ARRAY_SIZE(tapc_trace_sites),");
+}
+
+const struct provider_ops tracepoint_provider = {
+	.family = "tracepoint",
+	.expand = tracepoint_expand,
+	.target = tracepoint_target,
+	.vars = tracepoint_vars,
+	.defined = tracepoint_defined,
+	.emit_tables = tracepoint_tables,
+	.emit_desc = tracepoint_desc,
+};
