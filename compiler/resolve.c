@@ -289,6 +289,12 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		diag_error(var->loc, "'%s' is a local variable, not an array (arrays must be declared global)", name);
 		return sym;
 	}
+	if (arity > MAX_ARRAY_KEYS) {
+		/* as SystemTap: arrays take one to nine keys */
+		diag_error(var->loc, "array '%s' has %d keys; at most %d are allowed", name, arity,
+			   MAX_ARRAY_KEYS);
+		return sym;
+	}
 	if (sym->arity == -1) {
 		sym->arity = arity;
 		sym->arity_loc = var->loc;
