@@ -18,7 +18,7 @@ struct source {
 };
 
 static struct source *sources;
-static int nerrors;
+static int nerrors, nsuppressed;
 static bool no_warnings, werror;
 static bool last_dropped;	/* the warning a note would attach to was dropped */
 
@@ -82,12 +82,20 @@ static void report(struct loc loc, const char *what, const char *fmt, va_list ap
 		show_line(loc);
 }
 
+/* Past this many, errors are counted but not shown: a generated wall of
+ * messages (a brace expansion gone wrong) helps nobody and takes long. */
+#define DIAG_MAX_SHOWN 50
+
 void diag_error(struct loc loc, const char *fmt, ...)
 {
 	va_list ap;
 
 	nerrors++;
-	last_dropped = false;
+	last_dropped = nerrors > DIAG_MAX_SHOWN;
+	if (last_dropped) {
+		nsuppressed++;
+		return;
+	}
 	va_start(ap, fmt);
 	report(loc, "error", fmt, ap);
 	va_end(ap);
@@ -123,6 +131,11 @@ int diag_errors(void)
 	return nerrors;
 }
 
+int diag_suppressed(void)
+{
+	return nsuppressed;
+}
+
 void diag_configure(bool suppress_warnings, bool warnings_are_errors)
 {
 	no_warnings = suppress_warnings;
@@ -132,7 +145,7 @@ void diag_configure(bool suppress_warnings, bool warnings_are_errors)
 void diag_reset(void)
 {
 	sources = NULL;
-	nerrors = 0;
+	nerrors = nsuppressed = 0;
 	last_dropped = false;
 }
 

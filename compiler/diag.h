@@ -30,6 +30,8 @@ void diag_note(struct loc loc, const char *fmt, ...) DIAG_PRINTF(2, 3);
 
 /* Number of errors reported so far (warnings count when -W is in effect). */
 int diag_errors(void);
+/* Errors counted but not shown (only the first 50 are printed). */
+int diag_suppressed(void);
 
 /* -w: drop warnings (and their notes); -W: warnings count as errors. */
 void diag_configure(bool suppress_warnings, bool warnings_are_errors);

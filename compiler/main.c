@@ -62,10 +62,19 @@ static void usage(FILE *f)
 	      "  -g          guru mode (embedded C)\n"
 	      "  -u          don't drop unused code\n"
 	      "  -w          no warnings\n"
+	      "  -W          warnings are errors (a tapset that does not parse too)\n"
+	      "  --compatible=VERSION  accept the language of an older SystemTap\n"
+	      "  --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
 	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
 	      "  --need-vm-flag  print --vm if this host can't load modules\n"
 	      "  -h, -V      help, version\n", f);
 }
+
+/* Options kept out of struct session because only pass 1 reads them:
+ * -W (warnings are errors; also makes a tapset that does not parse fatal)
+ * and --compatible=VERSION (the language level of the user script). */
+static bool warnings_are_errors;
+static const char *compatible;
 
 /* ---- where our helpers are ---- */
 
@@ -95,6 +104,15 @@ static void locate_helpers(struct session *s)
 	s->runtime_dir = PKGDATADIR "/runtime";
 	s->tapset_dir = PKGDATADIR "/tapset";
 	s->taprun_path = BINDIR "/taprun";
+}
+
+/* SYSTEMTAP_TAPSET replaces the library directory, as in stap. */
+static void locate_tapsets(struct session *s)
+{
+	const char *dir = getenv("SYSTEMTAP_TAPSET");
+
+	if (dir && *dir)
+		s->tapset_dir = dir;
 }
 
 /* ---- the target kernel, opened on first use ---- */
@@ -174,6 +192,8 @@ static void pass_done(struct session *s, int pass, const char *what, double star
 
 static void pass_failed(int pass, const char *what)
 {
+	if (diag_suppressed())
+		fprintf(stderr, "Number of further error messages not shown: %d.\n", diag_suppressed());
 	fprintf(stderr, "Pass %d: %s failed.\n", pass, what);
 }
 
@@ -201,55 +221,124 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every *.stp in dir, in name order so builds are reproducible. */
-static int parse_tapset_dir(struct session *s, const char *dir, struct parse_opts *o,
-			    struct file_ast ***tail)
+/* The files of DIR whose names end in SUFFIX, in name order so builds are
+ * reproducible.  Sets *n; the array is malloc'd, the names live in the arena. */
+static char **dir_files(const char *dir, const char *suffix, size_t *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
-	size_t n = 0, i;
-	int count = 0;
+	size_t slen = strlen(suffix);
 
+	*n = 0;
 	if (!d)
-		return 0;
+		return NULL;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
-		if (len > 4 && strcmp(e->d_name + len - 4, ".stp") == 0) {
-			names = realloc(names, (n + 1) * sizeof(*names));
-			names[n++] = arena_printf("%s/%s", dir, e->d_name);
+		if (len > slen && strcmp(e->d_name + len - slen, suffix) == 0) {
+			names = realloc(names, (*n + 1) * sizeof(*names));
+			if (!names)
+				die("out of memory");
+			names[(*n)++] = arena_printf("%s/%s", dir, e->d_name);
 		}
 	}
 	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n; i++) {
-		FILE *f = fopen(names[i], "r");
-		struct file_ast *fa;
-		const char *name, *text;
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_names);
+	return names;
+}
 
-		if (!f)
+static const char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	const char *text;
+
+	if (!f)
+		return NULL;
+	text = read_all(f);
+	fclose(f);
+	return text;
+}
+
+/* Texts read in pass 1, so diagnostics can still quote them after
+ * forget_tapset_errors() empties the diagnostics registry. */
+static struct { const char *name, *text; } *sources;
+static size_t nsources;
+
+static void keep_source(const char *name, const char *text)
+{
+	sources = realloc(sources, (nsources + 1) * sizeof(*sources));
+	if (!sources)
+		die("out of memory");
+	sources[nsources].name = name;
+	sources[nsources++].text = text;
+}
+
+/* As stap does, a library file that does not parse is left out with a
+ * warning, and is fatal only under -W: its messages have been printed, so
+ * reset the error count (diag has no other way to take errors back) and
+ * register the texts read so far again. */
+static void forget_tapset_errors(const char *path)
+{
+	size_t i;
+
+	diag_reset();
+	for (i = 0; i < nsources; i++)
+		diag_add_source(sources[i].name, sources[i].text);
+	diag_warning((struct loc){ 0 }, "library file %s does not parse; left out", path);
+}
+
+/* Every *.stpm of DIR (library macros, needed before any script parses). */
+static void parse_macro_dir(const char *dir, const struct parse_opts *o)
+{
+	size_t n, i;
+	char **names = dir_files(dir, ".stpm", &n);
+
+	for (i = 0; i < n; i++) {
+		const char *text = read_file(names[i]);
+
+		if (!text)
 			continue;
-		text = read_all(f);
-		fclose(f);
-		name = diag_add_source(names[i], text);
-		fa = parse_text(name, text, o);
-		if (!fa)
+		keep_source(names[i], text);
+		if (!parse_macro_file(names[i], text, o) && !warnings_are_errors)
+			forget_tapset_errors(names[i]);
+	}
+	free(names);
+}
+
+/* Every *.stp of DIR, appended at *tail. */
+static int parse_tapset_dir(const char *dir, const struct parse_opts *o, struct file_ast ***tail)
+{
+	size_t n, i;
+	char **names = dir_files(dir, ".stp", &n);
+	int count = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *text = read_file(names[i]);
+		struct file_ast *fa;
+
+		if (!text)
 			continue;
+		keep_source(names[i], text);
+		fa = parse_text(diag_add_source(names[i], text), text, o);
+		if (!fa) {
+			if (!warnings_are_errors)
+				forget_tapset_errors(names[i]);
+			continue;
+		}
 		fa->is_tapset = true;
 		**tail = fa;
 		*tail = &fa->next;
 		count++;
 	}
 	free(names);
-	(void)s;
 	return count;
 }
 
 static bool pass1_parse(struct session *s)
 {
-	struct parse_opts o = { 0 };
+	struct parse_opts o = { 0 }, lib;
 	struct file_ast *user, **tail;
 	const char *name = s->script_name, *text = s->script_text;
 	struct kernel *k = session_kernel(s);
@@ -278,20 +367,28 @@ static bool pass1_parse(struct session *s)
 	o.kernel_vr = k->release;
 	o.arch = "x86_64";
 	o.config = kernel_config;
+	o.compatible = compatible;
+	lib = o;
+	lib.is_tapset = true;
+	lib.guru = true;
+	lib.argc = 0;
+	lib.argv = NULL;
+	parse_macro_dir(s->tapset_dir, &lib);
+	for (i = 0; i < s->ninclude_dirs; i++)
+		parse_macro_dir(s->include_dirs[i], &lib);
+	if (diag_errors())
+		return false;
 	name = diag_add_source(name, text);
+	keep_source(name, text);
 	s->program = arena_alloc(sizeof(*s->program));
 	user = parse_text(name, text, &o);
 	if (!user)
 		return false;
 	s->program->user = user;
-	o.is_tapset = true;
-	o.guru = true;
-	o.argc = 0;
-	o.argv = NULL;
 	tail = &s->program->tapsets;
-	ntapsets += parse_tapset_dir(s, s->tapset_dir, &o, &tail);
+	ntapsets += parse_tapset_dir(s->tapset_dir, &lib, &tail);
 	for (i = 0; i < s->ninclude_dirs; i++)
-		ntapsets += parse_tapset_dir(s, s->include_dirs[i], &o, &tail);
+		ntapsets += parse_tapset_dir(s->include_dirs[i], &lib, &tail);
 	if (s->verbose)
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
 	return diag_errors() == 0;
@@ -330,11 +427,27 @@ static const char *default_module_name(struct session *s)
 
 /* ---- options ---- */
 
-enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION };
+enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE };
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
 static int list_mode;
+
+/* stap refuses a TMPDIR that is not a directory; we also refuse one with
+ * white space, which Kbuild's make cannot quote. */
+static bool tmpdir_ok(void)
+{
+	const char *t = getenv("TMPDIR");
+	struct stat st;
+
+	if (!t || !*t)
+		return true;
+	if (strpbrk(t, " \t\n") || stat(t, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tapc: error: TMPDIR '%s' is not a usable directory\n", t);
+		return false;
+	}
+	return true;
+}
 
 static int parse_options(struct session *s, int argc, char **argv)
 {
@@ -343,13 +456,15 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
+		{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:guws:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:guwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			s->last_pass = strtol(optarg, &end, 10);
@@ -358,7 +473,14 @@ static int parse_options(struct session *s, int argc, char **argv)
 				return -1;
 			}
 			break;
-		case 'e': s->script_text = optarg; s->script_name = "<input>"; break;
+		case 'e':
+			if (s->script_text) {
+				fprintf(stderr, "tapc: error: only one -e, -l or -L script may be given\n");
+				return -1;
+			}
+			s->script_text = optarg;
+			s->script_name = "<input>";
+			break;
 		case 'l':
 		case 'L':
 			list_mode = c;
@@ -370,6 +492,24 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case 'g': s->guru = true; break;
 		case 'u': s->unoptimized = true; break;
 		case 'w': s->no_warnings = true; break;
+		case 'W': warnings_are_errors = true; break;
+		case OPT_COMPATIBLE:
+			if (!isdigit((unsigned char)optarg[0]) || optarg[strspn(optarg, "0123456789.")]) {
+				fprintf(stderr, "tapc: error: --compatible needs a version like 4.2, not '%s'\n", optarg);
+				return -1;
+			}
+			compatible = optarg;
+			break;
+		case OPT_PROLOGUE:
+			/* stap's choice for DWARF prologue analysis; tapc places
+			 * kprobes from BTF/symbols and has no prologue search, so
+			 * the valid values are accepted and change nothing. */
+			if (optarg && strcmp(optarg, "always") && strcmp(optarg, "never") &&
+			    strcmp(optarg, "auto")) {
+				fprintf(stderr, "tapc: error: --prologue-searching takes always, never or auto, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'm':
 			if (!valid_module_name(optarg)) {
 				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n", optarg);
@@ -511,8 +651,11 @@ int main(int argc, char **argv)
 	the_session = s;
 	if (parse_options(s, argc, argv) != 0)
 		return 1;
-	diag_configure(s->no_warnings, false);
+	if (!tmpdir_ok())
+		return 1;
+	diag_configure(s->no_warnings, warnings_are_errors);
 	locate_helpers(s);
+	locate_tapsets(s);
 	if (s->last_pass == 5 && !s->vm) {
 		const char *why;
 
