@@ -217,13 +217,12 @@ static noinline bool tapc_lock_wait(struct tapc_lock *l)
 	return false;
 }
 
-bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n)
+/* A lock was busy: wait for it and take the rest; locks[0..i) are held. */
+static noinline bool tapc_lock_all_slow(struct tapc_lock *const *locks,
+					int n, int i)
 {
-	int i;
-
-	lockdep_assert_preemption_disabled();
-	for (i = 0; i < n; i++) {
-		if (likely(tapc_trylock(locks[i])) || tapc_lock_wait(locks[i]))
+	for (; i < n; i++) {
+		if (tapc_trylock(locks[i]) || tapc_lock_wait(locks[i]))
 			continue;
 		tapc_unlock_all(locks, i);
 		tapc_session_count_skip();
@@ -232,10 +231,31 @@ bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n
 	return true;
 }
 
+bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n)
+{
+	int i;
+
+	/* the uncontended case saves no registers and calls nothing */
+	lockdep_assert_preemption_disabled();
+	for (i = 0; i < n; i++)
+		if (unlikely(!tapc_trylock(locks[i])))
+			return tapc_lock_all_slow(locks, n, i);
+	return true;
+}
+
 void tapc_unlock_all(struct tapc_lock *const *locks, int n)
 {
 	while (n-- > 0)
 		tapc_unlock(locks[n]);
+}
+
+/* tapc_lock_one()'s fast path failed (or is compiled out): try again, wait. */
+bool tapc_lock_one_slow(struct tapc_context *c, struct tapc_lock *l)
+{
+	if (tapc_trylock(l) || tapc_lock_wait(l))
+		return true;
+	tapc_session_count_skip();
+	return false;
 }
 
 /* ---- context functions ---- */

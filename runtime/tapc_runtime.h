@@ -137,6 +137,33 @@ struct tapc_lock {
  * release what was taken, count a skipped probe and return false. */
 bool tapc_lock_all(struct tapc_context *c, struct tapc_lock *const *locks, int n);
 void tapc_unlock_all(struct tapc_lock *const *locks, int n);
+/* The same for a handler that needs exactly one lock, with the uncontended
+ * case inline (a load and a cmpxchg instead of two calls and a loop).
+ * Handlers run with preemption disabled, which is all the raw lock needs
+ * beyond the lock word; lockdep still sees the lock taken. */
+bool tapc_lock_one_slow(struct tapc_context *c, struct tapc_lock *l);
+#ifdef __KERNEL__		/* not in the user-space unit tests' shim */
+static __always_inline bool tapc_lock_one(struct tapc_context *c,
+					  struct tapc_lock *l)
+{
+#ifndef CONFIG_DEBUG_SPINLOCK	/* do_raw_spin_*() are inline without it */
+	if (likely(do_raw_spin_trylock(&l->lock))) {
+		spin_acquire(&l->lock.dep_map, 0, 1, _RET_IP_);
+		return true;
+	}
+#endif
+	return tapc_lock_one_slow(c, l);
+}
+static __always_inline void tapc_unlock_one(struct tapc_lock *l)
+{
+#ifndef CONFIG_DEBUG_SPINLOCK
+	spin_release(&l->lock.dep_map, _RET_IP_);
+	do_raw_spin_unlock(&l->lock);
+#else
+	raw_spin_unlock(&l->lock);
+#endif
+}
+#endif /* __KERNEL__ */
 
 /* ---- maps: preallocated hash tables with fixed-size byte keys ---- */
 struct tapc_map;
