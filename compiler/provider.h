@@ -60,6 +60,8 @@ extern const struct provider_ops never_provider;	/* no tables: never runs */
 /* Helpers for providers (provider/table.c). */
 struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
 		      const char *pp);
+/* How many sites of the program belong to the family ops (0: emit no table). */
+int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
 

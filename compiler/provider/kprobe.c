@@ -446,18 +446,6 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	return entry_capture(s, site, t);
 }
 
-static int count_sites(const struct rprogram *p)
-{
-	const struct rprobe *pr;
-	const struct site *site;
-	int n = 0;
-
-	for (pr = p->probes; pr; pr = pr->next)
-		for (site = pr->sites; site; site = site->next)
-			n += site->ops == &kprobe_provider;
-	return n;
-}
-
 static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
@@ -465,7 +453,7 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 
 	int n = 0;
 
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &kprobe_provider))
 		return;
 	/* entry handlers save the @entry values of their kretprobe site */
 	for (pr = p->probes; pr; pr = pr->next) {
@@ -524,7 +512,7 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 
 static void kprobe_desc(struct emitter *e, const struct rprogram *p)
 {
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &kprobe_provider))
 		return;
 	emit(e, ".kprobes = tapc_kprobe_sites,");
 	emit(e, ".n_kprobes = ARRAY_SIZE(tapc_kprobe_sites),");

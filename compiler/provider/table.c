@@ -61,3 +61,15 @@ const char *handler_name(const struct rprobe *p)
 {
 	return arena_printf(PROBE_HANDLER_FMT, p->index);
 }
+
+int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops)
+{
+	const struct rprobe *pr;
+	const struct site *site;
+	int n = 0;
+
+	for (pr = p->probes; pr; pr = pr->next)
+		for (site = pr->sites; site; site = site->next)
+			n += site->ops == ops;
+	return n;
+}

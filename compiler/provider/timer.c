@@ -80,24 +80,12 @@ static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 	return 1;
 }
 
-static int count_sites(const struct rprogram *p)
-{
-	const struct rprobe *pr;
-	const struct site *site;
-	int n = 0;
-
-	for (pr = p->probes; pr; pr = pr->next)
-		for (site = pr->sites; site; site = site->next)
-			n += site->ops == &timer_provider;
-	return n;
-}
-
 static void timer_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
 	const struct site *site;
 
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &timer_provider))
 		return;
 	emit(e, "static struct tapc_timer_site tapc_timer_sites[] = {");
 	for (pr = p->probes; pr; pr = pr->next) {
@@ -128,7 +116,7 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 
 static void timer_desc(struct emitter *e, const struct rprogram *p)
 {
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &timer_provider))
 		return;
 	emit(e, ".timers = tapc_timer_sites,");
 	emit(e, ".n_timers = ARRAY_SIZE(tapc_timer_sites),");

@@ -183,25 +183,13 @@ static const char *tracepoint_vars(struct session *s, const struct site *site)
 	return list;
 }
 
-static int count_sites(const struct rprogram *p)
-{
-	const struct rprobe *pr;
-	const struct site *site;
-	int n = 0;
-
-	for (pr = p->probes; pr; pr = pr->next)
-		for (site = pr->sites; site; site = site->next)
-			n += site->ops == &tracepoint_provider;
-	return n;
-}
-
 static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
 	const struct site *site;
 	int n = 0;
 
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &tracepoint_provider))
 		return;
 	/* one typed callback per site (see tapc_runtime.h) */
 	for (pr = p->probes; pr; pr = pr->next) {
@@ -254,7 +242,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 
 static void tracepoint_desc(struct emitter *e, const struct rprogram *p)
 {
-	if (!count_sites(p))
+	if (!provider_count_sites(p, &tracepoint_provider))
 		return;
 	emit(e, ".traces = tapc_trace_sites,");
 	emit(e, ".n_traces = ARRAY_SIZE(tapc_trace_sites),");
