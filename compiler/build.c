@@ -1,6 +1,7 @@
 /* Pass 4: the module, built by Kbuild against the target's headers.
  *
- * A temporary directory gets NAME_src.c, a copy of runtime/ and a Kbuild
+ * A temporary directory gets NAME_src.c, a copy of runtime/ (with the
+ * target's tapc_autoconf.h: see autoconf_header()) and a Kbuild
  * file naming the generated object and every runtime object, with each -D
  * as a ccflag; then `make -C BUILD_DIR M=TMPDIR modules`.  Its output is
  * kept in build.log and shown only when the build fails (or with -v).
@@ -94,7 +95,9 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 		if (e->d_name[0] == '.' || stat(src, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (strcmp(e->d_name, "test") != 0)
+			/* test: a hand-written module; autoconf: feature
+			 * tests, compiled apart by autoconf_header() */
+			if (strcmp(e->d_name, "test") != 0 && strcmp(e->d_name, "autoconf") != 0)
 				ok = copy_runtime(src, dst, arena_printf("%s/%s", rel, e->d_name), objs,
 						  ship ? arena_printf("%s/%s", ship, e->d_name) : NULL);
 			continue;
@@ -283,13 +286,56 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 }
 
 /*
+ * Which kernel APIs the target has, as runtime/autoconf/probe.sh finds by
+ * compiling its tests against the build tree: run once per build tree and
+ * test set, then kept in the cache.  Returns the header's path or NULL.
+ */
+static const char *autoconf_header(struct session *s, struct kernel *k)
+{
+	const char *tests = arena_printf("%s/autoconf", s->runtime_dir);
+	const char *dir, *tmp, *hdr;
+	struct stat st;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	pid_t pid;
+	int status;
+
+	h = hash_bytes(h, k->build_dir, strlen(k->build_dir) + 1);
+	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
+		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
+	h = hash_tree(h, tests);
+	dir = arena_printf("%s/autoconf-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
+	hdr = arena_printf("%s/tapc_autoconf.h", dir);
+	if (access(hdr, R_OK) == 0)
+		return hdr;
+	mkdir(arena_printf("%s/..", cache_dir()), 0755);
+	mkdir(cache_dir(), 0755);
+	tmp = arena_printf("%s.%d", dir, (int)getpid());
+	if (s->verbose)
+		fprintf(stderr, "Pass 4: testing %s's kernel APIs once, into %s\n", k->release, dir);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execlp("sh", "sh", arena_printf("%s/probe.sh", tests), k->build_dir, tmp, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "tapc: error: testing the kernel APIs of %s failed\n", k->build_dir);
+		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		return NULL;
+	}
+	if (rename(tmp, dir) != 0)	/* another tapc was first: use its result */
+		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return access(hdr, R_OK) == 0 ? hdr : NULL;
+}
+
+/*
  * The runtime's objects depend only on the kernel's build tree, the
  * runtime's sources and the -D flags, not on the script: build them once
  * per such combination into the user's cache and let every module link
  * them.  That turns pass 4 from ten compiles into one.  Returns the
  * directory of objects, or NULL (then the module builds them itself).
  */
-static const char *runtime_objects(struct session *s, struct kernel *k)
+static const char *runtime_objects(struct session *s, struct kernel *k, const char *ac)
 {
 	struct stat st;
 	const char *dir, *tmp, *log;
@@ -310,6 +356,7 @@ static const char *runtime_objects(struct session *s, struct kernel *k)
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
 	mkdir(tmp, 0755);
 	if (!copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tmp), "runtime", &objlist, NULL) ||
+	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", tmp)) ||
 	    !write_kbuild(s, tmp, "tapc_runtime", "", objlist))
 		goto fail;
 	log = arena_printf("%s/build.log", tmp);
@@ -338,7 +385,7 @@ bool build(struct session *s)
 	const char *tmp = getenv("TMPDIR"), *log, *ko;
 	char *objs = "";
 	char *dir;
-	const char *ship;
+	const char *ship, *ac;
 
 	if (!k->build_dir) {
 		fprintf(stderr, "tapc: error: no build tree for kernel %s: /lib/modules/%s/build is missing "
@@ -351,9 +398,13 @@ bool build(struct session *s)
 		return false;
 	}
 	s->tmpdir = dir;
-	ship = runtime_objects(s, k);
+	ac = autoconf_header(s, k);
+	if (!ac)
+		return false;
+	ship = runtime_objects(s, k, ac);
 	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
 	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs, ship) ||
+	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", dir)) ||
 	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
 		return false;
 	log = arena_printf("%s/build.log", dir);

@@ -2,13 +2,17 @@
 /*
  * compat.h - the one place that knows about kernel-version differences.
  *
- * Every other runtime file calls the tapc_compat_* wrappers below instead of
- * testing LINUX_VERSION_CODE itself.  Supported: 6.1 .. 6.12 and later.
+ * Every other runtime file calls the tapc_compat_* wrappers below.  Which
+ * API the target kernel has is found by compiling the probes in
+ * runtime/autoconf/ against its headers (distributions backport APIs, so a
+ * version number can't tell): tapc writes the TAPC_HAVE_* results into
+ * tapc_autoconf.h, once per kernel build tree (compiler/autoconf.c).
+ * Supported: 6.1 .. 6.12 and later.
  */
 #ifndef TAPC_COMPAT_H
 #define TAPC_COMPAT_H
 
-#include <linux/version.h>
+#include "tapc_autoconf.h"
 #include <linux/hrtimer.h>
 #include <linux/random.h>
 
@@ -17,7 +21,7 @@ static inline void tapc_compat_hrtimer_setup(struct hrtimer *t,
 		enum hrtimer_restart (*fn)(struct hrtimer *),
 		clockid_t clock, enum hrtimer_mode mode)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#ifdef TAPC_HAVE_HRTIMER_SETUP
 	hrtimer_setup(t, fn, clock, mode);
 #else
 	hrtimer_init(t, clock, mode);
@@ -25,10 +29,10 @@ static inline void tapc_compat_hrtimer_setup(struct hrtimer *t,
 #endif
 }
 
-/* Uniform random number in [0, ceil); get_random_u32_below() is 6.1.y+. */
+/* Uniform random number in [0, ceil). */
 static inline u32 tapc_compat_random_below(u32 ceil)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+#ifdef TAPC_HAVE_GET_RANDOM_U32_BELOW
 	return get_random_u32_below(ceil);
 #else
 	return prandom_u32_max(ceil);

@@ -26,8 +26,9 @@ for kver in "$@"; do
 	dir="$out/$kver"
 	rm -rf "$dir"
 	mkdir -p "$dir/runtime"
-	(cd "$runtime" && tar cf - --exclude=test --exclude='*.o' --exclude='.*.cmd' .) |
+	(cd "$runtime" && tar cf - --exclude=test --exclude=autoconf --exclude='*.o' --exclude='.*.cmd' .) |
 		(cd "$dir/runtime" && tar xf -)
+	sh "$runtime/autoconf/probe.sh" "/lib/modules/$kver/build" "$dir/runtime"
 	cp "$here/tapc_test_src.c" "$dir/"
 	cat > "$dir/Kbuild" <<KB
 obj-m := tapc_test.o
