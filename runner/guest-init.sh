@@ -31,14 +31,15 @@ finish() {
 }
 fail() { echo "tapc-vm: $*" >&2; finish 125; }
 
-# qemu TCG with more than one vCPU crashes the guest when an optimized
-# (jump) kprobe is armed or disarmed while another vCPU runs the probed
-# code: reproduced with a minimal hand-written kprobe module (25 of 25
-# load/unload cycles under two getpid loops clean with optimization off,
-# an oops at the first with it on).  Plain int3 kprobes are what this
-# throw-away guest can run safely with several vCPUs; this is the guest's
-# own setting, never the host's, and taprun itself changes no system-wide
-# setting.  One vCPU keeps the default (the benchmarks run there).
+# qemu's multi-threaded TCG crashes the guest when a kprobe is armed or
+# disarmed while another vCPU runs the probed code (an oops at the first
+# cycle with optimized kprobes; with plain int3 kprobes too on 6.1, less
+# often), with a minimal hand-written kprobe module and no tapc code.
+# taprun --vm therefore runs several vCPUs in one qemu thread (runner/vm.c),
+# and the guest keeps to plain int3 kprobes there as well: this is the
+# throw-away guest's own setting, never the host's, and taprun itself
+# changes no system-wide setting.  One vCPU keeps the default (the
+# benchmarks run there).
 if [ "$(grep -c ^processor /proc/cpuinfo)" -gt 1 ]; then
 	echo 0 > /proc/sys/debug/kprobes-optimization 2>/dev/null
 fi

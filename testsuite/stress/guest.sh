@@ -4,7 +4,7 @@
 ko=$1 out=$2
 W=testsuite/workloads/bin
 rm -f /tmp/stress-stop
-$TAPRUN "$ko" >"$out/stress.out" 2>"$out/stress.err" &
+$TAPRUN $TAPRUN_OPTS "$ko" >"$out/stress.out" 2>"$out/stress.err" &
 t=$!
 i=0
 until grep -qs state=RUNNING /proc/tapc_*/ctl; do
