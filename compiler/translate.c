@@ -28,6 +28,7 @@
 #include "resolve.h"
 #include "session.h"
 #include "translate.h"
+#include "translate_embedded.h"
 
 struct tx {
 	struct session *s;
@@ -703,10 +704,6 @@ static const char *gx_call(struct tx *t, struct node *n)
 			return "0";
 		}
 	}
-	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind == NODE_EMBEDDED) {
-		unsupported(t, n, "calling an embedded-C function");
-		return "0";
-	}
 	for (int j = 0; j < i; j++)
 		list = fmt("%s, %s", list, args[j]);
 	if (sym->type == TYPE_STRING) {
@@ -1131,7 +1128,9 @@ static const char *gx(struct tx *t, struct node *n)
 	case NODE_HIST: unsupported(t, n, "a histogram outside print or [index]"); return "0";
 	case NODE_DEFINED: unsupported(t, n, "@defined"); return "0";
 	case NODE_ENTRY: return gx(t, n->u.wrap.operand);	/* the provider made it read the saved value */
-	case NODE_EMBEDDED_EXPR: unsupported(t, n, "embedded C in an expression"); return "0";
+	case NODE_EMBEDDED_EXPR:	/* guru; a string pragma makes it a string */
+		return fmt(n->type == TYPE_STRING ? "((const char *)(%s))" : "((int64_t)(%s))",
+			   n->u.embedded.code);
 	case NODE_WILDCARD: unsupported(t, n, "'*' here"); return "0";
 	default:
 		die("gx: unexpected %s", node_kind_names[n->kind]);
@@ -2002,18 +2001,18 @@ bool translate(struct session *s)
 	emit(&out, "#include \"foreach.h\"");
 	emit(&out, "#include \"stat.h\"");
 	emit(&out, "%s", "");
+	embedded_toplevel(&out, s);
 	collect_shapes(&t);
 	emit_globals(&t, &out);
-	for (fn = t.p->funcs; fn; fn = fn->next) {
-		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
-			continue;
+	for (fn = t.p->funcs; fn; fn = fn->next)
 		emit(&out, "%s;", func_signature(fn));
-	}
 	if (t.p->funcs)
 		emit(&out, "%s", "");
 	for (fn = t.p->funcs; fn; fn = fn->next) {
-		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
+		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED) {
+			embedded_function(&out, fn, func_signature(fn), loc_of(fn->decl));
 			continue;
+		}
 		emit_function(&t, &out, fn);
 		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
 	}

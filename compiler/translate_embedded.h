@@ -1,0 +1,16 @@
+/* Pass 3: embedded C (%{ %}) of guru scripts and tapsets; see
+ * translate_embedded.c for the names the code can use. */
+#ifndef TAPC_TRANSLATE_EMBEDDED_H
+#define TAPC_TRANSLATE_EMBEDDED_H
+
+struct emitter;
+struct rfunc;
+struct session;
+
+/* File-scope blocks: the user's, and those of tapset files in use. */
+void embedded_toplevel(struct emitter *out, const struct session *s);
+/* fn's body is embedded C: the whole C function, under signature. */
+void embedded_function(struct emitter *out, const struct rfunc *fn, const char *signature,
+		       const char *loc);
+
+#endif
