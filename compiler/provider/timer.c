@@ -1,7 +1,9 @@
 /* timer.ms(N), timer.s(N), timer.us(N), timer.ns(N), timer.hz(N) and
  * timer.jiffies(N), each optionally .randomize(M) in the same unit: one
  * hrtimer site each.  Jiffies are converted with the target's HZ by the C
- * compiler (the table holds an expression), not by us. */
+ * compiler (the table holds an expression), not by us.  timer.profile (and
+ * stap's timer.profile.tick) fires on every CPU at each tick, with the
+ * interrupted registers as the probe's context. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,9 @@ static const struct unit units[] = {
 	{ "hz", NULL, 0 },
 };
 
+/* site->family_kind: an index into units[], or this */
+#define PROFILE (-1)
+
 static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 {
 	const struct node *comps[4];
@@ -39,6 +44,13 @@ static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 	int64_t v, rnd = 0;
 
 	(void)s;
+	if (n >= 2 && n <= 3 && strcmp(comps[1]->u.comp.name, "profile") == 0 && !comps[0]->u.comp.arg &&
+	    !comps[1]->u.comp.arg && (n == 2 || (strcmp(comps[2]->u.comp.name, "tick") == 0 &&
+					      !comps[2]->u.comp.arg))) {
+		site = site_add(p, &timer_provider, point, pp_text(point));
+		site->family_kind = PROFILE;
+		return 1;
+	}
 	if (n >= 2)
 		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 			if (strcmp(units[i].name, comps[1]->u.comp.name) == 0)
@@ -46,7 +58,8 @@ static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 	if (!u || comps[0]->u.comp.arg || !comps[1]->u.comp.arg ||
 	    comps[1]->u.comp.arg->kind != NODE_NUM) {
 		diag_error(point->loc, "no match for probe point %s (expected timer.ms(N), timer.s(N), "
-			   "timer.us(N), timer.ns(N), timer.hz(N) or timer.jiffies(N))", pp_text(point));
+			   "timer.us(N), timer.ns(N), timer.hz(N), timer.jiffies(N) or timer.profile)",
+			   pp_text(point));
 		return -1;
 	}
 	v = comps[1]->u.comp.arg->u.num.value;
@@ -95,9 +108,15 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 
 			if (site->ops != &timer_provider)
 				continue;
-			u = &units[site->family_kind];
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
+			if (site->family_kind == PROFILE) {
+				emit(e, ".jiffies = 1, .per_cpu = true, .pp = %s, .handler = %s, },",
+				     pp, handler_name(pr));
+				free(pp);
+				continue;
+			}
+			u = &units[site->family_kind];
 			if (u->ns_expr)
 				emit(e, ".interval_ns = %lldULL * %s,", (long long)site->count, u->ns_expr);
 			else

@@ -9,9 +9,11 @@
  * period over interval +- M.  Jiffies periods are turned into nanoseconds
  * with the target's TICK_NSEC at registration.
  *
- * timer.profile is a pinned hrtimer on every CPU that is online at start,
- * in hard irq mode even on PREEMPT_RT, so get_irq_regs() is the sampled
- * context.  CPUs brought online later are not sampled.
+ * timer.profile is a pinned hrtimer on every online CPU, in hard irq mode
+ * even on PREEMPT_RT, so get_irq_regs() is the sampled context.  A CPU
+ * hotplug state starts a CPU's timers when it comes online (also the CPUs
+ * online at start) and cancels them before it goes down, so a CPU brought
+ * online during the run is sampled too and none is left firing elsewhere.
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
@@ -19,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/cpumask.h>
+#include <linux/cpuhotplug.h>
 #include <asm/irq_regs.h>
 
 #include "../tapc_runtime.h"
@@ -65,15 +68,39 @@ static enum hrtimer_restart tapc_profile_fire(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
-/* on_each_cpu() callback: start this CPU's profile timer, pinned here */
-static void tapc_profile_start_cpu(void *arg)
-{
-	struct tapc_timer_site *s = arg;
-	struct tapc_cpu_timer *ct = s->cpu_timers;
+/* The dynamic hotplug state of the profile timers, 0 when none is set up. */
+static int tapc_profile_state;
 
-	hrtimer_start(&ct[smp_processor_id()].timer,
-		      ns_to_ktime(tapc_timer_period(s)),
-		      HRTIMER_MODE_REL_PINNED_HARD);
+/* Hotplug callbacks: run on CPU cpu itself (the kernel binds them). */
+static int tapc_profile_online(unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < tapc_module.n_timers; i++) {
+		struct tapc_timer_site *s = &tapc_module.timers[i];
+
+		struct tapc_cpu_timer *ct = s->cpu_timers;
+
+		if (s->per_cpu && READ_ONCE(s->registered))
+			hrtimer_start(&ct[cpu].timer,
+				      ns_to_ktime(tapc_timer_period(s)),
+				      HRTIMER_MODE_REL_PINNED_HARD);
+	}
+	return 0;
+}
+
+static int tapc_profile_offline(unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < tapc_module.n_timers; i++) {
+		struct tapc_timer_site *s = &tapc_module.timers[i];
+		struct tapc_cpu_timer *ct = s->cpu_timers;
+
+		if (s->per_cpu && ct)
+			hrtimer_cancel(&ct[cpu].timer);
+	}
+	return 0;
 }
 
 static int tapc_profile_register(struct tapc_timer_site *s)
@@ -92,7 +119,6 @@ static int tapc_profile_register(struct tapc_timer_site *s)
 	}
 	s->cpu_timers = ct;
 	WRITE_ONCE(s->registered, true);
-	on_each_cpu(tapc_profile_start_cpu, s, 1);
 	return 0;
 }
 
@@ -128,28 +154,42 @@ int tapc_timers_register(void)
 		hrtimer_start(&s->timer, ns_to_ktime(tapc_timer_period(s)),
 			      HRTIMER_MODE_REL);
 	}
+	for (i = 0; i < tapc_module.n_timers; i++) {
+		if (!tapc_module.timers[i].per_cpu)
+			continue;
+		/* starts the timers of every online CPU before returning */
+		rc = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tapc/timer.profile",
+				       tapc_profile_online, tapc_profile_offline);
+		if (rc < 0) {
+			tapc_timers_unregister();
+			return rc;
+		}
+		tapc_profile_state = rc;
+		break;
+	}
 	return 0;
 }
 
 void tapc_timers_unregister(void)
 {
 	unsigned int i;
-	int cpu;
 
 	for (i = 0; i < tapc_module.n_timers; i++) {
 		struct tapc_timer_site *s = &tapc_module.timers[i];
-		struct tapc_cpu_timer *ct = s->cpu_timers;
 
-		if (!s->registered)
+		if (!s->registered)	/* never set up: nothing to cancel */
 			continue;
 		WRITE_ONCE(s->registered, false);
-		if (!s->per_cpu) {
+		if (!s->per_cpu)
 			hrtimer_cancel(&s->timer);
-			continue;
-		}
-		for_each_possible_cpu(cpu)
-			hrtimer_cancel(&ct[cpu].timer);
-		kfree(ct);
-		s->cpu_timers = NULL;
+	}
+	/* cancels every online CPU's profile timers, and no CPU can come
+	 * online to start one again */
+	if (tapc_profile_state > 0)
+		cpuhp_remove_state(tapc_profile_state);
+	tapc_profile_state = 0;
+	for (i = 0; i < tapc_module.n_timers; i++) {
+		kfree(tapc_module.timers[i].cpu_timers);
+		tapc_module.timers[i].cpu_timers = NULL;
 	}
 }
