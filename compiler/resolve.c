@@ -707,10 +707,6 @@ static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
 	const struct provider *prov = provider_find(first);
 	int n;
 
-	if (point->u.pp.cond) {
-		diag_error(point->u.pp.cond->loc, "probe point conditions are not supported yet");
-		return false;
-	}
 	if (!prov) {
 		struct hint h = { first, NULL, 99 };
 		const struct provider *tab;
@@ -757,6 +753,42 @@ static struct node *synthetic_timeout_probe(struct session *s)
 }
 
 
+/*
+ * `probe POINT if (cond) { body }`: a hit runs the body only while cond
+ * (over globals) is true, which is what stap's arming and disarming of the
+ * probe amounts to for the script.  The points of one probe share one
+ * body, so they must share the condition too.
+ */
+static bool guard_body(struct rprobe *p, struct node *decl)
+{
+	struct node *first = decl->u.probe.points, *point, *iff, *block;
+	const char *text;
+
+	if (!first || !first->u.pp.cond) {
+		for (point = first; point; point = point->next)
+			if (point->u.pp.cond)
+				break;
+		if (!point)
+			return true;
+	}
+	text = first->u.pp.cond ? unparse_to_string(first->u.pp.cond) : NULL;
+	for (point = first; point; point = point->next)
+		if (!point->u.pp.cond || !text || strcmp(unparse_to_string(point->u.pp.cond), text)) {
+			struct node *at = point->u.pp.cond ? point->u.pp.cond : point;
+
+			diag_error(at->loc, "the points of one probe must share one condition "
+				   "(split the probe to give each point its own)");
+			return false;
+		}
+	iff = node_new(NODE_IF, first->u.pp.cond->loc);
+	iff->u.if_.cond = first->u.pp.cond;
+	iff->u.if_.then = p->body;
+	block = node_new(NODE_BLOCK, p->body->loc);
+	block->u.block.stmts = iff;
+	p->body = block;
+	return true;
+}
+
 static void resolve_probe(struct rctx *r, struct node *decl)
 {
 	struct rprobe *p = arena_alloc(sizeof(*p)), **tail;
@@ -767,6 +799,7 @@ static void resolve_probe(struct rctx *r, struct node *decl)
 	p->body = decl->u.probe.body;
 	for (point = decl->u.probe.points; point; point = point->next)
 		ok &= expand_point(r, p, point);
+	ok &= guard_body(p, decl);
 	if (!ok)
 		return;
 	if (!p->sites)		/* only optional points, none matched */
