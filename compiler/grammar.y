@@ -1138,6 +1138,7 @@ expr:
 			$$->u.regex.negate = $2.sub;
 			$$->u.regex.left = $1;
 			$$->u.regex.pattern = $3->u.str.value;
+			$$->u.regex.pattern_loc = $3->loc;
 		}
 	| expr SHL expr			{ $$ = mk_bin(BIN_SHL, $1, $3, @2); $$->loc = $1->loc; }
 	| expr SHR expr			{ $$ = mk_bin(BIN_SHR, $1, $3, @2); $$->loc = $1->loc; }
