@@ -42,6 +42,11 @@ struct pp_group {
 	struct node *alts;		/* PROBE_POINT list */
 	struct pp_group *next;
 };
+/* A comma list of probe points, appended to in constant time. */
+struct pp_list {
+	struct node *head, *last;
+	long n;
+};
 struct pp_seq {
 	struct pp_group *first, *last;
 	int ngroups;
@@ -455,6 +460,34 @@ static void pp_group_size(const struct node *alts, long *n, long *len)
 	}
 }
 
+static struct pp_list *pp_list_new(void)
+{
+	return arena_alloc(sizeof(struct pp_list));
+}
+
+/* Append the points of P (a list) in time linear in P, not in the list:
+ * the -p1 text of a big expansion is one long comma list.  False
+ * (reported) when the list would name too many points. */
+static bool pp_list_add(struct pp_list *l, struct node *p, struct srcloc loc)
+{
+	struct node *last = p;
+	long k = 1;
+
+	if (!p)
+		return true;
+	for (; last->next; last = last->next)
+		k++;
+	if (pp_too_many(l->n + k, loc))
+		return false;
+	if (l->last)
+		l->last->next = p;
+	else
+		l->head = p;
+	l->last = last;
+	l->n += k;
+	return true;
+}
+
 static struct pp_seq *pp_seq_new(struct node *alts)
 {
 	struct pp_seq *s = arena_alloc(sizeof(*s));
@@ -606,6 +639,7 @@ static void fe_mark(struct fe_head *h, int mark, int key, struct srcloc l)
 	struct node *node;
 	struct fe_head *fe;
 	struct pp_seq *seq;
+	struct pp_list *plist;
 	int ival;
 }
 
@@ -647,11 +681,12 @@ static void fe_mark(struct fe_head *h, int mark, int key, struct srcloc l)
 
 %type <node> decl probe_decl opt_epilogue global_decl gvar_list gvar opt_init literal
 %type <node> func_decl func_head opt_params params param func_body
-%type <node> pplist pp comp_alts opt_comp_arg opt_cond
+%type <node> pp comp_alts opt_comp_arg opt_cond
 %type <node> block stmts stmt simple simple_stmt opt_expr catch_var foreach fe_array fe_slice
 %type <node> hist expr unary crement postfix primary string_lit opt_args args idx_list idx
 %type <fe> fe_vars fe_keys fe_keylist
 %type <seq> pp_path
+%type <plist> pplist
 %type <ival> opt_type opt_mark sortmark
 %type <tok> comp_name piece field gv_mods
 
@@ -693,22 +728,22 @@ probe_kw:
 probe_decl:
 	  probe_kw pplist block	{
 			$$ = mk(NODE_PROBE, @1);
-			$$->u.probe.points = $2;
+			$$->u.probe.points = $2->head;
 			$$->u.probe.body = $3;
 		}
 	| probe_kw pplist '=' pplist block opt_epilogue {
 			$$ = mk(NODE_ALIAS, @1);
-			check_alias_names($2);
-			$$->u.alias.names = $2;
-			$$->u.alias.points = $4;
+			check_alias_names($2->head);
+			$$->u.alias.names = $2->head;
+			$$->u.alias.points = $4->head;
 			$$->u.alias.prologue = $5;
 			$$->u.alias.epilogue = $6;
 		}
 	| probe_kw pplist PLUS_ASSIGN pplist block {
 			$$ = mk(NODE_ALIAS, @1);
-			check_alias_names($2);
-			$$->u.alias.names = $2;
-			$$->u.alias.points = $4;
+			check_alias_names($2->head);
+			$$->u.alias.names = $2->head;
+			$$->u.alias.points = $4->head;
 			$$->u.alias.epilogue = $5;
 			$$->u.alias.append = true;
 		}
@@ -720,11 +755,11 @@ opt_epilogue:
 	;
 
 pplist:
-	  pp
+	  pp				{ $$ = pp_list_new(); pp_list_add($$, $1, @$); }
 	| pplist ',' pp {
-			$$ = node_append($1, $3);
-			if (pp_too_many(node_count($$), @$))
+			if (!pp_list_add($1, $3, @$))
 				YYERROR;
+			$$ = $1;
 		}
 	;
 
@@ -767,7 +802,7 @@ comp_alts:
 			$$ = mk(NODE_PROBE_POINT, @1);
 			$$->u.pp.comps = c;
 		}
-	| '{' pplist '}'		{ $$ = $2; }
+	| '{' pplist '}'		{ $$ = $2->head; }
 	;
 
 /* Wildcards are glued from adjacent tokens: kernel.func*tion, *abc*. */
