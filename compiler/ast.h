@@ -265,6 +265,7 @@ struct node {
 			bool negate;		/* !~ */
 			struct node *left;
 			const char *pattern;
+			struct loc pattern_loc;
 		} regex;
 		struct {		/* STAT_OP */
 			enum stat_op op;

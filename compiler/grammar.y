@@ -35,6 +35,24 @@ struct fe_head {			/* foreach header being built */
 	struct node *n;
 	int marks;			/* sort marks seen */
 };
+/* A dotted probe point path whose brace alternatives are not multiplied
+ * out yet: a.{b,c}.d is three groups.  The product is built once, at the
+ * end, so its cost is the size of what it produces. */
+struct pp_group {
+	struct node *alts;		/* PROBE_POINT list */
+	struct pp_group *next;
+};
+/* A comma list of probe points, appended to in constant time. */
+struct pp_list {
+	struct node *head, *last;
+	long n;
+};
+struct pp_seq {
+	struct pp_group *first, *last;
+	int ngroups;
+	long points;			/* probe points the product makes */
+	long comps;			/* components over all of them */
+};
 }
 
 %code provides {
@@ -82,6 +100,7 @@ struct pstate {
 	struct node *decls;
 	struct node **tail;		/* where the next declaration goes */
 	struct gname *globals;
+	long pp_built;			/* components made by brace expansion */
 };
 
 static struct node *list_reverse(struct node *n)
@@ -408,33 +427,20 @@ static struct node *hist_bound(struct node *e)
 	return n;
 }
 
-/* Probe points: each alternative is a PROBE_POINT; a component list
- * concatenates the alternatives of its parts (brace expansion). */
-static struct node *pp_clone(const struct node *p)
-{
-	struct node *n = node_new(NODE_PROBE_POINT, p->loc);
-	struct node **tail = &n->u.pp.comps;
-
-	n->u.pp = p->u.pp;
-	n->u.pp.comps = NULL;
-	for (const struct node *c = p->u.pp.comps; c; c = c->next) {
-		struct node *d = node_new(NODE_PP_COMP, c->loc);
-
-		d->u.comp = c->u.comp;
-		*tail = d;
-		tail = &d->next;
-	}
-	return n;
-}
-
+/* Probe points: each alternative is a PROBE_POINT; a path multiplies the
+ * alternatives of its parts (brace expansion). */
 static bool pp_has_suffix(const struct node *p)
 {
 	return p->u.pp.optional || p->u.pp.sufficient || p->u.pp.cond;
 }
 
 /* Brace expansion multiplies: {a,b}.{a,b}... thirty times over is 2^30
- * probe points from 180 bytes of source.  No real script comes near this. */
+ * probe points from 180 bytes of source, and {a,b,...}.a.a.a... makes many
+ * long ones.  So a path may name at most MAX_PROBE_POINTS points, and all
+ * the expansions of one file together may make at most
+ * MAX_PROBE_COMPONENTS components.  No real script comes near either. */
 #define MAX_PROBE_POINTS 10000
+#define MAX_PROBE_COMPONENTS 100000
 
 static bool pp_too_many(long n, struct srcloc l)
 {
@@ -444,32 +450,131 @@ static bool pp_too_many(long n, struct srcloc l)
 	return true;
 }
 
-/* The alternatives of A each followed by those of B; NULL (reported) when
- * there would be too many. */
-static struct node *pp_product(struct node *a, struct node *b, struct srcloc l)
+static void pp_group_size(const struct node *alts, long *n, long *len)
+{
+	*n = *len = 0;
+	for (const struct node *x = alts; x; x = x->next) {
+		++*n;
+		for (const struct node *c = x->u.pp.comps; c; c = c->next)
+			++*len;
+	}
+}
+
+static struct pp_list *pp_list_new(void)
+{
+	return arena_alloc(sizeof(struct pp_list));
+}
+
+/* Append the points of P (a list) in time linear in P, not in the list:
+ * the -p1 text of a big expansion is one long comma list.  False
+ * (reported) when the list would name too many points. */
+static bool pp_list_add(struct pp_list *l, struct node *p, struct srcloc loc)
+{
+	struct node *last = p;
+	long k = 1;
+
+	if (!p)
+		return true;
+	for (; last->next; last = last->next)
+		k++;
+	if (pp_too_many(l->n + k, loc))
+		return false;
+	if (l->last)
+		l->last->next = p;
+	else
+		l->head = p;
+	l->last = last;
+	l->n += k;
+	return true;
+}
+
+static struct pp_seq *pp_seq_new(struct node *alts)
+{
+	struct pp_seq *s = arena_alloc(sizeof(*s));
+	struct pp_group *g = arena_alloc(sizeof(*g));
+
+	g->alts = alts;
+	s->first = s->last = g;
+	s->ngroups = 1;
+	pp_group_size(alts, &s->points, &s->comps);
+	return s;
+}
+
+/* Append a group of alternatives.  The product's sizes are kept exactly
+ * (points multiply; each earlier component is repeated once per new
+ * alternative, each new one once per earlier point), so the bounds are
+ * checked before anything is built.  False (reported) when over one. */
+static bool pp_seq_add(struct pp_seq *s, struct node *alts, struct pstate *ps, struct srcloc l)
+{
+	long n, len;
+	struct pp_group *g;
+
+	pp_group_size(alts, &n, &len);
+	if (pp_too_many(s->points * n, l))
+		return false;
+	s->comps = s->comps * n + len * s->points;
+	s->points *= n;
+	if (ps->pp_built + s->comps > MAX_PROBE_COMPONENTS) {
+		diag_error(L(l), "probe points expand to more than %d components", MAX_PROBE_COMPONENTS);
+		return false;
+	}
+	g = arena_alloc(sizeof(*g));
+	g->alts = alts;
+	s->last->next = g;
+	s->last = g;
+	s->ngroups++;
+	return true;
+}
+
+/* The probe points of a path: one per choice of an alternative in each
+ * group, in order (the last group varies fastest), each with fresh
+ * components.  The '?', '!' and condition come from the last group; an
+ * earlier group may not have one.  NULL after an error. */
+static struct node *pp_seq_expand(struct pp_seq *s, struct pstate *ps)
 {
 	struct node *out = NULL, **tail = &out;
+	const struct node **pick, **first;
+	int i, k = s->ngroups;
+	struct pp_group *g;
 
-	if (pp_too_many((long)node_count(a) * node_count(b), l))
-		return NULL;
-	for (struct node *x = a; x; x = x->next) {
-		if (pp_has_suffix(x)) {
-			diag_error(x->loc, "'?', '!' or condition must only be specified in suffix");
-			return a;
-		}
-		for (struct node *y = b; y; y = y->next) {
-			struct node *n = pp_clone(x), *m = pp_clone(y);
+	if (k == 1)
+		return s->first->alts;
+	for (g = s->first; g != s->last; g = g->next)
+		for (const struct node *x = g->alts; x; x = x->next)
+			if (pp_has_suffix(x)) {
+				diag_error(x->loc, "'?', '!' or condition must only be specified in suffix");
+				return NULL;
+			}
+	ps->pp_built += s->comps;
+	pick = arena_alloc((size_t)k * sizeof(*pick));
+	first = arena_alloc((size_t)k * sizeof(*first));
+	for (i = 0, g = s->first; g; g = g->next, i++)
+		pick[i] = first[i] = g->alts;
+	for (;;) {
+		const struct node *last = pick[k - 1];
+		struct node *p = node_new(NODE_PROBE_POINT, pick[0]->loc);
+		struct node **ctail = &p->u.pp.comps;
 
-			n->next = NULL;
-			n->u.pp.comps = node_append(n->u.pp.comps, m->u.pp.comps);
-			n->u.pp.optional = m->u.pp.optional;
-			n->u.pp.sufficient = m->u.pp.sufficient;
-			n->u.pp.cond = m->u.pp.cond;
-			*tail = n;
-			tail = &n->next;
-		}
+		p->u.pp = last->u.pp;
+		p->u.pp.comps = NULL;
+		for (i = 0; i < k; i++)
+			for (const struct node *c = pick[i]->u.pp.comps; c; c = c->next) {
+				struct node *d = node_new(NODE_PP_COMP, c->loc);
+
+				d->u.comp = c->u.comp;
+				*ctail = d;
+				ctail = &d->next;
+			}
+		*tail = p;
+		tail = &p->next;
+		/* the next choice, odometer-wise */
+		for (i = k - 1; i >= 0 && !pick[i]->next; i--)
+			pick[i] = first[i];
+		if (i >= 0)
+			pick[i] = pick[i]->next;
+		if (i < 0)
+			return out;
 	}
-	return out;
 }
 
 static struct node *pp_suffix(struct node *list, int mark, struct node *cond, struct srcloc l)
@@ -533,6 +638,8 @@ static void fe_mark(struct fe_head *h, int mark, int key, struct srcloc l)
 	struct token tok;
 	struct node *node;
 	struct fe_head *fe;
+	struct pp_seq *seq;
+	struct pp_list *plist;
 	int ival;
 }
 
@@ -574,10 +681,12 @@ static void fe_mark(struct fe_head *h, int mark, int key, struct srcloc l)
 
 %type <node> decl probe_decl opt_epilogue global_decl gvar_list gvar opt_init literal
 %type <node> func_decl func_head opt_params params param func_body
-%type <node> pplist pp pp_path comp_alts opt_comp_arg opt_cond
+%type <node> pp comp_alts opt_comp_arg opt_cond
 %type <node> block stmts stmt simple simple_stmt opt_expr catch_var foreach fe_array fe_slice
 %type <node> hist expr unary crement postfix primary string_lit opt_args args idx_list idx
 %type <fe> fe_vars fe_keys fe_keylist
+%type <seq> pp_path
+%type <plist> pplist
 %type <ival> opt_type opt_mark sortmark
 %type <tok> comp_name piece field gv_mods
 
@@ -619,22 +728,22 @@ probe_kw:
 probe_decl:
 	  probe_kw pplist block	{
 			$$ = mk(NODE_PROBE, @1);
-			$$->u.probe.points = $2;
+			$$->u.probe.points = $2->head;
 			$$->u.probe.body = $3;
 		}
 	| probe_kw pplist '=' pplist block opt_epilogue {
 			$$ = mk(NODE_ALIAS, @1);
-			check_alias_names($2);
-			$$->u.alias.names = $2;
-			$$->u.alias.points = $4;
+			check_alias_names($2->head);
+			$$->u.alias.names = $2->head;
+			$$->u.alias.points = $4->head;
 			$$->u.alias.prologue = $5;
 			$$->u.alias.epilogue = $6;
 		}
 	| probe_kw pplist PLUS_ASSIGN pplist block {
 			$$ = mk(NODE_ALIAS, @1);
-			check_alias_names($2);
-			$$->u.alias.names = $2;
-			$$->u.alias.points = $4;
+			check_alias_names($2->head);
+			$$->u.alias.names = $2->head;
+			$$->u.alias.points = $4->head;
 			$$->u.alias.epilogue = $5;
 			$$->u.alias.append = true;
 		}
@@ -646,16 +755,22 @@ opt_epilogue:
 	;
 
 pplist:
-	  pp
+	  pp				{ $$ = pp_list_new(); pp_list_add($$, $1, @$); }
 	| pplist ',' pp {
-			$$ = node_append($1, $3);
-			if (pp_too_many(node_count($$), @$))
+			if (!pp_list_add($1, $3, @$))
 				YYERROR;
+			$$ = $1;
 		}
 	;
 
 pp:
-	  pp_path opt_mark opt_cond	{ $$ = pp_suffix($1, $2, $3, @2); }
+	  pp_path opt_mark opt_cond {
+			struct node *points = pp_seq_expand($1, ps);
+
+			if (!points)
+				YYERROR;
+			$$ = pp_suffix(points, $2, $3, @2);
+		}
 	;
 
 opt_mark:
@@ -670,11 +785,11 @@ opt_cond:
 	;
 
 pp_path:
-	  comp_alts
+	  comp_alts			{ $$ = pp_seq_new($1); }
 	| pp_path '.' comp_alts {
-			$$ = pp_product($1, $3, @$);
-			if (!$$)
+			if (!pp_seq_add($1, $3, ps, @$))
 				YYERROR;
+			$$ = $1;
 		}
 	;
 
@@ -687,7 +802,7 @@ comp_alts:
 			$$ = mk(NODE_PROBE_POINT, @1);
 			$$->u.pp.comps = c;
 		}
-	| '{' pplist '}'		{ $$ = $2; }
+	| '{' pplist '}'		{ $$ = $2->head; }
 	;
 
 /* Wildcards are glued from adjacent tokens: kernel.func*tion, *abc*. */
@@ -1058,6 +1173,7 @@ expr:
 			$$->u.regex.negate = $2.sub;
 			$$->u.regex.left = $1;
 			$$->u.regex.pattern = $3->u.str.value;
+			$$->u.regex.pattern_loc = $3->loc;
 		}
 	| expr SHL expr			{ $$ = mk_bin(BIN_SHL, $1, $3, @2); $$->loc = $1->loc; }
 	| expr SHR expr			{ $$ = mk_bin(BIN_SHR, $1, $3, @2); $$->loc = $1->loc; }

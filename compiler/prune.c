@@ -2,7 +2,10 @@
  *
  * Functions not reachable from a probe (tapset functions pulled in by an
  * unused user function, helpers nobody calls) and globals that kept code
- * never mentions are removed, so pass 3 emits neither.  -u keeps them.
+ * never mentions are removed, so pass 3 emits neither.  An assignment to a
+ * local nothing reads keeps only its value, and a statement that is only
+ * a side-effect-free expression goes, each with stap's warning.  -u keeps
+ * everything.
  * node_visit(), the generic walk over a body, lives here too.
  */
 #include <stdint.h>
@@ -211,6 +214,110 @@ static void fold_node(struct node *n, void *arg)
 	fold(n);
 }
 
+/* ---- dead statements ---- */
+
+/* Could evaluating N do anything but produce its value?  Calls, target
+ * reads (they may fault), writes, prints and embedded C count as effects. */
+static bool pure(const struct node *n)
+{
+	if (!n)
+		return true;
+	switch (n->kind) {
+	case NODE_NUM: case NODE_STR: case NODE_VAR:
+		return true;
+	case NODE_BINARY:
+		return pure(n->u.bin.left) && pure(n->u.bin.right);
+	case NODE_LOGICAL:
+		return pure(n->u.logical.left) && pure(n->u.logical.right);
+	case NODE_UNARY:
+		return n->u.un.op != UN_ADDR && pure(n->u.un.operand);
+	case NODE_TERNARY:
+		return pure(n->u.ternary.cond) && pure(n->u.ternary.then) && pure(n->u.ternary.els);
+	case NODE_REGEX:
+		return pure(n->u.regex.left);
+	case NODE_INDEX: case NODE_IN:
+		if (n->u.index.base->kind != NODE_VAR)
+			return false;
+		for (const struct node *k = n->u.index.keys; k; k = k->next)
+			if (!pure(k))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* stap warns about the user's code only, not what an alias brought in. */
+struct elide {
+	const char *file;		/* the user's file; NULL: warn nowhere */
+};
+
+static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, const char *arg)
+{
+	if (e->file && loc.file == e->file)
+		diag_warning(loc, fmt, arg);
+}
+
+static void elide_stmts(struct node *n, const struct elide *e)
+{
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case NODE_BLOCK: elide_stmts(n->u.block.stmts, e); break;
+		case NODE_IF:
+			elide_stmts(n->u.if_.then, e);
+			elide_stmts(n->u.if_.els, e);
+			break;
+		case NODE_WHILE: case NODE_FOR: elide_stmts(n->u.loop.body, e); break;
+		case NODE_FOREACH: elide_stmts(n->u.foreach.body, e); break;
+		case NODE_TRY:
+			elide_stmts(n->u.try_.body, e);
+			elide_stmts(n->u.try_.handler, e);
+			break;
+		case NODE_EXPRSTMT: {
+			struct node *x = n->u.expr.expr;
+
+			if (x->kind == NODE_ASSIGN && x->u.assign.op == ASSIGN_SET &&
+			    x->u.assign.left->kind == NODE_VAR && x->u.assign.left->u.var.sym &&
+			    x->u.assign.left->u.var.sym->kind == SYM_LOCAL &&
+			    !x->u.assign.left->u.var.sym->read) {
+				elide_warn(e, x->loc, "eliding assignment to '%s'", x->u.assign.left->u.var.sym->name);
+				x = n->u.expr.expr = x->u.assign.right;
+			}
+			if (pure(x)) {
+				elide_warn(e, x->loc, "eliding side-effect-free expression", NULL);
+				n->kind = NODE_BLOCK;
+				n->u.block.stmts = NULL;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void mark_local(struct node *n, void *arg)
+{
+	(void)arg;
+	if (n->kind == NODE_VAR && n->u.var.sym && n->u.var.sym->kind == SYM_LOCAL)
+		n->u.var.sym->used = true;
+}
+
+/* Drop the locals (not parameters) elision left unmentioned in BODY. */
+static void drop_locals(struct symbol **list, struct node *body)
+{
+	for (struct symbol *l = *list; l; l = l->next)
+		if (l->kind == SYM_LOCAL)
+			l->used = false;
+	node_visit(body, mark_local, NULL);
+	while (*list) {
+		if ((*list)->kind == SYM_LOCAL && !(*list)->used)
+			*list = (*list)->next;
+		else
+			list = &(*list)->next;
+	}
+}
+
 struct mark {
 	bool changed;
 };
@@ -239,11 +346,21 @@ void prune(struct session *s, struct rprogram *p)
 	struct symbol *g, **gp;
 
 	(void)s;
-	for (pr = p->probes; pr; pr = pr->next)
+	for (pr = p->probes; pr; pr = pr->next) {
+		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file };
+
 		node_visit(pr->body, fold_node, NULL);
+		elide_stmts(pr->body, &e);
+		drop_locals(&pr->locals, pr->body);
+	}
 	for (fn = p->funcs; fn; fn = fn->next)
-		if (fn->resolved && fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED)
+		if (fn->resolved && fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED) {
+			struct elide e = { fn->decl->from_tapset ? NULL : fn->decl->loc.file };
+
 			node_visit(fn->decl->u.func.body, fold_node, NULL);
+			elide_stmts(fn->decl->u.func.body, &e);
+			drop_locals(&fn->locals, fn->decl->u.func.body);
+		}
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)

@@ -20,6 +20,7 @@
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
+#include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
 
@@ -489,6 +490,39 @@ static void bind_entry(struct rctx *r, struct node *n)
 	}
 }
 
+static bool hist_num_eq(const struct node *a, const struct node *b)
+{
+	return a->kind == NODE_NUM && b->kind == NODE_NUM && a->u.num.value == b->u.num.value;
+}
+
+/* A stats variable keeps one histogram, so all its @hist_* must agree on
+ * the kind and, for @hist_linear, on the bounds and width (as stap's
+ * "multiple histogram types declared" check in pass 2). */
+static void check_hist_shape(struct node *n)
+{
+	struct node *op = n->u.hist.operand, *first;
+	struct symbol *sym = NULL;
+
+	if (op->kind == NODE_VAR)
+		sym = op->u.var.sym;
+	else if (op->kind == NODE_INDEX && op->u.index.base->kind == NODE_VAR)
+		sym = op->u.index.base->u.var.sym;
+	if (!sym || sym->kind != SYM_GLOBAL)
+		return;
+	first = sym->hist;
+	if (!first) {
+		sym->hist = n;
+		return;
+	}
+	if (first->u.hist.linear == n->u.hist.linear &&
+	    (!n->u.hist.linear || (hist_num_eq(first->u.hist.lo, n->u.hist.lo) &&
+				   hist_num_eq(first->u.hist.hi, n->u.hist.hi) &&
+				   hist_num_eq(first->u.hist.width, n->u.hist.width))))
+		return;
+	diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
+	diag_note(first->loc, "the other histogram of '%s' is here", sym->name);
+}
+
 static void bind(struct rctx *r, struct node *n)
 {
 	if (!n)
@@ -623,15 +657,29 @@ static void bind(struct rctx *r, struct node *n)
 		bind(r, n->u.ternary.then);
 		bind(r, n->u.ternary.els);
 		break;
-	case NODE_REGEX:
+	case NODE_REGEX: {
+		struct regex_dfa dfa;
+		const char *err;
+		int pos;
+
 		bind(r, n->u.regex.left);
+		/* a bad pattern is a pass-2 error; pass 3 compiles it again */
+		if (regex_compile(n->u.regex.pattern, &dfa, &err, &pos))
+			break;
+		if (pos < 0)
+			diag_error(n->u.regex.pattern_loc, "%s: \"%s\"", err, n->u.regex.pattern);
+		else
+			diag_error(n->u.regex.pattern_loc, "%s, at character %d of \"%s\"", err, pos + 1,
+				   n->u.regex.pattern);
 		break;
+	}
 	case NODE_STAT_OP:
 		bind(r, n->u.stat.operand);
 		bind(r, n->u.stat.arg);
 		break;
 	case NODE_HIST:
 		bind(r, n->u.hist.operand);
+		check_hist_shape(n);
 		break;
 	case NODE_TARGET:
 		bind_target(r, n);

@@ -42,6 +42,7 @@ struct symbol {
 	bool read;			/* read somewhere (x++ and x = v are pure
 					 * writes, as in stap's global display) */
 	bool used;			/* referenced from kept code */
+	struct node *hist;		/* stats: first @hist_* of it (one shape each) */
 	struct symbol *next;
 };
 

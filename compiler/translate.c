@@ -29,6 +29,7 @@
 #include "session.h"
 #include "translate.h"
 #include "translate_embedded.h"
+#include "translate_regex.h"
 
 struct tx {
 	struct session *s;
@@ -1123,7 +1124,10 @@ static const char *gx(struct tx *t, struct node *n)
 		if (!n->u.target.resolved)
 			die("unresolved target %s", n->u.target.name);
 		return gx_target(t, n);
-	case NODE_REGEX: unsupported(t, n, "regular expression matching"); return "0";
+	case NODE_REGEX:
+		return fmt("(int64_t)(%s%s(%s))", n->u.regex.negate ? "!" : "",
+			   regex_emit(t->helpers, t->nhelpers++, n->u.regex.pattern),
+			   gx(t, n->u.regex.left));
 	case NODE_STAT_OP: return gx_stat_op(t, n);
 	case NODE_HIST: unsupported(t, n, "a histogram outside print or [index]"); return "0";
 	case NODE_DEFINED: unsupported(t, n, "@defined"); return "0";

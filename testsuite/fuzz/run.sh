@@ -45,6 +45,12 @@ seed_from() {
 	done
 }
 seed_from "$TOP/testsuite" "$TOP"
+seed_from_regress() {
+	for f in "$HERE"/regress/*.stp; do
+		[ -f "$f" ] && cp "$f" "$SEEDS/regress_$(basename "$f")"
+	done
+}
+seed_from_regress
 seed_from "$TOP/../shared/conformance/systemtap" "$TOP/.."
 echo "run.sh: $(ls "$SEEDS" | wc -l) seed scripts, $(ls "$CORPUS" | wc -l) kept corpus entries"
 
