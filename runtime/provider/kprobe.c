@@ -33,7 +33,7 @@ static int tapc_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 0;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
 	if (unlikely(!c))
 		return 0;
 	s->handler(c);
@@ -56,7 +56,7 @@ static __always_inline int tapc_kretprobe_common(struct tapc_kprobe_site *s,
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 1;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
 	if (unlikely(!c))
 		return 1;
 	/* NULL again before the context is released (context.h) */
