@@ -553,8 +553,8 @@ struct kernel *kernel_debuginfo(struct kernel *k)
 
 const char *kernel_debuginfo_paths(struct kernel *k)
 {
-	return arena_printf("/usr/lib/debug/boot/vmlinux-%s, /usr/lib/debug/lib/modules/%s/vmlinux",
-			    k->release, k->release);
+	return arena_printf("/usr/lib/debug/boot/vmlinux-%s, /usr/lib/debug/lib/modules/%s/vmlinux, "
+			    "/lib/modules/%s/build/vmlinux", k->release, k->release, k->release);
 }
 
 /* ---- source lines ---- */

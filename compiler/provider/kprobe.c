@@ -187,6 +187,10 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 			}
 			st->maxactive = (int)a->u.num.value;
 			st->suffix = arena_printf("%s.maxactive(%d)", st->suffix, st->maxactive);
+		} else if (strcmp(c, "maxactive") == 0 && !st->is_return) {
+			diag_error(comps[i]->loc, "probe point %s: .maxactive(N) applies only to .return probes",
+				   pp_text(point));
+			return false;
 		} else {
 			diag_error(comps[i]->loc, "no match for probe point %s (unexpected component '%s')",
 				   pp_text(point), c);
@@ -262,7 +266,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
 
 		if (!dk || !dk->dwarf) {
-			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo, not found for %s",
+			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
 				   pp_text(point), st.k->module ? st.k->module_path
 								: kernel_debuginfo_paths(st.k));
 			return -1;

@@ -10,7 +10,7 @@
  * struct tapc_testmod_req and calls tapc_testmod_alloc() with it.  A
  * negative result fails the write with that errno; a read returns what the
  * last call was given and what it returned, as the module saw it:
- *   size=S flags=F name=N id=I weight=W ret=R
+ *   size=S flags=F name=N id=I weight=W ret=R sum=X
  * tapc_testmod_sum() sits in a loop of its own so that a line inside it
  * can be probed (.statement("tapc_testmod_sum@tapc_testmod.c:LINE")).
  */
@@ -37,6 +37,7 @@ static DEFINE_MUTEX(tapc_testmod_lock);
 static struct tapc_testmod_req last_req;
 static struct tapc_testmod_inner last_inner;
 static int last_ret;
+static long last_sum;
 
 /* A flag bit asks for the allocation to fail, so that a test can tell an
  * injected -ENOMEM from a real one (it never sets the bit). */
@@ -73,6 +74,7 @@ static ssize_t tapc_testmod_write(struct file *file, const char __user *ubuf,
 	struct tapc_testmod_req req = { 0 };
 	struct tapc_testmod_inner inner = { 0 };
 	char buf[128], name[16];
+	long sum;
 	int ret;
 
 	if (count >= sizeof(buf))
@@ -85,12 +87,14 @@ static ssize_t tapc_testmod_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	strscpy(req.name, name, sizeof(req.name));
 	req.inner = &inner;
-	tapc_testmod_sum(&req);
+	/* kept (last_sum), or the compiler drops a call without effects */
+	sum = tapc_testmod_sum(&req);
 	ret = tapc_testmod_alloc(&req);
 	mutex_lock(&tapc_testmod_lock);
 	last_req = req;
 	last_inner = inner;
 	last_ret = ret;
+	last_sum = sum;
 	mutex_unlock(&tapc_testmod_lock);
 	return ret < 0 ? ret : count;
 }
@@ -103,9 +107,9 @@ static ssize_t tapc_testmod_read(struct file *file, char __user *ubuf,
 
 	mutex_lock(&tapc_testmod_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "size=%ld flags=%d name=%s id=%d weight=%ld ret=%d\n",
+		      "size=%ld flags=%d name=%s id=%d weight=%ld ret=%d sum=%ld\n",
 		      last_req.size, last_req.flags, last_req.name,
-		      last_inner.id, last_inner.weight, last_ret);
+		      last_inner.id, last_inner.weight, last_ret, last_sum);
 	mutex_unlock(&tapc_testmod_lock);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, n);
 }
