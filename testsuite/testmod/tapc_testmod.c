@@ -8,7 +8,8 @@
  *
  * A write of "SIZE FLAGS NAME ID WEIGHT" to /proc/tapc_testmod fills a
  * struct tapc_testmod_req and calls tapc_testmod_alloc() with it.  A
- * negative result fails the write with that errno; a read returns what the
+ * negative result (or tapc_testmod_check()'s refusal of the flags) fails
+ * the write with that errno; a read returns what the
  * last call was given and what it returned, as the module saw it:
  *   size=S flags=F name=N id=I weight=W ret=R sum=X
  * tapc_testmod_sum() sits in a loop of its own so that a line inside it
@@ -39,16 +40,20 @@ static struct tapc_testmod_inner last_inner;
 static int last_ret;
 static long last_sum;
 
-/* A flag bit asks for the allocation to fail, so that a test can tell an
- * injected -ENOMEM from a real one (it never sets the bit). */
-#define TAPC_TESTMOD_FAIL 0x100
+/* A flag bit the checks refuse (-EPERM): tests never pass it, so a write
+ * that fails with EPERM saw a parameter changed by a guru-mode probe. */
+#define TAPC_TESTMOD_DENY 0x100
+
+noinline int tapc_testmod_check(int flags)
+{
+	return flags & TAPC_TESTMOD_DENY ? -EPERM : 0;
+}
+EXPORT_SYMBOL(tapc_testmod_check);
 
 noinline int tapc_testmod_alloc(struct tapc_testmod_req *req)
 {
 	void *p;
 
-	if (req->flags & TAPC_TESTMOD_FAIL)
-		return -ENOMEM;
 	p = kmalloc(req->size > 0 && req->size < 4096 ? req->size : 1, GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
@@ -89,7 +94,9 @@ static ssize_t tapc_testmod_write(struct file *file, const char __user *ubuf,
 	req.inner = &inner;
 	/* kept (last_sum), or the compiler drops a call without effects */
 	sum = tapc_testmod_sum(&req);
-	ret = tapc_testmod_alloc(&req);
+	ret = tapc_testmod_check(req.flags);
+	if (!ret)
+		ret = tapc_testmod_alloc(&req);
 	mutex_lock(&tapc_testmod_lock);
 	last_req = req;
 	last_inner = inner;
