@@ -2,12 +2,14 @@
  *
  * A module's functions and types come from its .ko: the functions from the
  * ELF symbol table (what kallsyms will know once it is loaded), their
- * prototypes and types from its DWARF.  Rather than teach the rest of the
- * compiler a second type system, the DWARF of every defined function is
- * converted into an in-memory BTF object with libbpf's writer: the module
- * then looks like a kernel of its own (a struct kernel whose btf and funcs
- * are the module's), and kprobe.c, btf.c's fetch walker and -L work on it
- * unchanged.
+ * prototypes and types from the module's BTF when it has some (distribution
+ * modules do), else from its DWARF (an out-of-tree module built without a
+ * vmlinux to write BTF against, like our test module).  Rather than teach
+ * the rest of the compiler a second type system, the DWARF of every
+ * defined function is converted into an in-memory BTF object with libbpf's
+ * writer: the module then looks like a kernel of its own (a struct kernel
+ * whose btf and funcs are the module's), and kprobe.c, btf.c's fetch
+ * walker and -L work on it unchanged.
  *
  * A .ko is a relocatable object, so its DWARF only makes sense after the
  * .rela.debug_* relocations are applied: libdwfl's offline reporting does
@@ -44,40 +46,102 @@ struct dwarf_info {
 
 /* ---- DWARF types to BTF ---- */
 
-#define MAX_TYPES 8192
+/* DIE offset -> BTF id for the types converted so far (an open-addressing
+ * table: a module's functions reach thousands of kernel types); pointers
+ * are added pointing at void and patched once their target exists, so
+ * that a struct that points to itself terminates. */
+struct memo_slot {
+	Dwarf_Off off;			/* +1, 0: empty */
+	int id;
+};
 
-/* DIE offset -> BTF id, for the types converted so far; pointers are
- * added pointing at void and patched once their target exists, so that
- * a struct that points to itself terminates. */
+struct fixup {
+	Dwarf_Off die;
+	int ptr_id;
+};
+
 struct conv {
 	struct btf *btf;
-	Dwarf_Off off[MAX_TYPES];
-	int id[MAX_TYPES];
-	int n;
-	Dwarf_Off fix_die[MAX_TYPES];
-	int fix_id[MAX_TYPES];
 	Dwarf *dw;
-	int nfix;
+	struct memo_slot *memo;
+	size_t nmemo, cap;		/* cap: a power of two */
+	struct fixup *fix;
+	size_t nfix, fixcap;
 	int int_id;			/* array index type */
+	bool nomem;
 };
 
 static int conv_type(struct conv *cv, Dwarf_Die *die);
 
+static size_t memo_hash(Dwarf_Off off, size_t cap)
+{
+	return (size_t)((off * 0x9e3779b97f4a7c15ULL) >> 17) & (cap - 1);
+}
+
 static int memo_find(struct conv *cv, Dwarf_Off off)
 {
-	for (int i = 0; i < cv->n; i++)
-		if (cv->off[i] == off)
-			return cv->id[i];
+	size_t i;
+
+	if (!cv->cap)
+		return -1;
+	for (i = memo_hash(off, cv->cap); cv->memo[i].off; i = (i + 1) & (cv->cap - 1))
+		if (cv->memo[i].off == off + 1)
+			return cv->memo[i].id;
 	return -1;
+}
+
+static bool memo_grow(struct conv *cv)
+{
+	size_t cap = cv->cap ? cv->cap * 2 : 1024, i, j;
+	struct memo_slot *m = calloc(cap, sizeof(*m));
+
+	if (!m)
+		return false;
+	for (i = 0; i < cv->cap; i++) {
+		if (!cv->memo[i].off)
+			continue;
+		for (j = memo_hash(cv->memo[i].off - 1, cap); m[j].off; j = (j + 1) & (cap - 1))
+			;
+		m[j] = cv->memo[i];
+	}
+	free(cv->memo);
+	cv->memo = m;
+	cv->cap = cap;
+	return true;
 }
 
 static int memo_add(struct conv *cv, Dwarf_Off off, int id)
 {
-	if (id > 0 && cv->n < MAX_TYPES) {
-		cv->off[cv->n] = off;
-		cv->id[cv->n++] = id;
+	size_t i;
+
+	if (id <= 0)
+		return id;
+	if (2 * (cv->nmemo + 1) > cv->cap && !memo_grow(cv)) {
+		cv->nomem = true;
+		return -1;
 	}
+	for (i = memo_hash(off, cv->cap); cv->memo[i].off; i = (i + 1) & (cv->cap - 1))
+		;
+	cv->memo[i].off = off + 1;
+	cv->memo[i].id = id;
+	cv->nmemo++;
 	return id;
+}
+
+static bool fixup_add(struct conv *cv, Dwarf_Off die, int ptr_id)
+{
+	if (cv->nfix == cv->fixcap) {
+		size_t cap = cv->fixcap ? cv->fixcap * 2 : 256;
+		struct fixup *f = realloc(cv->fix, cap * sizeof(*f));
+
+		if (!f)
+			return false;
+		cv->fix = f;
+		cv->fixcap = cap;
+	}
+	cv->fix[cv->nfix].die = die;
+	cv->fix[cv->nfix++].ptr_id = ptr_id;
+	return true;
 }
 
 /* The BTF id of die's DW_AT_type (0: void or unknown). */
@@ -237,14 +301,13 @@ static int conv_type(struct conv *cv, Dwarf_Die *die)
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 		id = btf__add_ptr(cv->btf, 0);
-		if (id > 0 && cv->nfix < MAX_TYPES) {
+		if (id > 0) {
 			Dwarf_Attribute a;
 			Dwarf_Die t;
 
-			if (dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, &t)) {
-				cv->fix_die[cv->nfix] = dwarf_dieoffset(&t);
-				cv->fix_id[cv->nfix++] = id;
-			}
+			if (dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, &t) &&
+			    !fixup_add(cv, dwarf_dieoffset(&t), id))
+				return -1;
 		}
 		break;
 	case DW_TAG_const_type:
@@ -292,19 +355,19 @@ static int conv_type(struct conv *cv, Dwarf_Die *die)
  * target may add more pointers, which the same loop then fixes. */
 static bool conv_fixups(struct conv *cv)
 {
-	for (int i = 0; i < cv->nfix; i++) {
+	for (size_t i = 0; i < cv->nfix; i++) {
 		Dwarf_Die t;
 		struct btf_type *p;
 		int id;
 
-		if (!dwarf_offdie(cv->dw, cv->fix_die[i], &t))
+		if (!dwarf_offdie(cv->dw, cv->fix[i].die, &t))
 			continue;
 		id = conv_type(cv, &t);
 		if (id < 0)
 			return false;
 		/* libbpf hands out const types; a BTF object being written
 		 * is ours to change */
-		p = (struct btf_type *)btf__type_by_id(cv->btf, cv->fix_id[i]);
+		p = (struct btf_type *)btf__type_by_id(cv->btf, cv->fix[i].ptr_id);
 		p->type = id;
 	}
 	cv->nfix = 0;
@@ -379,6 +442,10 @@ static struct btf *module_btf(Dwfl_Module *mod)
 	{
 		struct btf *b = any ? cv->btf : (btf__free(cv->btf), NULL);
 
+		if (getenv("TAPC_DEBUG_DWARF") && b)
+			fprintf(stderr, "dwarf: %u BTF types from %zu DIEs\n", btf__type_cnt(b), cv->nmemo);
+		free(cv->memo);
+		free(cv->fix);
 		free(cv);
 		return b;
 	}
@@ -500,6 +567,43 @@ char *kernel_find_module(struct kernel *k, const char *name, const char *const *
 	return p;
 }
 
+/* The module's own BTF: its .BTF section (split BTF over the kernel's,
+ * written by pahole when the module was built against a vmlinux), or
+ * /sys/kernel/btf/NAME when the target is running with it loaded. */
+static bool has_section(Dwfl_Module *mod, const char *want)
+{
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+		    strcmp(name, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+static struct btf *module_own_btf(struct kernel *k, struct dwarf_info *di, const char *name)
+{
+	struct btf *base = btf_load(k, 0), *b = NULL;
+
+	if (!base)
+		return NULL;
+	/* (libbpf would complain on stderr about a .ko without one) */
+	if (has_section(di->mod, ".BTF"))
+		b = btf__parse_elf_split(di->path, base);
+	if (!b && k->running)
+		b = btf__parse_split(arena_printf("/sys/kernel/btf/%s", name), base);
+	return b;
+}
+
 struct kernel *kernel_module(struct kernel *k, const char *name, const char *path,
 			     const char **err)
 {
@@ -518,7 +622,10 @@ struct kernel *kernel_module(struct kernel *k, const char *name, const char *pat
 	m->funcs_loaded = true;
 	m->blacklist = NULL;
 	m->nblacklist = 0;
-	m->btf = module_btf(di->mod);
+	m->btf = module_own_btf(k, di, name);
+	m->types_from = m->btf ? "BTF" : "DWARF";
+	if (!m->btf)
+		m->btf = module_btf(di->mod);
 	m->btf_tried = true;
 	return m;
 }

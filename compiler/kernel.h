@@ -29,6 +29,7 @@ struct kernel {
 	const char *module;
 	const char *module_path;
 	void *dwarf;			/* dwarf.c's handle, NULL without DWARF */
+	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
 	bool dwarf_tried;
 };
 

@@ -346,7 +346,8 @@ bool provider_has_pretty(const struct node *t)
 static const char *no_proto(const struct kernel *k, const char *func)
 {
 	if (k->module)
-		return arena_printf("no DWARF type information for %s in %s", func, k->module_path);
+		return arena_printf("no %s type information for %s in %s", k->types_from, func,
+				    k->module_path);
 	return arena_printf("no BTF prototype for %s in kernel %s", func, k->release);
 }
 
