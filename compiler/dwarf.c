@@ -411,8 +411,9 @@ static bool is_defined_function(Dwarf_Die *die)
 }
 
 /* BTF for every defined function of the module's DWARF (NULL when it has
- * none, e.g. a module built without debug info). */
-static struct btf *module_btf(Dwfl_Module *mod)
+ * none, e.g. a module built without debug info, or with *why set when a
+ * function's types could not be converted). */
+static struct btf *module_btf(Dwfl_Module *mod, const char **why)
 {
 	struct conv *cv = calloc(1, sizeof(*cv));
 	Dwarf_Die *cu = NULL;
@@ -432,6 +433,8 @@ static struct btf *module_btf(Dwfl_Module *mod)
 			if (!is_defined_function(&child))
 				continue;
 			if (!conv_function(cv, &child)) {
+				*why = arena_printf("the DWARF types of %s could not be converted",
+						    dwarf_diename(&child));
 				btf__free(cv->btf);
 				cv->btf = NULL;
 				break;
@@ -625,7 +628,7 @@ struct kernel *kernel_module(struct kernel *k, const char *name, const char *pat
 	m->btf = module_own_btf(k, di, name);
 	m->types_from = m->btf ? "BTF" : "DWARF";
 	if (!m->btf)
-		m->btf = module_btf(di->mod);
+		m->btf = module_btf(di->mod, &m->types_error);
 	m->btf_tried = true;
 	return m;
 }

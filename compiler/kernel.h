@@ -30,6 +30,7 @@ struct kernel {
 	const char *module_path;
 	void *dwarf;			/* dwarf.c's handle, NULL without DWARF */
 	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
+	const char *types_error;	/* why they could not be read, or NULL */
 	bool dwarf_tried;
 };
 

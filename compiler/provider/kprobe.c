@@ -345,6 +345,8 @@ bool provider_has_pretty(const struct node *t)
 /* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
 static const char *no_proto(const struct kernel *k, const char *func)
 {
+	if (k->module && k->types_error)
+		return arena_printf("%s (%s)", k->types_error, k->module_path);
 	if (k->module)
 		return arena_printf("no %s type information for %s in %s", k->types_from, func,
 				    k->module_path);
