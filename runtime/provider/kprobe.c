@@ -121,7 +121,14 @@ int tapc_kprobes_register(void)
 		rc = tapc_kprobe_register_one(s);
 		s->registered = !rc;
 		if (rc && !s->optional) {
-			tapc_err("probe %s registration error (rc %d)", s->pp, rc);
+			/* a "MODULE:NAME" symbol is not found while MODULE
+			 * is not loaded: say so rather than just ENOENT */
+			if (rc == -ENOENT && s->func)
+				tapc_err("probe %s registration error (rc %d): no %s (is module %.*s loaded?)",
+					 s->pp, rc, s->symbol,
+					 (int)(strchr(s->symbol, ':') - s->symbol), s->symbol);
+			else
+				tapc_err("probe %s registration error (rc %d)", s->pp, rc);
 			tapc_kprobes_unregister();
 			return rc;
 		}
