@@ -285,6 +285,9 @@ struct node {
 			const char *cast_module;
 			struct target_step *steps;
 			void *resolved;		/* provider's fetch recipe (pass 2) */
+			bool written;		/* assigned to (guru mode) */
+			const char *store;	/* provider's C statement that writes
+						 * TAPC_VALUE into it (pass 2) */
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;

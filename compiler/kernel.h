@@ -24,6 +24,14 @@ struct kernel {
 	bool funcs_loaded;
 	char **blacklist;		/* sorted, from the kprobe blacklist */
 	size_t nblacklist;
+	/* a module (kernel_module()): its name and .ko; funcs and btf are
+	 * the module's, the rest is its kernel's */
+	const char *module;
+	const char *module_path;
+	void *dwarf;			/* dwarf.c's handle, NULL without DWARF */
+	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
+	const char *types_error;	/* why they could not be read, or NULL */
+	bool dwarf_tried;
 };
 
 /* Open the target: arg is NULL (running kernel, or the default VM kernel
@@ -101,5 +109,24 @@ struct btf_fetch {
  * position).  False with out->err set when the steps don't fit the type. */
 bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out);
+
+/* dwarf.c: modules and debuginfo through libdw. */
+/* The .ko of module name for k: in dirs[] (--module-path) or below them,
+ * then /usr/lib/debug/lib/modules/KVER and /lib/modules/KVER; NULL if none. */
+char *kernel_find_module(struct kernel *k, const char *name, const char *const *dirs, int ndirs);
+/* A view of k for module name read from path: funcs are its function
+ * symbols, btf its DWARF types as BTF (NULL without DWARF).  NULL with
+ * *err set when the file can't be read. */
+struct kernel *kernel_module(struct kernel *k, const char *name, const char *path,
+			     const char **err);
+/* k with vmlinux DWARF opened, or NULL when no debuginfo is installed. */
+struct kernel *kernel_debuginfo(struct kernel *k);
+/* Where kernel_debuginfo() looks, for messages. */
+const char *kernel_debuginfo_paths(struct kernel *k);
+/* Call fn(func, offset) for the first statement of FILE:LINE in each
+ * function matching the glob func of k's DWARF (a module view or
+ * kernel_debuginfo()); the count, or -1 without DWARF. */
+int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
+		     void (*fn)(const char *func, unsigned long offset, void *arg), void *arg);
 
 #endif

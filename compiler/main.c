@@ -59,12 +59,13 @@ static void usage(FILE *f)
 	      "  -T SECONDS  stop after SECONDS\n"
 	      "  -s MB       output buffer per CPU, in MiB\n"
 	      "  -I DIR      more tapset files\n"
-	      "  -g          guru mode (embedded C)\n"
+	      "  -g          guru mode (embedded C, writing to $return and $params)\n"
 	      "  -u          don't drop unused code\n"
 	      "  -w          no warnings\n"
 	      "  -W          warnings are errors (a tapset that does not parse too)\n"
 	      "  --compatible=VERSION  accept the language of an older SystemTap\n"
 	      "  --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
+	      "  --module-path DIR  look for module(\"NAME\")'s NAME.ko in DIR first\n"
 	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
 	      "  --need-vm-flag  print --vm if this host can't load modules\n"
 	      "  -h, -V      help, version\n", f);
@@ -427,7 +428,8 @@ static const char *default_module_name(struct session *s)
 
 /* ---- options ---- */
 
-enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE };
+enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
+       OPT_MODULE_PATH };
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
@@ -458,6 +460,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
 		{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
+		{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -552,6 +555,13 @@ static int parse_options(struct session *s, int argc, char **argv)
 			} else {
 				s->include_dirs[s->ninclude_dirs++] = optarg;
 			}
+			break;
+		case OPT_MODULE_PATH:
+			if (s->nmodule_dirs == SESSION_MAX_ARGS) {
+				fprintf(stderr, "tapc: error: too many --module-path options\n");
+				return -1;
+			}
+			s->module_dirs[s->nmodule_dirs++] = optarg;
 			break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {

@@ -392,6 +392,13 @@ static bool is_lvalue(struct rctx *r, struct node *n)
 
 static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 {
+	if (n->kind == NODE_TARGET && !r->s->guru) {
+		diag_error(n->loc, "writing to target variable '%s' needs guru mode (-g)", n->u.target.name);
+		bind(r, n);
+		return;
+	}
+	if (n->kind == NODE_TARGET)
+		n->u.target.written = true;
 	if (!is_lvalue(r, n)) {
 		diag_error(n->loc, "%s a value that is not a variable or array element", what);
 		bind(r, n);
@@ -441,6 +448,10 @@ static void bind_target(struct rctx *r, struct node *n)
 		if (t == TYPE_UNKNOWN)
 			return;
 		n->type = t;
+		if (n->u.target.written && !n->u.target.store) {
+			diag_error(n->loc, "%s can't be written at %s", n->u.target.name, site->pp);
+			return;
+		}
 		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
 			diag_error(n->loc, "%s means different things at the points of this probe",
 				   n->u.target.name);

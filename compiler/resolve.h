@@ -15,6 +15,7 @@
 #include "ast.h"
 
 struct session;
+struct kernel;
 struct provider_ops;
 struct builtin;
 struct rfunc;
@@ -61,6 +62,14 @@ struct site {
 	long long priority;		/* begin(N) / end(N) */
 	int family_kind;		/* provider's own sub-kind */
 	void *priv;			/* provider's own data (kprobe: @entry values) */
+	/* kprobes: where the function's symbols and types come from (a
+	 * module's kernel_module() view; NULL: the target kernel), the
+	 * module it is in, the probe's offset into it (.statement) */
+	struct kernel *k;
+	const char *module;
+	unsigned long offset;
+	bool statement;
+	int maxactive;			/* .maxactive(N), 0: default */
 	struct site *next;
 };
 

@@ -44,6 +44,8 @@ struct session {
 	const char *bufsize_mb;		/* -s MB */
 	const char *include_dirs[SESSION_MAX_ARGS];	/* -I DIR */
 	int ninclude_dirs;
+	const char *module_dirs[SESSION_MAX_ARGS];	/* --module-path DIR */
+	int nmodule_dirs;
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;

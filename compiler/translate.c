@@ -996,8 +996,16 @@ static const char *gx_assign(struct tx *t, struct node *n)
 	if (op == ASSIGN_AGG)
 		return gx_aggregate(t, n);
 	if (left->kind == NODE_TARGET) {
-		unsupported(t, n, "assigning to a target variable");
-		return "0";
+		/* guru mode: the provider said how to store into it */
+		const char *hole, *store = left->u.target.store;
+
+		if (op != ASSIGN_SET || !store || !(hole = strstr(store, "TAPC_VALUE"))) {
+			unsupported(t, n, "this assignment to a target variable");
+			return "0";
+		}
+		v = gx(t, n->u.assign.right);
+		emit(t->e, "%.*s(%s)%s;", (int)(hole - store), store, v, hole + strlen("TAPC_VALUE"));
+		return v;
 	}
 	v = gx(t, n->u.assign.right);
 	if (left->type == TYPE_STRING) {

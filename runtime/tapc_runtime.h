@@ -320,7 +320,8 @@ bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
 typedef void (*tapc_handler_t)(struct tapc_context *c);
 
 struct tapc_kprobe_site {
-	const char *symbol;		/* function to probe */
+	const char *symbol;		/* function to probe ("MODULE:NAME" in a module) */
+	const char *func;		/* its name for probefunc(), NULL: symbol */
 	unsigned long offset;
 	const char *pp;			/* probe point text, pp() */
 	bool is_return;			/* kretprobe */

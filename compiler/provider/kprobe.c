@@ -27,15 +27,45 @@
 struct expand_state {
 	struct rprobe *p;
 	struct node *point;
-	const char *family;		/* "kernel" or "kprobe" */
-	const char *suffix;		/* "", ".call" or ".return" */
+	const char *prefix;		/* "kernel", "kprobe", "module(\"M\")", ... */
+	const char *what;		/* "function" or "statement" */
+	const char *suffix;		/* "", ".call", ".return", ".maxactive(N)" */
+	const char *at;			/* "@FILE:LINE" of a line probe, or "" */
 	bool is_return;
-	struct kernel *k;
+	int maxactive;
+	struct kernel *k;		/* symbols and types: kernel or module */
 	int blacklisted;
 	const char *first_blacklisted;
 };
 
+static struct site *new_site(struct expand_state *st, const char *func)
+{
+	struct site *site = site_add(st->p, &kprobe_provider, st->point,
+				     arena_printf("%s.%s(\"%s%s\")%s", st->prefix, st->what, func,
+						  st->at, st->suffix));
+
+	site->func = arena_strdup(func);
+	site->is_return = st->is_return;
+	site->maxactive = st->maxactive;
+	site->k = st->k->module ? st->k : NULL;
+	site->module = st->k->module;
+	return site;
+}
+
 static void add_site(const char *func, void *arg)
+{
+	struct expand_state *st = arg;
+
+	if (kernel_blacklisted(st->k, func)) {
+		st->blacklisted++;
+		if (!st->first_blacklisted)
+			st->first_blacklisted = arena_strdup(func);
+		return;
+	}
+	new_site(st, func);
+}
+
+static void add_line_site(const char *func, unsigned long offset, void *arg)
 {
 	struct expand_state *st = arg;
 	struct site *site;
@@ -46,10 +76,9 @@ static void add_site(const char *func, void *arg)
 			st->first_blacklisted = arena_strdup(func);
 		return;
 	}
-	site = site_add(st->p, &kprobe_provider, st->point,
-			arena_printf("%s.function(\"%s\")%s", st->family, func, st->suffix));
-	site->func = arena_strdup(func);
-	site->is_return = st->is_return;
+	site = new_site(st, func);
+	site->offset = offset;
+	site->statement = true;
 }
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
@@ -79,53 +108,179 @@ static const char *glob_literal(const char *pattern)
 	return out;
 }
 
+/* The module views of this compilation, by name: a .ko's DWARF is read
+ * once however many probe points name it. */
+static struct kernel *module_views[64];
+static int nmodule_views;
+
+static struct kernel *module_view(struct session *s, const struct node *arg)
+{
+	struct kernel *k = session_kernel(s), *m;
+	const char *name = arg->u.str.value, *err;
+	char *path;
+	int i;
+
+	for (i = 0; i < nmodule_views; i++)
+		if (strcmp(module_views[i]->module, name) == 0)
+			return module_views[i];
+	if (strpbrk(name, "*?[")) {
+		diag_error(arg->loc, "module(\"%s\"): wildcards in module names are not supported", name);
+		return NULL;
+	}
+	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
+	if (!path) {
+		diag_error(arg->loc, "module(\"%s\"): no %s.ko for kernel %s", name, name, k->release);
+		diag_note(arg->loc, "looked in %s/lib/modules/%s; give its directory with --module-path DIR",
+			  s->nmodule_dirs ? "the --module-path directories and " : "", k->release);
+		return NULL;
+	}
+	m = kernel_module(k, name, path, &err);
+	if (!m) {
+		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
+		return NULL;
+	}
+	if (nmodule_views < 64)
+		module_views[nmodule_views++] = m;
+	return m;
+}
+
+/* "f@FILE:LINE": split into the function glob, file and line; false with
+ * an error for "f@FILE" (no line) or a bad line number. */
+static bool split_source(const struct node *arg, const char **func, const char **file, int *line)
+{
+	const char *v = arg->u.str.value, *at = strchr(v, '@'), *colon;
+	char *end;
+
+	colon = at ? strrchr(at, ':') : NULL;
+	if (!at || !colon || colon == at + 1) {
+		diag_error(arg->loc, "\"%s\": a source location needs FUNCTION@FILE:LINE", v);
+		return false;
+	}
+	*line = (int)strtol(colon + 1, &end, 10);
+	if (*end || *line <= 0) {
+		diag_error(arg->loc, "\"%s\": '%s' is not a line number (ranges are not supported)", v,
+			   colon + 1);
+		return false;
+	}
+	*func = at == v ? "*" : arena_printf("%.*s", (int)(at - v), v);
+	*file = arena_printf("%.*s", (int)(colon - at - 1), at + 1);
+	return true;
+}
+
+/* The suffixes after .function("F"): .call, .return, .maxactive(N). */
+static bool parse_suffixes(struct expand_state *st, const struct node **comps, int i, int n,
+			   bool allow_call, struct node *point)
+{
+	for (; i < n; i++) {
+		const char *c = comps[i]->u.comp.name;
+		const struct node *a = comps[i]->u.comp.arg;
+
+		if (strcmp(c, "return") == 0 && !a && !st->is_return) {
+			st->is_return = true;
+			st->suffix = arena_printf("%s.return", st->suffix);
+		} else if (strcmp(c, "call") == 0 && !a && allow_call && !st->is_return) {
+			st->suffix = ".call";
+		} else if (strcmp(c, "maxactive") == 0 && st->is_return && !st->maxactive) {
+			if (!a || a->kind != NODE_NUM || a->u.num.value < 1 || a->u.num.value > 65536) {
+				diag_error(comps[i]->loc, "maxactive needs a number from 1 to 65536");
+				return false;
+			}
+			st->maxactive = (int)a->u.num.value;
+			st->suffix = arena_printf("%s.maxactive(%d)", st->suffix, st->maxactive);
+		} else if (strcmp(c, "maxactive") == 0 && !st->is_return) {
+			diag_error(comps[i]->loc, "probe point %s: .maxactive(N) applies only to .return probes",
+				   pp_text(point));
+			return false;
+		} else {
+			diag_error(comps[i]->loc, "no match for probe point %s (unexpected component '%s')",
+				   pp_text(point), c);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* kernel.function("F") kernel.statement("F@FILE:LINE") kprobe.function("F")
+ * module("M").function("F") module("M").statement(...)
+ * kprobe.module("M").function("F"), then .call / .return / .maxactive(N). */
 static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point)
 {
-	const struct node *comps[5];
-	int n = pp_comps(point, comps, 5);
-	const char *family = comps[0]->u.comp.name;
-	struct expand_state st = { p, point, family, "", false, NULL, 0, NULL };
-	const char *pattern;
-	size_t matched;
+	const struct node *comps[6], *arg;
+	int n = pp_comps(point, comps, 6), i = 1;
+	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
+	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL };
+	bool is_kprobe = strcmp(family, "kprobe") == 0;
+	const struct node *modarg = NULL;
+	int line = 0, matched;
 
 	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
 		return tracepoint_provider.expand(s, p, point);
-	if (n < 2 || strcmp(comps[1]->u.comp.name, "function") != 0 || !comps[1]->u.comp.arg ||
-	    comps[1]->u.comp.arg->kind != NODE_STR || comps[0]->u.comp.arg) {
-		diag_error(point->loc, "no match for probe point %s (expected %s.function(\"NAME\"))",
+	if (strcmp(family, "module") == 0) {
+		modarg = comps[0]->u.comp.arg;
+	} else if (is_kprobe && n >= 2 && strcmp(comps[1]->u.comp.name, "module") == 0) {
+		modarg = comps[1]->u.comp.arg;
+		i = 2;
+	} else if (comps[0]->u.comp.arg) {
+		diag_error(point->loc, "no match for probe point %s (%s takes no argument)",
 			   pp_text(point), family);
 		return -1;
 	}
-	if (n > 3) {
-		diag_error(comps[3]->loc, "no match for probe point %s", pp_text(point));
+	if ((strcmp(family, "module") == 0 || i == 2) && (!modarg || modarg->kind != NODE_STR)) {
+		diag_error(point->loc, "no match for probe point %s (expected module(\"NAME\"))",
+			   pp_text(point));
 		return -1;
 	}
-	if (n == 3) {
-		const char *last = comps[2]->u.comp.name;
-
-		if (strcmp(last, "return") == 0 && !comps[2]->u.comp.arg) {
-			st.is_return = true;
-			st.suffix = ".return";
-		} else if (strcmp(last, "call") == 0 && strcmp(family, "kernel") == 0 &&
-			   !comps[2]->u.comp.arg) {
-			st.suffix = ".call";
-		} else {
-			diag_error(comps[2]->loc, "no match for probe point %s (unknown component '%s')",
-				   pp_text(point), last);
+	if (modarg)
+		st.prefix = is_kprobe ? arena_printf("kprobe.module(\"%s\")", modarg->u.str.value)
+				      : arena_printf("module(\"%s\")", modarg->u.str.value);
+	if (n <= i || (strcmp(comps[i]->u.comp.name, "function") != 0 &&
+		       (is_kprobe || strcmp(comps[i]->u.comp.name, "statement") != 0)) ||
+	    !comps[i]->u.comp.arg || comps[i]->u.comp.arg->kind != NODE_STR) {
+		diag_error(point->loc, "no match for probe point %s (expected %s.%s(\"NAME\"))",
+			   pp_text(point), st.prefix, is_kprobe ? "function" : "function or .statement");
+		return -1;
+	}
+	st.what = comps[i]->u.comp.name;
+	arg = comps[i]->u.comp.arg;
+	pattern = arg->u.str.value;
+	if (strcmp(st.what, "statement") == 0 || strchr(pattern, '@') || strchr(pattern, ':')) {
+		if (is_kprobe) {
+			diag_error(arg->loc, "kprobe.%s has no source locations (use %s.statement)",
+				   st.what, modarg ? "module(\"M\")" : "kernel");
 			return -1;
 		}
+		if (!split_source(arg, &pattern, &file, &line))
+			return -1;
+		st.at = arena_printf("@%s:%d", file, line);
 	}
-	pattern = comps[1]->u.comp.arg->u.str.value;
-	if (strchr(pattern, '@') || strchr(pattern, ':')) {
-		diag_error(comps[1]->u.comp.arg->loc,
-			   "source locations in %s need DWARF debuginfo (not supported yet)", pp_text(point));
+	if (!parse_suffixes(&st, comps, i + 1, n, !is_kprobe && !file, point))
+		return -1;
+	if (file && (st.is_return || *st.suffix)) {
+		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
-	st.k = session_kernel(s);
+	st.k = modarg ? module_view(s, modarg) : session_kernel(s);
 	if (!st.k)
 		return -1;
-	matched = kernel_match_functions(st.k, pattern, add_site, &st);
-	if (matched && matched == (size_t)st.blacklisted && !point->u.pp.optional) {
+	if (file) {
+		struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
+
+		if (!dk || !dk->dwarf) {
+			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
+				   pp_text(point), st.k->module ? st.k->module_path
+								: kernel_debuginfo_paths(st.k));
+			return -1;
+		}
+		matched = dwarf_line_sites(dk, pattern, file, line, add_line_site, &st);
+		if (matched <= 0 && !point->u.pp.optional) {
+			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
+				   pp_text(point), file, line, pattern);
+			return -1;
+		}
+	} else {
+		matched = (int)kernel_match_functions(st.k, pattern, add_site, &st);
+	}
+	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
 			   pp_text(point), st.first_blacklisted,
 			   kernel_blacklist_reason(st.k, st.first_blacklisted));
@@ -136,10 +291,10 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
 		if (hint)
-			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", family, hint, st.suffix);
+			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", st.prefix, hint, st.suffix);
 		return -1;
 	}
-	return (int)matched - st.blacklisted;
+	return matched - st.blacklisted;
 }
 
 static const char *loc_text(const struct node *t)
@@ -152,11 +307,17 @@ static const char *loc_text(const struct node *t)
 	return a;
 }
 
-enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
+/* Where a site's symbols and types come from: its module, or the kernel. */
+static struct kernel *site_kernel(struct session *s, const struct site *site)
+{
+	return site->k ? site->k : session_kernel(s);
+}
+
+static enum type_kind typed_target(struct kernel *k, struct node *t, int type, const char *base)
 {
 	struct btf_fetch f;
 
-	if (!btf_fetch(session_kernel(s), type, base, t->u.target.steps, loc_text(t), &f)) {
+	if (!btf_fetch(k, type, base, t->u.target.steps, loc_text(t), &f)) {
 		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", t->u.target.name, f.err);
 		if (f.note)
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
@@ -164,6 +325,11 @@ enum type_kind provider_typed_target(struct session *s, struct node *t, int type
 	}
 	t->u.target.resolved = (void *)f.expr;
 	return TYPE_LONG;
+}
+
+enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
+{
+	return typed_target(session_kernel(s), t, type, base);
 }
 
 bool provider_has_pretty(const struct node *t)
@@ -176,12 +342,23 @@ bool provider_has_pretty(const struct node *t)
 	return false;
 }
 
+/* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
+static const char *no_proto(const struct kernel *k, const char *func)
+{
+	if (k->module && k->types_error)
+		return arena_printf("%s (%s)", k->types_error, k->module_path);
+	if (k->module)
+		return arena_printf("no %s type information for %s in %s", k->types_from, func,
+				    k->module_path);
+	return arena_printf("no BTF prototype for %s in kernel %s", func, k->release);
+}
+
 /* The function whose BTF prototype describes site's parameters: a
  * syscall wrapper __x64_sys_X has none of its own (its parameter is the
  * user registers), but __do_sys_X has the syscall's. */
 static const char *proto_func(const struct site *site, bool *syscall)
 {
-	*syscall = strncmp(site->func, "__x64_sys_", 10) == 0;
+	*syscall = !site->module && strncmp(site->func, "__x64_sys_", 10) == 0;
 	return *syscall ? arena_printf("__do_sys_%s", site->func + 10) : site->func;
 }
 
@@ -195,7 +372,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 static enum type_kind pretty_vars(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *params[32], *func;
-	struct kernel *k = session_kernel(s);
+	struct kernel *k = site_kernel(s, site);
 	char *fmt = "", *args = "";
 	bool syscall;
 	int n = 0, i;
@@ -210,7 +387,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 		if (n < 0 && syscall)
 			n = kernel_syscall_params(k, site->func + 10, params, 6);
 		if (n < 0) {
-			diag_error(t->loc, "%s: no BTF prototype for %s in kernel %s", name, func, k->release);
+			diag_error(t->loc, "%s: %s", name, no_proto(k, func));
 			return TYPE_UNKNOWN;
 		}
 		for (i = 0; i < n; i++) {
@@ -243,10 +420,36 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 	return TYPE_STRING;
 }
 
+/* Guru mode: how an assignment stores into t (argno: its parameter
+ * number, 0 for $return).  Only whole register values can be written:
+ * the return value in a .return probe (the caller sees it: error
+ * injection), and a register parameter at function entry (the function
+ * sees it). */
+static bool target_store(struct site *site, struct node *t, int argno, bool syscall)
+{
+	const char *why = NULL;
+
+	if (t->u.target.steps)
+		why = "only whole values can be written, not ->members or [elements]";
+	else if (argno == 0)
+		t->u.target.store = "tapc_arch_set_return_value(c->regs, TAPC_VALUE)";
+	else if (site->is_return)
+		why = "a parameter can only be written at function entry, not in a .return probe";
+	else if (site->statement)
+		why = "a parameter can only be written at function entry";
+	else if (syscall)
+		why = "a syscall's arguments are the user's registers: write them at __do_sys_ entry";
+	else
+		t->u.target.store = arena_printf("tapc_arch_set_arg(c->regs, %d, TAPC_VALUE)", argno);
+	if (why)
+		diag_error(t->loc, "can't write to %s: %s", t->u.target.name, why);
+	return !why;
+}
+
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name;
-	struct kernel *k = session_kernel(s);
+	struct kernel *k = site_kernel(s, site);
 	const char *params[32], *func;
 	bool syscall;
 	int argno, n, i, type;
@@ -265,7 +468,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			return TYPE_UNKNOWN;
 		}
 		/* the translator puts the operand's value in place of this name */
-		return provider_typed_target(s, t, type, "tapc_cast_operand");
+		return typed_target(k, t, type, "tapc_cast_operand");
 	}
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
@@ -278,15 +481,17 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		}
 		func = proto_func(site, &syscall);
 		type = btf_func_param_type(k, func, 0);
+		if (t->u.target.written && !target_store(site, t, 0, syscall))
+			return TYPE_UNKNOWN;
 		if (type < 0 && !t->u.target.steps) {
 			t->u.target.resolved = (void *)"((int64_t)tapc_arch_return_value(c->regs))";
 			return TYPE_LONG;
 		}
 		if (type < 0) {
-			diag_error(t->loc, "$return: no BTF prototype for %s in kernel %s", func, k->release);
+			diag_error(t->loc, "$return: %s", no_proto(k, func));
 			return TYPE_UNKNOWN;
 		}
-		return provider_typed_target(s, t, type, "tapc_arch_return_value(c->regs)");
+		return typed_target(k, t, type, "tapc_arch_return_value(c->regs)");
 	}
 	func = proto_func(site, &syscall);
 	argno = kernel_func_param(k, func, name + 1);
@@ -302,7 +507,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		}
 	}
 	if (argno < 0) {
-		diag_error(t->loc, "%s: no BTF prototype for %s in kernel %s", name, func, k->release);
+		diag_error(t->loc, "%s: %s", name, no_proto(k, func));
 		return TYPE_UNKNOWN;
 	}
 	if (argno == 0) {
@@ -315,22 +520,31 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		diag_note(t->loc, "the parameters of %s are: %s", site->func, n ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
+	if (t->u.target.written && !target_store(site, t, argno, syscall))
+		return TYPE_UNKNOWN;
 	if (site->is_return)	/* as in SystemTap: the value at entry */
 		return entry_capture(s, site, t);
+	if (site->statement) {
+		/* past the entry the registers hold other things: this needs
+		 * the DWARF location lists */
+		diag_error(t->loc, "%s: parameters in .statement probes are not supported yet (only at function entry)",
+			   name);
+		return TYPE_UNKNOWN;
+	}
 	if (argno > 6) {
 		diag_error(t->loc, "%s is parameter %d of %s: only the first 6 (in registers) are supported",
 			   name, argno, site->func);
 		return TYPE_UNKNOWN;
 	}
 	type = btf_func_param_type(k, func, argno);
-	return provider_typed_target(s, t, type,
+	return typed_target(k, t, type,
 			    arena_printf(syscall ? "tapc_arch_syscall_arg(c->regs, %d)"
 						 : "tapc_arch_arg(c->regs, %d)", argno));
 }
 
 static const char *kprobe_vars(struct session *s, const struct site *site)
 {
-	struct kernel *k = session_kernel(s);
+	struct kernel *k = site_kernel(s, site);
 	const char *names[32], *func;
 	char *list = "";
 	bool syscall;
@@ -353,25 +567,30 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	return list;
 }
 
-bool provider_fetch_ok(struct session *s, const struct node *t, int type)
+static bool fetch_ok(struct kernel *k, const struct node *t, int type)
 {
 	struct btf_fetch f;
 
-	return type >= 0 && btf_fetch(session_kernel(s), type, "0", t->u.target.steps, "\"\"", &f);
+	return type >= 0 && btf_fetch(k, type, "0", t->u.target.steps, "\"\"", &f);
+}
+
+bool provider_fetch_ok(struct session *s, const struct node *t, int type)
+{
+	return fetch_ok(session_kernel(s), t, type);
 }
 
 /* kprobe_target() without the diagnostics, for @defined. */
 static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *params[32], *func;
-	struct kernel *k = session_kernel(s);
+	struct kernel *k = site_kernel(s, site);
 	bool syscall;
 	int argno, n, i;
 
 	if ((name[0] == '$' && name[1] == '$') || provider_has_pretty(t))
 		return false;
 	if (strcmp(name, "@cast") == 0)
-		return btf_load(k, 0) && provider_fetch_ok(s, t, btf_find_type(k, t->u.target.cast_type));
+		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
 	func = proto_func(site, &syscall);
@@ -380,7 +599,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 			return false;
 		if (btf_func_param_type(k, func, 0) < 0)
 			return !t->u.target.steps;
-		return provider_fetch_ok(s, t, btf_func_param_type(k, func, 0));
+		return fetch_ok(k, t, btf_func_param_type(k, func, 0));
 	}
 	argno = kernel_func_param(k, func, name + 1);
 	if (argno < 0 && syscall && !t->u.target.steps) {
@@ -391,7 +610,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	}
 	if (argno <= 0 || argno > 6)
 		return false;
-	return provider_fetch_ok(s, t, btf_func_param_type(k, func, argno));
+	return fetch_ok(k, t, btf_func_param_type(k, func, argno));
 }
 
 /* @entry values of one kretprobe site: evaluated by its entry handler
@@ -489,10 +708,20 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				continue;
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
-			emit(e, ".symbol = \"%s\",", site->func);
+			/* kallsyms finds a module's function as "MODULE:NAME" */
+			if (site->module) {
+				emit(e, ".symbol = \"%s:%s\",", site->module, site->func);
+				emit(e, ".func = \"%s\",", site->func);
+			} else {
+				emit(e, ".symbol = \"%s\",", site->func);
+			}
+			if (site->offset)
+				emit(e, ".offset = %lu,", site->offset);
 			emit(e, ".pp = %s,", pp);
 			if (site->is_return)
 				emit(e, ".is_return = true,");
+			if (site->maxactive)
+				emit(e, ".maxactive = %d,", site->maxactive);
 			if (site->optional)
 				emit(e, ".optional = true,");
 			emit(e, ".handler = %s,", handler_name(pr));

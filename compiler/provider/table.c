@@ -12,6 +12,7 @@ static const struct provider providers[] = {
 	{ "never", &never_provider },
 	{ "kernel", &kprobe_provider },
 	{ "kprobe", &kprobe_provider },
+	{ "module", &kprobe_provider },
 	{ "timer", &timer_provider },
 };
 

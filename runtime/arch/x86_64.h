@@ -32,6 +32,27 @@ static inline unsigned long tapc_arch_return_value(const struct pt_regs *regs)
 	return regs->ax;
 }
 
+/* Guru mode: in a kretprobe handler the trampoline returns to the caller
+ * with the registers of regs, so the caller sees this value returned. */
+static inline void tapc_arch_set_return_value(struct pt_regs *regs, unsigned long v)
+{
+	regs->ax = v;
+}
+
+/* Guru mode: at function entry (a kprobe on the first instruction) the
+ * function goes on with the argument registers of regs. */
+static inline void tapc_arch_set_arg(struct pt_regs *regs, int n, unsigned long v)
+{
+	switch (n) {
+	case 1: regs->di = v; break;
+	case 2: regs->si = v; break;
+	case 3: regs->dx = v; break;
+	case 4: regs->cx = v; break;
+	case 5: regs->r8 = v; break;
+	case 6: regs->r9 = v; break;
+	}
+}
+
 static inline unsigned long tapc_arch_ip(const struct pt_regs *regs)
 {
 	return regs->ip;

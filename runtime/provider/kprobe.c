@@ -33,7 +33,7 @@ static int tapc_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 0;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
 	if (unlikely(!c))
 		return 0;
 	s->handler(c);
@@ -56,7 +56,7 @@ static __always_inline int tapc_kretprobe_common(struct tapc_kprobe_site *s,
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 1;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
 	if (unlikely(!c))
 		return 1;
 	/* NULL again before the context is released (context.h) */
@@ -121,7 +121,14 @@ int tapc_kprobes_register(void)
 		rc = tapc_kprobe_register_one(s);
 		s->registered = !rc;
 		if (rc && !s->optional) {
-			tapc_err("probe %s registration error (rc %d)", s->pp, rc);
+			/* a "MODULE:NAME" symbol is not found while MODULE
+			 * is not loaded: say so rather than just ENOENT */
+			if (rc == -ENOENT && s->func)
+				tapc_err("probe %s registration error (rc %d): no %s (is module %.*s loaded?)",
+					 s->pp, rc, s->symbol,
+					 (int)(strchr(s->symbol, ':') - s->symbol), s->symbol);
+			else
+				tapc_err("probe %s registration error (rc %d)", s->pp, rc);
 			tapc_kprobes_unregister();
 			return rc;
 		}

@@ -1,0 +1,734 @@
+/* Kernel modules and debuginfo through libdw (elfutils).
+ *
+ * A module's functions and types come from its .ko: the functions from the
+ * ELF symbol table (what kallsyms will know once it is loaded), their
+ * prototypes and types from the module's BTF when it has some (distribution
+ * modules do), else from its DWARF (an out-of-tree module built without a
+ * vmlinux to write BTF against, like our test module).  Rather than teach
+ * the rest of the compiler a second type system, the DWARF of every
+ * defined function is converted into an in-memory BTF object with libbpf's
+ * writer: the module then looks like a kernel of its own (a struct kernel
+ * whose btf and funcs are the module's), and kprobe.c, btf.c's fetch
+ * walker and -L work on it unchanged.
+ *
+ * A .ko is a relocatable object, so its DWARF only makes sense after the
+ * .rela.debug_* relocations are applied: libdwfl's offline reporting does
+ * that and lays the sections out at addresses, which also gives the line
+ * table and the symbol table one address space (for f@file.c:LINE).
+ *
+ * vmlinux debuginfo (/usr/lib/debug/boot/vmlinux-KVER and friends) is read
+ * the same way but only for source lines: its types keep coming from the
+ * kernel's BTF, which is much faster to load than DWARF.
+ */
+#include <dirent.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+
+#include "arena.h"
+#include "kernel.h"
+
+struct dwarf_info {
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	const char *path;
+};
+
+/* ---- DWARF types to BTF ---- */
+
+/* DIE offset -> BTF id for the types converted so far (an open-addressing
+ * table: a module's functions reach thousands of kernel types); pointers
+ * are added pointing at void and patched once their target exists, so
+ * that a struct that points to itself terminates. */
+struct memo_slot {
+	Dwarf_Off off;			/* +1, 0: empty */
+	int id;
+};
+
+struct fixup {
+	Dwarf_Off die;
+	int ptr_id;
+};
+
+struct conv {
+	struct btf *btf;
+	Dwarf *dw;
+	struct memo_slot *memo;
+	size_t nmemo, cap;		/* cap: a power of two */
+	struct fixup *fix;
+	size_t nfix, fixcap;
+	int int_id;			/* array index type */
+	bool nomem;
+};
+
+static int conv_type(struct conv *cv, Dwarf_Die *die);
+
+static size_t memo_hash(Dwarf_Off off, size_t cap)
+{
+	return (size_t)((off * 0x9e3779b97f4a7c15ULL) >> 17) & (cap - 1);
+}
+
+static int memo_find(struct conv *cv, Dwarf_Off off)
+{
+	size_t i;
+
+	if (!cv->cap)
+		return -1;
+	for (i = memo_hash(off, cv->cap); cv->memo[i].off; i = (i + 1) & (cv->cap - 1))
+		if (cv->memo[i].off == off + 1)
+			return cv->memo[i].id;
+	return -1;
+}
+
+static bool memo_grow(struct conv *cv)
+{
+	size_t cap = cv->cap ? cv->cap * 2 : 1024, i, j;
+	struct memo_slot *m = calloc(cap, sizeof(*m));
+
+	if (!m)
+		return false;
+	for (i = 0; i < cv->cap; i++) {
+		if (!cv->memo[i].off)
+			continue;
+		for (j = memo_hash(cv->memo[i].off - 1, cap); m[j].off; j = (j + 1) & (cap - 1))
+			;
+		m[j] = cv->memo[i];
+	}
+	free(cv->memo);
+	cv->memo = m;
+	cv->cap = cap;
+	return true;
+}
+
+static int memo_add(struct conv *cv, Dwarf_Off off, int id)
+{
+	size_t i;
+
+	if (id <= 0)
+		return id;
+	if (2 * (cv->nmemo + 1) > cv->cap && !memo_grow(cv)) {
+		cv->nomem = true;
+		return -1;
+	}
+	for (i = memo_hash(off, cv->cap); cv->memo[i].off; i = (i + 1) & (cv->cap - 1))
+		;
+	cv->memo[i].off = off + 1;
+	cv->memo[i].id = id;
+	cv->nmemo++;
+	return id;
+}
+
+static bool fixup_add(struct conv *cv, Dwarf_Off die, int ptr_id)
+{
+	if (cv->nfix == cv->fixcap) {
+		size_t cap = cv->fixcap ? cv->fixcap * 2 : 256;
+		struct fixup *f = realloc(cv->fix, cap * sizeof(*f));
+
+		if (!f)
+			return false;
+		cv->fix = f;
+		cv->fixcap = cap;
+	}
+	cv->fix[cv->nfix].die = die;
+	cv->fix[cv->nfix++].ptr_id = ptr_id;
+	return true;
+}
+
+/* The BTF id of die's DW_AT_type (0: void or unknown). */
+static int conv_ref(struct conv *cv, Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+
+	if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+		return 0;
+	return conv_type(cv, &t);
+}
+
+static Dwarf_Word attr_udata(Dwarf_Die *die, int name, Dwarf_Word dflt)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+
+	if (!dwarf_attr_integrate(die, name, &a) || dwarf_formudata(&a, &v) != 0)
+		return dflt;
+	return v;
+}
+
+static int conv_base(struct conv *cv, Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	int size = dwarf_bytesize(die);
+	Dwarf_Word enc = attr_udata(die, DW_AT_encoding, DW_ATE_signed);
+	int flags = 0;
+
+	if (size <= 0)
+		return 0;
+	switch (enc) {
+	case DW_ATE_float:
+		return btf__add_float(cv->btf, name, size);
+	case DW_ATE_boolean:
+		flags = BTF_INT_BOOL;
+		break;
+	case DW_ATE_signed_char:
+		flags = BTF_INT_SIGNED | BTF_INT_CHAR;
+		break;
+	case DW_ATE_unsigned_char:
+		flags = BTF_INT_CHAR;
+		break;
+	case DW_ATE_signed:
+		flags = BTF_INT_SIGNED;
+		break;
+	case DW_ATE_unsigned:
+		break;
+	default:
+		return 0;
+	}
+	if (size > 16)
+		return 0;
+	return btf__add_int(cv->btf, name ? name : "", size, flags);
+}
+
+/* Members first (their types may add types), then the struct, then its
+ * fields: BTF wants a composite's fields right after it. */
+static int conv_composite(struct conv *cv, Dwarf_Die *die, bool is_union)
+{
+	struct { const char *name; int type; Dwarf_Word bit_off, bit_size; } m[512];
+	const char *name = dwarf_diename(die);
+	Dwarf_Die child;
+	int n = 0, id, i;
+
+	if (dwarf_hasattr(die, DW_AT_declaration))
+		return btf__add_fwd(cv->btf, name ? name : "", is_union ? BTF_FWD_UNION : BTF_FWD_STRUCT);
+	if (dwarf_child(die, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) != DW_TAG_member || n == 512)
+				continue;
+			m[n].name = dwarf_diename(&child);
+			m[n].type = conv_ref(cv, &child);
+			m[n].bit_size = attr_udata(&child, DW_AT_bit_size, 0);
+			if (dwarf_hasattr(&child, DW_AT_data_bit_offset))
+				m[n].bit_off = attr_udata(&child, DW_AT_data_bit_offset, 0);
+			else
+				m[n].bit_off = 8 * attr_udata(&child, DW_AT_data_member_location, 0);
+			if (m[n].type < 0)
+				return -1;
+			n++;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	id = is_union ? btf__add_union(cv->btf, name ? name : "", dwarf_bytesize(die))
+		      : btf__add_struct(cv->btf, name ? name : "", dwarf_bytesize(die));
+	for (i = 0; id > 0 && i < n; i++)
+		if (btf__add_field(cv->btf, m[i].name ? m[i].name : "", m[i].type, m[i].bit_off,
+				   m[i].bit_size) < 0)
+			return -1;
+	return id;
+}
+
+static int conv_enum(struct conv *cv, Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	int size = dwarf_bytesize(die), id;
+	Dwarf_Die child;
+
+	if (size <= 0)
+		size = 4;
+	id = btf__add_enum(cv->btf, name ? name : "", size);
+	if (id > 0 && dwarf_child(die, &child) == 0) {
+		do {
+			Dwarf_Attribute a;
+			Dwarf_Sword v = 0;
+
+			if (dwarf_tag(&child) != DW_TAG_enumerator)
+				continue;
+			if (dwarf_attr(&child, DW_AT_const_value, &a))
+				dwarf_formsdata(&a, &v);
+			btf__add_enum_value(cv->btf, dwarf_diename(&child), v);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	return id;
+}
+
+/* Arrays: one BTF array per dimension, innermost first. */
+static int conv_array(struct conv *cv, Dwarf_Die *die)
+{
+	Dwarf_Word dims[8];
+	int nd = 0, id = conv_ref(cv, die);
+	Dwarf_Die child;
+
+	if (id < 0)
+		return id;
+	if (dwarf_child(die, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) != DW_TAG_subrange_type || nd == 8)
+				continue;
+			if (dwarf_hasattr(&child, DW_AT_count))
+				dims[nd++] = attr_udata(&child, DW_AT_count, 0);
+			else if (dwarf_hasattr(&child, DW_AT_upper_bound))
+				dims[nd++] = attr_udata(&child, DW_AT_upper_bound, 0) + 1;
+			else
+				dims[nd++] = 0;	/* flexible array member */
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (!cv->int_id)
+		cv->int_id = btf__add_int(cv->btf, "int", 4, BTF_INT_SIGNED);
+	while (nd-- > 0 && id >= 0)
+		id = btf__add_array(cv->btf, cv->int_id, id, dims[nd]);
+	return id;
+}
+
+static int conv_type(struct conv *cv, Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+	int id = memo_find(cv, off), ref;
+
+	if (id >= 0)
+		return id;
+	switch (dwarf_tag(die)) {
+	case DW_TAG_base_type:
+		id = conv_base(cv, die);
+		break;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+		id = btf__add_ptr(cv->btf, 0);
+		if (id > 0) {
+			Dwarf_Attribute a;
+			Dwarf_Die t;
+
+			if (dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, &t) &&
+			    !fixup_add(cv, dwarf_dieoffset(&t), id))
+				return -1;
+		}
+		break;
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_typedef:
+		ref = conv_ref(cv, die);
+		if (ref < 0)
+			return ref;
+		/* another DIE may have reached this one meanwhile */
+		if ((id = memo_find(cv, off)) >= 0)
+			return id;
+		switch (dwarf_tag(die)) {
+		case DW_TAG_const_type: id = btf__add_const(cv->btf, ref); break;
+		case DW_TAG_volatile_type: id = btf__add_volatile(cv->btf, ref); break;
+		case DW_TAG_restrict_type: id = btf__add_restrict(cv->btf, ref); break;
+		default: id = btf__add_typedef(cv->btf, dwarf_diename(die), ref); break;
+		}
+		break;
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+		id = conv_composite(cv, die, false);
+		break;
+	case DW_TAG_union_type:
+		id = conv_composite(cv, die, true);
+		break;
+	case DW_TAG_enumeration_type:
+		id = conv_enum(cv, die);
+		break;
+	case DW_TAG_array_type:
+		id = conv_array(cv, die);
+		break;
+	default:
+		/* function types, unspecified types: as void (a pointer to
+		 * one is a void pointer) */
+		id = 0;
+		break;
+	}
+	if (id < 0)
+		return id;
+	return memo_add(cv, off, id);
+}
+
+/* Point every placeholder pointer at its converted target; converting a
+ * target may add more pointers, which the same loop then fixes. */
+static bool conv_fixups(struct conv *cv)
+{
+	for (size_t i = 0; i < cv->nfix; i++) {
+		Dwarf_Die t;
+		struct btf_type *p;
+		int id;
+
+		if (!dwarf_offdie(cv->dw, cv->fix[i].die, &t))
+			continue;
+		id = conv_type(cv, &t);
+		if (id < 0)
+			return false;
+		/* libbpf hands out const types; a BTF object being written
+		 * is ours to change */
+		p = (struct btf_type *)btf__type_by_id(cv->btf, cv->fix[i].ptr_id);
+		p->type = id;
+	}
+	cv->nfix = 0;
+	return true;
+}
+
+/* A BTF FUNC (with its FUNC_PROTO) for a defined subprogram. */
+static bool conv_function(struct conv *cv, Dwarf_Die *fn)
+{
+	const char *name = dwarf_diename(fn), *pnames[64];
+	int ptypes[64], np = 0, ret, proto, i;
+	Dwarf_Die child;
+
+	if (!name || btf__find_by_name_kind(cv->btf, name, BTF_KIND_FUNC) > 0)
+		return true;
+	ret = conv_ref(cv, fn);
+	if (ret < 0)
+		return false;
+	if (dwarf_child(fn, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) != DW_TAG_formal_parameter || np == 64)
+				continue;
+			pnames[np] = dwarf_diename(&child);
+			ptypes[np] = conv_ref(cv, &child);
+			if (ptypes[np++] < 0)
+				return false;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	proto = btf__add_func_proto(cv->btf, ret);
+	for (i = 0; proto > 0 && i < np; i++)
+		if (btf__add_func_param(cv->btf, pnames[i] ? pnames[i] : "", ptypes[i]) < 0)
+			return false;
+	return proto > 0 && btf__add_func(cv->btf, name, BTF_FUNC_GLOBAL, proto) > 0 &&
+	       conv_fixups(cv);
+}
+
+static bool is_defined_function(Dwarf_Die *die)
+{
+	return dwarf_tag(die) == DW_TAG_subprogram && !dwarf_hasattr(die, DW_AT_declaration) &&
+	       (dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges));
+}
+
+/* BTF for every defined function of the module's DWARF (NULL when it has
+ * none, e.g. a module built without debug info, or with *why set when a
+ * function's types could not be converted). */
+static struct btf *module_btf(Dwfl_Module *mod, const char **why)
+{
+	struct conv *cv = calloc(1, sizeof(*cv));
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+	bool any = false;
+
+	if (!cv)
+		return NULL;
+	cv->btf = btf__new_empty();
+	while (cv->btf && (cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		Dwarf_Die child;
+
+		cv->dw = dwarf_cu_getdwarf(cu->cu);
+		if (dwarf_child(cu, &child) != 0)
+			continue;
+		do {
+			if (!is_defined_function(&child))
+				continue;
+			if (!conv_function(cv, &child)) {
+				*why = arena_printf("the DWARF types of %s could not be converted",
+						    dwarf_diename(&child));
+				btf__free(cv->btf);
+				cv->btf = NULL;
+				break;
+			}
+			any = true;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	{
+		struct btf *b = any ? cv->btf : (btf__free(cv->btf), NULL);
+
+		if (getenv("TAPC_DEBUG_DWARF") && b)
+			fprintf(stderr, "dwarf: %u BTF types from %zu DIEs\n", btf__type_cnt(b), cv->nmemo);
+		free(cv->memo);
+		free(cv->fix);
+		free(cv);
+		return b;
+	}
+}
+
+/* ---- finding and opening .ko files and debuginfo ---- */
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+static struct dwarf_info *dwarf_open_file(const char *name, const char *path)
+{
+	struct dwarf_info *di = arena_alloc(sizeof(*di));
+
+	di->dwfl = dwfl_begin(&offline_callbacks);
+	if (!di->dwfl)
+		return NULL;
+	di->mod = dwfl_report_offline(di->dwfl, name, path, -1);
+	dwfl_report_end(di->dwfl, NULL, NULL);
+	if (!di->mod) {
+		dwfl_end(di->dwfl);
+		return NULL;
+	}
+	di->path = arena_strdup(path);
+	return di;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Function symbols of the module that stay in memory after loading
+ * (not .init/.exit text), without the padding symbols of newer kernels
+ * and the out-of-line cold parts of functions. */
+static char **module_functions(Dwfl_Module *mod, size_t *n)
+{
+	int i, nsyms = dwfl_module_getsymtab(mod);
+	char **v = calloc(nsyms > 0 ? nsyms : 1, sizeof(*v));
+	GElf_Word shndx;
+	GElf_Sym sym;
+
+	*n = 0;
+	for (i = 1; v && i < nsyms; i++) {
+		const char *name = dwfl_module_getsym(mod, i, &sym, &shndx);
+		Dwarf_Addr bias;
+		Elf *elf = dwfl_module_getelf(mod, &bias);
+		Elf_Scn *scn = elf ? elf_getscn(elf, shndx) : NULL;
+		size_t shstrndx;
+		GElf_Shdr sh;
+		const char *sec = NULL;
+
+		if (!name || GELF_ST_TYPE(sym.st_info) != STT_FUNC || shndx == SHN_UNDEF)
+			continue;
+		if (scn && gelf_getshdr(scn, &sh) && elf_getshdrstrndx(elf, &shstrndx) == 0)
+			sec = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (sec && (strncmp(sec, ".init", 5) == 0 || strncmp(sec, ".exit", 5) == 0))
+			continue;
+		/* a .cold part is not a function's entry */
+		if (strstr(name, ".cold") || strncmp(name, "__pfx_", 6) == 0 || strncmp(name, "__cfi_", 6) == 0 ||
+		    strcmp(name, "init_module") == 0 || strcmp(name, "cleanup_module") == 0)
+			continue;
+		v[(*n)++] = arena_strdup(name);
+	}
+	if (v && *n)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* NAME.ko in dir or below it (depth-limited); module names treat - and _
+ * alike, as modprobe does. */
+static char *find_ko(const char *dir, const char *name, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *found = NULL;
+
+	if (!d)
+		return NULL;
+	while (!found && (e = readdir(d))) {
+		char want[NAME_MAX + 1], have[NAME_MAX + 1];
+		char *path;
+		size_t i;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = arena_printf("%s/%s", dir, e->d_name);
+		snprintf(want, sizeof(want), "%s.ko", name);
+		snprintf(have, sizeof(have), "%s", e->d_name);
+		for (i = 0; want[i]; i++)
+			if (want[i] == '-')
+				want[i] = '_';
+		for (i = 0; have[i]; i++)
+			if (have[i] == '-')
+				have[i] = '_';
+		if (strcmp(want, have) == 0 && access(path, R_OK) == 0)
+			found = path;
+		else if (depth > 0 && e->d_type == DT_DIR)
+			found = find_ko(path, name, depth - 1);
+	}
+	closedir(d);
+	return found;
+}
+
+char *kernel_find_module(struct kernel *k, const char *name, const char *const *dirs, int ndirs)
+{
+	int i;
+	char *p;
+
+	for (i = 0; i < ndirs; i++)
+		if ((p = find_ko(dirs[i], name, 2)))
+			return p;
+	/* Debian keeps modules' debug info in /usr/lib/debug/lib/modules */
+	p = find_ko(arena_printf("/usr/lib/debug/lib/modules/%s", k->release), name, 8);
+	if (!p)
+		p = find_ko(arena_printf("/lib/modules/%s", k->release), name, 8);
+	return p;
+}
+
+/* The module's own BTF: its .BTF section (split BTF over the kernel's,
+ * written by pahole when the module was built against a vmlinux), or
+ * /sys/kernel/btf/NAME when the target is running with it loaded. */
+static bool has_section(Dwfl_Module *mod, const char *want)
+{
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+		    strcmp(name, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+static struct btf *module_own_btf(struct kernel *k, struct dwarf_info *di, const char *name)
+{
+	struct btf *base = btf_load(k, 0), *b = NULL;
+
+	if (!base)
+		return NULL;
+	/* (libbpf would complain on stderr about a .ko without one) */
+	if (has_section(di->mod, ".BTF"))
+		b = btf__parse_elf_split(di->path, base);
+	if (!b && k->running)
+		b = btf__parse_split(arena_printf("/sys/kernel/btf/%s", name), base);
+	return b;
+}
+
+struct kernel *kernel_module(struct kernel *k, const char *name, const char *path,
+			     const char **err)
+{
+	struct kernel *m = arena_alloc(sizeof(*m));
+	struct dwarf_info *di = dwarf_open_file(name, path);
+
+	if (!di) {
+		*err = arena_printf("can't read %s: %s", path, dwfl_errmsg(-1));
+		return NULL;
+	}
+	*m = *k;
+	m->module = arena_strdup(name);
+	m->module_path = di->path;
+	m->dwarf = di;
+	m->funcs = module_functions(di->mod, &m->nfuncs);
+	m->funcs_loaded = true;
+	m->blacklist = NULL;
+	m->nblacklist = 0;
+	m->btf = module_own_btf(k, di, name);
+	m->types_from = m->btf ? "BTF" : "DWARF";
+	if (!m->btf)
+		m->btf = module_btf(di->mod, &m->types_error);
+	m->btf_tried = true;
+	return m;
+}
+
+struct kernel *kernel_debuginfo(struct kernel *k)
+{
+	const char *paths[] = {
+		arena_printf("/usr/lib/debug/boot/vmlinux-%s", k->release),
+		arena_printf("/usr/lib/debug/lib/modules/%s/vmlinux", k->release),
+		arena_printf("/lib/modules/%s/build/vmlinux", k->release),
+	};
+	size_t i;
+
+	if (k->dwarf_tried)
+		return k->dwarf ? k : NULL;
+	k->dwarf_tried = true;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct dwarf_info *di;
+		Dwarf_Addr bias;
+
+		if (access(paths[i], R_OK) != 0 || !(di = dwarf_open_file("kernel", paths[i])))
+			continue;
+		if (!dwfl_module_getdwarf(di->mod, &bias)) {
+			dwfl_end(di->dwfl);
+			continue;
+		}
+		k->dwarf = di;
+		return k;
+	}
+	return NULL;
+}
+
+const char *kernel_debuginfo_paths(struct kernel *k)
+{
+	return arena_printf("/usr/lib/debug/boot/vmlinux-%s, /usr/lib/debug/lib/modules/%s/vmlinux, "
+			    "/lib/modules/%s/build/vmlinux", k->release, k->release, k->release);
+}
+
+/* ---- source lines ---- */
+
+/* The file part of "f@FILE:LINE" may be a path suffix or a glob. */
+static bool file_matches(const char *src, const char *want)
+{
+	size_t ls = strlen(src), lw = strlen(want);
+
+	if (strpbrk(want, "*?["))
+		return fnmatch(want, src, 0) == 0 ||
+		       fnmatch(arena_printf("*/%s", want), src, 0) == 0;
+	return ls >= lw && strcmp(src + ls - lw, want) == 0 &&
+	       (ls == lw || src[ls - lw - 1] == '/');
+}
+
+int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
+		     void (*fn)(const char *func, unsigned long offset, void *arg), void *arg)
+{
+	struct dwarf_info *di = k->dwarf;
+	Dwarf_Addr bias, best = 0;
+	Dwarf_Die *cu = NULL;
+	int found = 0;
+
+	if (!di || !dwfl_module_getdwarf(di->mod, &bias))
+		return -1;
+	/* the lowest is_stmt address of that line in each matching function */
+	while ((cu = dwfl_module_nextcu(di->mod, cu, &bias))) {
+		Dwarf_Lines *lines;
+		size_t nl, i;
+		const char *fname = NULL;
+		unsigned long foff = 0;
+
+		if (dwarf_getsrclines(cu, &lines, &nl) != 0)
+			continue;
+		best = 0;
+		for (i = 0; i < nl; i++) {
+			Dwarf_Line *l = dwarf_onesrcline(lines, i);
+			const char *src = dwarf_linesrc(l, NULL, NULL);
+			int ln;
+			bool stmt;
+			Dwarf_Addr a;
+			GElf_Off off;
+			GElf_Sym sym;
+			const char *name;
+
+			if (!src || dwarf_lineno(l, &ln) != 0 || ln != line ||
+			    dwarf_linebeginstatement(l, &stmt) != 0 || !stmt ||
+			    dwarf_lineaddr(l, &a) != 0 || !file_matches(src, file))
+				continue;
+			a += bias;
+			name = dwfl_module_addrinfo(di->mod, a, &off, &sym, NULL, NULL, NULL);
+			if (!name || fnmatch(func, name, 0) != 0)
+				continue;
+			if (!best || a < best) {
+				best = a;
+				fname = name;
+				foff = off;
+			}
+		}
+		if (best) {
+			fn(arena_strdup(fname), foff, arg);
+			found++;
+		}
+	}
+	return found;
+}
