@@ -50,6 +50,20 @@ static const struct builtin builtins[] = {
 	  "({ s16 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 2, $L); (int64_t)_x; })" },
 	{ "kernel_char", L, 1, { L }, BUILTIN_EXPR,
 	  "({ s8 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 1, $L); (int64_t)_x; })" },
+	/* user memory: 0 when not accessible (SystemTap's user_long etc.),
+	 * the _error forms raise a run-time error instead */
+#define UREAD(name, ctype, loc) \
+	{ name, L, 1, { L }, BUILTIN_EXPR, \
+	  "({ " ctype " _x; tapc_uread(c, &_x, (unsigned long)$1, sizeof(_x), " loc "); (int64_t)_x; })" }
+	UREAD("user_long", "s64", "NULL"), UREAD("user_long_error", "s64", "$L"),
+	UREAD("user_ulong", "u64", "NULL"), UREAD("user_ulong_error", "u64", "$L"),
+	UREAD("user_int", "s32", "NULL"), UREAD("user_int_error", "s32", "$L"),
+	UREAD("user_uint", "u32", "NULL"), UREAD("user_uint_error", "u32", "$L"),
+	UREAD("user_short", "s16", "NULL"), UREAD("user_short_error", "s16", "$L"),
+	UREAD("user_ushort", "u16", "NULL"), UREAD("user_ushort_error", "u16", "$L"),
+	UREAD("user_char", "s8", "NULL"), UREAD("user_char_error", "s8", "$L"),
+	UREAD("user_uchar", "u8", "NULL"), UREAD("user_uchar_error", "u8", "$L"),
+#undef UREAD
 };
 
 const struct builtin *builtin_find(const char *name)

@@ -1515,7 +1515,8 @@ static void gs_return(struct tx *t, struct node *n)
 /* try { body } catch (msg) { handler }: errors in body (and in what it
  * calls) jump to the catch label instead of out; the handler sees the
  * message and the error is cleared.  MAXACTION still ends the probe: its
- * checks always jump to out. */
+ * checks jump to out, and a catch passes on a MAXACTION error raised in a
+ * called function. */
 static void gs_try(struct tx *t, struct node *n)
 {
 	const char *save_label = t->err_label;
@@ -1536,6 +1537,12 @@ static void gs_try(struct tx *t, struct node *n)
 		return;
 	emit(t->e, "goto done%d;", label);
 	emit(t->e, "catch%d:", label);
+	/* MAXACTION is not catchable (as in SystemTap): the budget stays
+	 * spent, so leave the probe or function with the error still set */
+	emit(t->e, "if (c->actions_left < 0)");
+	t->e->depth++;
+	goto_out(t);
+	t->e->depth--;
 	if (var)
 		emit(t->e, "tapc_strcpy(%s, c->last_error);", var_ref(t, var->u.var.sym));
 	emit(t->e, "c->last_error = NULL;");

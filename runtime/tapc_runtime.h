@@ -310,6 +310,11 @@ bool tapc_kernel_string(struct tapc_context *c, char *dst, unsigned long addr,
 			const char *loc);
 bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
 		      const char *loc);
+/* Copy n bytes of user memory (uread.c): false and dst zeroed on failure,
+ * with the error set unless loc is NULL (user_long() reads 0 silently,
+ * user_long_error() fails). */
+bool tapc_uread(struct tapc_context *c, void *dst, unsigned long addr,
+		size_t n, const char *loc);
 
 /* ---- registers (arch/<arch>.h) ---- */
 #include "arch/x86_64.h"
