@@ -2,15 +2,12 @@
 # for 20 s, and an uncounted one that goes on through the SIGINT, so the
 # stop comes while probes fire.  Usage: sh guest.sh MODULE.ko OUTDIR
 ko=$1 out=$2
+. testsuite/stress/started.sh
 W=testsuite/workloads/bin
 rm -f /tmp/stress-stop
 $TAPRUN $TAPRUN_OPTS "$ko" >"$out/stress.out" 2>"$out/stress.err" &
 t=$!
-i=0
-until grep -qs state=RUNNING /proc/tapc_*/ctl; do
-	i=$((i + 1)); [ $i -gt 300 ] && { echo "module never started" >&2; break; }
-	sleep 0.1
-done
+wait_started
 $W/getpid_loop 2000000000 2>/dev/null &
 bg=$!
 $W/getpid_until /tmp/stress-stop >"$out/w1.txt" &

@@ -2,15 +2,12 @@
 # CPU 1 offline at the start, brought online during the run, taken offline
 # and online again.  Usage: sh hotplug.sh MODULE.ko OUTDIR
 ko=$1 out=$2
+. testsuite/stress/started.sh
 cpu1=/sys/devices/system/cpu/cpu1/online
 echo 0 >$cpu1
 $TAPRUN "$ko" >"$out/hotplug.out" 2>"$out/hotplug.err" &
 t=$!
-i=0
-until grep -qs state=RUNNING /proc/tapc_*/ctl; do
-	i=$((i + 1)); [ $i -gt 300 ] && { echo "module never started" >&2; break; }
-	sleep 0.1
-done
+wait_started
 sleep 1; echo 1 >$cpu1
 sleep 2; echo 0 >$cpu1
 sleep 1; echo 1 >$cpu1
