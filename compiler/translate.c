@@ -28,34 +28,11 @@
 #include "resolve.h"
 #include "session.h"
 #include "translate.h"
-
-struct tx {
-	struct session *s;
-	struct rprogram *p;
-	struct emitter *e;		/* the body being generated */
-	FILE *frame;			/* members of the current frame struct */
-	FILE *decls;			/* C locals of the current function */
-	int ntmp;
-	bool out_used;
-	const char *err_label;		/* where a run-time error jumps: out or a catch */
-	bool err_used;			/* ... and whether anything jumped there */
-	struct rfunc *func;		/* NULL in a probe */
-	int loop_cont[64];		/* continue labels of enclosing loops */
-	int nloops;
-	struct symbol **keyed;		/* arrays with a key temp in this frame */
-	int nkeyed;
-	FILE *helpers;			/* file-scope code the body needs (comparators) */
-	char *helpers_buf;
-	size_t helpers_len;
-	int nhelpers;
-	struct shape *shapes;		/* statistics globals' histogram shapes */
-	int nshapes;
-};
+#include "translate_int.h"
 
 /* ---- small helpers ---- */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
+char *fmt(const char *f, ...)
 {
 	va_list ap;
 	char *s;
@@ -72,7 +49,7 @@ static char *fmt(const char *f, ...)
 	}
 }
 
-static const char *cstr(const char *s)
+const char *cstr(const char *s)
 {
 	char *q = c_string(s, strlen(s)), *a = arena_strdup(q);
 
@@ -80,12 +57,12 @@ static const char *cstr(const char *s)
 	return a;
 }
 
-static const char *loc_of(const struct node *n)
+const char *loc_of(const struct node *n)
 {
 	return cstr(fmt("%s:%d:%d", n->loc.file ? n->loc.file : "<input>", n->loc.line, n->loc.col));
 }
 
-static const char *tmp_long(struct tx *t)
+const char *tmp_long(struct tx *t)
 {
 	int n = t->ntmp++;
 
@@ -93,7 +70,7 @@ static const char *tmp_long(struct tx *t)
 	return fmt("t%d", n);
 }
 
-static const char *tmp_string(struct tx *t)
+const char *tmp_string(struct tx *t)
 {
 	int n = t->ntmp++;
 
@@ -101,14 +78,14 @@ static const char *tmp_string(struct tx *t)
 	return fmt("f->s%d", n);
 }
 
-static void goto_out(struct tx *t)
+void goto_out(struct tx *t)
 {
 	t->out_used = true;
 	emit(t->e, "goto out;");
 }
 
 /* After a run-time error: to the innermost catch, else out. */
-static void goto_err(struct tx *t)
+void goto_err(struct tx *t)
 {
 	if (!t->err_label) {
 		goto_out(t);
@@ -118,7 +95,7 @@ static void goto_err(struct tx *t)
 	emit(t->e, "goto %s;", t->err_label);
 }
 
-static void check_error(struct tx *t)
+void check_error(struct tx *t)
 {
 	emit(t->e, "if (c->last_error)");
 	t->e->depth++;
@@ -126,20 +103,20 @@ static void check_error(struct tx *t)
 	t->e->depth--;
 }
 
-static void unsupported(struct tx *t, const struct node *n, const char *what)
+void unsupported(struct tx *t, const struct node *n, const char *what)
 {
 	(void)t;
 	diag_error(n->loc, "%s: not supported by the kernel back end yet", what);
 }
 
-static const char *ctype_of(enum type_kind ty)
+const char *ctype_of(enum type_kind ty)
 {
 	return ty == TYPE_STRING ? "char" : "int64_t";
 }
 
 /* Nodes whose value can't be changed by evaluating something else after
  * them: their C text may be used late without a copy. */
-static bool stable(const struct node *n)
+bool stable(const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM:
@@ -156,7 +133,7 @@ static bool stable(const struct node *n)
 
 /* Nodes whose evaluation changes nothing: what runs before them may keep
  * its value as C text. */
-static bool no_side_effects(const struct node *n)
+bool no_side_effects(const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM:
@@ -178,7 +155,7 @@ static bool no_side_effects(const struct node *n)
 
 /* ---- variables, arrays ---- */
 
-static const char *var_ref(struct tx *t, struct symbol *sym)
+const char *var_ref(struct tx *t, struct symbol *sym)
 {
 	(void)t;
 	if (sym->kind == SYM_GLOBAL)
@@ -186,7 +163,7 @@ static const char *var_ref(struct tx *t, struct symbol *sym)
 	return fmt("f->l_%s", sym->name);
 }
 
-static void frame_local(struct tx *t, struct symbol *sym)
+void frame_local(struct tx *t, struct symbol *sym)
 {
 	if (sym->type == TYPE_STRING)
 		fprintf(t->frame, "\tchar l_%s[MAXSTRINGLEN];\n", sym->name);
@@ -194,17 +171,11 @@ static void frame_local(struct tx *t, struct symbol *sym)
 		fprintf(t->frame, "\tint64_t l_%s;\n", sym->name);
 }
 
-static const char *gx(struct tx *t, struct node *n);
-static const char *gx_target(struct tx *t, struct node *n);
-static void gs(struct tx *t, struct node *n);
-static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals);
-static const char *slice_match(struct symbol *sym, const char **vals, const char *kp);
-static bool has_wildcard(const struct node *keys);
 
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
  * The key exprs are all evaluated first: one of them may itself index the
  * same array and use the same temp. */
-static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
+const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
 {
 	const char *vals[MAX_ARRAY_KEYS];
 	struct node *k;
@@ -237,7 +208,7 @@ static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys
 
 /* Pointer (C local) to an array element's value; creates the element when
  * create, else may be NULL. */
-static const char *elem_ptr(struct tx *t, struct node *index, bool create)
+const char *elem_ptr(struct tx *t, struct node *index, bool create)
 {
 	struct symbol *sym = index->u.index.base->u.var.sym;
 	const char *key = build_key(t, sym, index->u.index.keys);
@@ -257,7 +228,7 @@ static const char *elem_ptr(struct tx *t, struct node *index, bool create)
 }
 
 /* The C lvalue of a VAR or INDEX: for strings, the char buffer. */
-static const char *lvalue(struct tx *t, struct node *n)
+const char *lvalue(struct tx *t, struct node *n)
 {
 	if (n->kind == NODE_VAR)
 		return var_ref(t, n->u.var.sym);
@@ -270,236 +241,9 @@ static const char *lvalue(struct tx *t, struct node *n)
 	return "t_invalid";
 }
 
-/* ---- statistics ---- */
-
-static const char *gx_num(int64_t v);
-
-/* A stats global's one shape: the histogram it is printed or indexed with
- * and the @variance bit shift (SystemTap allows one of each). */
-struct shape {
-	struct symbol *sym;
-	bool linear, has_hist;
-	int64_t lo, hi, width;
-	int shift;
-	struct node *hist_at, *shift_at;
-};
-
-static struct symbol *stat_sym(struct node *operand)
-{
-	if (operand->kind == NODE_VAR)
-		return operand->u.var.sym;
-	if (operand->kind == NODE_INDEX && operand->u.index.base->kind == NODE_VAR)
-		return operand->u.index.base->u.var.sym;
-	return NULL;
-}
-
-static struct shape *shape_of(struct tx *t, struct symbol *sym)
-{
-	int i;
-
-	for (i = 0; i < t->nshapes; i++)
-		if (t->shapes[i].sym == sym)
-			return &t->shapes[i];
-	t->shapes = realloc(t->shapes, (t->nshapes + 1) * sizeof(*t->shapes));
-	if (!t->shapes)
-		die("out of memory");
-	memset(&t->shapes[t->nshapes], 0, sizeof(*t->shapes));
-	t->shapes[t->nshapes].sym = sym;
-	return &t->shapes[t->nshapes++];
-}
-
-static bool same_hist(const struct shape *sh, const struct node *h)
-{
-	if (sh->linear != h->u.hist.linear)
-		return false;
-	return !sh->linear || (sh->lo == h->u.hist.lo->u.num.value &&
-			       sh->hi == h->u.hist.hi->u.num.value &&
-			       sh->width == h->u.hist.width->u.num.value);
-}
-
-static void shape_node(struct node *n, void *arg)
-{
-	struct tx *t = arg;
-	struct symbol *sym;
-	struct shape *sh;
-
-	if (n->kind == NODE_HIST && (sym = stat_sym(n->u.hist.operand))) {
-		sh = shape_of(t, sym);
-		if (n->u.hist.linear && (n->u.hist.lo->kind != NODE_NUM || n->u.hist.hi->kind != NODE_NUM ||
-					 n->u.hist.width->kind != NODE_NUM)) {
-			diag_error(n->loc, "@hist_linear: the bounds and width must be literal numbers");
-			return;
-		}
-		if (sh->has_hist && !same_hist(sh, n)) {
-			diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
-			diag_note(sh->hist_at->loc, "the other histogram of '%s' is here", sym->name);
-			return;
-		}
-		sh->has_hist = true;
-		sh->hist_at = n;
-		sh->linear = n->u.hist.linear;
-		if (sh->linear) {
-			sh->lo = n->u.hist.lo->u.num.value;
-			sh->hi = n->u.hist.hi->u.num.value;
-			sh->width = n->u.hist.width->u.num.value;
-			if (sh->width <= 0 || sh->hi <= sh->lo || (sh->hi - sh->lo) / sh->width + 1 > 126)
-				diag_error(n->loc, "histogram: Number of buckets must be between 1 and 126, "
-					   "and width positive");
-		}
-	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE && n->u.stat.arg &&
-		   (sym = stat_sym(n->u.stat.operand))) {
-		int64_t v;
-
-		if (n->u.stat.arg->kind != NODE_NUM) {
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be a literal number");
-			return;
-		}
-		v = n->u.stat.arg->u.num.value;
-		sh = shape_of(t, sym);
-		if (v < 0 || v > 62)
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be between 0 and 62");
-		else if (sh->shift_at && sh->shift != v)
-			diag_error(n->u.stat.arg->loc, "conflicting @variance bit shifts on '%s'", sym->name);
-		sh->shift = (int)v;
-		sh->shift_at = n;
-	}
-}
-
-static void collect_shapes(struct tx *t)
-{
-	struct rprobe *pr;
-	struct rfunc *fn;
-
-	for (pr = t->p->probes; pr; pr = pr->next)
-		node_visit(pr->body, shape_node, t);
-	for (fn = t->p->funcs; fn; fn = fn->next)
-		if (fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED)
-			node_visit(fn->decl->u.func.body, shape_node, t);
-}
-
-static void emit_shape(struct tx *t, struct emitter *out, struct symbol *g)
-{
-	struct shape *sh = shape_of(t, g);
-
-	emit(out, "static const struct tapc_stat_shape g_%s_shape = {", g->name);
-	if (sh->has_hist && sh->linear)
-		emit(out, "\t.hist = TAPC_HIST_LINEAR, .lo = %s, .hi = %s, .width = %s,",
-		     gx_num(sh->lo), gx_num(sh->hi), gx_num(sh->width));
-	else if (sh->has_hist)
-		emit(out, "\t.hist = TAPC_HIST_LOG,");
-	emit(out, "\t.bit_shift = %d,", sh->shift);
-	emit(out, "};");
-}
-
-/* The merged aggregate of a stats VAR or INDEX, as a C local pointer. */
-static const char *stat_data(struct tx *t, struct node *operand)
-{
-	struct symbol *sym = stat_sym(operand);
-	int n = t->ntmp++;
-
-	if (!sym) {
-		unsupported(t, operand, "statistics of this expression");
-		return "NULL";
-	}
-	fprintf(t->decls, "\tconst struct tapc_stat_data *d%d;\n", n);
-	if (operand->kind == NODE_VAR) {
-		emit(t->e, "d%d = tapc_stat_get(g_%s);", n, sym->name);
-	} else {
-		const char *key = build_key(t, sym, operand->u.index.keys);
-
-		emit(t->e, "d%d = tapc_stat_map_get(g_%s, %s);", n, sym->name, key);
-	}
-	return fmt("d%d", n);
-}
-
-static const char *tapc_stat_op_name(enum stat_op op)
-{
-	switch (op) {
-	case STAT_COUNT: return "TAPC_STAT_COUNT";
-	case STAT_SUM: return "TAPC_STAT_SUM";
-	case STAT_MIN: return "TAPC_STAT_MIN";
-	case STAT_MAX: return "TAPC_STAT_MAX";
-	case STAT_AVG: return "TAPC_STAT_AVG";
-	case STAT_VARIANCE: return "TAPC_STAT_VARIANCE";
-	}
-	return "TAPC_STAT_COUNT";
-}
-
-static const char *gx_stat_op(struct tx *t, struct node *n)
-{
-	const char *d = stat_data(t, n->u.stat.operand), *r = tmp_long(t);
-	struct symbol *sym = stat_sym(n->u.stat.operand);
-
-	if (!sym)
-		return "0";
-	emit(t->e, "if (!tapc_stat_extract(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name,
-	     tapc_stat_op_name(n->u.stat.op), r, loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return r;
-}
-
-/* @hist_*(x)[i]: one bucket's count. */
-static const char *gx_hist_bucket(struct tx *t, struct node *n)
-{
-	struct node *h = n->u.index.base;
-	struct symbol *sym = stat_sym(h->u.hist.operand);
-	const char *d, *i, *r;
-
-	if (!sym || !n->u.index.keys || n->u.index.keys->next) {
-		unsupported(t, n, "this histogram index");
-		return "0";
-	}
-	i = gx(t, n->u.index.keys);
-	if (!stable(n->u.index.keys) && i[0] != 't') {
-		const char *ti = tmp_long(t);
-
-		emit(t->e, "%s = %s;", ti, i);
-		i = ti;
-	}
-	d = stat_data(t, h->u.hist.operand);
-	r = tmp_long(t);
-	emit(t->e, "if (!tapc_stat_hist_bucket(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name, i, r,
-	     loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return r;
-}
-
-/* x <<< v, a[k] <<< v */
-static const char *gx_aggregate(struct tx *t, struct node *n)
-{
-	struct node *left = n->u.assign.left;
-	struct symbol *sym = stat_sym(left);
-	const char *v = gx(t, n->u.assign.right);
-
-	if (!sym) {
-		unsupported(t, n, "'<<<' on this expression");
-		return "0";
-	}
-	if (left->kind == NODE_VAR) {
-		emit(t->e, "tapc_stat_add(g_%s, %s);", sym->name, v);
-		return "0";
-	}
-	if (!stable(n->u.assign.right) && v[0] != 't') {
-		const char *tv = tmp_long(t);
-
-		emit(t->e, "%s = %s;", tv, v);
-		v = tv;
-	}
-	emit(t->e, "if (!tapc_stat_map_add(c, g_%s, %s, %s, %s))", sym->name,
-	     build_key(t, sym, left->u.index.keys), v, loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return "0";
-}
-
 /* ---- expressions ---- */
 
-static const char *gx_num(int64_t v)
+const char *gx_num(int64_t v)
 {
 	if (v == INT64_MIN)
 		return "(-9223372036854775807LL - 1)";
@@ -1090,7 +834,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 	return fmt("(int64_t)(tapc_map_lookup(g_%s, %s) != NULL)", sym->name, key);
 }
 
-static const char *gx(struct tx *t, struct node *n)
+const char *gx(struct tx *t, struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM: return gx_num(n->u.num.value);
@@ -1141,7 +885,7 @@ static const char *gx(struct tx *t, struct node *n)
 /* A provider's target expression: a statement expression "({ ... })"
  * may fail a nofault read (c->last_error set), so it goes through a temp
  * and an error check; @cast's operand replaces "tapc_cast_operand". */
-static const char *gx_target(struct tx *t, struct node *n)
+const char *gx_target(struct tx *t, struct node *n)
 {
 	const char *v = n->u.target.resolved, *r, *hole;
 
@@ -1206,7 +950,7 @@ static void gs_block(struct tx *t, struct node *n)
 }
 
 /* A loop body: charge one action per iteration even when it isn't a block. */
-static void gs_body(struct tx *t, struct node *body)
+void gs_body(struct tx *t, struct node *body)
 {
 	if (body && body->kind == NODE_BLOCK) {
 		gs_block(t, body);
@@ -1250,197 +994,6 @@ static void gs_loop(struct tx *t, struct node *n)
 		gs_or_expr(t, n->u.loop.step);
 	else
 		emit(t->e, ";");
-	emit(t->e, "}");
-}
-
-/* The comparator of a sorted foreach over sym: by key sort_key (1-based)
- * or by value (-1), in direction dir, ties in insertion order. */
-/* Evaluate an index slice's fixed keys into temps; NULL for each '*'. */
-static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals)
-{
-	struct node *k;
-	int i;
-
-	for (k = keys, i = 0; k && i < MAX_ARRAY_KEYS; k = k->next, i++) {
-		const char *v;
-
-		vals[i] = NULL;
-		if (k->kind == NODE_WILDCARD)
-			continue;
-		v = gx(t, k);
-		if (sym->keys[i] == TYPE_STRING) {
-			const char *sv = tmp_string(t);
-
-			emit(t->e, "tapc_strcpy(%s, %s);", sv, v);
-			vals[i] = sv;
-		} else {
-			const char *tv = tmp_long(t);
-
-			emit(t->e, "%s = %s;", tv, v);
-			vals[i] = tv;
-		}
-	}
-}
-
-/* C condition: the key struct kp matches the slice's fixed keys. */
-static const char *slice_match(struct symbol *sym, const char **vals, const char *kp)
-{
-	const char *cond = "1";
-	int i;
-
-	for (i = 0; i < sym->arity && i < MAX_ARRAY_KEYS; i++) {
-		if (!vals[i])
-			continue;
-		if (sym->keys[i] == TYPE_STRING)
-			cond = fmt("%s && strcmp(%s->k%d, %s) == 0", cond, kp, i, vals[i]);
-		else
-			cond = fmt("%s && %s->k%d == %s", cond, kp, i, vals[i]);
-	}
-	return cond;
-}
-
-static bool has_wildcard(const struct node *keys)
-{
-	for (; keys; keys = keys->next)
-		if (keys->kind == NODE_WILDCARD)
-			return true;
-	return false;
-}
-
-/* The value a stats array's foreach sorts by, from a struct tapc_stat_data *. */
-static const char *stat_sort_value(enum stat_op op, const char *d)
-{
-	switch (op) {
-	case STAT_COUNT: return fmt("%s->count", d);
-	case STAT_SUM: return fmt("%s->sum", d);
-	case STAT_MIN: return fmt("%s->min", d);
-	case STAT_MAX: return fmt("%s->max", d);
-	case STAT_AVG: return fmt("(%s->count ? div64_s64(%s->sum, %s->count) : 0)", d, d, d);
-	case STAT_VARIANCE: return fmt("(%s->count > 1 ? div64_s64(%s->m2_s, %s->count - 1) : 0)", d, d, d);
-	}
-	return "0";
-}
-
-/* The comparator of a sorted foreach over map (a C expression naming the
- * tapc_map) of sym: by key sort_key (1-based) or by value (-1), in
- * direction dir, ties in insertion order. */
-static const char *foreach_cmp(struct tx *t, struct symbol *sym, const char *map, struct node *n)
-{
-	int id = t->nhelpers++, key = n->u.foreach.sort_key;
-	FILE *h = t->helpers;
-	const char *a, *b;
-
-	fprintf(h, "static int foreach_cmp_%d(const void *x, const void *y)\n{\n", id);
-	fprintf(h, "\tconst struct tapc_sort_ent *ex = x, *ey = y;\n\tint r;\n\n");
-	if (key > 0) {
-		fprintf(h, "\tconst struct g_%s_key *a = tapc_map_key(%s, ex->it), *b = tapc_map_key(%s, ey->it);\n\n",
-			sym->name, map, map);
-		a = fmt("a->k%d", key - 1);
-		b = fmt("b->k%d", key - 1);
-		if (sym->keys[key - 1] == TYPE_STRING)
-			fprintf(h, "\tr = strcmp(%s, %s);\n", a, b);
-		else
-			fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", a, b);
-	} else if (sym->type == TYPE_STATS) {
-		enum stat_op op = n->u.foreach.sort_stat_given ? n->u.foreach.sort_stat : STAT_COUNT;
-
-		fprintf(h, "\tconst struct tapc_stat_data *a = tapc_map_value(%s, ex->it), *b = tapc_map_value(%s, ey->it);\n\n",
-			map, map);
-		fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", stat_sort_value(op, "a"), stat_sort_value(op, "b"));
-	} else if (sym->type == TYPE_STRING) {
-		fprintf(h, "\tr = strcmp(tapc_map_value(%s, ex->it), tapc_map_value(%s, ey->it));\n", map, map);
-	} else {
-		fprintf(h, "\tr = tapc_cmp_s64(*(int64_t *)tapc_map_value(%s, ex->it), "
-			"*(int64_t *)tapc_map_value(%s, ey->it));\n", map, map);
-	}
-	fprintf(h, "\tif (r)\n\t\treturn %sr;\n", n->u.foreach.sort_dir == SORT_DESC ? "-" : "");
-	fprintf(h, "\treturn tapc_cmp_seq(ex, ey);\n}\n\n");
-	return fmt("foreach_cmp_%d", id);
-}
-
-static void gs_foreach(struct tx *t, struct node *n)
-{
-	struct node *arr = n->u.foreach.array, *k;
-	struct symbol *sym;
-	const char *limit = NULL, *count = NULL, *map, *slice[MAX_ARRAY_KEYS] = { 0 };
-	int label = t->ntmp++, it = t->ntmp++, i;
-	bool sorted = n->u.foreach.sort_dir != SORT_NONE;
-
-	if (arr->kind != NODE_VAR) {
-		unsupported(t, n, "foreach over a histogram");
-		return;
-	}
-	sym = arr->u.var.sym;
-	if (sym->type == TYPE_STATS && n->u.foreach.value) {
-		unsupported(t, n->u.foreach.value, "binding a statistics value in foreach");
-		return;
-	}
-	if (n->u.foreach.limit) {
-		limit = tmp_long(t);
-		count = tmp_long(t);
-		emit(t->e, "%s = %s;", limit, gx(t, n->u.foreach.limit));
-		emit(t->e, "%s = 0;", count);
-	}
-	slice_values(t, sym, n->u.foreach.slice, slice);
-	fprintf(t->decls, "\tvoid *it%d;\n\tconst struct g_%s_key *kp%d;\n", it, sym->name, it);
-	map = fmt("g_%s", sym->name);
-	if (sym->type == TYPE_STATS) {
-		/* a static: the comparator reads it too */
-		map = fmt("foreach_agg_%d", it);
-		fprintf(t->helpers, "static struct tapc_map *%s;\n\n", map);
-		emit(t->e, "%s = tapc_stat_map_aggregate(c, g_%s, %s);", map, sym->name, loc_of(n));
-		emit(t->e, "if (!%s)", map);
-		t->e->depth++;
-		goto_err(t);
-		t->e->depth--;
-	}
-	if (sorted) {
-		long long size = sym->decl && sym->decl->u.global.size ? sym->decl->u.global.size : 0;
-		const char *cmp = foreach_cmp(t, sym, map, n);
-
-		fprintf(t->helpers, "static struct tapc_sort_ent foreach_buf_%d[%s];\n\n", it,
-			size ? fmt("%lld", size) : "MAXMAPENTRIES");
-		fprintf(t->decls, "\tu32 fi%d, fn%d;\n", it, it);
-		emit(t->e, "fn%d = tapc_map_sort(%s, foreach_buf_%d, ARRAY_SIZE(foreach_buf_%d), %s);",
-		     it, map, it, it, cmp);
-		emit(t->e, "for (fi%d = 0; fi%d < fn%d; fi%d++) {", it, it, it, it);
-		emit(t->e, "it%d = foreach_buf_%d[fi%d].it;", it, it, it);
-	} else {
-		emit(t->e, "for (it%d = tapc_map_next(%s, NULL); it%d; it%d = tapc_map_next(%s, it%d)) {",
-		     it, map, it, it, map, it);
-	}
-	emit(t->e, "kp%d = tapc_map_key(%s, it%d);", it, map, it);
-	if (n->u.foreach.slice) {
-		emit(t->e, "if (!(%s))", slice_match(sym, slice, fmt("kp%d", it)));
-		emit(t->e, "\tcontinue;");
-	}
-	if (limit) {
-		emit(t->e, "if (%s++ >= %s)", count, limit);
-		emit(t->e, "\tbreak;");
-	}
-	for (k = n->u.foreach.keys, i = 0; k; k = k->next, i++) {
-		const char *l = var_ref(t, k->u.var.sym);
-
-		if (sym->keys[i] == TYPE_STRING)
-			emit(t->e, "tapc_strcpy(%s, kp%d->k%d);", l, it, i);
-		else
-			emit(t->e, "%s = kp%d->k%d;", l, it, i);
-	}
-	if (n->u.foreach.value) {
-		const char *l = var_ref(t, n->u.foreach.value->u.var.sym);
-
-		if (sym->type == TYPE_STRING)
-			emit(t->e, "tapc_strcpy(%s, tapc_map_value(%s, it%d));", l, map, it);
-		else
-			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
-	}
-	if (t->nloops == 64)
-		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, n->u.foreach.body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
-	emit(t->e, ";");
 	emit(t->e, "}");
 }
 
@@ -1534,7 +1087,7 @@ static void gs_try(struct tx *t, struct node *n)
 	emit(t->e, ";");
 }
 
-static void gs(struct tx *t, struct node *n)
+void gs(struct tx *t, struct node *n)
 {
 	switch (n->kind) {
 	case NODE_BLOCK:
