@@ -733,6 +733,29 @@ static enum binop assign_binop(enum assignop op)
 	}
 }
 
+/* n op= v on a per-CPU counter (translate_counters.c says which ops can
+ * occur where): ordinary probes only add, and their value is unused. */
+static const char *gx_counter_assign(struct tx *t, struct node *n, const char *v)
+{
+	const char *name = n->u.assign.left->u.var.sym->name, *r;
+	enum assignop op = n->u.assign.op;
+
+	if (!t->in_simple) {
+		if (op == ASSIGN_SUB)
+			v = fmt("(int64_t)-(uint64_t)(%s)", v);
+		emit(t->e, "tapc_pcount_add(&g_%s, %s);", name, v);
+		return "0";
+	}
+	r = tmp_long(t);
+	if (op == ASSIGN_SET)
+		emit(t->e, "%s = %s;", r, v);
+	else
+		emit(t->e, "%s = (int64_t)((uint64_t)tapc_pcount_read(&g_%s) %s (uint64_t)(%s));", r, name,
+		     op == ASSIGN_SUB ? "-" : "+", v);
+	emit(t->e, "tapc_pcount_set(&g_%s, %s);", name, r);
+	return r;
+}
+
 static const char *gx_assign(struct tx *t, struct node *n)
 {
 	struct node *left = n->u.assign.left;
@@ -746,6 +769,8 @@ static const char *gx_assign(struct tx *t, struct node *n)
 		return "0";
 	}
 	v = gx(t, n->u.assign.right);
+	if (left->kind == NODE_VAR && is_counter(t, left->u.var.sym))
+		return gx_counter_assign(t, n, v);
 	if (left->type == TYPE_STRING) {
 		l = lvalue(t, left);
 		if (strcmp(l, v) != 0)
@@ -772,8 +797,27 @@ static const char *gx_assign(struct tx *t, struct node *n)
 
 static const char *gx_incdec(struct tx *t, struct node *n)
 {
-	const char *l = lvalue(t, n->u.incdec.operand), *r = tmp_long(t);
-	const char *op = n->u.incdec.inc ? "+" : "-";
+	struct node *x = n->u.incdec.operand;
+	const char *l, *r, *op = n->u.incdec.inc ? "+" : "-";
+
+	if (x->kind == NODE_VAR && is_counter(t, x->u.var.sym)) {
+		if (!t->in_simple) {	/* a statement: the value is unused */
+			emit(t->e, "tapc_pcount_add(&g_%s, %s1);", x->u.var.sym->name, n->u.incdec.inc ? "" : "-");
+			return "0";
+		}
+		l = fmt("tapc_pcount_read(&g_%s)", x->u.var.sym->name);
+		r = tmp_long(t);
+		if (n->u.incdec.prefix) {
+			emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", r, l, op);
+			emit(t->e, "tapc_pcount_set(&g_%s, %s);", x->u.var.sym->name, r);
+		} else {
+			emit(t->e, "%s = %s;", r, l);
+			emit(t->e, "tapc_pcount_set(&g_%s, (int64_t)((uint64_t)%s %s 1));", x->u.var.sym->name, r, op);
+		}
+		return r;
+	}
+	l = lvalue(t, x);
+	r = tmp_long(t);
 
 	if (n->u.incdec.prefix) {
 		emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", l, l, op);
@@ -844,7 +888,10 @@ const char *gx(struct tx *t, struct node *n)
 		free(q);
 		return a;
 	}
-	case NODE_VAR: return var_ref(t, n->u.var.sym);
+	case NODE_VAR:
+		if (is_counter(t, n->u.var.sym))
+			return fmt("tapc_pcount_read(&g_%s)", n->u.var.sym->name);
+		return var_ref(t, n->u.var.sym);
 	case NODE_INDEX: return gx_index(t, n);
 	case NODE_IN: return gx_in(t, n);
 	case NODE_CALL: return gx_call(t, n);
@@ -1345,7 +1392,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
 	node_visit(pr->body, uses_node, &u);
 	for (g = t->p->globals; g; g = g->next) {
-		if (u.globals[g->index] <= u.agg[g->index])
+		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
 			continue;
 		locks = fmt("%s%s&g_%s_lock", locks, nlocks ? ", " : "", g->name);
 		nlocks++;
@@ -1355,6 +1402,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	free(u.seen);
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	t->in_simple = probe_is_simple(pr);
 	init_locals(t, pr->locals);
 	if (pr->body->kind == NODE_BLOCK)
 		gs_block(t, pr->body);
@@ -1373,7 +1421,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		emit(out, "};");
 		emit(out, "%s", "");
 	}
-	if (nlocks) {
+	if (nlocks > 1) {
 		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
 		emit(out, "%s", "");
 	}
@@ -1384,7 +1432,11 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_raw(out, dcb);
 	if (frl || dcl)
 		emit(out, "%s", "");
-	if (nlocks) {
+	/* one lock: the inline uncontended path, no loop over a table */
+	if (nlocks == 1) {
+		emit(out, "if (!tapc_lock_one(c, %s))", locks);
+		emit(out, "\treturn;");
+	} else if (nlocks) {
 		emit(out, "if (!tapc_lock_all(c, probe_%d_locks, %d))", pr->index, nlocks);
 		emit(out, "\treturn;");
 	}
@@ -1392,7 +1444,9 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	if (t->out_used || nlocks) {
 		if (t->out_used)
 			emit(out, "out:");
-		if (nlocks)
+		if (nlocks == 1)
+			emit(out, "tapc_unlock_one(%s);", locks);
+		else if (nlocks)
 			emit(out, "tapc_unlock_all(probe_%d_locks, %d);", pr->index, nlocks);
 		else
 			emit(out, ";");
@@ -1438,6 +1492,10 @@ static void emit_globals(struct tx *t, struct emitter *out)
 		} else if (g->type == TYPE_STRING) {
 			emit(out, "static char g_%s[MAXSTRINGLEN]%s%s;", g->name, init ? " = " : "",
 			     init ? gx(t, init) : "");
+		} else if (is_counter(t, g)) {
+			emit(out, "static DEFINE_PER_CPU(int64_t, g_%s);", g->name);
+			emit(out, "%s", "");
+			continue;
 		} else {
 			emit(out, "static int64_t g_%s%s%s;", g->name, init ? " = " : "",
 			     init ? gx(t, init) : "");
@@ -1554,8 +1612,10 @@ bool translate(struct session *s)
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
 	emit(&out, "#include \"stat.h\"");
+	emit(&out, "#include \"provider/kprobe.h\"");
 	emit(&out, "%s", "");
 	collect_shapes(&t);
+	find_counters(&t);
 	emit_globals(&t, &out);
 	for (fn = t.p->funcs; fn; fn = fn->next) {
 		if (fn->decl->u.func.body && fn->decl->u.func.body->kind == NODE_EMBEDDED)
@@ -1597,6 +1657,7 @@ bool translate(struct session *s)
 	emit(&out, "};");
 	free(t.keyed);
 	free(t.shapes);
+	free(t.counters);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

@@ -39,6 +39,9 @@ struct tx {
 	int nhelpers;
 	struct shape *shapes;		/* statistics globals' histogram shapes */
 	int nshapes;
+	struct symbol **counters;	/* scalar globals kept per CPU */
+	int ncounters;
+	bool in_simple;			/* in a begin/end/error probe */
 };
 
 /* translate.c: text and temporaries */
@@ -77,5 +80,11 @@ void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const cha
 const char *slice_match(struct symbol *sym, const char **vals, const char *kp);
 bool has_wildcard(const struct node *keys);
 void gs_foreach(struct tx *t, struct node *n);
+
+/* translate_counters.c: scalar globals that become per-CPU counters */
+void find_counters(struct tx *t);
+bool is_counter(const struct tx *t, const struct symbol *sym);
+/* Only begin/end/error sites: never runs alongside ordinary probes. */
+bool probe_is_simple(const struct rprobe *pr);
 
 #endif

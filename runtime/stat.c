@@ -715,12 +715,27 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 
 /* ---- per-CPU counters ---- */
 
-struct tapc_counter_slot {
-	int64_t v;
-} ____cacheline_aligned_in_smp;
+int64_t tapc_pcount_read(int64_t __percpu *v)
+{
+	int64_t sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(v, cpu));
+	return sum;
+}
+
+void tapc_pcount_set(int64_t __percpu *v, int64_t x)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(*per_cpu_ptr(v, cpu), 0);
+	WRITE_ONCE(*this_cpu_ptr(v), x);
+}
 
 struct tapc_counter {
-	struct tapc_counter_slot *cpu;	/* [nr_cpu_ids] */
+	int64_t __percpu *v;
 };
 
 struct tapc_counter *tapc_counter_alloc(void)
@@ -729,8 +744,8 @@ struct tapc_counter *tapc_counter_alloc(void)
 
 	if (!ctr)
 		return NULL;
-	ctr->cpu = kcalloc(nr_cpu_ids, sizeof(*ctr->cpu), GFP_KERNEL);
-	if (!ctr->cpu) {
+	ctr->v = alloc_percpu(int64_t);
+	if (!ctr->v) {
 		kfree(ctr);
 		return NULL;
 	}
@@ -741,34 +756,21 @@ void tapc_counter_free(struct tapc_counter *ctr)
 {
 	if (!ctr)
 		return;
-	kfree(ctr->cpu);
+	free_percpu(ctr->v);
 	kfree(ctr);
 }
 
 void tapc_counter_add(struct tapc_counter *ctr, int64_t n)
 {
-	/* only this CPU writes its slot, and no other handler can run on
-	 * this CPU meanwhile; WRITE_ONCE keeps readers from seeing tears */
-	struct tapc_counter_slot *s = &ctr->cpu[raw_smp_processor_id()];
-
-	WRITE_ONCE(s->v, s->v + n);
+	this_cpu_add(*ctr->v, n);
 }
 
 int64_t tapc_counter_read(const struct tapc_counter *ctr)
 {
-	int64_t sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(ctr->cpu[cpu].v);
-	return sum;
+	return tapc_pcount_read(ctr->v);
 }
 
 void tapc_counter_set(struct tapc_counter *ctr, int64_t v)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(ctr->cpu[cpu].v, 0);
-	WRITE_ONCE(ctr->cpu[0].v, v);
+	tapc_pcount_set(ctr->v, v);
 }

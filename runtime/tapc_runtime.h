@@ -19,6 +19,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/tracepoint.h>
+#include <linux/percpu.h>
 
 /* ---- limits (SystemTap names and defaults) ---- */
 #ifndef MAXSTRINGLEN
@@ -272,10 +273,28 @@ void tapc_stat_print_hist(struct tapc_context *c,
 			  const struct tapc_stat_shape *sh);
 
 /* ---- per-CPU counters (stat.c) ----
- * For a global that probes only increment (`n++`, `n += k`) and only end
- * probes read: no tapc_lock, each CPU adds to its own slot, reads sum the
- * slots.  tapc_counter_set() is for initializers and end probes (a
- * concurrent add may be lost). */
+ * For a global that ordinary probes only change by `n++`, `n--`,
+ * `n += k`, `n -= k` (as statements) and only begin/end/error probes
+ * otherwise read or write: no tapc_lock, each CPU adds to its own slot,
+ * reads sum the slots.  The translator defines one per such global:
+ *
+ *	static DEFINE_PER_CPU(int64_t, g_n);
+ *	tapc_pcount_add(&g_n, 1);		// probe context, any CPU
+ *	tapc_pcount_read(&g_n);			// begin/end/error probes
+ *
+ * An add is one %gs-relative instruction, safe against irqs and NMIs on
+ * the same CPU.  tapc_pcount_set() is for begin/end/error probes (no
+ * concurrent adds run then).  struct tapc_counter is the same thing
+ * allocated at run time. */
+#ifdef __KERNEL__		/* not in the user-space unit tests' shim */
+static __always_inline void tapc_pcount_add(int64_t __percpu *v, int64_t n)
+{
+	this_cpu_add(*v, n);
+}
+#endif
+int64_t tapc_pcount_read(int64_t __percpu *v);
+void tapc_pcount_set(int64_t __percpu *v, int64_t x);
+
 struct tapc_counter;
 struct tapc_counter *tapc_counter_alloc(void);	/* process context */
 void tapc_counter_free(struct tapc_counter *ctr);
@@ -329,6 +348,10 @@ struct tapc_kprobe_site {
 	tapc_handler_t handler;
 	tapc_handler_t entry_handler;	/* kretprobe entry (@entry), or NULL */
 	size_t entry_data_size;		/* bytes of per-call data for @entry */
+	/* optional wrappers that call handler directly (provider/kprobe.h:
+	 * tapc_kprobe_hit, tapc_kretprobe_ret_hit); NULL: the runtime's own */
+	int (*pre_handler)(struct kprobe *p, struct pt_regs *regs);
+	int (*ret_handler)(struct kretprobe_instance *ri, struct pt_regs *regs);
 	/* runtime private */
 	union {
 		struct kprobe kp;

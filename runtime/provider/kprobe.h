@@ -5,11 +5,82 @@
 #ifndef TAPC_PROVIDER_KPROBE_H
 #define TAPC_PROVIDER_KPROBE_H
 
+#include <linux/kprobes.h>
+
+#include "../tapc_runtime.h"
+#include "../context.h"
+#include "../session.h"
+
 /* Register every site in order; on a non-optional failure unregister what
  * was registered, report "probe PP registration error (rc N)" on chan 2
  * and return the kernel's errno. */
 int tapc_kprobes_register(void);
 /* Unregister all (waits for running handlers); nmissed goes to `missed`. */
 void tapc_kprobes_unregister(void);
+
+/*
+ * The hot path: kprobe and kretprobe handlers run with preemption disabled
+ * (kprobe_ftrace_handler / the int3 handler, rethook's trampoline), so
+ * they take the CPU's context inline (context.h) without another
+ * preempt_disable and without calls into the runtime unless the hit
+ * printed something or failed.  Inline so that the translator's per-site
+ * wrappers (site.pre_handler / site.ret_handler) call their probe body
+ * directly: h is a constant there, not an indirect call per hit.
+ */
+static __always_inline int tapc_kprobe_hit(struct kprobe *p,
+					   struct pt_regs *regs,
+					   tapc_handler_t h)
+{
+	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
+	struct tapc_context *c;
+
+	if (unlikely(!tapc_session_probes_on()))
+		return 0;
+	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	if (unlikely(!c))
+		return 0;
+	h(c);
+	tapc_context_put(c);
+	return 0;
+}
+
+/* 0 when the handler ran, 1 when the hit was skipped. */
+static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
+					      struct kretprobe_instance *ri,
+					      struct pt_regs *regs,
+					      tapc_handler_t h)
+{
+	struct tapc_context *c;
+
+	if (unlikely(!tapc_session_probes_on()))
+		return 1;
+	c = tapc_context_get(s->pp, s->symbol, regs, false);
+	if (unlikely(!c))
+		return 1;
+	/* NULL again before the context is released (context.h) */
+	c->kri = ri;
+	if (s->entry_data_size)
+		c->entry_data = (void *)ri->data;
+	h(c);
+	c->kri = NULL;
+	c->entry_data = NULL;
+	tapc_context_put(c);
+	return 0;
+}
+
+static __always_inline struct tapc_kprobe_site *
+tapc_kri_site(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct tapc_kprobe_site, u.krp);
+}
+
+/* A return probe's handler in a translator's wrapper. */
+static __always_inline int tapc_kretprobe_ret_hit(struct kretprobe_instance *ri,
+						  struct pt_regs *regs,
+						  tapc_handler_t h)
+{
+	tapc_kretprobe_hit(tapc_kri_site(ri), ri, regs, h);
+	return 0;
+}
 
 #endif /* TAPC_PROVIDER_KPROBE_H */

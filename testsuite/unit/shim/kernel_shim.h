@@ -58,6 +58,13 @@ extern int shim_cpu;
 #define for_each_possible_cpu(cpu) \
 	for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
 #define ____cacheline_aligned_in_smp	__attribute__((aligned(64)))
+/* per-CPU variables: SHIM_NR_CPUS consecutive copies */
+#define __percpu
+#define per_cpu_ptr(p, cpu)	((p) + (cpu))
+#define this_cpu_ptr(p)	((p) + shim_cpu)
+#define this_cpu_add(x, n)	(*this_cpu_ptr(&(x)) += (n))
+#define alloc_percpu(type)	((type *)calloc(SHIM_NR_CPUS, sizeof(type)))
+#define free_percpu(p)	free(p)
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 
