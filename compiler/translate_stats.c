@@ -20,6 +20,7 @@ struct shape {
 	bool linear, has_hist;
 	int64_t lo, hi, width;
 	int shift;
+	bool variance;			/* read by @variance or sorted by it */
 	struct node *hist_at, *shift_at;
 };
 
@@ -85,9 +86,16 @@ static void shape_node(struct node *n, void *arg)
 				diag_error(n->loc, "histogram: Number of buckets must be between 1 and 126, "
 					   "and width positive");
 		}
-	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE && n->u.stat.arg &&
+	} else if (n->kind == NODE_FOREACH && n->u.foreach.sort_stat_given &&
+		   n->u.foreach.sort_stat == STAT_VARIANCE && (sym = stat_sym(n->u.foreach.array))) {
+		shape_of(t, sym)->variance = true;
+	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE &&
 		   (sym = stat_sym(n->u.stat.operand))) {
 		int64_t v;
+
+		shape_of(t, sym)->variance = true;
+		if (!n->u.stat.arg)
+			return;
 
 		if (n->u.stat.arg->kind != NODE_NUM) {
 			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be a literal number");
@@ -127,6 +135,8 @@ void emit_shape(struct tx *t, struct emitter *out, struct symbol *g)
 	else if (sh->has_hist)
 		emit(out, "\t.hist = TAPC_HIST_LOG,");
 	emit(out, "\t.bit_shift = %d,", sh->shift);
+	if (!sh->variance)
+		emit(out, "\t.no_variance = true,");
 	emit(out, "};");
 }
 
@@ -219,7 +229,7 @@ const char *gx_aggregate(struct tx *t, struct node *n)
 		return "0";
 	}
 	if (left->kind == NODE_VAR) {
-		emit(t->e, "tapc_stat_add(g_%s, %s);", sym->name, v);
+		emit(t->e, "tapc_stat_add_shaped(g_%s, &g_%s_shape, %s);", sym->name, sym->name, v);
 		return "0";
 	}
 	if (!stable(n->u.assign.right) && v[0] != 't') {

@@ -201,6 +201,7 @@ struct tapc_stat_shape {
 	enum tapc_hist_kind hist;
 	int64_t lo, hi, width;		/* @hist_linear(x, lo, hi, width) */
 	int bit_shift;			/* @variance(x, N): 0..62 */
+	bool no_variance;		/* no @variance reads: skip its bookkeeping */
 };
 
 enum tapc_stat_op {

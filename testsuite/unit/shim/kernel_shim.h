@@ -68,6 +68,16 @@ extern int shim_cpu;
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 
+/* sequence counts: single-threaded, so a reader never retries; the
+ * writer section must still be balanced */
+typedef struct { unsigned int sequence; } seqcount_t;
+#define seqcount_init(s)	((s)->sequence = 0)
+#define raw_write_seqcount_begin(s)	((s)->sequence++)
+#define raw_write_seqcount_end(s)	((s)->sequence++)
+#define read_seqcount_begin(s) \
+	((s)->sequence & 1 ? (abort(), 0u) : (s)->sequence)
+#define read_seqcount_retry(s, start)	((s)->sequence != (start))
+
 /* locks only check pairing: the tests are single-threaded */
 #define raw_spin_lock_init(l)	((l)->locked = 0)
 #define raw_spin_lock_irqsave(l, f) \
