@@ -172,6 +172,13 @@ void frame_local(struct tx *t, struct symbol *sym)
 }
 
 
+/* An array keyed by one string: its map compares only the string
+ * (tapc_map_alloc_str), so its key temp is not zeroed first. */
+static bool str_keyed(const struct symbol *sym)
+{
+	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_STRING;
+}
+
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
  * The key exprs are all evaluated first: one of them may itself index the
  * same array and use the same temp. */
@@ -196,7 +203,8 @@ const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
 		t->keyed[t->nkeyed++] = sym;
 		fprintf(t->frame, "\tstruct g_%s_key k_%s;\n", sym->name, sym->name);
 	}
-	emit(t->e, "memset(&f->k_%s, 0, sizeof(f->k_%s));", sym->name, sym->name);
+	if (!str_keyed(sym))
+		emit(t->e, "memset(&f->k_%s, 0, sizeof(f->k_%s));", sym->name, sym->name);
 	for (i = 0; i < n; i++) {
 		if (sym->keys[i] == TYPE_STRING)
 			emit(t->e, "tapc_strcpy(f->k_%s.k%d, %s);", sym->name, i, vals[i]);
@@ -1549,6 +1557,11 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name, g->name);
 		else if (g->type == TYPE_STATS)
 			emit(out, "g_%s = tapc_stat_alloc(&g_%s_shape, \"%s\");", g->name, g->name, g->name);
+		else if (str_keyed(g))
+			emit(out, "g_%s = tapc_map_alloc_str(%s, %s, %s, \"%s\");",
+			     g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
+			     size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
 		else
 			emit(out, "g_%s = tapc_map_alloc(sizeof(struct g_%s_key), %s, %s, %s, \"%s\");",
 			     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",

@@ -171,8 +171,13 @@ struct tapc_map;
 /* Process context only (globals init): preallocates max_entries nodes. */
 struct tapc_map *tapc_map_alloc(u32 key_size, u32 value_size, u32 max_entries,
 				bool wrap, const char *name);
+/* A map keyed by one string (key: a MAXSTRINGLEN buffer holding it): only
+ * the bytes up to the NUL count, so the key needs no zeroing. */
+struct tapc_map *tapc_map_alloc_str(u32 value_size, u32 max_entries,
+				    bool wrap, const char *name);
 void tapc_map_free(struct tapc_map *m);
-/* Keys are compared bytewise: zero the whole key struct before filling it. */
+/* Keys are compared bytewise: zero the whole key struct before filling it
+ * (except for tapc_map_alloc_str maps). */
 void *tapc_map_lookup(struct tapc_map *m, const void *key);
 /* Lookup, inserting a zeroed value when absent. NULL with the error set on
  * the context ("Array overflow, check size limit (N)") when full. */
