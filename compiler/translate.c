@@ -992,15 +992,24 @@ static void gs_list(struct tx *t, struct node *n)
 		gs(t, n);
 }
 
+/* Charge n statements at `at`: counted at run time, or in a body with a
+ * static bound only checked against MAXACTION by the C compiler. */
+static void emit_actions(struct tx *t, int n, const struct node *at)
+{
+	t->out_used = true;
+	if (t->action_bound >= 0)
+		emit(t->e, "if (tapc_actions_upto(c, %ld, %d, %s))", t->action_bound, n, loc_of(at));
+	else
+		emit(t->e, "if (tapc_actions(c, %d, %s))", n, loc_of(at));
+	emit(t->e, "\tgoto out;");
+}
+
 static void gs_block(struct tx *t, struct node *n)
 {
 	int count = node_count(n->u.block.stmts);
 
-	if (count) {
-		t->out_used = true;
-		emit(t->e, "if (tapc_actions(c, %d, %s))", count, loc_of(n));
-		emit(t->e, "\tgoto out;");
-	}
+	if (count)
+		emit_actions(t, count, n);
 	gs_list(t, n->u.block.stmts);
 }
 
@@ -1010,9 +1019,7 @@ void gs_body(struct tx *t, struct node *body)
 	if (body && body->kind == NODE_BLOCK) {
 		gs_block(t, body);
 	} else {
-		t->out_used = true;
-		emit(t->e, "if (tapc_actions(c, 1, %s))", loc_of(body));
-		emit(t->e, "\tgoto out;");
+		emit_actions(t, 1, body);
 		gs(t, body);
 	}
 }
@@ -1280,6 +1287,7 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
 	t->func = fn;
+	t->action_bound = -1;	/* callers' budgets are not known here */
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
 		frame_local(t, ps);
 		if (ps->type == TYPE_STRING)
@@ -1384,6 +1392,45 @@ static bool probe_emitted(const struct rprobe *pr)
 	return false;
 }
 
+/* The most statements one run of a body can charge, when that is known
+ * without running it: no loops and no calls of script functions. */
+struct bound {
+	long total;
+	bool unbounded;
+};
+
+static void bound_node(struct node *n, void *arg)
+{
+	struct bound *b = arg;
+
+	switch (n->kind) {
+	case NODE_WHILE:
+	case NODE_FOR:
+	case NODE_FOREACH:
+		b->unbounded = true;
+		break;
+	case NODE_CALL:
+		if (n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION)
+			b->unbounded = true;
+		break;
+	case NODE_BLOCK:
+		b->total += node_count(n->u.block.stmts);
+		break;
+	default:
+		break;
+	}
+}
+
+static long action_bound(struct node *body)
+{
+	struct bound b = { 0 };
+
+	node_visit(body, bound_node, &b);
+	if (b.unbounded)
+		return -1;
+	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
+}
+
 static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct emitter e;
@@ -1411,6 +1458,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
 	t->in_simple = probe_is_simple(pr);
+	t->action_bound = action_bound(pr->body);
 	init_locals(t, pr->locals);
 	if (pr->body->kind == NODE_BLOCK)
 		gs_block(t, pr->body);

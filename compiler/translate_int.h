@@ -42,6 +42,7 @@ struct tx {
 	struct symbol **counters;	/* scalar globals kept per CPU */
 	int ncounters;
 	bool in_simple;			/* in a begin/end/error probe */
+	long action_bound;		/* most statements the body can run, -1: unknown */
 };
 
 /* translate.c: text and temporaries */

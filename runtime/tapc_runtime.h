@@ -97,6 +97,18 @@ static inline bool tapc_actions(struct tapc_context *c, long n, const char *loc)
 	return tapc_actions_over(c, n, loc);
 }
 
+/* tapc_actions() in a body that can run at most `total` statements (no
+ * loops, no calls: the translator counts them): within MAXACTION there is
+ * nothing to count, and the compiler drops the check. */
+static __always_inline bool tapc_actions_upto(struct tapc_context *c,
+					      long total, long n,
+					      const char *loc)
+{
+	if (total <= MAXACTION)
+		return false;
+	return tapc_actions(c, n, loc);
+}
+
 /* Raise a script run-time error: the probe hit is abandoned (the generated
  * code jumps to its exit or the innermost catch).  msg must be static or
  * is copied to c->error_buf. */

@@ -482,17 +482,31 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 	/* one wrapper per probe: the runtime's inline hit path with a direct
 	 * call of the body instead of an indirect one through the site */
 	for (pr = p->probes; pr; pr = pr->next) {
-		bool entry = false, ret = false;
+		const struct site *only = NULL;
+		int entry = 0;
+		bool ret = false;
 
 		for (site = pr->sites; site; site = site->next) {
 			if (site->ops != &kprobe_provider)
 				continue;
-			if (site->is_return)
+			if (site->is_return) {
 				ret = true;
-			else
-				entry = true;
+			} else {
+				entry++;
+				only = site;
+			}
 		}
-		if (entry) {
+		if (entry == 1) {	/* its pp and function as constants */
+			char *pp = c_string(only->pp, strlen(only->pp));
+
+			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+			emit(e, "{");
+			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\");", handler_name(pr), pp,
+			     only->func);
+			emit(e, "}");
+			emit(e, "%s", "");
+			free(pp);
+		} else if (entry) {
 			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 			emit(e, "{");
 			emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));

@@ -27,21 +27,32 @@ void tapc_kprobes_unregister(void);
  * wrappers (site.pre_handler / site.ret_handler) call their probe body
  * directly: h is a constant there, not an indirect call per hit.
  */
-static __always_inline int tapc_kprobe_hit(struct kprobe *p,
-					   struct pt_regs *regs,
-					   tapc_handler_t h)
+static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
+					      struct pt_regs *regs,
+					      tapc_handler_t h,
+					      const char *pp, const char *func)
 {
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
 	struct tapc_context *c;
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 0;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
-	if (unlikely(!c))
+	c = this_cpu_read(tapc_cpu_context);
+	if (unlikely(!tapc_context_take(c, pp ? pp : s->pp,
+				       func ? func : s->symbol, regs, false)))
 		return 0;
 	h(c);
 	tapc_context_put(c);
 	return 0;
+}
+
+/* pp and func of the site that was hit: constants when the translator's
+ * wrapper serves one site. */
+static __always_inline int tapc_kprobe_hit(struct kprobe *p,
+					   struct pt_regs *regs,
+					   tapc_handler_t h)
+{
+	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL);
 }
 
 /* 0 when the handler ran, 1 when the hit was skipped. */
@@ -54,8 +65,8 @@ static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 
 	if (unlikely(!tapc_session_probes_on()))
 		return 1;
-	c = tapc_context_get(s->pp, s->symbol, regs, false);
-	if (unlikely(!c))
+	c = this_cpu_read(tapc_cpu_context);
+	if (unlikely(!tapc_context_take(c, s->pp, s->symbol, regs, false)))
 		return 1;
 	/* NULL again before the context is released (context.h) */
 	c->kri = ri;
