@@ -1481,6 +1481,14 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
 		emit(out, "%s", "");
 	}
+	/* whether the runtime must reset the action budget for this body */
+	if (!t->in_simple) {
+		if (t->action_bound >= 0)
+			emit(out, "static const bool probe_%d_budget = %ld > MAXACTION;", pr->index,
+			     t->action_bound);
+		else
+			emit(out, "static const bool probe_%d_budget = true;", pr->index);
+	}
 	emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
 	emit(out, "{");
 	if (frl)

@@ -34,8 +34,14 @@ struct tapc_context *tapc_context_acquire(const char *pp, bool interruptible);
 void tapc_context_wait_idle(void);
 
 DECLARE_PER_CPU(struct tapc_context *, tapc_cpu_context);
+/* tapc_cpu_context while tapc_session_probes_on(), else NULL; set by
+ * tapc_context_gate() (session.c, at every change of the session state and
+ * at an abort, from any context: it only writes pointers). */
+DECLARE_PER_CPU(struct tapc_context *, tapc_cpu_hit_context);
+void tapc_context_gate(bool open);
 
-/* Out of line: report the hit's error, flush its output, clean up. */
+/* Out of line: report the hit's error, flush its output, clean up and
+ * release the context (clear busy). */
 void tapc_context_finish_slow(struct tapc_context *c);
 
 /*
@@ -50,8 +56,8 @@ void tapc_context_finish_slow(struct tapc_context *c);
  * would test the pointer again.
  */
 static __always_inline bool
-tapc_context_take(struct tapc_context *c, const char *pp, const char *func,
-		  struct pt_regs *regs, bool interruptible)
+tapc_context_take_for(struct tapc_context *c, const char *pp, const char *func,
+		      struct pt_regs *regs, bool interruptible, bool budget)
 {
 	lockdep_assert_preemption_disabled();
 	if (unlikely(atomic_read(&c->busy))) {
@@ -63,9 +69,19 @@ tapc_context_take(struct tapc_context *c, const char *pp, const char *func,
 	c->probe_point = pp;
 	c->probe_func = func;
 	c->regs = regs;
-	c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE : MAXACTION;
+	/* a handler whose statements can't exceed MAXACTION never reads it */
+	if (budget)
+		c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE :
+			MAXACTION;
 	/* nesting is 0 already: every tapc_enter() has its tapc_leave() */
 	return true;
+}
+
+static __always_inline bool
+tapc_context_take(struct tapc_context *c, const char *pp, const char *func,
+		  struct pt_regs *regs, bool interruptible)
+{
+	return tapc_context_take_for(c, pp, func, regs, interruptible, true);
 }
 
 /* The same, returning this CPU's context or NULL. */
@@ -81,9 +97,13 @@ tapc_context_get(const char *pp, const char *func, struct pt_regs *regs,
 /* Release a context taken with tapc_context_get(); preemption stays off. */
 static __always_inline void tapc_context_put(struct tapc_context *c)
 {
-	/* one test for "failed or printed": the common hit does neither */
-	if (unlikely((unsigned long)c->last_error | c->pb_len))
+	/* one test for "failed or printed": the common hit does neither.
+	 * The slow path releases c itself, so c is dead after the call and
+	 * the compiler needs no callee-saved register to keep it. */
+	if (unlikely((unsigned long)c->last_error | c->pb_len)) {
 		tapc_context_finish_slow(c);
+		return;
+	}
 	barrier();	/* done with the fields before the flag drops */
 	atomic_set(&c->busy, 0);
 }

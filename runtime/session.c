@@ -42,15 +42,18 @@ int tapc_probes_enabled;
 
 static void tapc_state_set(int st)
 {
+	bool on = st == TAPC_ST_RUNNING && !atomic_read(&tapc_aborted);
+
 	atomic_set(&tapc_state, st);
-	WRITE_ONCE(tapc_probes_enabled,
-		   st == TAPC_ST_RUNNING && !atomic_read(&tapc_aborted));
+	WRITE_ONCE(tapc_probes_enabled, on);
+	tapc_context_gate(on);
 }
 
 static void tapc_abort(void)
 {
 	atomic_set(&tapc_aborted, 1);
 	WRITE_ONCE(tapc_probes_enabled, 0);
+	tapc_context_gate(false);
 }
 
 void tapc_request_exit(void)
@@ -69,6 +72,7 @@ void tapc_session_count_skip(void)
 	if (atomic_inc_return(&tapc_skipped) > MAXSKIPPED &&
 	    !atomic_xchg(&tapc_aborted, 1)) {
 		WRITE_ONCE(tapc_probes_enabled, 0);
+		tapc_context_gate(false);
 		tapc_err("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
 	}
 }

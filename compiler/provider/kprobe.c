@@ -501,8 +501,8 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 
 			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 			emit(e, "{");
-			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\");", handler_name(pr), pp,
-			     only->func);
+			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
+			     handler_name(pr), pp, only->func, pr->index);
 			emit(e, "}");
 			emit(e, "%s", "");
 			free(pp);
@@ -538,7 +538,8 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				emit(e, ".is_return = true,");
 			if (site->optional)
 				emit(e, ".optional = true,");
-			emit(e, ".handler = %s,", handler_name(pr));
+			/* no .handler: the wrapper is the body's only caller,
+			 * so the compiler can inline it there */
 			if (site->is_return)
 				emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
 			else

@@ -30,29 +30,33 @@ void tapc_kprobes_unregister(void);
 static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 					      struct pt_regs *regs,
 					      tapc_handler_t h,
-					      const char *pp, const char *func)
+					      const char *pp, const char *func,
+					      bool budget)
 {
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
-	struct tapc_context *c;
+	/* NULL unless the session runs: that load is the session check */
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
 
-	if (unlikely(!tapc_session_probes_on()))
+	if (unlikely(!c))
 		return 0;
-	c = this_cpu_read(tapc_cpu_context);
-	if (unlikely(!tapc_context_take(c, pp ? pp : s->pp,
-				       func ? func : s->symbol, regs, false)))
+	if (unlikely(!tapc_context_take_for(c, pp ? pp : s->pp,
+					   func ? func : s->symbol, regs,
+					   false, budget)))
 		return 0;
 	h(c);
 	tapc_context_put(c);
 	return 0;
 }
 
-/* pp and func of the site that was hit: constants when the translator's
- * wrapper serves one site. */
+/* tapc_kprobe_hit_at(): pp and func of the site that was hit are
+ * constants when the translator's wrapper serves one site; budget is
+ * false when h can't run more than MAXACTION statements (the translator
+ * counted them), so the action budget needs no reset. */
 static __always_inline int tapc_kprobe_hit(struct kprobe *p,
 					   struct pt_regs *regs,
 					   tapc_handler_t h)
 {
-	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL);
+	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL, true);
 }
 
 /* 0 when the handler ran, 1 when the hit was skipped. */
@@ -61,11 +65,10 @@ static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 					      struct pt_regs *regs,
 					      tapc_handler_t h)
 {
-	struct tapc_context *c;
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
 
-	if (unlikely(!tapc_session_probes_on()))
+	if (unlikely(!c))	/* the session is not running */
 		return 1;
-	c = this_cpu_read(tapc_cpu_context);
 	if (unlikely(!tapc_context_take(c, s->pp, s->symbol, regs, false)))
 		return 1;
 	/* NULL again before the context is released (context.h) */
