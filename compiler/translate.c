@@ -856,7 +856,7 @@ static const char *gx_index(struct tx *t, struct node *n)
 static const char *gx_in(struct tx *t, struct node *n)
 {
 	struct symbol *sym;
-	const char *key;
+	const char *key, *r;
 
 	if (n->u.index.base->kind != NODE_VAR) {
 		unsupported(t, n, "'in' on a histogram");
@@ -864,9 +864,11 @@ static const char *gx_in(struct tx *t, struct node *n)
 	}
 	sym = n->u.index.base->u.var.sym;
 	if (has_wildcard(n->u.index.keys) && sym->type != TYPE_STATS) {
-		const char *vals[MAX_ARRAY_KEYS] = { 0 }, *r = tmp_long(t);
-		int it = t->ntmp++;
+		const char *vals[MAX_ARRAY_KEYS] = { 0 };
+		int it;
 
+		r = tmp_long(t);
+		it = t->ntmp++;
 		slice_values(t, sym, n->u.index.keys, vals);
 		fprintf(t->decls, "\tvoid *it%d;\n", it);
 		emit(t->e, "%s = 0;", r);
@@ -880,10 +882,15 @@ static const char *gx_in(struct tx *t, struct node *n)
 		emit(t->e, "}");
 		return r;
 	}
+	/* into a temp now: another `in` or index of the same array later in
+	 * the same expression refills the array's one key temp */
 	key = build_key(t, sym, n->u.index.keys);
+	r = tmp_long(t);
 	if (sym->type == TYPE_STATS)
-		return fmt("(int64_t)tapc_stat_map_exists(g_%s, %s)", sym->name, key);
-	return fmt("(int64_t)(tapc_map_lookup(g_%s, %s) != NULL)", sym->name, key);
+		emit(t->e, "%s = tapc_stat_map_exists(g_%s, %s);", r, sym->name, key);
+	else
+		emit(t->e, "%s = tapc_map_lookup(g_%s, %s) != NULL;", r, sym->name, key);
+	return r;
 }
 
 const char *gx(struct tx *t, struct node *n)

@@ -437,19 +437,16 @@ struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
 	if (!s)
 		return NULL;
 	s->shape = sh;
-	s->cpu = kcalloc(nr_cpu_ids, sizeof(*s->cpu), GFP_KERNEL);
+	/* per-CPU memory (zeroed): this CPU's slot is one %gs-relative
+	 * address away, and CPUs stay off each other's lines */
+	s->cpu = __alloc_percpu(sizeof(struct tapc_stat_slot) + dsize,
+				__alignof__(struct tapc_stat_slot));
 	s->agg = kzalloc(dsize, GFP_KERNEL);
 	s->copy = kzalloc(dsize, GFP_KERNEL);
 	if (!s->cpu || !s->agg || !s->copy)
 		goto nomem;
-	for_each_possible_cpu(cpu) {
-		/* separate allocations keep CPUs off each other's lines */
-		s->cpu[cpu] = kzalloc(sizeof(struct tapc_stat_slot) + dsize,
-				      GFP_KERNEL);
-		if (!s->cpu[cpu])
-			goto nomem;
-		seqcount_init(&s->cpu[cpu]->seq);
-	}
+	for_each_possible_cpu(cpu)
+		seqcount_init(&per_cpu_ptr(s->cpu, cpu)->seq);
 	return s;
 nomem:
 	tapc_stat_free(s);
@@ -458,14 +455,9 @@ nomem:
 
 void tapc_stat_free(struct tapc_stat *s)
 {
-	int cpu;
-
 	if (!s)
 		return;
-	if (s->cpu)
-		for_each_possible_cpu(cpu)
-			kfree(s->cpu[cpu]);
-	kfree(s->cpu);
+	free_percpu(s->cpu);
 	kfree(s->agg);
 	kfree(s->copy);
 	kfree(s);
@@ -476,11 +468,15 @@ void tapc_stat_add(struct tapc_stat *s, int64_t v)
 	tapc_stat_add_shaped(s, s->shape, v);
 }
 
-/* In the slot's write section, on its CPU. */
-void tapc_stat_slot_reset(struct tapc_stat *s, struct tapc_stat_slot *slot)
+/* On the slot's CPU: the only writer of its slot. */
+void tapc_stat_add_stale(struct tapc_stat *s, struct tapc_stat_slot *slot,
+			 int64_t v)
 {
+	raw_write_seqcount_begin(&slot->seq);
 	tapc_stat_data_reset(slot_data(slot), s->shape);
 	slot->gen = READ_ONCE(s->gen);
+	tapc_stat_data_add(slot_data(slot), s->shape, v);
+	raw_write_seqcount_end(&slot->seq);
 }
 
 /* Callers hold the global's tapc_lock (or run in begin/end/error). */
@@ -498,7 +494,7 @@ const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s)
 
 	tapc_stat_data_reset(s->agg, s->shape);
 	for_each_possible_cpu(cpu) {
-		struct tapc_stat_slot *slot = s->cpu[cpu];
+		struct tapc_stat_slot *slot = per_cpu_ptr(s->cpu, cpu);
 
 		/* a writer's section is short straight-line code that can't
 		 * be preempted: the retry loop ends */

@@ -68,13 +68,15 @@ struct tapc_stat_slot {
 
 struct tapc_stat {
 	const struct tapc_stat_shape *shape;
-	struct tapc_stat_slot **cpu;	/* [nr_cpu_ids], possible CPUs only */
+	struct tapc_stat_slot __percpu *cpu;	/* this CPU's: this_cpu_ptr() */
 	struct tapc_stat_data *agg;	/* merged by tapc_stat_get() */
 	struct tapc_stat_data *copy;	/* one slot read under its seqcount */
 	unsigned int gen;
 };
 
-void tapc_stat_slot_reset(struct tapc_stat *s, struct tapc_stat_slot *slot);
+/* The first add to a slot since a delete: reset it, then add v. */
+void tapc_stat_add_stale(struct tapc_stat *s, struct tapc_stat_slot *slot,
+			 int64_t v);
 
 /* x <<< v with x's shape sh (== s->shape, constant in generated code).
  * Probe context, preemption off. */
@@ -82,11 +84,14 @@ static __always_inline void tapc_stat_add_shaped(struct tapc_stat *s,
 						 const struct tapc_stat_shape *sh,
 						 int64_t v)
 {
-	struct tapc_stat_slot *slot = s->cpu[raw_smp_processor_id()];
+	struct tapc_stat_slot *slot = this_cpu_ptr(s->cpu);
 
+	if (unlikely(slot->gen != READ_ONCE(s->gen))) {
+		/* out of line and whole: nothing stays live across it */
+		tapc_stat_add_stale(s, slot, v);
+		return;
+	}
 	raw_write_seqcount_begin(&slot->seq);
-	if (unlikely(slot->gen != READ_ONCE(s->gen)))
-		tapc_stat_slot_reset(s, slot);
 	tapc_stat_data_add_inline((struct tapc_stat_data *)slot->data, sh, v);
 	raw_write_seqcount_end(&slot->seq);
 }
