@@ -204,9 +204,10 @@ const void *tapc_map_key(struct tapc_map *m, void *it);
 void *tapc_map_value(struct tapc_map *m, void *it);
 
 /* ---- statistics aggregates (stat.c) ----
- * `x <<< v` goes to the running CPU's copy under that copy's own raw
- * spinlock (only a reader on another CPU ever contends for it), so `<<<`
- * needs no tapc_lock of the global.  Reads (@count..., print(@hist_*),
+ * `x <<< v` goes to the running CPU's copy (a scalar's under a sequence
+ * count, inline: tapc_stat_add_shaped() in stat.h; an array's under that
+ * copy's own raw spinlock, which only a reader on another CPU ever
+ * contends for), so `<<<` needs no tapc_lock of the global.  Reads (@count..., print(@hist_*),
  * foreach) merge all CPUs into the variable's aggregate buffer: the
  * generated code holds the global's tapc_lock around those reads so two
  * readers don't share that buffer.  A variable has one shape: the
