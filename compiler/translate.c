@@ -749,6 +749,8 @@ static const char *gx_counter_assign(struct tx *t, struct node *n, const char *v
 	enum assignop op = n->u.assign.op;
 
 	if (!t->in_simple) {
+		if (op != ASSIGN_ADD && op != ASSIGN_SUB)
+			die("translate: '%s' assigned in a probe but taken for a counter", name);
 		if (op == ASSIGN_SUB)
 			v = fmt("(int64_t)-(uint64_t)(%s)", v);
 		emit(t->e, "tapc_pcount_add(&g_%s, %s);", name, v);
