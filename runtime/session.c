@@ -34,15 +34,16 @@ static atomic_t tapc_skipped = ATOMIC_INIT(0);
 static atomic_long_t tapc_missed = ATOMIC_LONG_INIT(0);
 static atomic_long_t tapc_reentrant = ATOMIC_LONG_INIT(0);
 
-/* state == RUNNING && !aborted in one word for the inline check in
- * session.h.  Only a state change (serialized by tapc_session_lock) sets
- * it; an abort (any CPU, probe context) only clears it, so a racing abort
- * and stop can't leave it set. */
+/* state == RUNNING && !aborted && no exit() in one word for the inline
+ * check in session.h.  Only a state change (serialized by
+ * tapc_session_lock) sets it; an abort or exit() (any CPU, probe context)
+ * only clears it, so a racing abort and stop can't leave it set. */
 int tapc_probes_enabled;
 
 static void tapc_state_set(int st)
 {
-	bool on = st == TAPC_ST_RUNNING && !atomic_read(&tapc_aborted);
+	bool on = st == TAPC_ST_RUNNING && !atomic_read(&tapc_aborted) &&
+		  !atomic_read(&tapc_exit_requested);
 
 	atomic_set(&tapc_state, st);
 	WRITE_ONCE(tapc_probes_enabled, on);
@@ -56,9 +57,13 @@ static void tapc_abort(void)
 	tapc_context_gate(false);
 }
 
+/* As in SystemTap, no ordinary probe runs after exit(): the gate closes
+ * now (the calling handler finishes), not when taprun's stop arrives. */
 void tapc_request_exit(void)
 {
 	atomic_set(&tapc_exit_requested, 1);
+	WRITE_ONCE(tapc_probes_enabled, 0);
+	tapc_context_gate(false);
 }
 
 void tapc_session_count_error(void)
