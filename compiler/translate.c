@@ -29,35 +29,12 @@
 #include "session.h"
 #include "translate.h"
 #include "translate_embedded.h"
+#include "translate_int.h"
 #include "translate_regex.h"
-
-struct tx {
-	struct session *s;
-	struct rprogram *p;
-	struct emitter *e;		/* the body being generated */
-	FILE *frame;			/* members of the current frame struct */
-	FILE *decls;			/* C locals of the current function */
-	int ntmp;
-	bool out_used;
-	const char *err_label;		/* where a run-time error jumps: out or a catch */
-	bool err_used;			/* ... and whether anything jumped there */
-	struct rfunc *func;		/* NULL in a probe */
-	int loop_cont[64];		/* continue labels of enclosing loops */
-	int nloops;
-	struct symbol **keyed;		/* arrays with a key temp in this frame */
-	int nkeyed;
-	FILE *helpers;			/* file-scope code the body needs (comparators) */
-	char *helpers_buf;
-	size_t helpers_len;
-	int nhelpers;
-	struct shape *shapes;		/* statistics globals' histogram shapes */
-	int nshapes;
-};
 
 /* ---- small helpers ---- */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
+char *fmt(const char *f, ...)
 {
 	va_list ap;
 	char *s;
@@ -74,7 +51,7 @@ static char *fmt(const char *f, ...)
 	}
 }
 
-static const char *cstr(const char *s)
+const char *cstr(const char *s)
 {
 	char *q = c_string(s, strlen(s)), *a = arena_strdup(q);
 
@@ -82,12 +59,12 @@ static const char *cstr(const char *s)
 	return a;
 }
 
-static const char *loc_of(const struct node *n)
+const char *loc_of(const struct node *n)
 {
 	return cstr(fmt("%s:%d:%d", n->loc.file ? n->loc.file : "<input>", n->loc.line, n->loc.col));
 }
 
-static const char *tmp_long(struct tx *t)
+const char *tmp_long(struct tx *t)
 {
 	int n = t->ntmp++;
 
@@ -95,7 +72,7 @@ static const char *tmp_long(struct tx *t)
 	return fmt("t%d", n);
 }
 
-static const char *tmp_string(struct tx *t)
+const char *tmp_string(struct tx *t)
 {
 	int n = t->ntmp++;
 
@@ -103,14 +80,14 @@ static const char *tmp_string(struct tx *t)
 	return fmt("f->s%d", n);
 }
 
-static void goto_out(struct tx *t)
+void goto_out(struct tx *t)
 {
 	t->out_used = true;
 	emit(t->e, "goto out;");
 }
 
 /* After a run-time error: to the innermost catch, else out. */
-static void goto_err(struct tx *t)
+void goto_err(struct tx *t)
 {
 	if (!t->err_label) {
 		goto_out(t);
@@ -120,7 +97,7 @@ static void goto_err(struct tx *t)
 	emit(t->e, "goto %s;", t->err_label);
 }
 
-static void check_error(struct tx *t)
+void check_error(struct tx *t)
 {
 	emit(t->e, "if (c->last_error)");
 	t->e->depth++;
@@ -128,20 +105,20 @@ static void check_error(struct tx *t)
 	t->e->depth--;
 }
 
-static void unsupported(struct tx *t, const struct node *n, const char *what)
+void unsupported(struct tx *t, const struct node *n, const char *what)
 {
 	(void)t;
 	diag_error(n->loc, "%s: not supported by the kernel back end yet", what);
 }
 
-static const char *ctype_of(enum type_kind ty)
+const char *ctype_of(enum type_kind ty)
 {
 	return ty == TYPE_STRING ? "char" : "int64_t";
 }
 
 /* Nodes whose value can't be changed by evaluating something else after
  * them: their C text may be used late without a copy. */
-static bool stable(const struct node *n)
+bool stable(const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM:
@@ -158,7 +135,7 @@ static bool stable(const struct node *n)
 
 /* Nodes whose evaluation changes nothing: what runs before them may keep
  * its value as C text. */
-static bool no_side_effects(const struct node *n)
+bool no_side_effects(const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM:
@@ -180,7 +157,7 @@ static bool no_side_effects(const struct node *n)
 
 /* ---- variables, arrays ---- */
 
-static const char *var_ref(struct tx *t, struct symbol *sym)
+const char *var_ref(struct tx *t, struct symbol *sym)
 {
 	(void)t;
 	if (sym->kind == SYM_GLOBAL)
@@ -188,7 +165,7 @@ static const char *var_ref(struct tx *t, struct symbol *sym)
 	return fmt("f->l_%s", sym->name);
 }
 
-static void frame_local(struct tx *t, struct symbol *sym)
+void frame_local(struct tx *t, struct symbol *sym)
 {
 	if (sym->type == TYPE_STRING)
 		fprintf(t->frame, "\tchar l_%s[MAXSTRINGLEN];\n", sym->name);
@@ -196,17 +173,18 @@ static void frame_local(struct tx *t, struct symbol *sym)
 		fprintf(t->frame, "\tint64_t l_%s;\n", sym->name);
 }
 
-static const char *gx(struct tx *t, struct node *n);
-static const char *gx_target(struct tx *t, struct node *n);
-static void gs(struct tx *t, struct node *n);
-static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals);
-static const char *slice_match(struct symbol *sym, const char **vals, const char *kp);
-static bool has_wildcard(const struct node *keys);
+
+/* An array keyed by one string: its map compares only the string
+ * (tapc_map_alloc_str), so its key temp is not zeroed first. */
+static bool str_keyed(const struct symbol *sym)
+{
+	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_STRING;
+}
 
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
  * The key exprs are all evaluated first: one of them may itself index the
  * same array and use the same temp. */
-static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
+const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
 {
 	const char *vals[MAX_ARRAY_KEYS];
 	struct node *k;
@@ -227,7 +205,8 @@ static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys
 		t->keyed[t->nkeyed++] = sym;
 		fprintf(t->frame, "\tstruct g_%s_key k_%s;\n", sym->name, sym->name);
 	}
-	emit(t->e, "memset(&f->k_%s, 0, sizeof(f->k_%s));", sym->name, sym->name);
+	if (!str_keyed(sym))
+		emit(t->e, "memset(&f->k_%s, 0, sizeof(f->k_%s));", sym->name, sym->name);
 	for (i = 0; i < n; i++) {
 		if (sym->keys[i] == TYPE_STRING)
 			emit(t->e, "tapc_strcpy(f->k_%s.k%d, %s);", sym->name, i, vals[i]);
@@ -239,7 +218,7 @@ static const char *build_key(struct tx *t, struct symbol *sym, struct node *keys
 
 /* Pointer (C local) to an array element's value; creates the element when
  * create, else may be NULL. */
-static const char *elem_ptr(struct tx *t, struct node *index, bool create)
+const char *elem_ptr(struct tx *t, struct node *index, bool create)
 {
 	struct symbol *sym = index->u.index.base->u.var.sym;
 	const char *key = build_key(t, sym, index->u.index.keys);
@@ -259,7 +238,7 @@ static const char *elem_ptr(struct tx *t, struct node *index, bool create)
 }
 
 /* The C lvalue of a VAR or INDEX: for strings, the char buffer. */
-static const char *lvalue(struct tx *t, struct node *n)
+const char *lvalue(struct tx *t, struct node *n)
 {
 	if (n->kind == NODE_VAR)
 		return var_ref(t, n->u.var.sym);
@@ -272,236 +251,9 @@ static const char *lvalue(struct tx *t, struct node *n)
 	return "t_invalid";
 }
 
-/* ---- statistics ---- */
-
-static const char *gx_num(int64_t v);
-
-/* A stats global's one shape: the histogram it is printed or indexed with
- * and the @variance bit shift (SystemTap allows one of each). */
-struct shape {
-	struct symbol *sym;
-	bool linear, has_hist;
-	int64_t lo, hi, width;
-	int shift;
-	struct node *hist_at, *shift_at;
-};
-
-static struct symbol *stat_sym(struct node *operand)
-{
-	if (operand->kind == NODE_VAR)
-		return operand->u.var.sym;
-	if (operand->kind == NODE_INDEX && operand->u.index.base->kind == NODE_VAR)
-		return operand->u.index.base->u.var.sym;
-	return NULL;
-}
-
-static struct shape *shape_of(struct tx *t, struct symbol *sym)
-{
-	int i;
-
-	for (i = 0; i < t->nshapes; i++)
-		if (t->shapes[i].sym == sym)
-			return &t->shapes[i];
-	t->shapes = realloc(t->shapes, (t->nshapes + 1) * sizeof(*t->shapes));
-	if (!t->shapes)
-		die("out of memory");
-	memset(&t->shapes[t->nshapes], 0, sizeof(*t->shapes));
-	t->shapes[t->nshapes].sym = sym;
-	return &t->shapes[t->nshapes++];
-}
-
-static bool same_hist(const struct shape *sh, const struct node *h)
-{
-	if (sh->linear != h->u.hist.linear)
-		return false;
-	return !sh->linear || (sh->lo == h->u.hist.lo->u.num.value &&
-			       sh->hi == h->u.hist.hi->u.num.value &&
-			       sh->width == h->u.hist.width->u.num.value);
-}
-
-static void shape_node(struct node *n, void *arg)
-{
-	struct tx *t = arg;
-	struct symbol *sym;
-	struct shape *sh;
-
-	if (n->kind == NODE_HIST && (sym = stat_sym(n->u.hist.operand))) {
-		sh = shape_of(t, sym);
-		if (n->u.hist.linear && (n->u.hist.lo->kind != NODE_NUM || n->u.hist.hi->kind != NODE_NUM ||
-					 n->u.hist.width->kind != NODE_NUM)) {
-			diag_error(n->loc, "@hist_linear: the bounds and width must be literal numbers");
-			return;
-		}
-		if (sh->has_hist && !same_hist(sh, n)) {
-			diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
-			diag_note(sh->hist_at->loc, "the other histogram of '%s' is here", sym->name);
-			return;
-		}
-		sh->has_hist = true;
-		sh->hist_at = n;
-		sh->linear = n->u.hist.linear;
-		if (sh->linear) {
-			sh->lo = n->u.hist.lo->u.num.value;
-			sh->hi = n->u.hist.hi->u.num.value;
-			sh->width = n->u.hist.width->u.num.value;
-			if (sh->width <= 0 || sh->hi <= sh->lo || (sh->hi - sh->lo) / sh->width + 1 > 126)
-				diag_error(n->loc, "histogram: Number of buckets must be between 1 and 126, "
-					   "and width positive");
-		}
-	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE && n->u.stat.arg &&
-		   (sym = stat_sym(n->u.stat.operand))) {
-		int64_t v;
-
-		if (n->u.stat.arg->kind != NODE_NUM) {
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be a literal number");
-			return;
-		}
-		v = n->u.stat.arg->u.num.value;
-		sh = shape_of(t, sym);
-		if (v < 0 || v > 62)
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be between 0 and 62");
-		else if (sh->shift_at && sh->shift != v)
-			diag_error(n->u.stat.arg->loc, "conflicting @variance bit shifts on '%s'", sym->name);
-		sh->shift = (int)v;
-		sh->shift_at = n;
-	}
-}
-
-static void collect_shapes(struct tx *t)
-{
-	struct rprobe *pr;
-	struct rfunc *fn;
-
-	for (pr = t->p->probes; pr; pr = pr->next)
-		node_visit(pr->body, shape_node, t);
-	for (fn = t->p->funcs; fn; fn = fn->next)
-		if (fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED)
-			node_visit(fn->decl->u.func.body, shape_node, t);
-}
-
-static void emit_shape(struct tx *t, struct emitter *out, struct symbol *g)
-{
-	struct shape *sh = shape_of(t, g);
-
-	emit(out, "static const struct tapc_stat_shape g_%s_shape = {", g->name);
-	if (sh->has_hist && sh->linear)
-		emit(out, "\t.hist = TAPC_HIST_LINEAR, .lo = %s, .hi = %s, .width = %s,",
-		     gx_num(sh->lo), gx_num(sh->hi), gx_num(sh->width));
-	else if (sh->has_hist)
-		emit(out, "\t.hist = TAPC_HIST_LOG,");
-	emit(out, "\t.bit_shift = %d,", sh->shift);
-	emit(out, "};");
-}
-
-/* The merged aggregate of a stats VAR or INDEX, as a C local pointer. */
-static const char *stat_data(struct tx *t, struct node *operand)
-{
-	struct symbol *sym = stat_sym(operand);
-	int n = t->ntmp++;
-
-	if (!sym) {
-		unsupported(t, operand, "statistics of this expression");
-		return "NULL";
-	}
-	fprintf(t->decls, "\tconst struct tapc_stat_data *d%d;\n", n);
-	if (operand->kind == NODE_VAR) {
-		emit(t->e, "d%d = tapc_stat_get(g_%s);", n, sym->name);
-	} else {
-		const char *key = build_key(t, sym, operand->u.index.keys);
-
-		emit(t->e, "d%d = tapc_stat_map_get(g_%s, %s);", n, sym->name, key);
-	}
-	return fmt("d%d", n);
-}
-
-static const char *tapc_stat_op_name(enum stat_op op)
-{
-	switch (op) {
-	case STAT_COUNT: return "TAPC_STAT_COUNT";
-	case STAT_SUM: return "TAPC_STAT_SUM";
-	case STAT_MIN: return "TAPC_STAT_MIN";
-	case STAT_MAX: return "TAPC_STAT_MAX";
-	case STAT_AVG: return "TAPC_STAT_AVG";
-	case STAT_VARIANCE: return "TAPC_STAT_VARIANCE";
-	}
-	return "TAPC_STAT_COUNT";
-}
-
-static const char *gx_stat_op(struct tx *t, struct node *n)
-{
-	const char *d = stat_data(t, n->u.stat.operand), *r = tmp_long(t);
-	struct symbol *sym = stat_sym(n->u.stat.operand);
-
-	if (!sym)
-		return "0";
-	emit(t->e, "if (!tapc_stat_extract(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name,
-	     tapc_stat_op_name(n->u.stat.op), r, loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return r;
-}
-
-/* @hist_*(x)[i]: one bucket's count. */
-static const char *gx_hist_bucket(struct tx *t, struct node *n)
-{
-	struct node *h = n->u.index.base;
-	struct symbol *sym = stat_sym(h->u.hist.operand);
-	const char *d, *i, *r;
-
-	if (!sym || !n->u.index.keys || n->u.index.keys->next) {
-		unsupported(t, n, "this histogram index");
-		return "0";
-	}
-	i = gx(t, n->u.index.keys);
-	if (!stable(n->u.index.keys) && i[0] != 't') {
-		const char *ti = tmp_long(t);
-
-		emit(t->e, "%s = %s;", ti, i);
-		i = ti;
-	}
-	d = stat_data(t, h->u.hist.operand);
-	r = tmp_long(t);
-	emit(t->e, "if (!tapc_stat_hist_bucket(c, %s, &g_%s_shape, %s, &%s, %s))", d, sym->name, i, r,
-	     loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return r;
-}
-
-/* x <<< v, a[k] <<< v */
-static const char *gx_aggregate(struct tx *t, struct node *n)
-{
-	struct node *left = n->u.assign.left;
-	struct symbol *sym = stat_sym(left);
-	const char *v = gx(t, n->u.assign.right);
-
-	if (!sym) {
-		unsupported(t, n, "'<<<' on this expression");
-		return "0";
-	}
-	if (left->kind == NODE_VAR) {
-		emit(t->e, "tapc_stat_add(g_%s, %s);", sym->name, v);
-		return "0";
-	}
-	if (!stable(n->u.assign.right) && v[0] != 't') {
-		const char *tv = tmp_long(t);
-
-		emit(t->e, "%s = %s;", tv, v);
-		v = tv;
-	}
-	emit(t->e, "if (!tapc_stat_map_add(c, g_%s, %s, %s, %s))", sym->name,
-	     build_key(t, sym, left->u.index.keys), v, loc_of(n));
-	t->e->depth++;
-	goto_err(t);
-	t->e->depth--;
-	return "0";
-}
-
 /* ---- expressions ---- */
 
-static const char *gx_num(int64_t v)
+const char *gx_num(int64_t v)
 {
 	if (v == INT64_MIN)
 		return "(-9223372036854775807LL - 1)";
@@ -987,6 +739,31 @@ static enum binop assign_binop(enum assignop op)
 	}
 }
 
+/* n op= v on a per-CPU counter (translate_counters.c says which ops can
+ * occur where): ordinary probes only add, and their value is unused. */
+static const char *gx_counter_assign(struct tx *t, struct node *n, const char *v)
+{
+	const char *name = n->u.assign.left->u.var.sym->name, *r;
+	enum assignop op = n->u.assign.op;
+
+	if (!t->in_simple) {
+		if (op != ASSIGN_ADD && op != ASSIGN_SUB)
+			die("translate: '%s' assigned in a probe but taken for a counter", name);
+		if (op == ASSIGN_SUB)
+			v = fmt("(int64_t)-(uint64_t)(%s)", v);
+		emit(t->e, "tapc_pcount_add(&g_%s, %s);", name, v);
+		return "0";
+	}
+	r = tmp_long(t);
+	if (op == ASSIGN_SET)
+		emit(t->e, "%s = %s;", r, v);
+	else
+		emit(t->e, "%s = (int64_t)((uint64_t)tapc_pcount_read(&g_%s) %s (uint64_t)(%s));", r, name,
+		     op == ASSIGN_SUB ? "-" : "+", v);
+	emit(t->e, "tapc_pcount_set(&g_%s, %s);", name, r);
+	return r;
+}
+
 static const char *gx_assign(struct tx *t, struct node *n)
 {
 	struct node *left = n->u.assign.left;
@@ -1008,6 +785,8 @@ static const char *gx_assign(struct tx *t, struct node *n)
 		return v;
 	}
 	v = gx(t, n->u.assign.right);
+	if (left->kind == NODE_VAR && is_counter(t, left->u.var.sym))
+		return gx_counter_assign(t, n, v);
 	if (left->type == TYPE_STRING) {
 		l = lvalue(t, left);
 		if (strcmp(l, v) != 0)
@@ -1034,8 +813,27 @@ static const char *gx_assign(struct tx *t, struct node *n)
 
 static const char *gx_incdec(struct tx *t, struct node *n)
 {
-	const char *l = lvalue(t, n->u.incdec.operand), *r = tmp_long(t);
-	const char *op = n->u.incdec.inc ? "+" : "-";
+	struct node *x = n->u.incdec.operand;
+	const char *l, *r, *op = n->u.incdec.inc ? "+" : "-";
+
+	if (x->kind == NODE_VAR && is_counter(t, x->u.var.sym)) {
+		if (!t->in_simple) {	/* a statement: the value is unused */
+			emit(t->e, "tapc_pcount_add(&g_%s, %s1);", x->u.var.sym->name, n->u.incdec.inc ? "" : "-");
+			return "0";
+		}
+		l = fmt("tapc_pcount_read(&g_%s)", x->u.var.sym->name);
+		r = tmp_long(t);
+		if (n->u.incdec.prefix) {
+			emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", r, l, op);
+			emit(t->e, "tapc_pcount_set(&g_%s, %s);", x->u.var.sym->name, r);
+		} else {
+			emit(t->e, "%s = %s;", r, l);
+			emit(t->e, "tapc_pcount_set(&g_%s, (int64_t)((uint64_t)%s %s 1));", x->u.var.sym->name, r, op);
+		}
+		return r;
+	}
+	l = lvalue(t, x);
+	r = tmp_long(t);
 
 	if (n->u.incdec.prefix) {
 		emit(t->e, "%s = (int64_t)((uint64_t)%s %s 1);", l, l, op);
@@ -1066,7 +864,7 @@ static const char *gx_index(struct tx *t, struct node *n)
 static const char *gx_in(struct tx *t, struct node *n)
 {
 	struct symbol *sym;
-	const char *key;
+	const char *key, *r;
 
 	if (n->u.index.base->kind != NODE_VAR) {
 		unsupported(t, n, "'in' on a histogram");
@@ -1074,9 +872,11 @@ static const char *gx_in(struct tx *t, struct node *n)
 	}
 	sym = n->u.index.base->u.var.sym;
 	if (has_wildcard(n->u.index.keys) && sym->type != TYPE_STATS) {
-		const char *vals[MAX_ARRAY_KEYS] = { 0 }, *r = tmp_long(t);
-		int it = t->ntmp++;
+		const char *vals[MAX_ARRAY_KEYS] = { 0 };
+		int it;
 
+		r = tmp_long(t);
+		it = t->ntmp++;
 		slice_values(t, sym, n->u.index.keys, vals);
 		fprintf(t->decls, "\tvoid *it%d;\n", it);
 		emit(t->e, "%s = 0;", r);
@@ -1090,13 +890,18 @@ static const char *gx_in(struct tx *t, struct node *n)
 		emit(t->e, "}");
 		return r;
 	}
+	/* into a temp now: another `in` or index of the same array later in
+	 * the same expression refills the array's one key temp */
 	key = build_key(t, sym, n->u.index.keys);
+	r = tmp_long(t);
 	if (sym->type == TYPE_STATS)
-		return fmt("(int64_t)tapc_stat_map_exists(g_%s, %s)", sym->name, key);
-	return fmt("(int64_t)(tapc_map_lookup(g_%s, %s) != NULL)", sym->name, key);
+		emit(t->e, "%s = tapc_stat_map_exists(g_%s, %s);", r, sym->name, key);
+	else
+		emit(t->e, "%s = tapc_map_lookup(g_%s, %s) != NULL;", r, sym->name, key);
+	return r;
 }
 
-static const char *gx(struct tx *t, struct node *n)
+const char *gx(struct tx *t, struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NUM: return gx_num(n->u.num.value);
@@ -1106,7 +911,10 @@ static const char *gx(struct tx *t, struct node *n)
 		free(q);
 		return a;
 	}
-	case NODE_VAR: return var_ref(t, n->u.var.sym);
+	case NODE_VAR:
+		if (is_counter(t, n->u.var.sym))
+			return fmt("tapc_pcount_read(&g_%s)", n->u.var.sym->name);
+		return var_ref(t, n->u.var.sym);
 	case NODE_INDEX: return gx_index(t, n);
 	case NODE_IN: return gx_in(t, n);
 	case NODE_CALL: return gx_call(t, n);
@@ -1152,7 +960,7 @@ static const char *gx(struct tx *t, struct node *n)
 /* A provider's target expression: a statement expression "({ ... })"
  * may fail a nofault read (c->last_error set), so it goes through a temp
  * and an error check; @cast's operand replaces "tapc_cast_operand". */
-static const char *gx_target(struct tx *t, struct node *n)
+const char *gx_target(struct tx *t, struct node *n)
 {
 	const char *v = n->u.target.resolved, *r, *hole;
 
@@ -1204,27 +1012,34 @@ static void gs_list(struct tx *t, struct node *n)
 		gs(t, n);
 }
 
+/* Charge n statements at `at`: counted at run time, or in a body with a
+ * static bound only checked against MAXACTION by the C compiler. */
+static void emit_actions(struct tx *t, int n, const struct node *at)
+{
+	t->out_used = true;
+	if (t->action_bound >= 0)
+		emit(t->e, "if (tapc_actions_upto(c, %ld, %d, %s))", t->action_bound, n, loc_of(at));
+	else
+		emit(t->e, "if (tapc_actions(c, %d, %s))", n, loc_of(at));
+	emit(t->e, "\tgoto out;");
+}
+
 static void gs_block(struct tx *t, struct node *n)
 {
 	int count = node_count(n->u.block.stmts);
 
-	if (count) {
-		t->out_used = true;
-		emit(t->e, "if (tapc_actions(c, %d, %s))", count, loc_of(n));
-		emit(t->e, "\tgoto out;");
-	}
+	if (count)
+		emit_actions(t, count, n);
 	gs_list(t, n->u.block.stmts);
 }
 
 /* A loop body: charge one action per iteration even when it isn't a block. */
-static void gs_body(struct tx *t, struct node *body)
+void gs_body(struct tx *t, struct node *body)
 {
 	if (body && body->kind == NODE_BLOCK) {
 		gs_block(t, body);
 	} else {
-		t->out_used = true;
-		emit(t->e, "if (tapc_actions(c, 1, %s))", loc_of(body));
-		emit(t->e, "\tgoto out;");
+		emit_actions(t, 1, body);
 		gs(t, body);
 	}
 }
@@ -1261,197 +1076,6 @@ static void gs_loop(struct tx *t, struct node *n)
 		gs_or_expr(t, n->u.loop.step);
 	else
 		emit(t->e, ";");
-	emit(t->e, "}");
-}
-
-/* The comparator of a sorted foreach over sym: by key sort_key (1-based)
- * or by value (-1), in direction dir, ties in insertion order. */
-/* Evaluate an index slice's fixed keys into temps; NULL for each '*'. */
-static void slice_values(struct tx *t, struct symbol *sym, struct node *keys, const char **vals)
-{
-	struct node *k;
-	int i;
-
-	for (k = keys, i = 0; k && i < MAX_ARRAY_KEYS; k = k->next, i++) {
-		const char *v;
-
-		vals[i] = NULL;
-		if (k->kind == NODE_WILDCARD)
-			continue;
-		v = gx(t, k);
-		if (sym->keys[i] == TYPE_STRING) {
-			const char *sv = tmp_string(t);
-
-			emit(t->e, "tapc_strcpy(%s, %s);", sv, v);
-			vals[i] = sv;
-		} else {
-			const char *tv = tmp_long(t);
-
-			emit(t->e, "%s = %s;", tv, v);
-			vals[i] = tv;
-		}
-	}
-}
-
-/* C condition: the key struct kp matches the slice's fixed keys. */
-static const char *slice_match(struct symbol *sym, const char **vals, const char *kp)
-{
-	const char *cond = "1";
-	int i;
-
-	for (i = 0; i < sym->arity && i < MAX_ARRAY_KEYS; i++) {
-		if (!vals[i])
-			continue;
-		if (sym->keys[i] == TYPE_STRING)
-			cond = fmt("%s && strcmp(%s->k%d, %s) == 0", cond, kp, i, vals[i]);
-		else
-			cond = fmt("%s && %s->k%d == %s", cond, kp, i, vals[i]);
-	}
-	return cond;
-}
-
-static bool has_wildcard(const struct node *keys)
-{
-	for (; keys; keys = keys->next)
-		if (keys->kind == NODE_WILDCARD)
-			return true;
-	return false;
-}
-
-/* The value a stats array's foreach sorts by, from a struct tapc_stat_data *. */
-static const char *stat_sort_value(enum stat_op op, const char *d)
-{
-	switch (op) {
-	case STAT_COUNT: return fmt("%s->count", d);
-	case STAT_SUM: return fmt("%s->sum", d);
-	case STAT_MIN: return fmt("%s->min", d);
-	case STAT_MAX: return fmt("%s->max", d);
-	case STAT_AVG: return fmt("(%s->count ? div64_s64(%s->sum, %s->count) : 0)", d, d, d);
-	case STAT_VARIANCE: return fmt("(%s->count > 1 ? div64_s64(%s->m2_s, %s->count - 1) : 0)", d, d, d);
-	}
-	return "0";
-}
-
-/* The comparator of a sorted foreach over map (a C expression naming the
- * tapc_map) of sym: by key sort_key (1-based) or by value (-1), in
- * direction dir, ties in insertion order. */
-static const char *foreach_cmp(struct tx *t, struct symbol *sym, const char *map, struct node *n)
-{
-	int id = t->nhelpers++, key = n->u.foreach.sort_key;
-	FILE *h = t->helpers;
-	const char *a, *b;
-
-	fprintf(h, "static int foreach_cmp_%d(const void *x, const void *y)\n{\n", id);
-	fprintf(h, "\tconst struct tapc_sort_ent *ex = x, *ey = y;\n\tint r;\n\n");
-	if (key > 0) {
-		fprintf(h, "\tconst struct g_%s_key *a = tapc_map_key(%s, ex->it), *b = tapc_map_key(%s, ey->it);\n\n",
-			sym->name, map, map);
-		a = fmt("a->k%d", key - 1);
-		b = fmt("b->k%d", key - 1);
-		if (sym->keys[key - 1] == TYPE_STRING)
-			fprintf(h, "\tr = strcmp(%s, %s);\n", a, b);
-		else
-			fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", a, b);
-	} else if (sym->type == TYPE_STATS) {
-		enum stat_op op = n->u.foreach.sort_stat_given ? n->u.foreach.sort_stat : STAT_COUNT;
-
-		fprintf(h, "\tconst struct tapc_stat_data *a = tapc_map_value(%s, ex->it), *b = tapc_map_value(%s, ey->it);\n\n",
-			map, map);
-		fprintf(h, "\tr = tapc_cmp_s64(%s, %s);\n", stat_sort_value(op, "a"), stat_sort_value(op, "b"));
-	} else if (sym->type == TYPE_STRING) {
-		fprintf(h, "\tr = strcmp(tapc_map_value(%s, ex->it), tapc_map_value(%s, ey->it));\n", map, map);
-	} else {
-		fprintf(h, "\tr = tapc_cmp_s64(*(int64_t *)tapc_map_value(%s, ex->it), "
-			"*(int64_t *)tapc_map_value(%s, ey->it));\n", map, map);
-	}
-	fprintf(h, "\tif (r)\n\t\treturn %sr;\n", n->u.foreach.sort_dir == SORT_DESC ? "-" : "");
-	fprintf(h, "\treturn tapc_cmp_seq(ex, ey);\n}\n\n");
-	return fmt("foreach_cmp_%d", id);
-}
-
-static void gs_foreach(struct tx *t, struct node *n)
-{
-	struct node *arr = n->u.foreach.array, *k;
-	struct symbol *sym;
-	const char *limit = NULL, *count = NULL, *map, *slice[MAX_ARRAY_KEYS] = { 0 };
-	int label = t->ntmp++, it = t->ntmp++, i;
-	bool sorted = n->u.foreach.sort_dir != SORT_NONE;
-
-	if (arr->kind != NODE_VAR) {
-		unsupported(t, n, "foreach over a histogram");
-		return;
-	}
-	sym = arr->u.var.sym;
-	if (sym->type == TYPE_STATS && n->u.foreach.value) {
-		unsupported(t, n->u.foreach.value, "binding a statistics value in foreach");
-		return;
-	}
-	if (n->u.foreach.limit) {
-		limit = tmp_long(t);
-		count = tmp_long(t);
-		emit(t->e, "%s = %s;", limit, gx(t, n->u.foreach.limit));
-		emit(t->e, "%s = 0;", count);
-	}
-	slice_values(t, sym, n->u.foreach.slice, slice);
-	fprintf(t->decls, "\tvoid *it%d;\n\tconst struct g_%s_key *kp%d;\n", it, sym->name, it);
-	map = fmt("g_%s", sym->name);
-	if (sym->type == TYPE_STATS) {
-		/* a static: the comparator reads it too */
-		map = fmt("foreach_agg_%d", it);
-		fprintf(t->helpers, "static struct tapc_map *%s;\n\n", map);
-		emit(t->e, "%s = tapc_stat_map_aggregate(c, g_%s, %s);", map, sym->name, loc_of(n));
-		emit(t->e, "if (!%s)", map);
-		t->e->depth++;
-		goto_err(t);
-		t->e->depth--;
-	}
-	if (sorted) {
-		long long size = sym->decl && sym->decl->u.global.size ? sym->decl->u.global.size : 0;
-		const char *cmp = foreach_cmp(t, sym, map, n);
-
-		fprintf(t->helpers, "static struct tapc_sort_ent foreach_buf_%d[%s];\n\n", it,
-			size ? fmt("%lld", size) : "MAXMAPENTRIES");
-		fprintf(t->decls, "\tu32 fi%d, fn%d;\n", it, it);
-		emit(t->e, "fn%d = tapc_map_sort(%s, foreach_buf_%d, ARRAY_SIZE(foreach_buf_%d), %s);",
-		     it, map, it, it, cmp);
-		emit(t->e, "for (fi%d = 0; fi%d < fn%d; fi%d++) {", it, it, it, it);
-		emit(t->e, "it%d = foreach_buf_%d[fi%d].it;", it, it, it);
-	} else {
-		emit(t->e, "for (it%d = tapc_map_next(%s, NULL); it%d; it%d = tapc_map_next(%s, it%d)) {",
-		     it, map, it, it, map, it);
-	}
-	emit(t->e, "kp%d = tapc_map_key(%s, it%d);", it, map, it);
-	if (n->u.foreach.slice) {
-		emit(t->e, "if (!(%s))", slice_match(sym, slice, fmt("kp%d", it)));
-		emit(t->e, "\tcontinue;");
-	}
-	if (limit) {
-		emit(t->e, "if (%s++ >= %s)", count, limit);
-		emit(t->e, "\tbreak;");
-	}
-	for (k = n->u.foreach.keys, i = 0; k; k = k->next, i++) {
-		const char *l = var_ref(t, k->u.var.sym);
-
-		if (sym->keys[i] == TYPE_STRING)
-			emit(t->e, "tapc_strcpy(%s, kp%d->k%d);", l, it, i);
-		else
-			emit(t->e, "%s = kp%d->k%d;", l, it, i);
-	}
-	if (n->u.foreach.value) {
-		const char *l = var_ref(t, n->u.foreach.value->u.var.sym);
-
-		if (sym->type == TYPE_STRING)
-			emit(t->e, "tapc_strcpy(%s, tapc_map_value(%s, it%d));", l, map, it);
-		else
-			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
-	}
-	if (t->nloops == 64)
-		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, n->u.foreach.body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
-	emit(t->e, ";");
 	emit(t->e, "}");
 }
 
@@ -1552,7 +1176,7 @@ static void gs_try(struct tx *t, struct node *n)
 	emit(t->e, ";");
 }
 
-static void gs(struct tx *t, struct node *n)
+void gs(struct tx *t, struct node *n)
 {
 	switch (n->kind) {
 	case NODE_BLOCK:
@@ -1690,6 +1314,7 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
 	t->func = fn;
+	t->action_bound = -1;	/* callers' budgets are not known here */
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
 		frame_local(t, ps);
 		if (ps->type == TYPE_STRING)
@@ -1794,6 +1419,45 @@ static bool probe_emitted(const struct rprobe *pr)
 	return false;
 }
 
+/* The most statements one run of a body can charge, when that is known
+ * without running it: no loops and no calls of script functions. */
+struct bound {
+	long total;
+	bool unbounded;
+};
+
+static void bound_node(struct node *n, void *arg)
+{
+	struct bound *b = arg;
+
+	switch (n->kind) {
+	case NODE_WHILE:
+	case NODE_FOR:
+	case NODE_FOREACH:
+		b->unbounded = true;
+		break;
+	case NODE_CALL:
+		if (n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION)
+			b->unbounded = true;
+		break;
+	case NODE_BLOCK:
+		b->total += node_count(n->u.block.stmts);
+		break;
+	default:
+		break;
+	}
+}
+
+static long action_bound(struct node *body)
+{
+	struct bound b = { 0 };
+
+	node_visit(body, bound_node, &b);
+	if (b.unbounded)
+		return -1;
+	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
+}
+
 static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct emitter e;
@@ -1810,7 +1474,7 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
 	node_visit(pr->body, uses_node, &u);
 	for (g = t->p->globals; g; g = g->next) {
-		if (u.globals[g->index] <= u.agg[g->index])
+		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
 			continue;
 		locks = fmt("%s%s&g_%s_lock", locks, nlocks ? ", " : "", g->name);
 		nlocks++;
@@ -1820,6 +1484,8 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	free(u.seen);
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	t->in_simple = probe_is_simple(pr);
+	t->action_bound = action_bound(pr->body);
 	init_locals(t, pr->locals);
 	if (pr->body->kind == NODE_BLOCK)
 		gs_block(t, pr->body);
@@ -1838,9 +1504,17 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		emit(out, "};");
 		emit(out, "%s", "");
 	}
-	if (nlocks) {
+	if (nlocks > 1) {
 		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
 		emit(out, "%s", "");
+	}
+	/* whether the runtime must reset the action budget for this body */
+	if (!t->in_simple) {
+		if (t->action_bound >= 0)
+			emit(out, "static const bool probe_%d_budget = %ld > MAXACTION;", pr->index,
+			     t->action_bound);
+		else
+			emit(out, "static const bool probe_%d_budget = true;", pr->index);
 	}
 	emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
 	emit(out, "{");
@@ -1849,7 +1523,11 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_raw(out, dcb);
 	if (frl || dcl)
 		emit(out, "%s", "");
-	if (nlocks) {
+	/* one lock: the inline uncontended path, no loop over a table */
+	if (nlocks == 1) {
+		emit(out, "if (!tapc_lock_one(c, %s))", locks);
+		emit(out, "\treturn;");
+	} else if (nlocks) {
 		emit(out, "if (!tapc_lock_all(c, probe_%d_locks, %d))", pr->index, nlocks);
 		emit(out, "\treturn;");
 	}
@@ -1857,7 +1535,9 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	if (t->out_used || nlocks) {
 		if (t->out_used)
 			emit(out, "out:");
-		if (nlocks)
+		if (nlocks == 1)
+			emit(out, "tapc_unlock_one(%s);", locks);
+		else if (nlocks)
 			emit(out, "tapc_unlock_all(probe_%d_locks, %d);", pr->index, nlocks);
 		else
 			emit(out, ";");
@@ -1903,6 +1583,10 @@ static void emit_globals(struct tx *t, struct emitter *out)
 		} else if (g->type == TYPE_STRING) {
 			emit(out, "static char g_%s[MAXSTRINGLEN]%s%s;", g->name, init ? " = " : "",
 			     init ? gx(t, init) : "");
+		} else if (is_counter(t, g)) {
+			emit(out, "static DEFINE_PER_CPU(int64_t, g_%s);", g->name);
+			emit(out, "%s", "");
+			continue;
 		} else {
 			emit(out, "static int64_t g_%s%s%s;", g->name, init ? " = " : "",
 			     init ? gx(t, init) : "");
@@ -1956,6 +1640,11 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name, g->name);
 		else if (g->type == TYPE_STATS)
 			emit(out, "g_%s = tapc_stat_alloc(&g_%s_shape, \"%s\");", g->name, g->name, g->name);
+		else if (str_keyed(g))
+			emit(out, "g_%s = tapc_map_alloc_str(%s, %s, %s, \"%s\");",
+			     g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
+			     size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
 		else
 			emit(out, "g_%s = tapc_map_alloc(sizeof(struct g_%s_key), %s, %s, %s, \"%s\");",
 			     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
@@ -2019,9 +1708,11 @@ bool translate(struct session *s)
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
 	emit(&out, "#include \"stat.h\"");
+	emit(&out, "#include \"provider/kprobe.h\"");
 	emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
 	collect_shapes(&t);
+	find_counters(&t);
 	emit_globals(&t, &out);
 	for (fn = t.p->funcs; fn; fn = fn->next)
 		emit(&out, "%s;", func_signature(fn));
@@ -2062,6 +1753,7 @@ bool translate(struct session *s)
 	emit(&out, "};");
 	free(t.keyed);
 	free(t.shapes);
+	free(t.counters);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

@@ -30,6 +30,18 @@
 
 /* This CPU's context in one %gs-relative load on the hot path. */
 DEFINE_PER_CPU(struct tapc_context *, tapc_cpu_context);
+/* The same while ordinary probes may run, else NULL: the kprobe hot path
+ * checks the session and finds its context with that one load. */
+DEFINE_PER_CPU(struct tapc_context *, tapc_cpu_hit_context);
+
+void tapc_context_gate(bool open)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(tapc_cpu_hit_context, cpu),
+			   open ? per_cpu(tapc_cpu_context, cpu) : NULL);
+}
 
 int tapc_context_init(void)
 {
@@ -64,6 +76,7 @@ void tapc_context_free(void)
 		struct tapc_context *c = per_cpu(tapc_cpu_context, cpu);
 
 		if (c) {
+			per_cpu(tapc_cpu_hit_context, cpu) = NULL;
 			vfree(c->frames);
 			vfree(c);
 			per_cpu(tapc_cpu_context, cpu) = NULL;
@@ -112,6 +125,8 @@ void tapc_context_finish_slow(struct tapc_context *c)
 		c->error_loc = NULL;
 	}
 	tapc_print_flush(c);
+	barrier();	/* done with the fields before the flag drops */
+	atomic_set(&c->busy, 0);
 }
 
 void tapc_context_exit(struct tapc_context *c)

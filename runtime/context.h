@@ -9,8 +9,9 @@
  * handlers already run with preemption disabled (kprobes, kretprobes).
  *
  * Between two hits a context is kept clean: last_error, kri and entry_data
- * are NULL and pb_len is 0 (whoever sets them restores them on the way
- * out), so taking it only writes the fields that describe the new hit.
+ * are NULL, pb_len and nesting are 0 (whoever sets them restores them on
+ * the way out), so taking it only writes the fields that describe the new
+ * hit.
  */
 #ifndef TAPC_CONTEXT_H
 #define TAPC_CONTEXT_H
@@ -33,46 +34,76 @@ struct tapc_context *tapc_context_acquire(const char *pp, bool interruptible);
 void tapc_context_wait_idle(void);
 
 DECLARE_PER_CPU(struct tapc_context *, tapc_cpu_context);
+/* tapc_cpu_context while tapc_session_probes_on(), else NULL; set by
+ * tapc_context_gate() (session.c, at every change of the session state and
+ * at an abort, from any context: it only writes pointers). */
+DECLARE_PER_CPU(struct tapc_context *, tapc_cpu_hit_context);
+void tapc_context_gate(bool open);
 
-/* Out of line: report the hit's error, flush its output, clean up. */
+/* Out of line: report the hit's error, flush its output, clean up and
+ * release the context (clear busy). */
 void tapc_context_finish_slow(struct tapc_context *c);
 
 /*
- * Take this CPU's context for a hit of pp, in a handler that runs with
- * preemption disabled (so the CPU cannot change) and with the session
- * already checked.  The busy flag needs no atomic read-modify-write: only
- * this CPU writes it, and whatever interrupts us between the test and the
- * set (an irq, an NMI) has released the context again before we resume.
- * NULL (counted as a reentrant skip) when a hit on this CPU is running.
+ * Take context c (this CPU's: this_cpu_read(tapc_cpu_context)) for a hit
+ * of pp, in a handler that runs with preemption disabled (so the CPU
+ * cannot change) and with the session already checked.  The busy flag
+ * needs no atomic read-modify-write: only this CPU writes it, and whatever
+ * interrupts us between the test and the set (an irq, an NMI) has released
+ * the context again before we resume.  False (counted as a reentrant skip)
+ * when a hit on this CPU is running.  A bool rather than a NULL context:
+ * the kernel builds with -fno-delete-null-pointer-checks, so callers
+ * would test the pointer again.
  */
-static __always_inline struct tapc_context *
-tapc_context_get(const char *pp, const char *func, struct pt_regs *regs,
-		 bool interruptible)
+static __always_inline bool
+tapc_context_take_for(struct tapc_context *c, const char *pp, const char *func,
+		      struct pt_regs *regs, bool interruptible, bool budget)
 {
-	struct tapc_context *c;
-
 	lockdep_assert_preemption_disabled();
-	c = this_cpu_read(tapc_cpu_context);
 	if (unlikely(atomic_read(&c->busy))) {
 		tapc_session_count_reentrant();
-		return NULL;
+		return false;
 	}
 	atomic_set(&c->busy, 1);
 	barrier();	/* the flag is set before the fields are touched */
 	c->probe_point = pp;
 	c->probe_func = func;
 	c->regs = regs;
-	c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE : MAXACTION;
-	c->nesting = 0;
-	return c;
+	/* a handler whose statements can't exceed MAXACTION never reads it */
+	if (budget)
+		c->actions_left = interruptible ? MAXACTION_INTERRUPTIBLE :
+			MAXACTION;
+	/* nesting is 0 already: every tapc_enter() has its tapc_leave() */
+	return true;
+}
+
+static __always_inline bool
+tapc_context_take(struct tapc_context *c, const char *pp, const char *func,
+		  struct pt_regs *regs, bool interruptible)
+{
+	return tapc_context_take_for(c, pp, func, regs, interruptible, true);
+}
+
+/* The same, returning this CPU's context or NULL. */
+static __always_inline struct tapc_context *
+tapc_context_get(const char *pp, const char *func, struct pt_regs *regs,
+		 bool interruptible)
+{
+	struct tapc_context *c = this_cpu_read(tapc_cpu_context);
+
+	return tapc_context_take(c, pp, func, regs, interruptible) ? c : NULL;
 }
 
 /* Release a context taken with tapc_context_get(); preemption stays off. */
 static __always_inline void tapc_context_put(struct tapc_context *c)
 {
-	/* one test for "failed or printed": the common hit does neither */
-	if (unlikely((unsigned long)c->last_error | c->pb_len))
+	/* one test for "failed or printed": the common hit does neither.
+	 * The slow path releases c itself, so c is dead after the call and
+	 * the compiler needs no callee-saved register to keep it. */
+	if (unlikely((unsigned long)c->last_error | c->pb_len)) {
 		tapc_context_finish_slow(c);
+		return;
+	}
 	barrier();	/* done with the fields before the flag drops */
 	atomic_set(&c->busy, 0);
 }

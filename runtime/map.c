@@ -3,7 +3,10 @@
  * map.c - preallocated hash maps with fixed-size byte keys.
  *
  * The translator packs each key tuple into a zeroed struct and the value
- * into another; the map only sees bytes.  Nothing here allocates after
+ * into another; the map only sees bytes.  A map keyed by one string
+ * (tapc_map_alloc_str) compares and hashes only the string's bytes: its
+ * key need not be zeroed past the NUL, and a 9-byte execname costs 9
+ * bytes of hashing, not MAXSTRINGLEN.  Nothing here allocates after
  * tapc_map_alloc(), so every operation is legal in probe context.  Callers
  * serialize access with the global's tapc_lock.
  */
@@ -63,6 +66,17 @@ struct tapc_map *tapc_map_alloc(u32 key_size, u32 value_size, u32 max_entries,
 	return m;
 }
 
+struct tapc_map *tapc_map_alloc_str(u32 value_size, u32 max_entries, bool wrap,
+				    const char *name)
+{
+	struct tapc_map *m = tapc_map_alloc(MAXSTRINGLEN, value_size,
+					    max_entries, wrap, name);
+
+	if (m)
+		m->str_key = true;
+	return m;
+}
+
 void tapc_map_free(struct tapc_map *m)
 {
 	if (!m)
@@ -72,25 +86,34 @@ void tapc_map_free(struct tapc_map *m)
 	kfree(m);
 }
 
-static u32 map_hash(struct tapc_map *m, const void *key)
+/* Bytes of key that identify it: a string key's length (its strings are
+ * at most MAXSTRINGLEN - 1 bytes, tapc_strcpy truncates), else all. */
+static u32 map_key_len(const struct tapc_map *m, const void *key)
 {
-	return jhash(key, m->key_size, m->seed);
+	return m->str_key ? strnlen(key, MAXSTRINGLEN - 1) : m->key_size;
+}
+
+static u32 map_hash(struct tapc_map *m, const void *key, u32 len)
+{
+	return jhash(key, len, m->seed);
 }
 
 static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
-				      u32 hash)
+				      u32 len, u32 hash)
 {
 	struct tapc_map_node *n;
 
 	hlist_for_each_entry(n, &m->buckets[hash & (m->nbuckets - 1)], hnode)
-		if (n->hash == hash && !memcmp(n->data, key, m->key_size))
+		if (n->hash == hash && n->klen == len &&
+		    !memcmp(n->data, key, len))
 			return n;
 	return NULL;
 }
 
 void *tapc_map_lookup(struct tapc_map *m, const void *key)
 {
-	struct tapc_map_node *n = map_find(m, key, map_hash(m, key));
+	u32 len = map_key_len(m, key);
+	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
 
 	return n ? node_value(m, n) : NULL;
 }
@@ -105,8 +128,8 @@ static void map_unlink(struct tapc_map *m, struct tapc_map_node *n)
 void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 		   const char *loc)
 {
-	u32 hash = map_hash(m, key);
-	struct tapc_map_node *n = map_find(m, key, hash);
+	u32 len = map_key_len(m, key), hash = map_hash(m, key, len);
+	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	if (n)
 		return node_value(m, n);
@@ -126,7 +149,10 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 	}
 	n = list_first_entry(&m->free, struct tapc_map_node, lnode);
 	n->hash = hash;
-	memcpy(node_key(n), key, m->key_size);
+	n->klen = len;
+	memcpy(node_key(n), key, len);
+	if (m->str_key)
+		((char *)node_key(n))[len] = '\0';
 	memset(node_value(m, n), 0, m->value_size);
 	hlist_add_head(&n->hnode, &m->buckets[hash & (m->nbuckets - 1)]);
 	list_move_tail(&n->lnode, &m->order);
@@ -136,7 +162,8 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 
 bool tapc_map_delete(struct tapc_map *m, const void *key)
 {
-	struct tapc_map_node *n = map_find(m, key, map_hash(m, key));
+	u32 len = map_key_len(m, key);
+	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
 
 	if (!n)
 		return false;

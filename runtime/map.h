@@ -17,6 +17,7 @@ struct tapc_map_node {
 	struct hlist_node hnode;	/* hash chain */
 	struct list_head lnode;		/* order list or free list */
 	u32 hash;
+	u32 klen;			/* bytes of the key compared */
 	u64 data[];			/* key (padded to 8), then value */
 };
 
@@ -27,6 +28,7 @@ struct tapc_map {
 	u32 nbuckets;			/* power of two */
 	u32 seed;
 	bool wrap;
+	bool str_key;			/* key: one NUL-terminated string */
 	const char *name;
 	size_t node_size;
 	struct hlist_head *buckets;

@@ -34,28 +34,52 @@ static atomic_t tapc_skipped = ATOMIC_INIT(0);
 static atomic_long_t tapc_missed = ATOMIC_LONG_INIT(0);
 static atomic_long_t tapc_reentrant = ATOMIC_LONG_INIT(0);
 
-bool tapc_session_probes_on(void)
+/* state == RUNNING && !aborted && no exit() in one word for the inline
+ * check in session.h.  Only a state change (serialized by
+ * tapc_session_lock) sets it; an abort or exit() (any CPU, probe context)
+ * only clears it, so a racing abort and stop can't leave it set. */
+int tapc_probes_enabled;
+
+static void tapc_state_set(int st)
 {
-	return atomic_read(&tapc_state) == TAPC_ST_RUNNING &&
-	       !atomic_read(&tapc_aborted);
+	bool on = st == TAPC_ST_RUNNING && !atomic_read(&tapc_aborted) &&
+		  !atomic_read(&tapc_exit_requested);
+
+	atomic_set(&tapc_state, st);
+	WRITE_ONCE(tapc_probes_enabled, on);
+	tapc_context_gate(on);
 }
 
+static void tapc_abort(void)
+{
+	atomic_set(&tapc_aborted, 1);
+	WRITE_ONCE(tapc_probes_enabled, 0);
+	tapc_context_gate(false);
+}
+
+/* As in SystemTap, no ordinary probe runs after exit(): the gate closes
+ * now (the calling handler finishes), not when taprun's stop arrives. */
 void tapc_request_exit(void)
 {
 	atomic_set(&tapc_exit_requested, 1);
+	WRITE_ONCE(tapc_probes_enabled, 0);
+	tapc_context_gate(false);
 }
 
 void tapc_session_count_error(void)
 {
 	if (atomic_inc_return(&tapc_errors) > MAXERRORS)
-		atomic_set(&tapc_aborted, 1);
+		tapc_abort();
 }
 
 void tapc_session_count_skip(void)
 {
 	if (atomic_inc_return(&tapc_skipped) > MAXSKIPPED &&
-	    !atomic_xchg(&tapc_aborted, 1))
+	    !atomic_xchg(&tapc_aborted, 1)) {
+		WRITE_ONCE(tapc_probes_enabled, 0);
+		tapc_context_gate(false);
 		tapc_err("Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details.");
+	}
 }
 
 void tapc_session_count_reentrant(void)
@@ -153,13 +177,13 @@ int tapc_session_start(void)
 		rc = -EALREADY;
 		goto out;
 	}
-	atomic_set(&tapc_state, TAPC_ST_STARTING);
+	tapc_state_set(TAPC_ST_STARTING);
 	tapc_run_simple(tapc_module.begins, tapc_module.n_begins);
 	/* an error in begin (past MAXERRORS) ends the session before any
 	 * probe is armed; taprun still sends stop, which runs the end probes */
 	if (!atomic_read(&tapc_aborted))
 		rc = tapc_probes_register();
-	atomic_set(&tapc_state, rc ? TAPC_ST_ERROR : TAPC_ST_RUNNING);
+	tapc_state_set(rc ? TAPC_ST_ERROR : TAPC_ST_RUNNING);
 out:
 	mutex_unlock(&tapc_session_lock);
 	return rc;
@@ -171,12 +195,12 @@ static void tapc_session_stop_locked(void)
 	int st = atomic_read(&tapc_state);
 
 	if (st == TAPC_ST_LOADED) {
-		atomic_set(&tapc_state, TAPC_ST_STOPPED);
+		tapc_state_set(TAPC_ST_STOPPED);
 		return;
 	}
 	if (st != TAPC_ST_RUNNING)
 		return;		/* already stopped, or start failed */
-	atomic_set(&tapc_state, TAPC_ST_STOPPING);
+	tapc_state_set(TAPC_ST_STOPPING);
 	tapc_timers_unregister();
 	tapc_traces_unregister();
 	tapc_kprobes_unregister();
@@ -187,7 +211,7 @@ static void tapc_session_stop_locked(void)
 	tapc_run_simple(tapc_module.ends, tapc_module.n_ends);
 	if (atomic_read(&tapc_errors))
 		tapc_run_simple(tapc_module.errors, tapc_module.n_errors);
-	atomic_set(&tapc_state, TAPC_ST_STOPPED);
+	tapc_state_set(TAPC_ST_STOPPED);
 }
 
 int tapc_session_stop(void)

@@ -10,6 +10,7 @@
 #define TAPC_SESSION_H
 
 #include <linux/types.h>
+#include <linux/compiler.h>
 
 enum tapc_state {
 	TAPC_ST_LOADED,
@@ -21,8 +22,15 @@ enum tapc_state {
 	TAPC_ST_ERROR,
 };
 
-/* True while ordinary (non begin/end) probe handlers may run. */
-bool tapc_session_probes_on(void);
+/* True while ordinary (non begin/end) probe handlers may run: the state is
+ * RUNNING and no MAXERRORS/MAXSKIPPED abort happened.  Inline because every
+ * hit asks first; a hit that saw true just before a stop is waited for by
+ * the stop (tapc_context_wait_idle, unregistration). */
+extern int tapc_probes_enabled;
+static __always_inline bool tapc_session_probes_on(void)
+{
+	return READ_ONCE(tapc_probes_enabled);
+}
 
 /* Probe context: count one soft error / one skipped hit; past MAXERRORS or
  * MAXSKIPPED the session aborts (state EXITING, handlers stop running). */

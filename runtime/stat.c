@@ -3,13 +3,15 @@
  * stat.c - statistics aggregates (`<<<`), their histograms, and per-CPU
  * counters.
  *
- * Writers only touch the running CPU's copy, behind a raw spinlock of that
- * copy: the only other holder is a reader merging all CPUs, so `x <<< v`
- * and `a[k] <<< v` never wait on a lock shared by all CPUs.  A probe
- * handler cannot be interrupted by another one on the same CPU (the
- * per-CPU context is busy, the second hit is skipped), so a CPU never
- * spins on a copy lock it already holds.  Irqs are disabled while a copy
- * lock is held to keep the hold time of a reader short and lockdep quiet.
+ * Writers only touch the running CPU's copy, so `x <<< v` and `a[k] <<< v`
+ * never wait on a lock shared by all CPUs.  A probe handler cannot be
+ * interrupted by another one on the same CPU (the per-CPU context is busy,
+ * the second hit is skipped), so each copy has one writer at a time.  A
+ * scalar's copy takes no lock at all: readers on other CPUs use its
+ * sequence count (stat.h).  A stats array's copy is a hash map whose
+ * inserts move nodes, so it has a raw spinlock that only a reader merging
+ * all CPUs contends for; irqs are disabled while it is held to keep the
+ * hold time of a reader short and lockdep quiet.
  *
  * Variance is Welford's running mean/M2 in integers scaled by 2^bit_shift;
  * per-CPU partial results are merged with Chan et al.'s pairwise update.
@@ -123,27 +125,25 @@ static int hist_linear_bucket(const struct tapc_stat_shape *sh, int nb, int64_t 
 	return i;
 }
 
-void tapc_stat_data_add(struct tapc_stat_data *d,
-			const struct tapc_stat_shape *sh, int64_t v)
+/* Welford's update; d->count already includes v. */
+void tapc_stat_data_variance(struct tapc_stat_data *d,
+			     const struct tapc_stat_shape *sh, int64_t v)
 {
 	int64_t vs = scale_up(v, sh->bit_shift), delta;
 
-	if (d->count == 0) {
-		d->count = 1;
-		d->sum = d->min = d->max = v;
+	if (d->count == 1) {
 		d->avg_s = vs;
 		d->m2_s = 0;
-	} else {
-		d->count++;
-		d->sum = (int64_t)((u64)d->sum + (u64)v);	/* wraps, as in C */
-		if (v < d->min)
-			d->min = v;
-		if (v > d->max)
-			d->max = v;
-		delta = wadd(vs, -d->avg_s);
-		d->avg_s = wadd(d->avg_s, div64_s64(delta, d->count));
-		d->m2_s = wadd(d->m2_s, wmul(delta, wadd(vs, -d->avg_s)));
+		return;
 	}
+	delta = wadd(vs, -d->avg_s);
+	d->avg_s = wadd(d->avg_s, div64_s64(delta, d->count));
+	d->m2_s = wadd(d->m2_s, wmul(delta, wadd(vs, -d->avg_s)));
+}
+
+void tapc_stat_data_hist(struct tapc_stat_data *d,
+			 const struct tapc_stat_shape *sh, int64_t v)
+{
 	switch (sh->hist) {
 	case TAPC_HIST_LOG:
 		d->hist[tapc_hist_log_bucket(v)]++;
@@ -154,6 +154,12 @@ void tapc_stat_data_add(struct tapc_stat_data *d,
 	case TAPC_HIST_NONE:
 		break;
 	}
+}
+
+void tapc_stat_data_add(struct tapc_stat_data *d,
+			const struct tapc_stat_shape *sh, int64_t v)
+{
+	tapc_stat_data_add_inline(d, sh, v);
 }
 
 void tapc_stat_data_merge(struct tapc_stat_data *dst,
@@ -403,17 +409,6 @@ void tapc_hist_format(const struct tapc_stat_data *d,
 
 /* ---- per-CPU containers ---- */
 
-struct tapc_stat_slot {
-	raw_spinlock_t lock;
-	u64 data[];			/* struct tapc_stat_data */
-};
-
-struct tapc_stat {
-	const struct tapc_stat_shape *shape;
-	struct tapc_stat_slot **cpu;	/* [nr_cpu_ids], possible CPUs only */
-	struct tapc_stat_data *agg;
-};
-
 static inline struct tapc_stat_data *slot_data(struct tapc_stat_slot *s)
 {
 	return (struct tapc_stat_data *)s->data;
@@ -442,18 +437,16 @@ struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
 	if (!s)
 		return NULL;
 	s->shape = sh;
-	s->cpu = kcalloc(nr_cpu_ids, sizeof(*s->cpu), GFP_KERNEL);
+	/* per-CPU memory (zeroed): this CPU's slot is one %gs-relative
+	 * address away, and CPUs stay off each other's lines */
+	s->cpu = __alloc_percpu(sizeof(struct tapc_stat_slot) + dsize,
+				__alignof__(struct tapc_stat_slot));
 	s->agg = kzalloc(dsize, GFP_KERNEL);
-	if (!s->cpu || !s->agg)
+	s->copy = kzalloc(dsize, GFP_KERNEL);
+	if (!s->cpu || !s->agg || !s->copy)
 		goto nomem;
-	for_each_possible_cpu(cpu) {
-		/* separate allocations keep CPUs off each other's lines */
-		s->cpu[cpu] = kzalloc(sizeof(struct tapc_stat_slot) + dsize,
-				      GFP_KERNEL);
-		if (!s->cpu[cpu])
-			goto nomem;
-		raw_spin_lock_init(&s->cpu[cpu]->lock);
-	}
+	for_each_possible_cpu(cpu)
+		seqcount_init(&per_cpu_ptr(s->cpu, cpu)->seq);
 	return s;
 nomem:
 	tapc_stat_free(s);
@@ -462,55 +455,57 @@ nomem:
 
 void tapc_stat_free(struct tapc_stat *s)
 {
-	int cpu;
-
 	if (!s)
 		return;
-	if (s->cpu)
-		for_each_possible_cpu(cpu)
-			kfree(s->cpu[cpu]);
-	kfree(s->cpu);
+	free_percpu(s->cpu);
 	kfree(s->agg);
+	kfree(s->copy);
 	kfree(s);
 }
 
 void tapc_stat_add(struct tapc_stat *s, int64_t v)
 {
-	/* probe context: preemption is off, the CPU can't change under us */
-	struct tapc_stat_slot *slot = s->cpu[raw_smp_processor_id()];
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&slot->lock, flags);
-	tapc_stat_data_add(slot_data(slot), s->shape, v);
-	raw_spin_unlock_irqrestore(&slot->lock, flags);
+	tapc_stat_add_shaped(s, s->shape, v);
 }
 
+/* On the slot's CPU: the only writer of its slot. */
+void tapc_stat_add_stale(struct tapc_stat *s, struct tapc_stat_slot *slot,
+			 int64_t v)
+{
+	raw_write_seqcount_begin(&slot->seq);
+	tapc_stat_data_reset(slot_data(slot), s->shape);
+	slot->gen = READ_ONCE(s->gen);
+	tapc_stat_data_add(slot_data(slot), s->shape, v);
+	raw_write_seqcount_end(&slot->seq);
+}
+
+/* Callers hold the global's tapc_lock (or run in begin/end/error). */
 void tapc_stat_clear(struct tapc_stat *s)
 {
-	unsigned long flags;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct tapc_stat_slot *slot = s->cpu[cpu];
-
-		raw_spin_lock_irqsave(&slot->lock, flags);
-		tapc_stat_data_reset(slot_data(slot), s->shape);
-		raw_spin_unlock_irqrestore(&slot->lock, flags);
-	}
+	WRITE_ONCE(s->gen, s->gen + 1);
 }
 
 const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s)
 {
-	unsigned long flags;
+	size_t dsize = tapc_stat_data_size(s->shape);
+	unsigned int gen = READ_ONCE(s->gen), seq;
+	bool live;
 	int cpu;
 
 	tapc_stat_data_reset(s->agg, s->shape);
 	for_each_possible_cpu(cpu) {
-		struct tapc_stat_slot *slot = s->cpu[cpu];
+		struct tapc_stat_slot *slot = per_cpu_ptr(s->cpu, cpu);
 
-		raw_spin_lock_irqsave(&slot->lock, flags);
-		tapc_stat_data_merge(s->agg, slot_data(slot), s->shape);
-		raw_spin_unlock_irqrestore(&slot->lock, flags);
+		/* a writer's section is short straight-line code that can't
+		 * be preempted: the retry loop ends */
+		do {
+			seq = read_seqcount_begin(&slot->seq);
+			live = slot->gen == gen;
+			if (live)
+				memcpy(s->copy, slot->data, dsize);
+		} while (read_seqcount_retry(&slot->seq, seq));
+		if (live)
+			tapc_stat_data_merge(s->agg, s->copy, s->shape);
 	}
 	return s->agg;
 }
@@ -715,12 +710,27 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 
 /* ---- per-CPU counters ---- */
 
-struct tapc_counter_slot {
-	int64_t v;
-} ____cacheline_aligned_in_smp;
+int64_t tapc_pcount_read(int64_t __percpu *v)
+{
+	int64_t sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(v, cpu));
+	return sum;
+}
+
+void tapc_pcount_set(int64_t __percpu *v, int64_t x)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(*per_cpu_ptr(v, cpu), 0);
+	WRITE_ONCE(*this_cpu_ptr(v), x);
+}
 
 struct tapc_counter {
-	struct tapc_counter_slot *cpu;	/* [nr_cpu_ids] */
+	int64_t __percpu *v;
 };
 
 struct tapc_counter *tapc_counter_alloc(void)
@@ -729,8 +739,8 @@ struct tapc_counter *tapc_counter_alloc(void)
 
 	if (!ctr)
 		return NULL;
-	ctr->cpu = kcalloc(nr_cpu_ids, sizeof(*ctr->cpu), GFP_KERNEL);
-	if (!ctr->cpu) {
+	ctr->v = alloc_percpu(int64_t);
+	if (!ctr->v) {
 		kfree(ctr);
 		return NULL;
 	}
@@ -741,34 +751,21 @@ void tapc_counter_free(struct tapc_counter *ctr)
 {
 	if (!ctr)
 		return;
-	kfree(ctr->cpu);
+	free_percpu(ctr->v);
 	kfree(ctr);
 }
 
 void tapc_counter_add(struct tapc_counter *ctr, int64_t n)
 {
-	/* only this CPU writes its slot, and no other handler can run on
-	 * this CPU meanwhile; WRITE_ONCE keeps readers from seeing tears */
-	struct tapc_counter_slot *s = &ctr->cpu[raw_smp_processor_id()];
-
-	WRITE_ONCE(s->v, s->v + n);
+	this_cpu_add(*ctr->v, n);
 }
 
 int64_t tapc_counter_read(const struct tapc_counter *ctr)
 {
-	int64_t sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(ctr->cpu[cpu].v);
-	return sum;
+	return tapc_pcount_read(ctr->v);
 }
 
 void tapc_counter_set(struct tapc_counter *ctr, int64_t v)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(ctr->cpu[cpu].v, 0);
-	WRITE_ONCE(ctr->cpu[0].v, v);
+	tapc_pcount_set(ctr->v, v);
 }

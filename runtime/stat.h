@@ -11,6 +11,8 @@
 #ifndef TAPC_STAT_H
 #define TAPC_STAT_H
 
+#include <linux/seqlock.h>
+
 #include "tapc_runtime.h"
 
 struct tapc_stat_data {
@@ -19,6 +21,80 @@ struct tapc_stat_data {
 	int64_t m2_s;			/* sum of squared deviations << 2*bit_shift */
 	int64_t hist[];			/* tapc_stat_buckets(shape) entries */
 };
+
+/* Out of line parts of tapc_stat_data_add(). */
+void tapc_stat_data_variance(struct tapc_stat_data *d,
+			     const struct tapc_stat_shape *sh, int64_t v);
+void tapc_stat_data_hist(struct tapc_stat_data *d,
+			 const struct tapc_stat_shape *sh, int64_t v);
+
+/* Account one value.  Inline so that with a constant shape (the
+ * translator's g_NAME_shape) only the work that shape needs is left:
+ * count, sum, min, max; the running variance only for variables that
+ * @variance reads, the histogram only for printed/indexed ones. */
+static __always_inline void
+tapc_stat_data_add_inline(struct tapc_stat_data *d,
+			  const struct tapc_stat_shape *sh, int64_t v)
+{
+	if (d->count == 0) {
+		d->sum = d->min = d->max = v;
+	} else {
+		d->sum = (int64_t)((u64)d->sum + (u64)v);	/* wraps, as in C */
+		if (v < d->min)
+			d->min = v;
+		if (v > d->max)
+			d->max = v;
+	}
+	d->count++;
+	if (!sh->no_variance)
+		tapc_stat_data_variance(d, sh, v);
+	if (sh->hist != TAPC_HIST_NONE)
+		tapc_stat_data_hist(d, sh, v);
+}
+
+/*
+ * A scalar stats global: one slot per CPU.  Only that CPU's handlers write
+ * it, one at a time (a second hit on a busy CPU is skipped), so a write
+ * needs no lock: a sequence count lets a reader on another CPU take a
+ * consistent copy.  `delete x` (a reader, under the global's tapc_lock)
+ * doesn't touch other CPUs' slots: it bumps gen, and a slot of an older
+ * gen counts as empty and is reset by its CPU's next write.
+ */
+struct tapc_stat_slot {
+	seqcount_t seq;
+	unsigned int gen;
+	u64 data[];			/* struct tapc_stat_data */
+};
+
+struct tapc_stat {
+	const struct tapc_stat_shape *shape;
+	struct tapc_stat_slot __percpu *cpu;	/* this CPU's: this_cpu_ptr() */
+	struct tapc_stat_data *agg;	/* merged by tapc_stat_get() */
+	struct tapc_stat_data *copy;	/* one slot read under its seqcount */
+	unsigned int gen;
+};
+
+/* The first add to a slot since a delete: reset it, then add v. */
+void tapc_stat_add_stale(struct tapc_stat *s, struct tapc_stat_slot *slot,
+			 int64_t v);
+
+/* x <<< v with x's shape sh (== s->shape, constant in generated code).
+ * Probe context, preemption off. */
+static __always_inline void tapc_stat_add_shaped(struct tapc_stat *s,
+						 const struct tapc_stat_shape *sh,
+						 int64_t v)
+{
+	struct tapc_stat_slot *slot = this_cpu_ptr(s->cpu);
+
+	if (unlikely(slot->gen != READ_ONCE(s->gen))) {
+		/* out of line and whole: nothing stays live across it */
+		tapc_stat_add_stale(s, slot, v);
+		return;
+	}
+	raw_write_seqcount_begin(&slot->seq);
+	tapc_stat_data_add_inline((struct tapc_stat_data *)slot->data, sh, v);
+	raw_write_seqcount_end(&slot->seq);
+}
 
 /* Bytes of one tapc_stat_data for this shape. */
 size_t tapc_stat_data_size(const struct tapc_stat_shape *sh);

@@ -19,6 +19,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/tracepoint.h>
+#include <linux/percpu.h>
 
 /* ---- limits (SystemTap names and defaults) ---- */
 #ifndef MAXSTRINGLEN
@@ -96,6 +97,18 @@ static inline bool tapc_actions(struct tapc_context *c, long n, const char *loc)
 	return tapc_actions_over(c, n, loc);
 }
 
+/* tapc_actions() in a body that can run at most `total` statements (no
+ * loops, no calls: the translator counts them): within MAXACTION there is
+ * nothing to count, and the compiler drops the check. */
+static __always_inline bool tapc_actions_upto(struct tapc_context *c,
+					      long total, long n,
+					      const char *loc)
+{
+	if (total <= MAXACTION)
+		return false;
+	return tapc_actions(c, n, loc);
+}
+
 /* Raise a script run-time error: the probe hit is abandoned (the generated
  * code jumps to its exit or the innermost catch).  msg must be static or
  * is copied to c->error_buf. */
@@ -170,8 +183,13 @@ struct tapc_map;
 /* Process context only (globals init): preallocates max_entries nodes. */
 struct tapc_map *tapc_map_alloc(u32 key_size, u32 value_size, u32 max_entries,
 				bool wrap, const char *name);
+/* A map keyed by one string (key: a MAXSTRINGLEN buffer holding it): only
+ * the bytes up to the NUL count, so the key needs no zeroing. */
+struct tapc_map *tapc_map_alloc_str(u32 value_size, u32 max_entries,
+				    bool wrap, const char *name);
 void tapc_map_free(struct tapc_map *m);
-/* Keys are compared bytewise: zero the whole key struct before filling it. */
+/* Keys are compared bytewise: zero the whole key struct before filling it
+ * (except for tapc_map_alloc_str maps). */
 void *tapc_map_lookup(struct tapc_map *m, const void *key);
 /* Lookup, inserting a zeroed value when absent. NULL with the error set on
  * the context ("Array overflow, check size limit (N)") when full. */
@@ -186,9 +204,10 @@ const void *tapc_map_key(struct tapc_map *m, void *it);
 void *tapc_map_value(struct tapc_map *m, void *it);
 
 /* ---- statistics aggregates (stat.c) ----
- * `x <<< v` goes to the running CPU's copy under that copy's own raw
- * spinlock (only a reader on another CPU ever contends for it), so `<<<`
- * needs no tapc_lock of the global.  Reads (@count..., print(@hist_*),
+ * `x <<< v` goes to the running CPU's copy (a scalar's under a sequence
+ * count, inline: tapc_stat_add_shaped() in stat.h; an array's under that
+ * copy's own raw spinlock, which only a reader on another CPU ever
+ * contends for), so `<<<` needs no tapc_lock of the global.  Reads (@count..., print(@hist_*),
  * foreach) merge all CPUs into the variable's aggregate buffer: the
  * generated code holds the global's tapc_lock around those reads so two
  * readers don't share that buffer.  A variable has one shape: the
@@ -200,6 +219,7 @@ struct tapc_stat_shape {
 	enum tapc_hist_kind hist;
 	int64_t lo, hi, width;		/* @hist_linear(x, lo, hi, width) */
 	int bit_shift;			/* @variance(x, N): 0..62 */
+	bool no_variance;		/* no @variance reads: skip its bookkeeping */
 };
 
 enum tapc_stat_op {
@@ -272,10 +292,28 @@ void tapc_stat_print_hist(struct tapc_context *c,
 			  const struct tapc_stat_shape *sh);
 
 /* ---- per-CPU counters (stat.c) ----
- * For a global that probes only increment (`n++`, `n += k`) and only end
- * probes read: no tapc_lock, each CPU adds to its own slot, reads sum the
- * slots.  tapc_counter_set() is for initializers and end probes (a
- * concurrent add may be lost). */
+ * For a global that ordinary probes only change by `n++`, `n--`,
+ * `n += k`, `n -= k` (as statements) and only begin/end/error probes
+ * otherwise read or write: no tapc_lock, each CPU adds to its own slot,
+ * reads sum the slots.  The translator defines one per such global:
+ *
+ *	static DEFINE_PER_CPU(int64_t, g_n);
+ *	tapc_pcount_add(&g_n, 1);		// probe context, any CPU
+ *	tapc_pcount_read(&g_n);			// begin/end/error probes
+ *
+ * An add is one %gs-relative instruction, safe against irqs and NMIs on
+ * the same CPU.  tapc_pcount_set() is for begin/end/error probes (no
+ * concurrent adds run then).  struct tapc_counter is the same thing
+ * allocated at run time. */
+#ifdef __KERNEL__		/* not in the user-space unit tests' shim */
+static __always_inline void tapc_pcount_add(int64_t __percpu *v, int64_t n)
+{
+	this_cpu_add(*v, n);
+}
+#endif
+int64_t tapc_pcount_read(int64_t __percpu *v);
+void tapc_pcount_set(int64_t __percpu *v, int64_t x);
+
 struct tapc_counter;
 struct tapc_counter *tapc_counter_alloc(void);	/* process context */
 void tapc_counter_free(struct tapc_counter *ctr);
@@ -335,6 +373,10 @@ struct tapc_kprobe_site {
 	tapc_handler_t handler;
 	tapc_handler_t entry_handler;	/* kretprobe entry (@entry), or NULL */
 	size_t entry_data_size;		/* bytes of per-call data for @entry */
+	/* optional wrappers that call handler directly (provider/kprobe.h:
+	 * tapc_kprobe_hit, tapc_kretprobe_ret_hit); NULL: the runtime's own */
+	int (*pre_handler)(struct kprobe *p, struct pt_regs *regs);
+	int (*ret_handler)(struct kretprobe_instance *ri, struct pt_regs *regs);
 	/* runtime private */
 	union {
 		struct kprobe kp;

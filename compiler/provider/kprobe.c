@@ -698,6 +698,49 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			emit(e, "%s", "");
 		}
 	}
+	/* one wrapper per probe: the runtime's inline hit path with a direct
+	 * call of the body instead of an indirect one through the site */
+	for (pr = p->probes; pr; pr = pr->next) {
+		const struct site *only = NULL;
+		int entry = 0;
+		bool ret = false;
+
+		for (site = pr->sites; site; site = site->next) {
+			if (site->ops != &kprobe_provider)
+				continue;
+			if (site->is_return) {
+				ret = true;
+			} else {
+				entry++;
+				only = site;
+			}
+		}
+		if (entry == 1) {	/* its pp and function as constants */
+			char *pp = c_string(only->pp, strlen(only->pp));
+
+			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+			emit(e, "{");
+			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
+			     handler_name(pr), pp, only->func, pr->index);
+			emit(e, "}");
+			emit(e, "%s", "");
+			free(pp);
+		} else if (entry) {
+			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+			emit(e, "{");
+			emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
+			emit(e, "}");
+			emit(e, "%s", "");
+		}
+		if (ret) {
+			emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
+			     pr->index);
+			emit(e, "{");
+			emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
+			emit(e, "}");
+			emit(e, "%s", "");
+		}
+	}
 	n = 0;
 	emit(e, "static struct tapc_kprobe_site tapc_kprobe_sites[] = {");
 	for (pr = p->probes; pr; pr = pr->next) {
@@ -724,7 +767,12 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				emit(e, ".maxactive = %d,", site->maxactive);
 			if (site->optional)
 				emit(e, ".optional = true,");
-			emit(e, ".handler = %s,", handler_name(pr));
+			/* no .handler: the wrapper is the body's only caller,
+			 * so the compiler can inline it there */
+			if (site->is_return)
+				emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
+			else
+				emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
 			if (site->priv) {
 				emit(e, ".entry_handler = kprobe_entry_%d,", n);
 				emit(e, ".entry_data_size = %d * sizeof(int64_t),",

@@ -19,73 +19,30 @@
 #include "../session.h"
 #include "kprobe.h"
 
-/*
- * The hot path: kprobe and kretprobe handlers run with preemption disabled
- * (kprobe_ftrace_handler / the int3 handler, rethook's trampoline), so
- * they take the CPU's context inline (context.h) without another
- * preempt_disable and without calls into the runtime unless the hit
- * printed something or failed.
- */
+/* Sites without a translator wrapper: one indirect call to the body. */
 static int tapc_kprobe_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
-	struct tapc_context *c;
 
-	if (unlikely(!tapc_session_probes_on()))
-		return 0;
-	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
-	if (unlikely(!c))
-		return 0;
-	s->handler(c);
-	tapc_context_put(c);
-	return 0;
-}
-
-static struct tapc_kprobe_site *kri_site(struct kretprobe_instance *ri)
-{
-	return container_of(get_kretprobe(ri), struct tapc_kprobe_site, u.krp);
-}
-
-/* 0 when the handler ran, 1 when the hit was skipped. */
-static __always_inline int tapc_kretprobe_common(struct tapc_kprobe_site *s,
-						 struct kretprobe_instance *ri,
-						 struct pt_regs *regs,
-						 tapc_handler_t h)
-{
-	struct tapc_context *c;
-
-	if (unlikely(!tapc_session_probes_on()))
-		return 1;
-	c = tapc_context_get(s->pp, s->func ? s->func : s->symbol, regs, false);
-	if (unlikely(!c))
-		return 1;
-	/* NULL again before the context is released (context.h) */
-	c->kri = ri;
-	if (s->entry_data_size)
-		c->entry_data = (void *)ri->data;
-	h(c);
-	c->kri = NULL;
-	c->entry_data = NULL;
-	tapc_context_put(c);
-	return 0;
+	return tapc_kprobe_hit(p, regs, s->handler);
 }
 
 static int tapc_kretprobe_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
-	struct tapc_kprobe_site *s = kri_site(ri);
+	struct tapc_kprobe_site *s = tapc_kri_site(ri);
 
 	/* nonzero: no return probe for this call (its @entry data would be
 	 * garbage because the entry part was skipped) */
-	return tapc_kretprobe_common(s, ri, regs, s->entry_handler);
+	return tapc_kretprobe_hit(s, ri, regs, s->entry_handler);
 }
 
 static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	struct tapc_kprobe_site *s = kri_site(ri);
+	struct tapc_kprobe_site *s = tapc_kri_site(ri);
 
-	tapc_kretprobe_common(s, ri, regs, s->handler);
+	tapc_kretprobe_hit(s, ri, regs, s->handler);
 	return 0;
 }
 
@@ -95,12 +52,14 @@ static int tapc_kprobe_register_one(struct tapc_kprobe_site *s)
 	if (!s->is_return) {
 		s->u.kp.symbol_name = s->symbol;
 		s->u.kp.offset = s->offset;
-		s->u.kp.pre_handler = tapc_kprobe_pre;
+		s->u.kp.pre_handler = s->pre_handler ? s->pre_handler :
+			tapc_kprobe_pre;
 		return register_kprobe(&s->u.kp);
 	}
 	s->u.krp.kp.symbol_name = s->symbol;
 	s->u.krp.kp.offset = s->offset;
-	s->u.krp.handler = tapc_kretprobe_ret;
+	s->u.krp.handler = s->ret_handler ? s->ret_handler :
+		tapc_kretprobe_ret;
 	if (s->entry_handler) {
 		s->u.krp.entry_handler = tapc_kretprobe_entry;
 		s->u.krp.data_size = s->entry_data_size;

@@ -5,11 +5,96 @@
 #ifndef TAPC_PROVIDER_KPROBE_H
 #define TAPC_PROVIDER_KPROBE_H
 
+#include <linux/kprobes.h>
+
+#include "../tapc_runtime.h"
+#include "../context.h"
+#include "../session.h"
+
 /* Register every site in order; on a non-optional failure unregister what
  * was registered, report "probe PP registration error (rc N)" on chan 2
  * and return the kernel's errno. */
 int tapc_kprobes_register(void);
 /* Unregister all (waits for running handlers); nmissed goes to `missed`. */
 void tapc_kprobes_unregister(void);
+
+/*
+ * The hot path: kprobe and kretprobe handlers run with preemption disabled
+ * (kprobe_ftrace_handler / the int3 handler, rethook's trampoline), so
+ * they take the CPU's context inline (context.h) without another
+ * preempt_disable and without calls into the runtime unless the hit
+ * printed something or failed.  Inline so that the translator's per-site
+ * wrappers (site.pre_handler / site.ret_handler) call their probe body
+ * directly: h is a constant there, not an indirect call per hit.
+ */
+static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
+					      struct pt_regs *regs,
+					      tapc_handler_t h,
+					      const char *pp, const char *func,
+					      bool budget)
+{
+	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
+	/* NULL unless the session runs: that load is the session check */
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
+
+	if (unlikely(!c))
+		return 0;
+	if (unlikely(!tapc_context_take_for(c, pp ? pp : s->pp,
+					   func ? func : s->func ? s->func : s->symbol, regs,
+					   false, budget)))
+		return 0;
+	h(c);
+	tapc_context_put(c);
+	return 0;
+}
+
+/* tapc_kprobe_hit_at(): pp and func of the site that was hit are
+ * constants when the translator's wrapper serves one site; budget is
+ * false when h can't run more than MAXACTION statements (the translator
+ * counted them), so the action budget needs no reset. */
+static __always_inline int tapc_kprobe_hit(struct kprobe *p,
+					   struct pt_regs *regs,
+					   tapc_handler_t h)
+{
+	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL, true);
+}
+
+/* 0 when the handler ran, 1 when the hit was skipped. */
+static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
+					      struct kretprobe_instance *ri,
+					      struct pt_regs *regs,
+					      tapc_handler_t h)
+{
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
+
+	if (unlikely(!c))	/* the session is not running */
+		return 1;
+	if (unlikely(!tapc_context_take(c, s->pp, s->func ? s->func : s->symbol, regs, false)))
+		return 1;
+	/* NULL again before the context is released (context.h) */
+	c->kri = ri;
+	if (s->entry_data_size)
+		c->entry_data = (void *)ri->data;
+	h(c);
+	c->kri = NULL;
+	c->entry_data = NULL;
+	tapc_context_put(c);
+	return 0;
+}
+
+static __always_inline struct tapc_kprobe_site *
+tapc_kri_site(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct tapc_kprobe_site, u.krp);
+}
+
+/* A return probe's handler in a translator's wrapper. */
+static __always_inline int tapc_kretprobe_ret_hit(struct kretprobe_instance *ri,
+						  struct pt_regs *regs,
+						  tapc_handler_t h)
+{
+	tapc_kretprobe_hit(tapc_kri_site(ri), ri, regs, h);
+	return 0;
+}
 
 #endif /* TAPC_PROVIDER_KPROBE_H */

@@ -13,6 +13,8 @@ for w in "$out/w1.txt" "$out/w2.txt"; do
 done
 grep -qx "aggregated count=$total" "$out/stress.out" ||
 	fail "aggregate: $(grep aggregated "$out/stress.out"), workloads: $total"
+grep -qx "counter total=$total" "$out/stress.out" ||
+	fail "counter: $(grep 'counter total' "$out/stress.out"), workloads: $total"
 # the guest's console too: a crash after the module is gone leaves no dmesg file
 ! grep -qE 'BUG:|Oops|double fault|Kernel panic' "$out/vm.log" ||
 	fail "guest crashed: $(grep -E 'BUG:|Oops|double fault|Kernel panic' "$out/vm.log" | head -3)"

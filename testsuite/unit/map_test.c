@@ -175,11 +175,44 @@ static void test_strings(void)
 	CHECK(!memcmp(s, "DCBA", 5));
 }
 
+/* A map keyed by one string: bytes after the NUL don't count. */
+static void test_str_keys(void)
+{
+	struct tapc_context c = { 0 };
+	struct tapc_map *m = tapc_map_alloc_str(sizeof(int64_t), 8, false, "s");
+	char k[MAXSTRINGLEN], k2[MAXSTRINGLEN];
+	int64_t *v;
+
+	CHECK(m != NULL);
+	memset(k, 'x', sizeof(k));
+	strcpy(k, "abcd");
+	v = tapc_map_get(&c, m, k, "loc");
+	CHECK(v != NULL);
+	*v = 4;
+	memset(k2, 'y', sizeof(k2));
+	strcpy(k2, "abcd");		/* other garbage after the NUL */
+	CHECK(tapc_map_lookup(m, k2) == v);
+	strcpy(k, "ab");		/* "ab\0d" in the same buffer */
+	CHECK(tapc_map_lookup(m, k) == NULL);
+	strcpy(k, "abcde");
+	CHECK(tapc_map_lookup(m, k) == NULL);
+	k[0] = '\0';
+	v = tapc_map_get(&c, m, k, "loc");	/* the empty key */
+	CHECK(v && *v == 0);
+	CHECK(tapc_map_count(m) == 2);
+	CHECK(!strcmp(tapc_map_key(m, tapc_map_next(m, NULL)), "abcd"));
+	CHECK(tapc_map_delete(m, k2));
+	CHECK(tapc_map_lookup(m, k2) == NULL);
+	CHECK(tapc_map_count(m) == 1);
+	tapc_map_free(m);
+}
+
 int main(void)
 {
 	test_basic();
 	test_default_size_and_wrap();
 	test_strings();
+	test_str_keys();
 	printf("map: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -58,8 +58,39 @@ extern int shim_cpu;
 #define for_each_possible_cpu(cpu) \
 	for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
 #define ____cacheline_aligned_in_smp	__attribute__((aligned(64)))
+/* per-CPU memory: SHIM_NR_CPUS copies, `stride` bytes apart; the stride
+ * sits in a 64-byte header before the first copy */
+#define __percpu
+static inline void *__alloc_percpu(size_t size, size_t align)
+{
+	size_t stride = (size + 63) & ~(size_t)63;
+	char *p = aligned_alloc(64, 64 + stride * SHIM_NR_CPUS);
+
+	(void)align;
+	if (!p)
+		return NULL;
+	memset(p, 0, 64 + stride * SHIM_NR_CPUS);
+	*(size_t *)p = stride;
+	return p + 64;
+}
+#define alloc_percpu(type)	((type *)__alloc_percpu(sizeof(type), __alignof__(type)))
+#define per_cpu_ptr(p, cpu) \
+	((__typeof__(p))((char *)(p) + (size_t)(cpu) * *(size_t *)((char *)(p) - 64)))
+#define this_cpu_ptr(p)	per_cpu_ptr(p, shim_cpu)
+#define this_cpu_add(x, n)	(*this_cpu_ptr(&(x)) += (n))
+#define free_percpu(p)	free((p) ? (char *)(p) - 64 : NULL)
 #define READ_ONCE(x)	(*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+/* sequence counts: single-threaded, so a reader never retries; the
+ * writer section must still be balanced */
+typedef struct { unsigned int sequence; } seqcount_t;
+#define seqcount_init(s)	((s)->sequence = 0)
+#define raw_write_seqcount_begin(s)	((s)->sequence++)
+#define raw_write_seqcount_end(s)	((s)->sequence++)
+#define read_seqcount_begin(s) \
+	((s)->sequence & 1 ? (abort(), 0u) : (s)->sequence)
+#define read_seqcount_retry(s, start)	((s)->sequence != (start))
 
 /* locks only check pairing: the tests are single-threaded */
 #define raw_spin_lock_init(l)	((l)->locked = 0)
