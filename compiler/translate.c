@@ -1034,6 +1034,17 @@ static void gs_block(struct tx *t, struct node *n)
 }
 
 /* A loop body: charge one action per iteration even when it isn't a block. */
+/* A loop's body, where `continue` jumps to contLABEL at its end. */
+void gs_loop_body(struct tx *t, struct node *body, int label)
+{
+	if (t->nloops == 64)
+		die("loops nested too deep");
+	t->loop_cont[t->nloops++] = label;
+	gs_body(t, body);
+	t->nloops--;
+	emit(t->e, "cont%d:", label);
+}
+
 void gs_body(struct tx *t, struct node *body)
 {
 	if (body && body->kind == NODE_BLOCK) {
@@ -1066,12 +1077,7 @@ static void gs_loop(struct tx *t, struct node *n)
 		emit(t->e, "if (!%s)", c);
 		emit(t->e, "\tbreak;");
 	}
-	if (t->nloops == 64)
-		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, n->u.loop.body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
+	gs_loop_body(t, n->u.loop.body, label);
 	if (n->u.loop.step)
 		gs_or_expr(t, n->u.loop.step);
 	else

@@ -68,6 +68,7 @@ const char *gx(struct tx *t, struct node *n);
 const char *gx_target(struct tx *t, struct node *n);
 void gs(struct tx *t, struct node *n);
 void gs_body(struct tx *t, struct node *body);
+void gs_loop_body(struct tx *t, struct node *body, int label);
 
 /* translate_stats.c: statistics and foreach */
 struct symbol *stat_sym(struct node *operand);

@@ -427,12 +427,7 @@ void gs_foreach(struct tx *t, struct node *n)
 		else
 			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
 	}
-	if (t->nloops == 64)
-		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, n->u.foreach.body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
+	gs_loop_body(t, n->u.foreach.body, label);
 	emit(t->e, ";");
 	emit(t->e, "}");
 }
