@@ -526,6 +526,7 @@ struct walk {
 	bool lvalue;			/* object at _a, else value in _v */
 	bool bitfield;
 	__u32 bit_off, bit_size;	/* of a bitfield member */
+	bool quiet;			/* reads for a pretty-print: a fault is "ERROR" */
 };
 
 static void wadd(struct walk *w, const char *text)
@@ -536,19 +537,46 @@ static void wadd(struct walk *w, const char *text)
 /* Turn an lvalue of pointer type into its value (one 8-byte load). */
 static void load_pointer(struct walk *w)
 {
-	wadd(w, arena_printf("_ok = _ok && tapc_kread(c, &_v, _a, 8, %s);", w->loc));
+	if (w->quiet)
+		wadd(w, "_ok = _ok && tapc_kread_quiet(&_v, _a, 8);");
+	else
+		wadd(w, arena_printf("_ok = _ok && tapc_kread(c, &_v, _a, 8, %s);", w->loc));
 	w->lvalue = false;
+}
+
+/* The pretty-print step ending steps, or NULL; an error when one is
+ * followed by more steps ("$p$->x" means nothing). */
+static const struct target_step *pretty_step(const struct target_step *steps,
+					     struct btf_fetch *out)
+{
+	const struct target_step *st;
+
+	for (st = steps; st; st = st->next) {
+		if (st->kind != STEP_PRETTY && st->kind != STEP_PRETTY_DEEP)
+			continue;
+		if (st->next) {
+			out->step = st->next;
+			out->err = "nothing can follow a pretty-print ($ or $$)";
+			return NULL;
+		}
+		return st;
+	}
+	return NULL;
 }
 
 bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out)
 {
-	struct walk w = { k->btf, loc, "", type, false, false, 0, 0 };
-	const struct target_step *st;
+	struct walk w = { k->btf, loc, "", type, false, false, 0, 0, false };
+	const struct target_step *st, *pretty;
 	int size, nstep = 0;
 	bool sg;
 
 	memset(out, 0, sizeof(*out));
+	pretty = pretty_step(steps, out);
+	if (out->err)
+		return false;
+	w.quiet = pretty != NULL;
 	wadd(&w, arena_printf("u64 _v = (u64)(%s), _a = 0; bool _ok = true; (void)_ok;", base));
 	{
 		const struct btf_type *bt = btf__type_by_id(w.btf, skip_mods(w.btf, type));
@@ -568,10 +596,8 @@ bool btf_fetch(struct kernel *k, int type, const char *base, const struct target
 			out->err = "a bit-field has no members or elements";
 			return false;
 		}
-		if (st->kind == STEP_PRETTY || st->kind == STEP_PRETTY_DEEP) {
-			out->err = "pretty printing ($ / $$) of a target variable is not supported yet";
-			return false;
-		}
+		if (st == pretty)
+			break;
 		if (st->kind == STEP_INDEX) {
 			const struct btf_type *et;
 			__s32 eid;
@@ -654,6 +680,16 @@ bool btf_fetch(struct kernel *k, int type, const char *base, const struct target
 		}
 	}
 	out->type = w.type;
+	if (pretty) {
+		if (w.bitfield) {
+			out->err = "a bit-field can't be pretty-printed: drop the '$'";
+			return false;
+		}
+		out->code = w.code;
+		out->lvalue = w.lvalue;
+		out->deep = pretty->kind == STEP_PRETTY_DEEP;
+		return true;
+	}
 	if (w.bitfield) {
 		/* load 8 bytes around the field: kernel bitfields are within a
 		 * naturally aligned word of their struct */

@@ -102,6 +102,11 @@ struct btf_fetch {
 	int type;			/* BTF type of the result */
 	const char *err, *note;		/* why not, when btf_fetch() fails */
 	const struct target_step *step;	/* ... at this step (NULL: the base) */
+	/* steps ending in $ or $$ (no expr): statements computing the value
+	 * (_v, a u64) or, when lvalue, its address (_a), with _ok false after
+	 * a fault; pretty.c prints it */
+	const char *code;
+	bool lvalue, deep;
 };
 /* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
  * expression is a GNU statement expression whose loads are tapc_kread()s:
@@ -109,6 +114,15 @@ struct btf_fetch {
  * position).  False with out->err set when the steps don't fit the type. */
 bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out);
+
+/* pretty.c: $var$ / $var$$ as SystemTap prints them.  A C statement that
+ * appends the text of the value f describes (a btf_fetch() of steps ending
+ * in a pretty-print) to the MAXSTRINGLEN buffer tapc_str_dst; false with
+ * *err set when the type can't be printed. */
+const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err);
+/* The text $$parms shows for a value of type `type` that is not a plain
+ * number ("{...}" for a struct, "[...]"), or NULL. */
+const char *pretty_placeholder(struct kernel *k, int type);
 
 /* dwarf.c: modules and debuginfo through libdw. */
 /* The .ko of module name for k: in dirs[] (--module-path) or below them,

@@ -354,6 +354,32 @@ bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
 bool tapc_uread(struct tapc_context *c, void *dst, unsigned long addr,
 		size_t n, const char *loc);
 
+/* ---- $var$ pretty printing (pretty.c): the translator's table of what
+ * to read at which offset from a base address, and how to print it ---- */
+enum tapc_pp_kind {
+	TAPC_PP_END,
+	TAPC_PP_TEXT,		/* text */
+	TAPC_PP_INT,		/* size bytes, is_signed: decimal */
+	TAPC_PP_BITS,		/* bit_size bits from bit_off of the bytes at off */
+	TAPC_PP_CHAR,		/* one byte: 'c', escaped */
+	TAPC_PP_PTR,		/* 8 bytes: 0x%016llx */
+	TAPC_PP_STR,		/* a char * at off: "string" */
+	TAPC_PP_CHARS,		/* char[len] at off: "string" */
+	TAPC_PP_DEREF,		/* base = the pointer at off */
+};
+struct tapc_pp_op {
+	u8 kind, size, bit_off, bit_size;
+	bool is_signed;
+	u32 off, len;
+	const char *text;
+};
+/* Append the value at base (ok false: its address could not be read) to
+ * the MAXSTRINGLEN buffer dst: "ERROR" when a read faults. */
+void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *ops);
+/* Reads for a path that ends in a pretty-print: a fault is the "ERROR"
+ * text, not a script error. */
+bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n);
+
 /* ---- registers (arch/<arch>.h) ---- */
 #include "arch/x86_64.h"
 /* tapc_arch_arg(regs, n): n-th (1-based) integer argument at function entry.

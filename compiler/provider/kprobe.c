@@ -323,6 +323,16 @@ static enum type_kind typed_target(struct kernel *k, struct node *t, int type, c
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
 		return TYPE_UNKNOWN;
 	}
+	if (f.code) {	/* $var$ / $var$$ */
+		const char *err, *stmt = pretty_append(k, &f, &err);
+
+		if (!stmt) {
+			diag_error(t->loc, "%s: %s", t->u.target.name, err);
+			return TYPE_UNKNOWN;
+		}
+		t->u.target.resolved = arena_printf("tapc_str_dst[0] = 0; %s", stmt);
+		return TYPE_STRING;
+	}
 	t->u.target.resolved = (void *)f.expr;
 	return TYPE_LONG;
 }
@@ -365,24 +375,64 @@ static const char *proto_func(const struct site *site, bool *syscall)
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
 
+/* What a string target's statement starts with: the text is built by
+ * appending to an empty tapc_str_dst. */
+#define PRETTY_START "tapc_str_dst[0] = 0; "
+
+/* One parameter of $$parms: "name=0xHEX" ("name={...}" for a struct), or
+ * with $$parms$ "name=" and the parameter's own $name$. */
+static const char *parm_text(struct session *s, struct site *site, const char *func,
+			     const char *name, const struct node *t)
+{
+	const struct target_step *pretty = t->u.target.steps;
+	struct kernel *k = site_kernel(s, site);
+	struct node *p = node_new(NODE_TARGET, t->loc);
+	int argno = kernel_func_param(k, func, name), type;
+	const char *text = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=\");", name);
+
+	p->u.target.name = arena_printf("$%s", name);
+	type = argno > 0 ? btf_func_param_type(k, func, argno) : -1;
+	if (type >= 0 && pretty) {
+		p->u.target.steps = (struct target_step *)pretty;
+		if (kprobe_target(s, site, p) != TYPE_STRING)
+			return NULL;
+		return arena_printf("%s %s", text,
+				    (const char *)p->u.target.resolved + strlen(PRETTY_START));
+	}
+	if (type >= 0 && pretty_placeholder(k, type))
+		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
+				    pretty_placeholder(k, type));
+	if (kprobe_target(s, site, p) == TYPE_UNKNOWN)
+		return NULL;
+	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
+			    "(unsigned long long)%s); tapc_strcat(tapc_str_dst, _h); }",
+			    text, (const char *)p->u.target.resolved);
+}
+
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
- * in hex.  A string target: the translator gives the expression its
- * buffer in place of tapc_str_dst. */
+ * in hex, or with a $ / $$ suffix each value pretty-printed.  A string
+ * target: the translator gives the statement its buffer in place of
+ * tapc_str_dst.  In a .return probe the parameters are the text made at
+ * entry, as in stap. */
 static enum type_kind pretty_vars(struct session *s, struct site *site, struct node *t)
 {
-	const char *name = t->u.target.name, *params[32], *func;
+	const char *name = t->u.target.name, *params[32], *func, *one;
+	const struct target_step *pretty = t->u.target.steps;
 	struct kernel *k = site_kernel(s, site);
-	char *fmt = "", *args = "";
+	char *stmt = PRETTY_START;
 	bool syscall;
 	int n = 0, i;
 
-	if (t->u.target.steps) {
-		diag_error(t->loc, "%s with ->, [] or a pretty-printing suffix is not supported yet", name);
+	if (pretty && (pretty->next || pretty->kind == STEP_FIELD || pretty->kind == STEP_INDEX)) {
+		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]",
+			   name);
 		return TYPE_UNKNOWN;
 	}
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
+		if (site->is_return)
+			return entry_capture(s, site, t);
 		n = kernel_func_params(k, func, params, 6);
 		if (n < 0 && syscall)
 			n = kernel_syscall_params(k, site->func + 10, params, 6);
@@ -391,32 +441,41 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 			return TYPE_UNKNOWN;
 		}
 		for (i = 0; i < n; i++) {
-			struct node *p = node_new(NODE_TARGET, t->loc);
-
 			if (strcmp(params[i], "__unused") == 0)	/* SYSCALL_DEFINE0's regs */
 				continue;
-			p->u.target.name = arena_printf("$%s", params[i]);
-			if (kprobe_target(s, site, p) == TYPE_UNKNOWN)
+			one = parm_text(s, site, func, params[i], t);
+			if (!one)
 				return TYPE_UNKNOWN;
-			fmt = arena_printf("%s%s%s=0x%%llx", fmt, *fmt ? " " : "", params[i]);
-			args = arena_printf("%s, (unsigned long long)%s", args, (const char *)p->u.target.resolved);
+			stmt = arena_printf("%s%s%s", stmt,
+					    strcmp(stmt, PRETTY_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
+					    one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
-		if (btf_func_param_type(k, func, 0) != 0) {
-			fmt = "return=0x%llx";
-			args = ", (unsigned long long)tapc_arch_return_value(c->regs)";
+		if (btf_func_param_type(k, func, 0) != 0) {	/* not void */
+			struct node *r = node_new(NODE_TARGET, t->loc);
+
+			r->u.target.name = "$return";
+			r->u.target.steps = (struct target_step *)pretty;
+			if (kprobe_target(s, site, r) == TYPE_UNKNOWN)
+				return TYPE_UNKNOWN;
+			if (pretty)
+				stmt = arena_printf("%s tapc_strcat(tapc_str_dst, \"return=\"); %s", stmt,
+						    (const char *)r->u.target.resolved + strlen(PRETTY_START));
+			else
+				stmt = arena_printf("%s tapc_sprintf(tapc_str_dst, \"return=0x%%llx\", "
+						    "(unsigned long long)%s);", stmt,
+						    (const char *)r->u.target.resolved);
 		}
 	} else if (strcmp(name, "$$locals") != 0) {
 		diag_error(t->loc, "unknown target variable %s (expected $$vars, $$parms, $$locals or $$return)",
 			   name);
 		return TYPE_UNKNOWN;
 	}
-	t->u.target.resolved = *args ? arena_printf("tapc_sprintf(tapc_str_dst, \"%s\"%s)", fmt, args)
-				     : (void *)"tapc_str_dst[0] = 0";
+	t->u.target.resolved = stmt;
 	return TYPE_STRING;
 }
 
@@ -429,7 +488,9 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 {
 	const char *why = NULL;
 
-	if (t->u.target.steps)
+	if (provider_has_pretty(t))
+		why = "a pretty-printed value ($ or $$) is text, not a variable";
+	else if (t->u.target.steps)
 		why = "only whole values can be written, not ->members or [elements]";
 	else if (argno == 0)
 		t->u.target.store = "tapc_arch_set_return_value(c->regs, TAPC_VALUE)";
@@ -456,10 +517,6 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 
 	if (name[0] == '$' && name[1] == '$')
 		return pretty_vars(s, site, t);
-	if (provider_has_pretty(t)) {
-		diag_error(t->loc, "%s: pretty printing ($ / $$) is not supported yet", name);
-		return TYPE_UNKNOWN;
-	}
 	if (strcmp(name, "@cast") == 0) {
 		type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
 		if (type < 0) {
@@ -587,7 +644,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	bool syscall;
 	int argno, n, i;
 
-	if ((name[0] == '$' && name[1] == '$') || provider_has_pretty(t))
+	if (name[0] == '$' && name[1] == '$')
 		return false;
 	if (strcmp(name, "@cast") == 0)
 		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
@@ -614,12 +671,21 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 }
 
 /* @entry values of one kretprobe site: evaluated by its entry handler
- * into the kretprobe instance's data, one int64_t slot each. */
+ * into the kretprobe instance's data: an int64_t, or a MAXSTRINGLEN
+ * string for a pretty-print ($p$, $$parms), which stap also makes at
+ * entry. */
 #define MAX_ENTRY_VALUES 32
 struct entry_values {
 	const char *exprs[MAX_ENTRY_VALUES];
-	int n;
+	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
+	bool is_string[MAX_ENTRY_VALUES];
+	int n, nlongs, nstrings;
 };
+
+static const char *entry_size(int nlongs, int nstrings)
+{
+	return arena_printf("(%d * sizeof(int64_t) + %d * MAXSTRINGLEN)", nlongs, nstrings);
+}
 
 /* Resolve target t of return site as the entry probe sees it, saved in
  * the next slot of the site's entry data; t then reads the slot. */
@@ -627,26 +693,37 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 {
 	struct entry_values *ev = site->priv;
 	enum type_kind ty;
+	bool str;
+	int i;
 
 	site->is_return = false;
 	ty = kprobe_target(s, site, t);
 	site->is_return = true;
 	if (ty == TYPE_UNKNOWN)
 		return ty;
+	str = ty == TYPE_STRING;
 	if (!ev)
 		ev = site->priv = arena_alloc(sizeof(*ev));
-	for (int i = 0; i < ev->n; i++) {
-		if (strcmp(ev->exprs[i], t->u.target.resolved) == 0) {
-			t->u.target.resolved = arena_printf("(((int64_t *)c->entry_data)[%d])", i);
-			return ty;
-		}
-	}
-	if (ev->n == MAX_ENTRY_VALUES) {
+	for (i = 0; i < ev->n; i++)
+		if (ev->is_string[i] == str && strcmp(ev->exprs[i], t->u.target.resolved) == 0)
+			break;
+	if (i == MAX_ENTRY_VALUES) {
 		diag_error(t->loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
 		return TYPE_UNKNOWN;
 	}
-	ev->exprs[ev->n] = t->u.target.resolved;
-	t->u.target.resolved = arena_printf("(((int64_t *)c->entry_data)[%d])", ev->n++);
+	if (i == ev->n) {
+		ev->exprs[i] = t->u.target.resolved;
+		ev->is_string[i] = str;
+		ev->offs[i] = entry_size(ev->nlongs, ev->nstrings);
+		ev->n++;
+		if (str)
+			ev->nstrings++;
+		else
+			ev->nlongs++;
+	}
+	t->u.target.resolved =
+		str ? arena_printf("tapc_strcpy(tapc_str_dst, (char *)c->entry_data + %s)", ev->offs[i])
+		    : arena_printf("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
 	return ty;
 }
 
@@ -687,10 +764,14 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				continue;
 			emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n - 1);
 			emit(e, "{");
-			emit(e, "int64_t *d = c->entry_data;");
+			emit(e, "char *d = c->entry_data;");
 			emit(e, "%s", "");
 			for (i = 0; i < ev->n; i++) {
-				emit(e, "d[%d] = %s;", i, ev->exprs[i]);
+				if (ev->is_string[i])
+					emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
+					     ev->exprs[i]);
+				else
+					emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i], ev->exprs[i]);
 				emit(e, "if (c->last_error)");
 				emit(e, "\treturn;");
 			}
@@ -775,8 +856,9 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
 			if (site->priv) {
 				emit(e, ".entry_handler = kprobe_entry_%d,", n);
-				emit(e, ".entry_data_size = %d * sizeof(int64_t),",
-				     ((const struct entry_values *)site->priv)->n);
+				const struct entry_values *ev = site->priv;
+
+				emit(e, ".entry_data_size = %s,", entry_size(ev->nlongs, ev->nstrings));
 			}
 			n++;
 			emit(e, "},");

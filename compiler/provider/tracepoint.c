@@ -120,7 +120,7 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 	int types[MAX_TRACE_ARGS], n, i, which = -1;
 	char *list = "";
 
-	if (name[0] != '$' || name[1] == '$' || provider_has_pretty(t)) {
+	if (name[0] != '$' || name[1] == '$') {
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
 	}
@@ -162,7 +162,7 @@ static bool tracepoint_defined(struct session *s, struct site *site, struct node
 	const char *name = t->u.target.name;
 	int types[MAX_TRACE_ARGS], which;
 
-	if (name[0] != '$' || name[1] == '$' || provider_has_pretty(t))
+	if (name[0] != '$' || name[1] == '$')
 		return false;
 	which = find_arg(session_kernel(s), site, name, types);
 	return which >= 0 && provider_fetch_ok(s, t, types[which]);

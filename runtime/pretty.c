@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pretty.c - $var$ / $var$$ / $$parms$: a target value printed as text.
+ *
+ * The translator flattens the value's type into a table of operations
+ * (compiler/pretty.c), so the kernel side never sees a type: it reads the
+ * bytes each operation names, nofault, and appends their text.  As in
+ * SystemTap, a fault anywhere but in a string makes the whole value read
+ * "ERROR" (stap wraps each pretty-print in try/catch), and a string that
+ * can't be read prints as "<unknown>".
+ */
+#include <linux/uaccess.h>
+
+#include "tapc_runtime.h"
+
+struct pp_out {
+	char *dst;
+	size_t len;
+};
+
+static void pp_append(struct pp_out *o, const char *fmt, ...) __printf(2, 3);
+static void pp_append(struct pp_out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->len >= MAXSTRINGLEN - 1)
+		return;
+	va_start(ap, fmt);
+	o->len += vscnprintf(o->dst + o->len, MAXSTRINGLEN - o->len, fmt, ap);
+	va_end(ap);
+}
+
+bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n)
+{
+	return !copy_from_kernel_nofault(dst, (const void *)addr, n);
+}
+
+
+/* An integer of size 1, 2, 4 or 8 bytes, sign-extended when asked. */
+static bool pp_int(unsigned long addr, int size, bool is_signed, u64 *v)
+{
+	union { u8 b; u16 h; u32 w; u64 q; } x;
+
+	if (!tapc_kread_quiet(&x, addr, size))
+		return false;
+	switch (size) {
+	case 1: *v = is_signed ? (u64)(s64)(s8)x.b : x.b; break;
+	case 2: *v = is_signed ? (u64)(s64)(s16)x.h : x.h; break;
+	case 4: *v = is_signed ? (u64)(s64)(s32)x.w : x.w; break;
+	default: *v = x.q; break;
+	}
+	return true;
+}
+
+/* A bit-field: only the bytes that hold it are read, so a field at the
+ * end of an object never reads past it. */
+static bool pp_bits(unsigned long addr, const struct tapc_pp_op *op, u64 *v)
+{
+	unsigned int nbytes = (op->bit_off + op->bit_size + 7) / 8;
+	u8 b[9];
+	u64 x = 0;
+	unsigned int i;
+
+	if (nbytes > sizeof(b) || !tapc_kread_quiet(b, addr, nbytes))
+		return false;
+	for (i = nbytes; i-- > 0;)
+		x = (x << 8) | b[i];
+	x >>= op->bit_off;
+	if (op->bit_size < 64)
+		x &= (1ULL << op->bit_size) - 1;
+	if (op->is_signed && op->bit_size < 64 && (x >> (op->bit_size - 1)) & 1)
+		x |= ~0ULL << op->bit_size;
+	*v = x;
+	return true;
+}
+
+/* A char as SystemTap's '%#c' shows it: printable as is, the rest
+ * escaped, so a NUL or newline never breaks the line. */
+static void pp_char(struct pp_out *o, u8 ch)
+{
+	static const char esc[] = "\a\b\f\n\r\t\v\\'";
+	static const char name[] = "abfnrtv\\'";
+	const char *e = ch ? strchr(esc, ch) : NULL;
+
+	if (e)
+		pp_append(o, "'\\%c'", name[e - esc]);
+	else if (ch >= 0x20 && ch < 0x7f)
+		pp_append(o, "'%c'", ch);
+	else
+		pp_append(o, "'\\%03o'", ch);
+}
+
+/* The bytes at addr up to a NUL, max bytes or the end of the output,
+ * between double quotes; a fault prints "<unknown>". */
+static void pp_string(struct pp_out *o, unsigned long addr, size_t max)
+{
+	size_t start = o->len, n = 0;
+
+	pp_append(o, "\"");
+	while (n < max && o->len < MAXSTRINGLEN - 1) {
+		size_t chunk = min3(max - n, MAXSTRINGLEN - 1 - o->len,
+				    (size_t)(PAGE_SIZE - ((addr + n) & ~PAGE_MASK)));
+		char *at = o->dst + o->len, *nul;
+
+		if (!tapc_kread_quiet(at, addr + n, chunk)) {
+			o->len = start;
+			o->dst[o->len] = 0;
+			pp_append(o, "\"<unknown>\"");
+			return;
+		}
+		nul = memchr(at, 0, chunk);
+		o->len += nul ? (size_t)(nul - at) : chunk;
+		o->dst[o->len] = 0;
+		if (nul)
+			break;
+		n += chunk;
+	}
+	pp_append(o, "\"");
+}
+
+void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *op)
+{
+	struct pp_out o = { dst, strnlen(dst, MAXSTRINGLEN - 1) };
+	size_t start = o.len;
+	u64 v;
+
+	for (; ok && op->kind != TAPC_PP_END; op++) {
+		unsigned long at = base + op->off;
+
+		switch (op->kind) {
+		case TAPC_PP_TEXT:
+			pp_append(&o, "%s", op->text);
+			break;
+		case TAPC_PP_INT:
+			ok = pp_int(at, op->size, op->is_signed, &v);
+			if (ok)
+				pp_append(&o, op->is_signed ? "%lld" : "%llu", v);
+			break;
+		case TAPC_PP_BITS:
+			ok = pp_bits(at, op, &v);
+			if (ok)
+				pp_append(&o, op->is_signed ? "%lld" : "%llu", v);
+			break;
+		case TAPC_PP_CHAR:
+			ok = pp_int(at, 1, false, &v);
+			if (ok)
+				pp_char(&o, (u8)v);
+			break;
+		case TAPC_PP_PTR:	/* stap's %p: 0x and 16 hex digits */
+			ok = pp_int(at, 8, false, &v);
+			if (ok)
+				pp_append(&o, "0x%016llx", v);
+			break;
+		case TAPC_PP_STR:
+			ok = pp_int(at, 8, false, &v);
+			if (ok)
+				pp_string(&o, (unsigned long)v, MAXSTRINGLEN);
+			break;
+		case TAPC_PP_CHARS:
+			pp_string(&o, at, op->len);
+			break;
+		case TAPC_PP_DEREF:
+			ok = pp_int(at, 8, false, &v);
+			base = (unsigned long)v;
+			break;
+		}
+	}
+	if (!ok) {
+		o.len = start;
+		o.dst[o.len] = 0;
+		pp_append(&o, "ERROR");
+	}
+}
