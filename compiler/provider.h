@@ -74,6 +74,17 @@ enum type_kind provider_typed_target(struct session *s, struct node *t, int type
 bool provider_fetch_ok(struct session *s, const struct node *t, int type);
 /* t has a $ or $$ pretty-printing step. */
 bool provider_has_pretty(const struct node *t);
+/* What a string target's statement starts with: its text is appended to
+ * an emptied tapc_str_dst. */
+#define PROVIDER_STR_START "tapc_str_dst[0] = 0; "
+/* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
+ * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
+ * ("name={...}" for a struct), or "name=" and the text of $name$ that
+ * target() makes.  NULL after an error. */
+struct kernel;
+const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
+			       struct kernel *k, const char *name, int type,
+			       enum type_kind (*target)(struct session *, struct site *, struct node *));
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

@@ -330,7 +330,7 @@ static enum type_kind typed_target(struct kernel *k, struct node *t, int type, c
 			diag_error(t->loc, "%s: %s", t->u.target.name, err);
 			return TYPE_UNKNOWN;
 		}
-		t->u.target.resolved = arena_printf("tapc_str_dst[0] = 0; %s", stmt);
+		t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
 		return TYPE_STRING;
 	}
 	t->u.target.resolved = (void *)f.expr;
@@ -375,34 +375,26 @@ static const char *proto_func(const struct site *site, bool *syscall)
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
 
-/* What a string target's statement starts with: the text is built by
- * appending to an empty tapc_str_dst. */
-#define PRETTY_START "tapc_str_dst[0] = 0; "
-
-/* One parameter of $$parms: "name=0xHEX" ("name={...}" for a struct), or
- * with $$parms$ "name=" and the parameter's own $name$. */
-static const char *parm_text(struct session *s, struct site *site, const char *func,
-			     const char *name, const struct node *t)
+const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
+			       struct kernel *k, const char *name, int type,
+			       enum type_kind (*target)(struct session *, struct site *, struct node *))
 {
 	const struct target_step *pretty = t->u.target.steps;
-	struct kernel *k = site_kernel(s, site);
 	struct node *p = node_new(NODE_TARGET, t->loc);
-	int argno = kernel_func_param(k, func, name), type;
 	const char *text = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=\");", name);
 
 	p->u.target.name = arena_printf("$%s", name);
-	type = argno > 0 ? btf_func_param_type(k, func, argno) : -1;
 	if (type >= 0 && pretty) {
 		p->u.target.steps = (struct target_step *)pretty;
-		if (kprobe_target(s, site, p) != TYPE_STRING)
+		if (target(s, site, p) != TYPE_STRING)
 			return NULL;
 		return arena_printf("%s %s", text,
-				    (const char *)p->u.target.resolved + strlen(PRETTY_START));
+				    (const char *)p->u.target.resolved + strlen(PROVIDER_STR_START));
 	}
 	if (type >= 0 && pretty_placeholder(k, type))
 		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
 				    pretty_placeholder(k, type));
-	if (kprobe_target(s, site, p) == TYPE_UNKNOWN)
+	if (target(s, site, p) == TYPE_UNKNOWN)
 		return NULL;
 	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
 			    "(unsigned long long)%s); tapc_strcat(tapc_str_dst, _h); }",
@@ -420,7 +412,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 	const char *name = t->u.target.name, *params[32], *func, *one;
 	const struct target_step *pretty = t->u.target.steps;
 	struct kernel *k = site_kernel(s, site);
-	char *stmt = PRETTY_START;
+	char *stmt = PROVIDER_STR_START;
 	bool syscall;
 	int n = 0, i;
 
@@ -443,11 +435,15 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 		for (i = 0; i < n; i++) {
 			if (strcmp(params[i], "__unused") == 0)	/* SYSCALL_DEFINE0's regs */
 				continue;
-			one = parm_text(s, site, func, params[i], t);
+			int argno = kernel_func_param(k, func, params[i]);
+
+			one = provider_parm_text(s, site, t, k, params[i],
+						 argno > 0 ? btf_func_param_type(k, func, argno) : -1,
+						 kprobe_target);
 			if (!one)
 				return TYPE_UNKNOWN;
 			stmt = arena_printf("%s%s%s", stmt,
-					    strcmp(stmt, PRETTY_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
+					    strcmp(stmt, PROVIDER_STR_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
 					    one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
@@ -464,7 +460,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 				return TYPE_UNKNOWN;
 			if (pretty)
 				stmt = arena_printf("%s tapc_strcat(tapc_str_dst, \"return=\"); %s", stmt,
-						    (const char *)r->u.target.resolved + strlen(PRETTY_START));
+						    (const char *)r->u.target.resolved + strlen(PROVIDER_STR_START));
 			else
 				stmt = arena_printf("%s tapc_sprintf(tapc_str_dst, \"return=0x%%llx\", "
 						    "(unsigned long long)%s);", stmt,

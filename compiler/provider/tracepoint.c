@@ -113,6 +113,46 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 
 static int find_arg(struct kernel *k, const struct site *site, const char *name, int *types);
 
+static enum type_kind tracepoint_target(struct session *s, struct site *site, struct node *t);
+
+/* $$parms / $$vars (with $ or $$: pretty) and $$name, as stap has them
+ * for tracepoints; arguments without a name in BTF are $argN. */
+static enum type_kind tracepoint_vars_text(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS], *one;
+	const struct target_step *st = t->u.target.steps;
+	struct kernel *k = session_kernel(s);
+	char *stmt = PROVIDER_STR_START;
+	int types[MAX_TRACE_ARGS], n, i;
+
+	if (strcmp(name, "$$name") == 0 && !st) {
+		char *q = c_string(site->func, strlen(site->func));
+
+		t->u.target.resolved = arena_printf("tapc_strcpy(tapc_str_dst, %s)", q);
+		free(q);
+		return TYPE_STRING;
+	}
+	if (strcmp(name, "$$parms") != 0 && strcmp(name, "$$vars") != 0) {
+		diag_error(t->loc, "unknown target variable %s in kernel.trace probes (expected $$parms, $$vars or $$name)",
+			   name);
+		return TYPE_UNKNOWN;
+	}
+	if (st && (st->next || st->kind == STEP_FIELD || st->kind == STEP_INDEX)) {
+		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]", name);
+		return TYPE_UNKNOWN;
+	}
+	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
+	for (i = 0; i < n; i++) {
+		one = provider_parm_text(s, site, t, k, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
+					 types[i], tracepoint_target);
+		if (!one)
+			return TYPE_UNKNOWN;
+		stmt = arena_printf("%s%s%s", stmt, i ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
+	}
+	t->u.target.resolved = stmt;
+	return TYPE_STRING;
+}
+
 static enum type_kind tracepoint_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS];
@@ -120,7 +160,9 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 	int types[MAX_TRACE_ARGS], n, i, which = -1;
 	char *list = "";
 
-	if (name[0] != '$' || name[1] == '$') {
+	if (name[0] == '$' && name[1] == '$')
+		return tracepoint_vars_text(s, site, t);
+	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
 	}
