@@ -291,6 +291,10 @@ struct node {
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;
+			/* ENTRY of an expression: the C offset of its saved
+			 * value in the call's entry data (provider, pass 2),
+			 * written by the probe's entry function */
+			const char *slot;
 		} wrap;
 	} u;
 };

@@ -482,6 +482,19 @@ static bool bind_defined(struct rctx *r, struct node *n)
 	return ok;
 }
 
+/* An @entry expression is evaluated at entry, before the probe's locals
+ * exist. */
+static void entry_locals_check(struct node *n, void *arg)
+{
+	struct node *at = arg;
+
+	if (n->kind == NODE_VAR && n->u.var.sym && n->u.var.sym->kind == SYM_LOCAL)
+		diag_error(n->loc, "@entry can't read the probe's local '%s': it is evaluated at function entry",
+			   n->u.var.sym->name);
+	else if (n->kind == NODE_ENTRY && n != at)
+		diag_error(n->loc, "@entry inside @entry");
+}
+
 /* @entry(e): the provider of each site saves e at function entry. */
 static void bind_entry(struct rctx *r, struct node *n)
 {
@@ -496,9 +509,28 @@ static void bind_entry(struct rctx *r, struct node *n)
 			diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
 			return;
 		}
+	}
+	if (n->u.wrap.operand->kind != NODE_TARGET || n->u.wrap.operand->u.target.cast_expr) {
+		/* an expression: evaluated by the probe's entry function, so
+		 * its target variables are those of the function's entry */
+		size_t i = 0, nsites = 0;
+		bool *was;
+
+		for (site = r->probe->sites; site; site = site->next)
+			nsites++;
+		was = arena_alloc(nsites * sizeof(*was));
+		for (site = r->probe->sites; site; site = site->next, i++) {
+			was[i] = site->is_return;
+			site->is_return = false;
+		}
+		bind(r, n->u.wrap.operand);
+		for (site = r->probe->sites, i = 0; site; site = site->next, i++)
+			site->is_return = was[i];
+		node_visit(n->u.wrap.operand, entry_locals_check, n);
+	}
+	for (site = r->probe->sites; site; site = site->next)
 		if (site->ops->entry(r->s, site, n) == TYPE_UNKNOWN)
 			return;
-	}
 }
 
 static bool hist_num_eq(const struct node *a, const struct node *b)

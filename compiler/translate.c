@@ -915,6 +915,18 @@ static const char *gx_in(struct tx *t, struct node *n)
 	return r;
 }
 
+/* An @entry(expr) slot of the kretprobe's per-call data. */
+static const char *entry_slot_read(struct tx *t, struct node *n)
+{
+	const char *at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot), *dst;
+
+	if (n->type != TYPE_STRING)
+		return fmt("(*(int64_t *)%s)", at);
+	dst = tmp_string(t);
+	emit(t->e, "tapc_strcpy(%s, %s);", dst, at);
+	return dst;
+}
+
 const char *gx(struct tx *t, struct node *n)
 {
 	switch (n->kind) {
@@ -961,7 +973,10 @@ const char *gx(struct tx *t, struct node *n)
 	case NODE_STAT_OP: return gx_stat_op(t, n);
 	case NODE_HIST: unsupported(t, n, "a histogram outside print or [index]"); return "0";
 	case NODE_DEFINED: unsupported(t, n, "@defined"); return "0";
-	case NODE_ENTRY: return gx(t, n->u.wrap.operand);	/* the provider made it read the saved value */
+	case NODE_ENTRY:
+		if (n->u.wrap.slot)	/* saved by the probe's entry function */
+			return entry_slot_read(t, n);
+		return gx(t, n->u.wrap.operand);	/* the provider made it read the saved value */
 	case NODE_EMBEDDED_EXPR:	/* guru; a string pragma makes it a string */
 		return fmt(n->type == TYPE_STRING ? "((const char *)(%s))" : "((int64_t)(%s))",
 			   n->u.embedded.code);
@@ -1570,6 +1585,102 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	return frl != 0;
 }
 
+/* ---- @entry(expr): a function the kretprobe's entry handler calls ---- */
+
+struct entry_exprs {
+	struct node *list[64];
+	int n;
+};
+
+static void find_entry_exprs(struct node *n, void *arg)
+{
+	struct entry_exprs *ee = arg;
+
+	if (n->kind == NODE_ENTRY && n->u.wrap.slot && ee->n < 64)
+		ee->list[ee->n++] = n;
+}
+
+/* The expression runs at entry in a context of its own: globals would
+ * need the probe's locks (its locals are refused in pass 2). */
+static bool entry_exprs_ok(struct tx *t, struct node *n)
+{
+	struct uses u = { 0 };
+	const struct symbol *g;
+	bool ok = true;
+
+	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
+	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
+	node_visit(n->u.wrap.operand, uses_node, &u);
+	for (g = t->p->globals; g && ok; g = g->next) {
+		if (!u.globals[g->index] && !u.agg[g->index])
+			continue;
+		diag_error(n->loc, "@entry of an expression that uses global '%s' is not supported yet "
+			   "(a global would need the probe's locks at entry)", g->name);
+		ok = false;
+	}
+	free(u.globals);
+	free(u.agg);
+	free(u.seen);
+	return ok;
+}
+
+/* probe_N_entry(c): each @entry(expr) of probe N into its slot.  True
+ * when it has a frame (the caller adds it to the frames union). */
+static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
+{
+	struct entry_exprs ee = { .n = 0 };
+	struct emitter e;
+	FILE *fr, *dc;
+	char *frb, *dcb, *body;
+	size_t frl, dcl;
+	int i, errors = diag_errors();
+
+	node_visit(pr->body, find_entry_exprs, &ee);
+	if (!ee.n)
+		return false;
+	for (i = 0; i < ee.n; i++)
+		entry_exprs_ok(t, ee.list[i]);
+	if (diag_errors() > errors)
+		return false;
+	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	t->in_simple = false;
+	t->action_bound = -1;
+	for (i = 0; i < ee.n; i++) {
+		struct node *n = ee.list[i];
+		const char *v = gx(t, n->u.wrap.operand), *at;
+
+		at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot);
+		if (n->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(%s, %s);", at, v);
+		else
+			emit(t->e, "*(int64_t *)%s = %s;", at, v);
+	}
+	body = emit_close(&e, NULL);
+	fclose(fr);
+	fclose(dc);
+	flush_helpers(t, out);
+	if (frl) {
+		emit(out, "struct probe_%d_entry_frame {", pr->index);
+		emit_raw(out, frb);
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	emit(out, "static void probe_%d_entry(struct tapc_context *c)", pr->index);
+	emit(out, "{");
+	if (frl)
+		emit(out, "struct probe_%d_entry_frame *f = tapc_frame(c, 0);", pr->index);
+	emit_raw(out, dcb);
+	emit_raw(out, body);
+	if (t->out_used)
+		emit(out, "out: ;");
+	emit(out, "}");
+	emit(out, "%s", "");
+	free(frb);
+	free(dcb);
+	free(body);
+	return frl != 0;
+}
+
 static void emit_globals(struct tx *t, struct emitter *out)
 {
 	struct symbol *g;
@@ -1746,9 +1857,13 @@ bool translate(struct session *s)
 		emit_function(&t, &out, fn);
 		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
 	}
-	for (pr = t.p->probes; pr; pr = pr->next)
+	for (pr = t.p->probes; pr; pr = pr->next) {
+		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))
+			frames = fmt("%s\tstruct probe_%d_entry_frame probe_%d_entry;\n", frames,
+				     pr->index, pr->index);
 		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
 			frames = fmt("%s\tstruct probe_%d_frame probe_%d;\n", frames, pr->index, pr->index);
+	}
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
 			(*fam)->emit_tables(&out, t.p);

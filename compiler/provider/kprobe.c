@@ -672,10 +672,11 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
  * entry. */
 #define MAX_ENTRY_VALUES 32
 struct entry_values {
-	const char *exprs[MAX_ENTRY_VALUES];
+	const char *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
 	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
 	bool is_string[MAX_ENTRY_VALUES];
 	int n, nlongs, nstrings;
+	bool exprs_fn;				/* the probe has an entry function */
 };
 
 static const char *entry_size(int nlongs, int nstrings)
@@ -727,15 +728,28 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 {
 	struct node *t = n->u.wrap.operand;
 
+	struct entry_values *ev = site->priv;
+
 	if (!site->is_return) {
 		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
 		return TYPE_UNKNOWN;
 	}
-	if (t->kind != NODE_TARGET || t->u.target.cast_expr) {
-		diag_error(n->loc, "@entry of anything but a target variable ($name, $p->f) is not supported yet");
+	if (t->kind == NODE_TARGET && !t->u.target.cast_expr)
+		return entry_capture(s, site, t);
+	/* any other expression: the translator's entry function for the
+	 * probe computes it into a slot that holds a number or a string */
+	if (!ev)
+		ev = site->priv = arena_alloc(sizeof(*ev));
+	if (ev->n == MAX_ENTRY_VALUES) {
+		diag_error(n->loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
 		return TYPE_UNKNOWN;
 	}
-	return entry_capture(s, site, t);
+	ev->offs[ev->n] = entry_size(ev->nlongs, ev->nstrings);
+	ev->is_string[ev->n++] = true;
+	ev->nstrings++;
+	ev->exprs_fn = true;
+	n->u.wrap.slot = ev->offs[ev->n - 1];
+	return TYPE_LONG;
 }
 
 static void kprobe_tables(struct emitter *e, const struct rprogram *p)
@@ -763,6 +777,8 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			emit(e, "char *d = c->entry_data;");
 			emit(e, "%s", "");
 			for (i = 0; i < ev->n; i++) {
+				if (!ev->exprs[i])
+					continue;
 				if (ev->is_string[i])
 					emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
 					     ev->exprs[i]);
@@ -771,6 +787,10 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 				emit(e, "if (c->last_error)");
 				emit(e, "\treturn;");
 			}
+			/* after the captures: the expressions may read them */
+			if (ev->exprs_fn)
+				emit(e, "%s_entry(c);", handler_name(pr));
+			emit(e, "(void)d;");
 			emit(e, "}");
 			emit(e, "%s", "");
 		}
