@@ -27,11 +27,20 @@ struct tapc_testmod_inner {
 	long weight;
 };
 
+enum tapc_testmod_kind { TAPC_TESTMOD_PLAIN, TAPC_TESTMOD_FANCY };
+
 struct tapc_testmod_req {
 	long size;
 	int flags;
 	char name[16];
 	struct tapc_testmod_inner *inner;
+	/* fixed values for the pretty-printing test ($req$) */
+	unsigned int mode : 3;
+	int level : 5;
+	enum tapc_testmod_kind kind;
+	union { int as_int; char as_char; } u;
+	char tag;
+	short pair[2];
 };
 
 static DEFINE_MUTEX(tapc_testmod_lock);
@@ -92,6 +101,13 @@ static ssize_t tapc_testmod_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	strscpy(req.name, name, sizeof(req.name));
 	req.inner = &inner;
+	req.mode = 5;
+	req.level = -3;
+	req.kind = TAPC_TESTMOD_FANCY;
+	req.u.as_int = 'A';
+	req.tag = '\t';
+	req.pair[0] = 7;
+	req.pair[1] = -8;
 	/* kept (last_sum), or the compiler drops a call without effects */
 	sum = tapc_testmod_sum(&req);
 	ret = tapc_testmod_check(req.flags);
