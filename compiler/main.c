@@ -60,6 +60,7 @@ static void usage(FILE *f)
 	      "  -s MB       output buffer per CPU, in MiB\n"
 	      "  -I DIR      more tapset files\n"
 	      "  -g          guru mode (embedded C, writing to $return and $params)\n"
+	      "  -t          report each probe's hits and cycles at the end\n"
 	      "  -u          don't drop unused code\n"
 	      "  -w          no warnings\n"
 	      "  -W          warnings are errors (a tapset that does not parse too)\n"
@@ -418,6 +419,7 @@ static const char *default_module_name(struct session *s)
 	parts[n++] = s->script_text ? s->script_text : s->script_name;
 	parts[n++] = session_kernel(s)->release;
 	parts[n++] = s->guru ? "g" : "";
+	parts[n++] = s->timing ? "t" : "";
 	for (i = 0; i < s->ndefines && n < 4 + SESSION_MAX_ARGS; i++)
 		parts[n++] = s->defines[i];
 	for (i = 0; i < n; i++)
@@ -467,7 +469,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 	char *end;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:guwWs:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			s->last_pass = strtol(optarg, &end, 10);
@@ -493,6 +495,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case 'v': s->verbose++; break;
 		case 'k': s->keep_tmp = true; break;
 		case 'g': s->guru = true; break;
+		case 't': s->timing = true; break;
 		case 'u': s->unoptimized = true; break;
 		case 'w': s->no_warnings = true; break;
 		case 'W': warnings_are_errors = true; break;

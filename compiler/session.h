@@ -29,6 +29,7 @@ struct session {
 	int verbose;			/* -v count */
 	bool keep_tmp;			/* -k */
 	bool guru;			/* -g */
+	bool timing;			/* -t: probe hit report */
 	bool unoptimized;		/* -u */
 	bool no_warnings;		/* -w */
 	bool vm;			/* --vm */

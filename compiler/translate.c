@@ -1551,7 +1551,9 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		else
 			emit(out, "static const bool probe_%d_budget = true;", pr->index);
 	}
-	emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
+	/* -t: the body gets a name of its own, and probe_N counts its cycles */
+	emit(out, "static void probe_%d%s(struct tapc_context *c)", pr->index,
+	     t->s->timing ? "_body" : "");
 	emit(out, "{");
 	if (frl)
 		emit(out, "struct probe_%d_frame *f = tapc_frame(c, 0);", pr->index);
@@ -1579,6 +1581,16 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	}
 	emit(out, "}");
 	emit(out, "%s", "");
+	if (t->s->timing) {
+		emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
+		emit(out, "{");
+		emit(out, "cycles_t t0 = get_cycles();");
+		emit(out, "%s", "");
+		emit(out, "probe_%d_body(c);", pr->index);
+		emit(out, "tapc_timing_add(%d, get_cycles() - t0);", pr->index);
+		emit(out, "}");
+		emit(out, "%s", "");
+	}
 	free(frb);
 	free(dcb);
 	free(body);
@@ -1679,6 +1691,24 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 	free(dcb);
 	free(body);
 	return frl != 0;
+}
+
+/* -t: what the probe hit report names each probe by. */
+static void emit_probe_info(struct tx *t, struct emitter *out)
+{
+	const struct rprobe *pr;
+
+	emit(out, "static const struct tapc_probe_info tapc_probe_info[] = {");
+	for (pr = t->p->probes; pr; pr = pr->next) {
+		const struct node *pt = pr->decl->u.probe.points;
+
+		if (!probe_emitted(pr) || !pr->sites)
+			continue;
+		emit(out, "[%d] = { %s, %s, %s },", pr->index, cstr(pr->sites->pp),
+		     loc_of(pr->decl), cstr(pt ? pp_text(pt) : pr->sites->pp));
+	}
+	emit(out, "};");
+	emit(out, "%s", "");
 }
 
 static void emit_globals(struct tx *t, struct emitter *out)
@@ -1874,9 +1904,15 @@ bool translate(struct session *s)
 	emit(&out, "char none;");
 	emit(&out, "};");
 	emit(&out, "%s", "");
+	if (s->timing)
+		emit_probe_info(&t, &out);
 	emit(&out, "struct tapc_module_desc tapc_module = {");
 	emit(&out, ".name = %s,", cstr(s->module_name));
 	emit(&out, ".script = %s,", cstr(script_basename(s)));
+	if (s->timing) {
+		emit(&out, ".probe_info = tapc_probe_info,");
+		emit(&out, ".n_probe_info = ARRAY_SIZE(tapc_probe_info),");
+	}
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_desc)
 			(*fam)->emit_desc(&out, t.p);

@@ -211,6 +211,7 @@ static void tapc_session_stop_locked(void)
 	tapc_run_simple(tapc_module.ends, tapc_module.n_ends);
 	if (atomic_read(&tapc_errors))
 		tapc_run_simple(tapc_module.errors, tapc_module.n_errors);
+	tapc_timing_report();
 	tapc_state_set(TAPC_ST_STOPPED);
 }
 
@@ -232,13 +233,18 @@ static int __init tapc_init(void)
 	rc = tapc_transport_init(THIS_MODULE->name);
 	if (rc)
 		goto free_context;
+	rc = tapc_timing_init();
+	if (rc)
+		goto free_transport;
 	if (tapc_module.globals_init) {
 		rc = tapc_module.globals_init();
 		if (rc)
-			goto free_transport;
+			goto free_timing;
 	}
 	return 0;
 
+free_timing:
+	tapc_timing_free();
 free_transport:
 	tapc_transport_exit();
 free_context:
@@ -253,6 +259,7 @@ static void __exit tapc_exit(void)
 	tapc_transport_exit();
 	if (tapc_module.globals_free)
 		tapc_module.globals_free();
+	tapc_timing_free();
 	tapc_context_free();
 }
 

@@ -49,4 +49,10 @@ int tapc_session_stop(void);
 /* "state=S errors=N skipped=N dropped=N missed=N reentrant=N\n" into buf. */
 int tapc_session_status(char *buf, size_t size);
 
+/* timing.c (-t): per-CPU rows for each probe, the report after the end
+ * probes. */
+int tapc_timing_init(void);
+void tapc_timing_free(void);
+void tapc_timing_report(void);
+
 #endif /* TAPC_SESSION_H */

@@ -476,6 +476,15 @@ struct tapc_simple_probe {		/* begin / end / error */
 	long long priority;		/* begin(N) / end(N); sorted by the translator */
 };
 
+/* tapc -t: one entry per probe index (pp NULL: no body of its own). */
+struct tapc_probe_info {
+	const char *pp;			/* the probe's first point */
+	const char *loc;		/* file:line:col of the probe */
+	const char *from;		/* the probe point as written */
+};
+/* Per-probe hits and body cycles for -t (timing.c). */
+void tapc_timing_add(unsigned int probe, u64 cycles);
+
 struct tapc_module_desc {
 	const char *name;		/* module name */
 	const char *script;		/* script file name, for messages */
@@ -492,6 +501,8 @@ struct tapc_module_desc {
 	void (*globals_free)(void);
 	struct tapc_trace_site *traces;	/* kernel.trace("NAME") */
 	unsigned int n_traces;
+	const struct tapc_probe_info *probe_info;	/* -t only */
+	unsigned int n_probe_info;
 };
 extern struct tapc_module_desc tapc_module;
 
