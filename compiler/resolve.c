@@ -432,6 +432,16 @@ static void bind_target(struct rctx *r, struct node *n)
 			bind(r, st->index);
 	if (n->u.target.cast_expr)
 		bind(r, n->u.target.cast_expr);
+	if (strcmp(n->u.target.name, "@cast") == 0 &&
+	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
+		/* a function, or begin/end/timer: the target kernel's types */
+		n->type = provider_cast(r->s, n);
+		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
+			diag_error(n->loc, "@cast can't be written here");
+			n->type = TYPE_UNKNOWN;
+		}
+		return;
+	}
 	if (!r->probe) {
 		diag_error(n->loc, "target variable %s used outside a probe", n->u.target.name);
 		return;

@@ -1493,30 +1493,68 @@ static long action_bound(struct node *body)
 	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
 }
 
+/* The locks of the globals code[n] reads or writes (not those it only
+ * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock". */
+static int lock_list(struct tx *t, struct node **code, int n, const char **locks)
+{
+	struct uses u = { 0 };
+	const struct symbol *g;
+	int nlocks = 0, i;
+
+	*locks = "";
+	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
+	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
+	for (i = 0; i < n; i++)
+		node_visit(code[i], uses_node, &u);
+	for (g = t->p->globals; g; g = g->next) {
+		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
+			continue;
+		*locks = fmt("%s%s&g_%s_lock", *locks, nlocks ? ", " : "", g->name);
+		nlocks++;
+	}
+	free(u.globals);
+	free(u.agg);
+	free(u.seen);
+	return nlocks;
+}
+
+/* Take the locks of a body (after its declarations) ... */
+static void emit_lock(struct emitter *out, const char *name, const char *locks, int nlocks)
+{
+	if (nlocks == 1) {	/* the inline uncontended path, no loop over a table */
+		emit(out, "if (!tapc_lock_one(c, %s))", locks);
+		emit(out, "\treturn;");
+	} else if (nlocks) {
+		emit(out, "if (!tapc_lock_all(c, %s_locks, %d))", name, nlocks);
+		emit(out, "\treturn;");
+	}
+}
+
+/* ... and release them at its end. */
+static void emit_unlock(struct emitter *out, const char *name, const char *locks, int nlocks,
+			bool out_used)
+{
+	if (!out_used && !nlocks)
+		return;
+	if (out_used)
+		emit(out, "out:");
+	if (nlocks == 1)
+		emit(out, "tapc_unlock_one(%s);", locks);
+	else if (nlocks)
+		emit(out, "tapc_unlock_all(%s_locks, %d);", name, nlocks);
+	else
+		emit(out, ";");
+}
+
 static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct emitter e;
 	FILE *fr, *dc;
 	char *frb, *dcb, *body;
 	size_t frl, dcl;
-	struct uses u = { 0 };
-	const struct symbol *g;
-	const char *locks = "";
-	int nlocks = 0;
+	const char *locks;
+	int nlocks = lock_list(t, &pr->body, 1, &locks);
 	const struct site *site;
-
-	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
-	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
-	node_visit(pr->body, uses_node, &u);
-	for (g = t->p->globals; g; g = g->next) {
-		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
-			continue;
-		locks = fmt("%s%s&g_%s_lock", locks, nlocks ? ", " : "", g->name);
-		nlocks++;
-	}
-	free(u.globals);
-	free(u.agg);
-	free(u.seen);
 
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
 	t->in_simple = probe_is_simple(pr);
@@ -1560,25 +1598,9 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_raw(out, dcb);
 	if (frl || dcl)
 		emit(out, "%s", "");
-	/* one lock: the inline uncontended path, no loop over a table */
-	if (nlocks == 1) {
-		emit(out, "if (!tapc_lock_one(c, %s))", locks);
-		emit(out, "\treturn;");
-	} else if (nlocks) {
-		emit(out, "if (!tapc_lock_all(c, probe_%d_locks, %d))", pr->index, nlocks);
-		emit(out, "\treturn;");
-	}
+	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
 	emit_raw(out, body);
-	if (t->out_used || nlocks) {
-		if (t->out_used)
-			emit(out, "out:");
-		if (nlocks == 1)
-			emit(out, "tapc_unlock_one(%s);", locks);
-		else if (nlocks)
-			emit(out, "tapc_unlock_all(probe_%d_locks, %d);", pr->index, nlocks);
-		else
-			emit(out, ";");
-	}
+	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
 	emit(out, "}");
 	emit(out, "%s", "");
 	if (t->s->timing) {
@@ -1612,30 +1634,6 @@ static void find_entry_exprs(struct node *n, void *arg)
 		ee->list[ee->n++] = n;
 }
 
-/* The expression runs at entry in a context of its own: globals would
- * need the probe's locks (its locals are refused in pass 2). */
-static bool entry_exprs_ok(struct tx *t, struct node *n)
-{
-	struct uses u = { 0 };
-	const struct symbol *g;
-	bool ok = true;
-
-	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
-	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
-	node_visit(n->u.wrap.operand, uses_node, &u);
-	for (g = t->p->globals; g && ok; g = g->next) {
-		if (!u.globals[g->index] && !u.agg[g->index])
-			continue;
-		diag_error(n->loc, "@entry of an expression that uses global '%s' is not supported yet "
-			   "(a global would need the probe's locks at entry)", g->name);
-		ok = false;
-	}
-	free(u.globals);
-	free(u.agg);
-	free(u.seen);
-	return ok;
-}
-
 /* probe_N_entry(c): each @entry(expr) of probe N into its slot.  True
  * when it has a frame (the caller adds it to the frames union). */
 static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
@@ -1645,15 +1643,19 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 	FILE *fr, *dc;
 	char *frb, *dcb, *body;
 	size_t frl, dcl;
-	int i, errors = diag_errors();
+	int i, nlocks, errors = diag_errors();
+	struct node *operands[64];
+	const char *locks, *name;
 
 	node_visit(pr->body, find_entry_exprs, &ee);
 	if (!ee.n)
 		return false;
-	for (i = 0; i < ee.n; i++)
-		entry_exprs_ok(t, ee.list[i]);
 	if (diag_errors() > errors)
 		return false;
+	for (i = 0; i < ee.n; i++)
+		operands[i] = ee.list[i]->u.wrap.operand;
+	nlocks = lock_list(t, operands, ee.n, &locks);
+	name = fmt("probe_%d_entry", pr->index);
 	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
 	t->in_simple = false;
 	t->action_bound = -1;
@@ -1677,14 +1679,18 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 		emit(out, "};");
 		emit(out, "%s", "");
 	}
-	emit(out, "static void probe_%d_entry(struct tapc_context *c)", pr->index);
+	if (nlocks > 1) {
+		emit(out, "static struct tapc_lock *const %s_locks[] = { %s };", name, locks);
+		emit(out, "%s", "");
+	}
+	emit(out, "static void %s(struct tapc_context *c)", name);
 	emit(out, "{");
 	if (frl)
 		emit(out, "struct probe_%d_entry_frame *f = tapc_frame(c, 0);", pr->index);
 	emit_raw(out, dcb);
+	emit_lock(out, name, locks, nlocks);
 	emit_raw(out, body);
-	if (t->out_used)
-		emit(out, "out: ;");
+	emit_unlock(out, name, locks, nlocks, t->out_used);
 	emit(out, "}");
 	emit(out, "%s", "");
 	free(frb);

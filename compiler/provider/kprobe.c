@@ -337,6 +337,26 @@ static enum type_kind typed_target(struct kernel *k, struct node *t, int type, c
 	return TYPE_LONG;
 }
 
+/* @cast(addr, "struct S")->...: the address as an S of k's types. */
+static enum type_kind cast_target(struct kernel *k, struct node *t)
+{
+	int type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
+
+	if (type < 0) {
+		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s %s",
+			   t->u.target.cast_type, k->module ? k->types_from : "BTF",
+			   k->module ? "module" : "kernel", k->module ? k->module : k->release);
+		return TYPE_UNKNOWN;
+	}
+	/* the translator puts the operand's value in place of this name */
+	return typed_target(k, t, type, "tapc_cast_operand");
+}
+
+enum type_kind provider_cast(struct session *s, struct node *t)
+{
+	return cast_target(session_kernel(s), t);
+}
+
 enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
 {
 	return typed_target(session_kernel(s), t, type, base);
@@ -513,16 +533,8 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 
 	if (name[0] == '$' && name[1] == '$')
 		return pretty_vars(s, site, t);
-	if (strcmp(name, "@cast") == 0) {
-		type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
-		if (type < 0) {
-			diag_error(t->loc, "@cast: type '%s' not found in the BTF of kernel %s",
-				   t->u.target.cast_type, k->release);
-			return TYPE_UNKNOWN;
-		}
-		/* the translator puts the operand's value in place of this name */
-		return typed_target(k, t, type, "tapc_cast_operand");
-	}
+	if (strcmp(name, "@cast") == 0)
+		return cast_target(k, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
@@ -776,6 +788,11 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			emit(e, "{");
 			emit(e, "char *d = c->entry_data;");
 			emit(e, "%s", "");
+			/* the instance's data is not cleared between calls: a value
+			 * an error or a skipped lock leaves unset reads 0 or "" */
+			for (i = 0; i < ev->n; i++)
+				emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;",
+				     ev->offs[i]);
 			for (i = 0; i < ev->n; i++) {
 				if (!ev->exprs[i])
 					continue;

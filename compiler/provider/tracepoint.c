@@ -162,6 +162,8 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 
 	if (name[0] == '$' && name[1] == '$')
 		return tracepoint_vars_text(s, site, t);
+	if (strcmp(name, "@cast") == 0)
+		return provider_cast(s, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
