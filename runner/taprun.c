@@ -516,6 +516,7 @@ struct status {
 	char state[16];
 	long errors, skipped, dropped, missed;
 	long reentrant;			/* hits skipped on a busy context */
+	long dropwrites;		/* writes that dropped output */
 };
 
 static int read_status(struct run *r, struct status *s)
@@ -527,9 +528,9 @@ static int read_status(struct run *r, struct status *s)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if (sscanf(buf, "state=%15s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
+	if (sscanf(buf, "state=%15s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld dropwrites=%ld",
 		   s->state, &s->errors, &s->skipped, &s->dropped, &s->missed,
-		   &s->reentrant) < 5)
+		   &s->reentrant, &s->dropwrites) < 5)
 		return -1;
 	return 0;
 }
@@ -681,9 +682,9 @@ static int native_main(const struct options *o)
 	if (s.errors || s.skipped + s.missed)
 		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: %ld\n",
 			s.errors, s.skipped + s.missed);
-	if (s.dropped)
-		fprintf(stderr, "WARNING: %ld bytes of output dropped (try -s to increase the buffer size)\n",
-			s.dropped);
+	if (s.dropped)	/* stap's words, and how much was lost */
+		fprintf(stderr, "WARNING: There were %ld transport failures. Try -s to increase the buffer size from %ld MiB (%ld bytes of output dropped).\n",
+			s.dropwrites, o->bufsize_mb ? o->bufsize_mb : 1, s.dropped);
 	rc = s.errors || r.saw_error || strcmp(s.state, "STOPPED") ? 1 : 0;
 unload:
 	if (r.out_fd >= 0)

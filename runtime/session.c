@@ -106,12 +106,13 @@ int tapc_session_status(char *buf, size_t size)
 				      atomic_read(&tapc_aborted)))
 		st = TAPC_ST_EXITING;
 	return scnprintf(buf, size,
-			 "state=%s errors=%d skipped=%d dropped=%llu missed=%ld reentrant=%ld\n",
+			 "state=%s errors=%d skipped=%d dropped=%llu missed=%ld reentrant=%ld dropwrites=%llu\n",
 			 names[st], atomic_read(&tapc_errors),
 			 atomic_read(&tapc_skipped),
 			 (unsigned long long)tapc_transport_dropped(),
 			 atomic_long_read(&tapc_missed),
-			 atomic_long_read(&tapc_reentrant));
+			 atomic_long_read(&tapc_reentrant),
+			 (unsigned long long)tapc_transport_drop_writes());
 }
 
 /*

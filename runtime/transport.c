@@ -38,7 +38,19 @@ struct tapc_ring {
 };
 
 static struct tapc_ring **tapc_rings;	/* [nr_cpu_ids] */
-static atomic64_t tapc_dropped = ATOMIC64_INIT(0);
+static atomic64_t tapc_dropped = ATOMIC64_INIT(0);	/* bytes */
+static atomic64_t tapc_drop_writes = ATOMIC64_INIT(0);	/* stap's "transport failures" */
+
+static void tapc_drop(size_t len)
+{
+	atomic64_add(len, &tapc_dropped);
+	atomic64_inc(&tapc_drop_writes);
+}
+
+u64 tapc_transport_drop_writes(void)
+{
+	return atomic64_read(&tapc_drop_writes);
+}
 static struct proc_dir_entry *tapc_proc_dir;
 
 u64 tapc_transport_dropped(void)
@@ -72,7 +84,7 @@ void tapc_transport_write(enum tapc_chan chan, const void *data, size_t len)
 	if (!len)
 		return;
 	if (!tapc_rings) {
-		atomic64_add(len, &tapc_dropped);
+		tapc_drop(len);
 		return;
 	}
 	cpu = get_cpu();
@@ -85,11 +97,11 @@ void tapc_transport_write(enum tapc_chan chan, const void *data, size_t len)
 		cpu_relax();
 	}
 	if (i == TAPC_WRITE_TRIES) {
-		atomic64_add(len, &tapc_dropped);
+		tapc_drop(len);
 		goto out;
 	}
 	if (r->size - (r->head - r->tail) < sizeof(rec) + len) {
-		atomic64_add(len, &tapc_dropped);
+		tapc_drop(len);
 	} else {
 		ring_put(r, r->head, &rec, sizeof(rec));
 		ring_put(r, r->head + sizeof(rec), data, len);

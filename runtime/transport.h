@@ -31,7 +31,8 @@ void tapc_transport_exit(void);
 /* Any context: append one record to this CPU's ring (or count a drop). */
 void tapc_transport_write(enum tapc_chan chan, const void *data, size_t len);
 
-/* Bytes dropped so far. */
+/* Bytes dropped so far, and in how many writes. */
 u64 tapc_transport_dropped(void);
+u64 tapc_transport_drop_writes(void);
 
 #endif /* TAPC_TRANSPORT_H */
