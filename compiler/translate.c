@@ -473,20 +473,6 @@ static const char *gx_call(struct tx *t, struct node *n)
 	return r;
 }
 
-/* SystemTap's %p: "0x" and 16 zero-padded hex digits, right-aligned in a
- * wider field; a narrower width only pads the digits. */
-static const char *pointer_directive(const struct fmt_dir *d)
-{
-	if (d->width == FMT_STAR)
-		return fmt("%%#%s*llx", d->flags);
-	if (d->width < 0 || d->width == 18)
-		return "0x%016llx";
-	if (d->width > 18)
-		return strchr(d->flags, '-') ? fmt("0x%%016llx%*s", d->width - 18, "")
-					     : fmt("%*s0x%%016llx", d->width - 18, "");
-	return d->width > 2 ? fmt("0x%%0%dllx", d->width - 2) : "0x%llx";
-}
-
 /* One printf directive as a kernel vsnprintf directive with 64-bit args. */
 static const char *kernel_directive(struct tx *t, struct node *at, const struct fmt_dir *d)
 {
@@ -499,7 +485,7 @@ static const char *kernel_directive(struct tx *t, struct node *at, const struct 
 	case FMT_OCTAL: return fmt("%%%s%s%sllo", d->flags, w, p);
 	case FMT_HEX: return fmt("%%%s%s%sllx", d->flags, w, p);
 	case FMT_HEX_UPPER: return fmt("%%%s%s%sllX", d->flags, w, p);
-	case FMT_POINTER: return pointer_directive(d);
+	case FMT_POINTER: return fmt("%%#%s%s%sllx", d->flags, w, p);	/* stap >= 1.3: %p is %#x */
 	case FMT_CHAR: return fmt("%%%s%sc", d->flags, w);
 	case FMT_STRING: return fmt("%%%s%s%ss", d->flags, w, p);
 	case FMT_BINARY: unsupported(t, at, "%b"); return "";

@@ -146,10 +146,10 @@ void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op
 			if (ok)
 				pp_char(&o, (u8)v);
 			break;
-		case TAPC_PP_PTR:	/* stap's %p: 0x and 16 hex digits */
+		case TAPC_PP_PTR:	/* stap's %p, which is %#x since stap 1.3 */
 			ok = pp_int(at, 8, false, &v);
 			if (ok)
-				pp_append(&o, "0x%016llx", v);
+				pp_append(&o, "0x%llx", v);
 			break;
 		case TAPC_PP_STR:
 			ok = pp_int(at, 8, false, &v);

@@ -362,7 +362,7 @@ enum tapc_pp_kind {
 	TAPC_PP_INT,		/* size bytes, is_signed: decimal */
 	TAPC_PP_BITS,		/* bit_size bits from bit_off of the bytes at off */
 	TAPC_PP_CHAR,		/* one byte: 'c', escaped */
-	TAPC_PP_PTR,		/* 8 bytes: 0x%016llx */
+	TAPC_PP_PTR,		/* 8 bytes: 0x%llx (stap's %p) */
 	TAPC_PP_STR,		/* a char * at off: "string" */
 	TAPC_PP_CHARS,		/* char[len] at off: "string" */
 	TAPC_PP_DEREF,		/* base = the pointer at off */
