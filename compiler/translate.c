@@ -1264,24 +1264,50 @@ void gs(struct tx *t, struct node *n)
 
 /* ---- functions, probes, globals ---- */
 
-static void body_begin(struct tx *t, struct emitter *e, FILE **fr, char **frb, size_t *frl,
-		       FILE **dc, char **dcb, size_t *dcl)
+/* A body being generated: its statements, and the frame fields and
+ * declarations they needed. */
+struct body_out {
+	struct emitter e;
+	FILE *fr, *dc;
+	char *frame, *decls, *code;
+	size_t frame_len, decls_len;
+};
+
+static void body_begin(struct tx *t, struct body_out *b)
 {
-	emit_open(e);
-	e->depth = 1;
-	*fr = open_memstream(frb, frl);
-	*dc = open_memstream(dcb, dcl);
-	if (!*fr || !*dc)
+	emit_open(&b->e);
+	b->e.depth = 1;
+	b->fr = open_memstream(&b->frame, &b->frame_len);
+	b->dc = open_memstream(&b->decls, &b->decls_len);
+	if (!b->fr || !b->dc)
 		die("open_memstream failed");
-	t->e = e;
-	t->frame = *fr;
-	t->decls = *dc;
+	t->e = &b->e;
+	t->frame = b->fr;
+	t->decls = b->dc;
 	t->out_used = false;
 	t->nkeyed = 0;
 	t->nloops = 0;
 	t->helpers = open_memstream(&t->helpers_buf, &t->helpers_len);
 	if (!t->helpers)
 		die("open_memstream failed");
+}
+
+static void flush_helpers(struct tx *t, struct emitter *out);
+
+/* The body is complete: its file-scope helpers go out first. */
+static void body_end(struct tx *t, struct body_out *b, struct emitter *out)
+{
+	b->code = emit_close(&b->e, NULL);
+	fclose(b->fr);
+	fclose(b->dc);
+	flush_helpers(t, out);
+}
+
+static void body_free(struct body_out *b)
+{
+	free(b->frame);
+	free(b->decls);
+	free(b->code);
 }
 
 /* File-scope code a body needed goes out before the body's function. */
@@ -1326,14 +1352,11 @@ static const char *func_signature(const struct rfunc *fn)
 
 static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 {
-	struct emitter e;
-	FILE *fr, *dc;
-	char *frb, *dcb, *body;
-	size_t frl, dcl;
+	struct body_out b;
 	struct symbol *ps;
 	int i = 0;
 
-	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	body_begin(t, &b);
 	t->func = fn;
 	t->action_bound = -1;	/* callers' budgets are not known here */
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
@@ -1348,12 +1371,9 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 		gs_block(t, fn->decl->u.func.body);
 	else
 		gs(t, fn->decl->u.func.body);
-	body = emit_close(&e, NULL);
-	fclose(fr);
-	fclose(dc);
-	flush_helpers(t, out);
+	body_end(t, &b, out);
 	emit(out, "struct f_%s_frame {", fn->sym->name);
-	emit_raw(out, frb);
+	emit_raw(out, b.frame);
 	emit(out, "};");
 	emit(out, "%s", "");
 	emit(out, "%s", func_signature(fn));
@@ -1361,12 +1381,12 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	emit(out, "struct f_%s_frame *f;", fn->sym->name);
 	if (fn->sym->type == TYPE_LONG)
 		emit(out, "int64_t ret = 0;");
-	emit_raw(out, dcb);
+	emit_raw(out, b.decls);
 	emit(out, "%s", "");
 	emit(out, "if (!tapc_enter(c, %s))", loc_of(fn->decl));
 	emit(out, "\treturn%s;", fn->sym->type == TYPE_LONG ? " 0" : "");
 	emit(out, "f = tapc_frame(c, c->nesting);");
-	emit_raw(out, body);
+	emit_raw(out, b.code);
 	if (t->out_used)
 		emit(out, "out:");
 	emit(out, "tapc_leave(c);");
@@ -1374,9 +1394,7 @@ static void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 		emit(out, "return ret;");
 	emit(out, "}");
 	emit(out, "%s", "");
-	free(frb);
-	free(dcb);
-	free(body);
+	body_free(&b);
 	t->func = NULL;
 }
 
@@ -1534,15 +1552,12 @@ static void emit_unlock(struct emitter *out, const char *name, const char *locks
 
 static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
-	struct emitter e;
-	FILE *fr, *dc;
-	char *frb, *dcb, *body;
-	size_t frl, dcl;
+	struct body_out b;
 	const char *locks;
 	int nlocks = lock_list(t, &pr->body, 1, &locks);
 	const struct site *site;
 
-	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	body_begin(t, &b);
 	t->in_simple = probe_is_simple(pr);
 	t->action_bound = action_bound(pr->body);
 	init_locals(t, pr->locals);
@@ -1550,16 +1565,13 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		gs_block(t, pr->body);
 	else
 		gs(t, pr->body);
-	body = emit_close(&e, NULL);
-	fclose(fr);
-	fclose(dc);
-	flush_helpers(t, out);
+	body_end(t, &b, out);
 
 	for (site = pr->sites; site; site = site->next)
 		emit(out, "/* %s */", site->pp);
-	if (frl) {
+	if (b.frame_len) {
 		emit(out, "struct probe_%d_frame {", pr->index);
-		emit_raw(out, frb);
+		emit_raw(out, b.frame);
 		emit(out, "};");
 		emit(out, "%s", "");
 	}
@@ -1579,13 +1591,13 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit(out, "static void probe_%d%s(struct tapc_context *c)", pr->index,
 	     t->s->timing ? "_body" : "");
 	emit(out, "{");
-	if (frl)
+	if (b.frame_len)
 		emit(out, "struct probe_%d_frame *f = tapc_frame(c, 0);", pr->index);
-	emit_raw(out, dcb);
-	if (frl || dcl)
+	emit_raw(out, b.decls);
+	if (b.frame_len || b.decls_len)
 		emit(out, "%s", "");
 	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
-	emit_raw(out, body);
+	emit_raw(out, b.code);
 	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
 	emit(out, "}");
 	emit(out, "%s", "");
@@ -1599,10 +1611,8 @@ static bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 		emit(out, "}");
 		emit(out, "%s", "");
 	}
-	free(frb);
-	free(dcb);
-	free(body);
-	return frl != 0;
+	body_free(&b);
+	return b.frame_len != 0;
 }
 
 /* ---- @entry(expr): a function the kretprobe's entry handler calls ---- */
@@ -1625,10 +1635,7 @@ static void find_entry_exprs(struct node *n, void *arg)
 static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct entry_exprs ee = { .n = 0 };
-	struct emitter e;
-	FILE *fr, *dc;
-	char *frb, *dcb, *body;
-	size_t frl, dcl;
+	struct body_out b;
 	int i, nlocks, errors = diag_errors();
 	struct node *operands[64];
 	const char *locks, *name;
@@ -1642,7 +1649,7 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 		operands[i] = ee.list[i]->u.wrap.operand;
 	nlocks = lock_list(t, operands, ee.n, &locks);
 	name = fmt("probe_%d_entry", pr->index);
-	body_begin(t, &e, &fr, &frb, &frl, &dc, &dcb, &dcl);
+	body_begin(t, &b);
 	t->in_simple = false;
 	t->action_bound = -1;
 	for (i = 0; i < ee.n; i++) {
@@ -1655,13 +1662,10 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 		else
 			emit(t->e, "*(int64_t *)%s = %s;", at, v);
 	}
-	body = emit_close(&e, NULL);
-	fclose(fr);
-	fclose(dc);
-	flush_helpers(t, out);
-	if (frl) {
+	body_end(t, &b, out);
+	if (b.frame_len) {
 		emit(out, "struct probe_%d_entry_frame {", pr->index);
-		emit_raw(out, frb);
+		emit_raw(out, b.frame);
 		emit(out, "};");
 		emit(out, "%s", "");
 	}
@@ -1671,18 +1675,16 @@ static bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *p
 	}
 	emit(out, "static void %s(struct tapc_context *c)", name);
 	emit(out, "{");
-	if (frl)
+	if (b.frame_len)
 		emit(out, "struct probe_%d_entry_frame *f = tapc_frame(c, 0);", pr->index);
-	emit_raw(out, dcb);
+	emit_raw(out, b.decls);
 	emit_lock(out, name, locks, nlocks);
-	emit_raw(out, body);
+	emit_raw(out, b.code);
 	emit_unlock(out, name, locks, nlocks, t->out_used);
 	emit(out, "}");
 	emit(out, "%s", "");
-	free(frb);
-	free(dcb);
-	free(body);
-	return frl != 0;
+	body_free(&b);
+	return b.frame_len != 0;
 }
 
 /* -t: what the probe hit report names each probe by. */
