@@ -406,23 +406,27 @@ static int edit_distance(const char *a, const char *b, int max)
 	return row[lb];
 }
 
-const char *kernel_closest_function(struct kernel *k, const char *name)
+const char *closest_name(const char *name, char *const *names, size_t n)
 {
 	const char *best = NULL;
-	int max = strlen(name) / 3 + 1, bestd;
+	int max = strlen(name) / 3 + 1, bestd = max + 1;
 	size_t i;
 
-	load_funcs(k);
-	bestd = max + 1;
-	for (i = 0; i < k->nfuncs; i++) {
-		int d = edit_distance(name, k->funcs[i], bestd - 1);
+	for (i = 0; i < n; i++) {
+		int d = edit_distance(name, names[i], bestd - 1);
 
 		if (d < bestd) {
 			bestd = d;
-			best = k->funcs[i];
+			best = names[i];
 		}
 	}
 	return best;
+}
+
+const char *kernel_closest_function(struct kernel *k, const char *name)
+{
+	load_funcs(k);
+	return closest_name(name, k->funcs, k->nfuncs);
 }
 
 /* The source headers of a build tree: the tree itself, or (Debian) the

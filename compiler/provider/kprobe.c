@@ -14,6 +14,8 @@
  * is saved by a kretprobe entry handler into the instance's data and read
  * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c.
  */
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,40 +110,158 @@ static const char *glob_literal(const char *pattern)
 	return out;
 }
 
-/* The module views of this compilation, by name: a .ko's DWARF is read
- * once however many probe points name it. */
-static struct kernel *module_views[64];
-static int nmodule_views;
-
-static struct kernel *module_view(struct session *s, const struct node *arg)
+/* The module views of this compilation, by name: a module's file is
+ * read once however many probe points name it. */
+static struct kernel *cached_view(struct session *s, const char *name)
 {
-	struct kernel *k = session_kernel(s), *m;
-	const char *name = arg->u.str.value, *err;
-	char *path;
 	int i;
 
-	for (i = 0; i < nmodule_views; i++)
-		if (strcmp(module_views[i]->module, name) == 0)
-			return module_views[i];
-	if (strpbrk(name, "*?[")) {
-		diag_error(arg->loc, "module(\"%s\"): wildcards in module names are not supported", name);
+	for (i = 0; i < s->nmodules; i++)
+		if (strcmp(s->modules[i]->module, name) == 0)
+			return s->modules[i];
+	return NULL;
+}
+
+static struct kernel *cache_view(struct session *s, struct kernel *m)
+{
+	if (s->nmodules == s->modules_cap) {
+		s->modules_cap = s->modules_cap ? 2 * s->modules_cap : 16;
+		s->modules = realloc(s->modules, s->modules_cap * sizeof(*s->modules));
+		if (!s->modules)
+			die("out of memory");
+	}
+	s->modules[s->nmodules++] = m;
+	return m;
+}
+
+static void modules_not_found(struct session *s, const struct node *arg, const char *hint)
+{
+	struct kernel *k = session_kernel(s);
+
+	diag_note(arg->loc, "looked in %s/lib/modules/%s (NAME.ko, .ko.xz, .ko.zst); give its directory with --module-path DIR",
+		  s->nmodule_dirs ? "the --module-path directories and " : "", k->release);
+	if (hint)
+		diag_note(arg->loc, "did you mean module(\"%s\")?", hint);
+}
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static struct module_file *installed_modules(struct session *s)
+{
+	if (!s->installed_listed) {
+		s->ninstalled = kernel_list_modules(session_kernel(s), s->module_dirs, s->nmodule_dirs,
+						    &s->installed);
+		s->installed_listed = true;
+	}
+	return s->installed;
+}
+
+/* The installed module name closest to what name (maybe a glob) meant. */
+static const char *closest_module(struct session *s, const char *name)
+{
+	struct module_file *mods = installed_modules(s);
+	char **names = arena_alloc((s->ninstalled + 1) * sizeof(*names));
+	size_t i;
+
+	for (i = 0; i < s->ninstalled; i++)
+		names[i] = (char *)mods[i].name;
+	return closest_name(module_canonical_name(glob_literal(name)), names, s->ninstalled);
+}
+
+static struct kernel *open_view(struct session *s, const struct node *arg, const char *name,
+				const char *path, struct ko_image *ko)
+{
+	const char *err;
+	struct kernel *m;
+
+	if (!ko && !(ko = ko_open(path, &err))) {
+		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
 		return NULL;
 	}
-	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
-	if (!path) {
-		diag_error(arg->loc, "module(\"%s\"): no %s.ko for kernel %s", name, name, k->release);
-		diag_note(arg->loc, "looked in %s/lib/modules/%s; give its directory with --module-path DIR",
-			  s->nmodule_dirs ? "the --module-path directories and " : "", k->release);
-		return NULL;
-	}
-	m = kernel_module(k, name, path, &err);
+	m = kernel_module(session_kernel(s), name, ko, &err);
 	if (!m) {
 		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
 		return NULL;
 	}
-	if (nmodule_views < 64)
-		module_views[nmodule_views++] = m;
-	return m;
+	return cache_view(s, m);
+}
+
+/* module("NAME"): NAME's view, or NULL after an error. */
+static struct kernel *module_view(struct session *s, const struct node *arg)
+{
+	struct kernel *k = session_kernel(s), *m;
+	const char *name = arg->u.str.value;
+	char *path;
+
+	if ((m = cached_view(s, module_canonical_name(name))))
+		return m;
+	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
+	if (!path) {
+		diag_error(arg->loc, "module(\"%s\"): no %s.ko for kernel %s", name, name, k->release);
+		modules_not_found(s, arg, closest_module(s, name));
+		return NULL;
+	}
+	return open_view(s, arg, name, path, NULL);
+}
+
+static void ignore_name(const char *name, void *arg)
+{
+	(void)name;
+	(void)arg;
+}
+
+/* module("GLOB"): the views of the installed modules whose names match
+ * GLOB and that have a function matching func (a glob) into *out; their
+ * count, or -1 after an error.  A module is read no further than its
+ * symbol table unless it has such a function. */
+static int module_views_matching(struct session *s, const struct node *arg, const char *func,
+				 struct kernel ***out, int *nnamed)
+{
+	const char *glob = arg->u.str.value;
+	struct module_file *mods = installed_modules(s);
+	int n = 0;
+	size_t i;
+
+	*out = arena_alloc((s->ninstalled + 1) * sizeof(**out));
+	*nnamed = 0;
+	for (i = 0; i < s->ninstalled; i++) {
+		struct kernel *m;
+		struct ko_image *ko;
+		const char *err;
+
+		if (fnmatch(glob, mods[i].name, 0) != 0 &&
+		    fnmatch(module_canonical_name(glob), mods[i].name, 0) != 0)
+			continue;
+		(*nnamed)++;
+		if ((m = cached_view(s, mods[i].name))) {
+			if (kernel_match_functions(m, func, ignore_name, NULL))
+				(*out)[n++] = m;
+			continue;
+		}
+		/* a module that can't be read can't match: say so only with -v */
+		if (!(ko = ko_open(mods[i].path, &err))) {
+			if (s->verbose)
+				fprintf(stderr, "tapc: note: %s\n", err);
+			continue;
+		}
+		if (!ko_functions(ko, func, NULL, NULL)) {
+			ko_close(ko);
+			continue;
+		}
+		if (!(m = open_view(s, arg, mods[i].name, NULL, ko)))
+			return -1;
+		(*out)[n++] = m;
+	}
+	if (!*nnamed) {
+		diag_error(arg->loc, "module(\"%s\"): no module of kernel %s matches", glob,
+			   session_kernel(s)->release);
+		modules_not_found(s, arg, closest_module(s, glob));
+		return -1;
+	}
+	return n;
 }
 
 /* "f@FILE:LINE": split into the function glob, file and line; false with
@@ -200,6 +320,20 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 	return true;
 }
 
+/* Sites of st->k's functions matching pattern (at file:line when file is
+ * set); the count, 0 when st->k has no DWARF for a source line. */
+static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
+{
+	struct kernel *dk;
+
+	if (!file)
+		return (int)kernel_match_functions(st->k, pattern, add_site, st);
+	dk = st->k->module ? st->k : kernel_debuginfo(st->k);
+	if (!dk || !dk->dwarf)
+		return 0;
+	return dwarf_line_sites(dk, pattern, file, line, add_line_site, st);
+}
+
 /* kernel.function("F") kernel.statement("F@FILE:LINE") kprobe.function("F")
  * module("M").function("F") module("M").statement(...)
  * kprobe.module("M").function("F"), then .call / .return / .maxactive(N). */
@@ -211,7 +345,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
-	int line = 0, matched;
+	int line = 0, matched, m, nnamed = 0;
 
 	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
 		return tracepoint_provider.expand(s, p, point);
@@ -259,26 +393,40 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
-	st.k = modarg ? module_view(s, modarg) : session_kernel(s);
-	if (!st.k)
-		return -1;
-	if (file) {
-		struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
+	if (modarg && is_glob(modarg->u.str.value)) {
+		struct kernel **views;
+		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
-		if (!dk || !dk->dwarf) {
-			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
-				   pp_text(point), st.k->module ? st.k->module_path
-								: kernel_debuginfo_paths(st.k));
+		if (nviews < 0)
 			return -1;
-		}
-		matched = dwarf_line_sites(dk, pattern, file, line, add_line_site, &st);
-		if (matched <= 0 && !point->u.pp.optional) {
-			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-				   pp_text(point), file, line, pattern);
-			return -1;
+		matched = 0;
+		for (i = 0; i < nviews; i++) {
+			st.k = views[i];
+			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
+						 st.k->module);
+			m = match_sites(&st, pattern, file, line);
+			matched += m > 0 ? m : 0;
 		}
 	} else {
-		matched = (int)kernel_match_functions(st.k, pattern, add_site, &st);
+		st.k = modarg ? module_view(s, modarg) : session_kernel(s);
+		if (!st.k)
+			return -1;
+		if (file) {
+			struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
+
+			if (!dk || !dk->dwarf) {
+				diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
+					   pp_text(point), st.k->module ? st.k->module_path
+									: kernel_debuginfo_paths(st.k));
+				return -1;
+			}
+		}
+		matched = match_sites(&st, pattern, file, line);
+	}
+	if (file && matched <= 0 && !point->u.pp.optional) {
+		diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
+			   pp_text(point), file, line, pattern);
+		return -1;
 	}
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
@@ -287,9 +435,12 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		return -1;
 	}
 	if (!matched && !point->u.pp.optional) {
-		const char *hint = kernel_closest_function(st.k, glob_literal(pattern));
+		const char *hint = nnamed ? NULL : kernel_closest_function(st.k, glob_literal(pattern));
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
+		if (nnamed)
+			diag_note(modarg->loc, "no function matching \"%s\" in the %d module%s matching \"%s\"",
+				  pattern, nnamed, nnamed == 1 ? "" : "s", modarg->u.str.value);
 		if (hint)
 			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", st.prefix, hint, st.suffix);
 		return -1;
