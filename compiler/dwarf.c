@@ -575,34 +575,64 @@ static struct btf *module_own_btf(struct kernel *k, const struct ko_image *ko, c
 	return b;
 }
 
+/* libdwfl's view of the module's image; NULL with *err set. */
+static struct dwarf_info *module_dwarf(const char *name, struct ko_image *ko, const char **err)
+{
+	struct dwarf_info *di = dwarf_open_file(name, ko_path(ko), ko_take_fd(ko));
+
+	if (!di)
+		*err = arena_printf("can't read %s: %s", ko_path(ko), dwfl_errmsg(-1));
+	return di;
+}
+
+/* A module with BTF of its own leaves its DWARF closed until a source
+ * line needs it (kernel_debuginfo()): module("*") may open hundreds of
+ * modules, and libdwfl keeps a file open for each. */
 struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
 			     const char **err)
 {
 	struct kernel *m = arena_alloc(sizeof(*m));
-	struct dwarf_info *di;
 
-	name = module_canonical_name(name);
-	di = dwarf_open_file(name, ko_path(ko), ko_take_fd(ko));
-	if (!di) {
-		*err = arena_printf("can't read %s: %s", ko_path(ko), dwfl_errmsg(-1));
-		ko_close(ko);
-		return NULL;
-	}
 	*m = *k;
-	m->module = name;
-	m->module_path = di->path;
-	m->dwarf = di;
+	m->module = module_canonical_name(name);
+	m->module_path = arena_strdup(ko_path(ko));
+	m->dwarf = NULL;
+	m->dwarf_tried = false;
 	m->funcs = module_functions(ko, &m->nfuncs);
 	m->funcs_loaded = true;
 	m->blacklist = NULL;
 	m->nblacklist = 0;
-	m->btf = module_own_btf(k, ko, name);
+	m->btf = module_own_btf(k, ko, m->module);
 	m->types_from = m->btf ? "BTF" : "DWARF";
-	if (!m->btf)
-		m->btf = module_btf(di->mod, &m->types_error);
+	if (!m->btf) {
+		m->dwarf = module_dwarf(m->module, ko, err);
+		m->dwarf_tried = true;
+		if (!m->dwarf) {
+			ko_close(ko);
+			return NULL;
+		}
+		m->btf = module_btf(((struct dwarf_info *)m->dwarf)->mod, &m->types_error);
+	}
 	m->btf_tried = true;
 	ko_close(ko);
 	return m;
+}
+
+/* A module view's DWARF, opened on first use. */
+static struct kernel *module_debuginfo(struct kernel *m)
+{
+	struct ko_image *ko;
+	const char *err;
+	Dwarf_Addr bias;
+
+	m->dwarf_tried = true;
+	if (!(ko = ko_open(m->module_path, &err)))
+		return NULL;
+	m->dwarf = module_dwarf(m->module, ko, &err);
+	ko_close(ko);
+	if (m->dwarf && !dwfl_module_getdwarf(((struct dwarf_info *)m->dwarf)->mod, &bias))
+		m->dwarf = NULL;
+	return m->dwarf ? m : NULL;
 }
 
 struct kernel *kernel_debuginfo(struct kernel *k)
@@ -616,6 +646,8 @@ struct kernel *kernel_debuginfo(struct kernel *k)
 
 	if (k->dwarf_tried)
 		return k->dwarf ? k : NULL;
+	if (k->module)
+		return module_debuginfo(k);
 	k->dwarf_tried = true;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct dwarf_info *di;

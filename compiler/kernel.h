@@ -150,7 +150,8 @@ size_t ko_functions(const struct ko_image *ko, const char *glob,
  * without either).  NULL with *err set when the image can't be read. */
 struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
 			     const char **err);
-/* k with vmlinux DWARF opened, or NULL when no debuginfo is installed. */
+/* k with its DWARF opened (vmlinux debuginfo, or a module view's .ko), or
+ * NULL when it has none. */
 struct kernel *kernel_debuginfo(struct kernel *k);
 /* Where kernel_debuginfo() looks, for messages. */
 const char *kernel_debuginfo_paths(struct kernel *k);

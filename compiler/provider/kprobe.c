@@ -328,7 +328,7 @@ static int match_sites(struct expand_state *st, const char *pattern, const char 
 
 	if (!file)
 		return (int)kernel_match_functions(st->k, pattern, add_site, st);
-	dk = st->k->module ? st->k : kernel_debuginfo(st->k);
+	dk = kernel_debuginfo(st->k);
 	if (!dk || !dk->dwarf)
 		return 0;
 	return dwarf_line_sites(dk, pattern, file, line, add_line_site, st);
@@ -412,7 +412,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		if (!st.k)
 			return -1;
 		if (file) {
-			struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
+			struct kernel *dk = kernel_debuginfo(st.k);
 
 			if (!dk || !dk->dwarf) {
 				diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
