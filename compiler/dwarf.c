@@ -1,7 +1,9 @@
 /* Kernel modules and debuginfo through libdw (elfutils).
  *
- * A module's functions and types come from its .ko: the functions from the
- * ELF symbol table (what kallsyms will know once it is loaded), their
+ * A module's functions and types come from its .ko (modules.c finds it
+ * and hands over its image, decompressed when the file is .ko.xz or
+ * .ko.zst): the functions from the ELF symbol table (what kallsyms will
+ * know once it is loaded), their
  * prototypes and types from the module's BTF when it has some (distribution
  * modules do), else from its DWARF (an out-of-tree module built without a
  * vmlinux to write BTF against, like our test module).  Rather than teach
@@ -14,7 +16,8 @@
  * A .ko is a relocatable object, so its DWARF only makes sense after the
  * .rela.debug_* relocations are applied: libdwfl's offline reporting does
  * that and lays the sections out at addresses, which also gives the line
- * table and the symbol table one address space (for f@file.c:LINE).
+ * table and the symbol table one address space (for f@file.c:LINE).  A
+ * module with BTF of its own is only opened this way for source lines.
  *
  * vmlinux debuginfo (/usr/lib/debug/boot/vmlinux-KVER and friends) is read
  * the same way but only for source lines: its types keep coming from the
