@@ -90,15 +90,20 @@ static bool walk_modules(const char *dir, int depth,
 		return false;
 	while (!stop && (e = readdir(d))) {
 		const char *name, *path;
+		unsigned char type = e->d_type;
+		struct stat st;
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (e->d_type == DT_DIR) {
+		/* some file systems don't say: ask, without following links */
+		if (type == DT_UNKNOWN && lstat(arena_printf("%s/%s", dir, e->d_name), &st) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_DIR) {
 			if (depth > 0)
 				stop = walk_modules(arena_printf("%s/%s", dir, e->d_name), depth - 1, fn, arg);
 			continue;
 		}
-		if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN)
+		if (type != DT_REG && type != DT_LNK)
 			continue;
 		if (!(name = module_of_file(e->d_name, NULL)))
 			continue;
