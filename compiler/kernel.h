@@ -144,6 +144,17 @@ int ko_take_fd(struct ko_image *ko);
 size_t ko_functions(const struct ko_image *ko, const char *glob,
 		    void (*fn)(const char *name, void *arg), void *arg);
 
+/* modindex.c: which functions each module file has, cached across
+ * compiles in ~/.cache/tapc/modfuncs-KVER (for module("GLOB")). */
+struct ko_index;
+struct ko_index *ko_index_open(struct kernel *k);
+/* How many of path's functions (as ko_functions() lists them) match glob:
+ * from the index while the file's size and mtime are unchanged, else from
+ * the file.  -1 with *err set when it can't be read. */
+long ko_index_count(struct ko_index *ix, const char *path, const char *glob, const char **err);
+/* Write the index back if it changed. */
+void ko_index_save(struct ko_index *ix);
+
 /* dwarf.c: modules and debuginfo through libdw. */
 /* A view of k for module name from its image ko (taken over): funcs are
  * its function symbols, btf its own BTF or its DWARF types as BTF (NULL

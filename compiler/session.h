@@ -15,6 +15,7 @@ struct program;
 struct rprogram;
 struct kernel;
 struct module_file;
+struct ko_index;
 
 #define SESSION_MAX_ARGS 64
 
@@ -60,6 +61,7 @@ struct session {
 	struct module_file *installed;	/* the target's modules, for module("GLOB") */
 	size_t ninstalled;
 	bool installed_listed;
+	struct ko_index *ko_index;	/* their function lists, cached on disk */
 	struct program *program;	/* pass 1 */
 	struct rprogram *resolved;	/* pass 2 */
 	char *c_text;			/* pass 3 */

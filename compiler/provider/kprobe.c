@@ -216,7 +216,8 @@ static void ignore_name(const char *name, void *arg)
 /* module("GLOB"): the views of the installed modules whose names match
  * GLOB and that have a function matching func (a glob) into *out; their
  * count, or -1 after an error.  A module is read no further than its
- * symbol table unless it has such a function. */
+ * symbol table (or its entry in the index of module functions) unless it
+ * has such a function. */
 static int module_views_matching(struct session *s, const struct node *arg, const char *func,
 				 struct kernel ***out, int *nnamed)
 {
@@ -229,8 +230,8 @@ static int module_views_matching(struct session *s, const struct node *arg, cons
 	*nnamed = 0;
 	for (i = 0; i < s->ninstalled; i++) {
 		struct kernel *m;
-		struct ko_image *ko;
 		const char *err;
+		long c;
 
 		if (fnmatch(glob, mods[i].name, 0) != 0 &&
 		    fnmatch(module_canonical_name(glob), mods[i].name, 0) != 0)
@@ -241,20 +242,20 @@ static int module_views_matching(struct session *s, const struct node *arg, cons
 				(*out)[n++] = m;
 			continue;
 		}
+		if (!s->ko_index)
+			s->ko_index = ko_index_open(session_kernel(s));
+		c = ko_index_count(s->ko_index, mods[i].path, func, &err);
 		/* a module that can't be read can't match: say so only with -v */
-		if (!(ko = ko_open(mods[i].path, &err))) {
-			if (s->verbose)
-				fprintf(stderr, "tapc: note: %s\n", err);
+		if (c < 0 && s->verbose)
+			fprintf(stderr, "tapc: note: %s\n", err);
+		if (c <= 0)
 			continue;
-		}
-		if (!ko_functions(ko, func, NULL, NULL)) {
-			ko_close(ko);
-			continue;
-		}
-		if (!(m = open_view(s, arg, mods[i].name, NULL, ko)))
+		if (!(m = open_view(s, arg, mods[i].name, mods[i].path, NULL)))
 			return -1;
 		(*out)[n++] = m;
 	}
+	if (s->ko_index)
+		ko_index_save(s->ko_index);
 	if (!*nnamed) {
 		diag_error(arg->loc, "module(\"%s\"): no module of kernel %s matches", glob,
 			   session_kernel(s)->release);
