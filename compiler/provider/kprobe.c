@@ -14,8 +14,6 @@
  * is saved by a kretprobe entry handler into the instance's data and read
  * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c.
  */
-#include <fnmatch.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +83,7 @@ static void add_line_site(const char *func, unsigned long offset, void *arg)
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
  * function names closest to what a pattern that matched nothing meant. */
-static const char *glob_literal(const char *pattern)
+const char *glob_literal(const char *pattern)
 {
 	char *out = arena_strdup(pattern), *o = out;
 	const char *p;
@@ -108,161 +106,6 @@ static const char *glob_literal(const char *pattern)
 	}
 	*o = 0;
 	return out;
-}
-
-/* The module views of this compilation, by name: a module's file is
- * read once however many probe points name it. */
-static struct kernel *cached_view(struct session *s, const char *name)
-{
-	int i;
-
-	for (i = 0; i < s->nmodules; i++)
-		if (strcmp(s->modules[i]->module, name) == 0)
-			return s->modules[i];
-	return NULL;
-}
-
-static struct kernel *cache_view(struct session *s, struct kernel *m)
-{
-	if (s->nmodules == s->modules_cap) {
-		s->modules_cap = s->modules_cap ? 2 * s->modules_cap : 16;
-		s->modules = realloc(s->modules, s->modules_cap * sizeof(*s->modules));
-		if (!s->modules)
-			die("out of memory");
-	}
-	s->modules[s->nmodules++] = m;
-	return m;
-}
-
-static void modules_not_found(struct session *s, const struct node *arg, const char *hint)
-{
-	struct kernel *k = session_kernel(s);
-
-	diag_note(arg->loc, "looked in %s/lib/modules/%s (NAME.ko, .ko.xz, .ko.zst); give its directory with --module-path DIR",
-		  s->nmodule_dirs ? "the --module-path directories and " : "", k->release);
-	if (hint)
-		diag_note(arg->loc, "did you mean module(\"%s\")?", hint);
-}
-
-static bool is_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
-static struct module_file *installed_modules(struct session *s)
-{
-	if (!s->installed_listed) {
-		s->ninstalled = kernel_list_modules(session_kernel(s), s->module_dirs, s->nmodule_dirs,
-						    &s->installed);
-		s->installed_listed = true;
-	}
-	return s->installed;
-}
-
-/* The installed module name closest to what name (maybe a glob) meant. */
-static const char *closest_module(struct session *s, const char *name)
-{
-	struct module_file *mods = installed_modules(s);
-	char **names = arena_alloc((s->ninstalled + 1) * sizeof(*names));
-	size_t i;
-
-	for (i = 0; i < s->ninstalled; i++)
-		names[i] = (char *)mods[i].name;
-	return closest_name(module_canonical_name(glob_literal(name)), names, s->ninstalled);
-}
-
-static struct kernel *open_view(struct session *s, const struct node *arg, const char *name,
-				const char *path, struct ko_image *ko)
-{
-	const char *err;
-	struct kernel *m;
-
-	if (!ko && !(ko = ko_open(path, &err))) {
-		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
-		return NULL;
-	}
-	m = kernel_module(session_kernel(s), name, ko, &err);
-	if (!m) {
-		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
-		return NULL;
-	}
-	return cache_view(s, m);
-}
-
-/* module("NAME"): NAME's view, or NULL after an error. */
-static struct kernel *module_view(struct session *s, const struct node *arg)
-{
-	struct kernel *k = session_kernel(s), *m;
-	const char *name = arg->u.str.value;
-	char *path;
-
-	if ((m = cached_view(s, module_canonical_name(name))))
-		return m;
-	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
-	if (!path) {
-		diag_error(arg->loc, "module(\"%s\"): no %s.ko for kernel %s", name, name, k->release);
-		modules_not_found(s, arg, closest_module(s, name));
-		return NULL;
-	}
-	return open_view(s, arg, name, path, NULL);
-}
-
-static void ignore_name(const char *name, void *arg)
-{
-	(void)name;
-	(void)arg;
-}
-
-/* module("GLOB"): the views of the installed modules whose names match
- * GLOB and that have a function matching func (a glob) into *out; their
- * count, or -1 after an error.  A module is read no further than its
- * symbol table (or its entry in the index of module functions) unless it
- * has such a function. */
-static int module_views_matching(struct session *s, const struct node *arg, const char *func,
-				 struct kernel ***out, int *nnamed)
-{
-	const char *glob = arg->u.str.value;
-	struct module_file *mods = installed_modules(s);
-	int n = 0;
-	size_t i;
-
-	*out = arena_alloc((s->ninstalled + 1) * sizeof(**out));
-	*nnamed = 0;
-	for (i = 0; i < s->ninstalled; i++) {
-		struct kernel *m;
-		const char *err;
-		long c;
-
-		if (fnmatch(glob, mods[i].name, 0) != 0 &&
-		    fnmatch(module_canonical_name(glob), mods[i].name, 0) != 0)
-			continue;
-		(*nnamed)++;
-		if ((m = cached_view(s, mods[i].name))) {
-			if (kernel_match_functions(m, func, ignore_name, NULL))
-				(*out)[n++] = m;
-			continue;
-		}
-		if (!s->ko_index)
-			s->ko_index = ko_index_open(session_kernel(s));
-		c = ko_index_count(s->ko_index, mods[i].path, func, &err);
-		/* a module that can't be read can't match: say so only with -v */
-		if (c < 0 && s->verbose)
-			fprintf(stderr, "tapc: note: %s\n", err);
-		if (c <= 0)
-			continue;
-		if (!(m = open_view(s, arg, mods[i].name, mods[i].path, NULL)))
-			return -1;
-		(*out)[n++] = m;
-	}
-	if (s->ko_index)
-		ko_index_save(s->ko_index);
-	if (!*nnamed) {
-		diag_error(arg->loc, "module(\"%s\"): no module of kernel %s matches", glob,
-			   session_kernel(s)->release);
-		modules_not_found(s, arg, closest_module(s, glob));
-		return -1;
-	}
-	return n;
 }
 
 /* "f@FILE:LINE": split into the function glob, file and line; false with
@@ -394,7 +237,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
-	if (modarg && is_glob(modarg->u.str.value)) {
+	if (modarg && strpbrk(modarg->u.str.value, "*?[")) {
 		struct kernel **views;
 		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
