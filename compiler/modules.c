@@ -11,7 +11,8 @@
  *
  * module("*") makes a compile visit every installed module (about 4,000 on
  * Debian), so the symbol table walk is all that happens to a module before
- * it is known to have a matching function: no DWARF, no BTF.
+ * it is known to have a matching function: no DWARF, no BTF (and
+ * modindex.c remembers what the walk found).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
