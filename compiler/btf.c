@@ -12,108 +12,18 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
-#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include <bpf/btf.h>
 
 #include "arena.h"
 #include "ast.h"
+#include "decompress.h"
 #include "kernel.h"
-
-struct buf {
-	unsigned char *data;
-	size_t len, cap;
-};
-
-static bool buf_grow(struct buf *b, size_t want)
-{
-	unsigned char *p;
-
-	if (b->cap >= want)
-		return true;
-	while (b->cap < want)
-		b->cap = b->cap ? b->cap * 2 : (64 << 20);
-	p = realloc(b->data, b->cap);
-	if (!p)
-		return false;
-	b->data = p;
-	return true;
-}
-
-static bool read_file(const char *path, struct buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-
-	if (!f)
-		return false;
-	if (fstat(fileno(f), &st) != 0 || !buf_grow(b, st.st_size + 1) ||
-	    fread(b->data, 1, st.st_size, f) != (size_t)st.st_size) {
-		fclose(f);
-		return false;
-	}
-	b->len = st.st_size;
-	fclose(f);
-	return true;
-}
-
-/* Decompress an xz stream starting at in; trailing garbage is fine. */
-static bool unxz(const unsigned char *in, size_t len, struct buf *out)
-{
-	lzma_stream s = LZMA_STREAM_INIT;
-	lzma_ret r;
-
-	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
-		return false;
-	s.next_in = in;
-	s.avail_in = len;
-	out->len = 0;
-	do {
-		if (!buf_grow(out, out->len + (16 << 20)))
-			break;
-		s.next_out = out->data + out->len;
-		s.avail_out = out->cap - out->len;
-		r = lzma_code(&s, LZMA_FINISH);
-		out->len = out->cap - s.avail_out;
-	} while (r == LZMA_OK);
-	lzma_end(&s);
-	return r == LZMA_STREAM_END || (r == LZMA_DATA_ERROR && out->len > (1 << 20));
-}
-
-static bool unzstd(const unsigned char *in, size_t len, struct buf *out)
-{
-	ZSTD_DStream *d = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, len, 0 };
-	size_t r = 1;
-
-	if (!d)
-		return false;
-	ZSTD_initDStream(d);
-	out->len = 0;
-	while (r != 0) {
-		ZSTD_outBuffer ob;
-
-		if (!buf_grow(out, out->len + (16 << 20)))
-			break;
-		ob.dst = out->data + out->len;
-		ob.size = out->cap - out->len;
-		ob.pos = 0;
-		r = ZSTD_decompressStream(d, &ob, &ib);
-		out->len += ob.pos;
-		if (ZSTD_isError(r))
-			break;
-		if (ib.pos == ib.size && ob.pos == 0)
-			break;
-	}
-	ZSTD_freeDStream(d);
-	return r == 0;
-}
 
 /* The .BTF section of an in-memory ELF image, copied out. */
 static bool elf_btf_section(struct buf *elfimg, struct buf *btfraw)
@@ -160,7 +70,7 @@ static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
 	bool ok = false;
 	size_t i;
 
-	if (!read_file(path, &img))
+	if (!buf_read_file(path, &img))
 		return false;
 	for (i = 0; !ok && i + 6 < img.len; i++) {
 		bool is_xz = memcmp(img.data + i, xz_magic, 6) == 0;
@@ -168,8 +78,9 @@ static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
 
 		if (!is_xz && !is_zstd)
 			continue;
-		if (is_xz ? unxz(img.data + i, img.len - i, &vmlinux)
-			  : unzstd(img.data + i, img.len - i, &vmlinux))
+		/* the xz payload may be followed by other data */
+		if (is_xz ? decompress_xz(img.data + i, img.len - i, &vmlinux) || vmlinux.len > (1 << 20)
+			  : decompress_zstd(img.data + i, img.len - i, &vmlinux))
 			ok = vmlinux.len > 4 && memcmp(vmlinux.data, "\177ELF", 4) == 0 &&
 			     elf_btf_section(&vmlinux, btfraw);
 	}

@@ -1,7 +1,9 @@
 /* Kernel modules and debuginfo through libdw (elfutils).
  *
- * A module's functions and types come from its .ko: the functions from the
- * ELF symbol table (what kallsyms will know once it is loaded), their
+ * A module's functions and types come from its .ko (modules.c finds it
+ * and hands over its image, decompressed when the file is .ko.xz or
+ * .ko.zst): the functions from the ELF symbol table (what kallsyms will
+ * know once it is loaded), their
  * prototypes and types from the module's BTF when it has some (distribution
  * modules do), else from its DWARF (an out-of-tree module built without a
  * vmlinux to write BTF against, like our test module).  Rather than teach
@@ -14,13 +16,14 @@
  * A .ko is a relocatable object, so its DWARF only makes sense after the
  * .rela.debug_* relocations are applied: libdwfl's offline reporting does
  * that and lays the sections out at addresses, which also gives the line
- * table and the symbol table one address space (for f@file.c:LINE).
+ * table and the symbol table one address space (for f@file.c:LINE).  A
+ * module with BTF of its own is only opened this way for source lines.
  *
  * vmlinux debuginfo (/usr/lib/debug/boot/vmlinux-KVER and friends) is read
  * the same way but only for source lines: its types keep coming from the
  * kernel's BTF, which is much faster to load than DWARF.
  */
-#include <dirent.h>
+#define _GNU_SOURCE
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -31,10 +34,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
 
+#include "config.h"
 #include "arena.h"
 #include "kernel.h"
 
@@ -461,14 +466,19 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-static struct dwarf_info *dwarf_open_file(const char *name, const char *path)
+/* fd: the file's bytes (a decompressed module), taken over by libdwfl,
+ * or -1 to open path. */
+static struct dwarf_info *dwarf_open_file(const char *name, const char *path, int fd)
 {
 	struct dwarf_info *di = arena_alloc(sizeof(*di));
 
 	di->dwfl = dwfl_begin(&offline_callbacks);
-	if (!di->dwfl)
+	if (!di->dwfl) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
-	di->mod = dwfl_report_offline(di->dwfl, name, path, -1);
+	}
+	di->mod = dwfl_report_offline(di->dwfl, name, path, fd);
 	dwfl_report_end(di->dwfl, NULL, NULL);
 	if (!di->mod) {
 		dwfl_end(di->dwfl);
@@ -483,154 +493,149 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Function symbols of the module that stay in memory after loading
- * (not .init/.exit text), without the padding symbols of newer kernels
- * and the out-of-line cold parts of functions. */
-static char **module_functions(Dwfl_Module *mod, size_t *n)
+static void collect_function(const char *name, void *arg)
 {
-	int i, nsyms = dwfl_module_getsymtab(mod);
-	char **v = calloc(nsyms > 0 ? nsyms : 1, sizeof(*v));
-	GElf_Word shndx;
-	GElf_Sym sym;
+	struct { char **v; size_t n; } *fl = arg;
 
-	*n = 0;
-	for (i = 1; v && i < nsyms; i++) {
-		const char *name = dwfl_module_getsym(mod, i, &sym, &shndx);
-		Dwarf_Addr bias;
-		Elf *elf = dwfl_module_getelf(mod, &bias);
-		Elf_Scn *scn = elf ? elf_getscn(elf, shndx) : NULL;
-		size_t shstrndx;
-		GElf_Shdr sh;
-		const char *sec = NULL;
-
-		if (!name || GELF_ST_TYPE(sym.st_info) != STT_FUNC || shndx == SHN_UNDEF)
-			continue;
-		if (scn && gelf_getshdr(scn, &sh) && elf_getshdrstrndx(elf, &shstrndx) == 0)
-			sec = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (sec && (strncmp(sec, ".init", 5) == 0 || strncmp(sec, ".exit", 5) == 0))
-			continue;
-		/* a .cold part is not a function's entry */
-		if (strstr(name, ".cold") || strncmp(name, "__pfx_", 6) == 0 || strncmp(name, "__cfi_", 6) == 0 ||
-		    strcmp(name, "init_module") == 0 || strcmp(name, "cleanup_module") == 0)
-			continue;
-		v[(*n)++] = arena_strdup(name);
-	}
-	if (v && *n)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	return v;
+	fl->v[fl->n++] = arena_strdup(name);
 }
 
-/* NAME.ko in dir or below it (depth-limited); module names treat - and _
- * alike, as modprobe does. */
-static char *find_ko(const char *dir, const char *name, int depth)
+/* The module's function symbols (see ko_functions()), sorted. */
+static char **module_functions(const struct ko_image *ko, size_t *n)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char *found = NULL;
+	struct { char **v; size_t n; } fl = { NULL, 0 };
+	size_t count = ko_functions(ko, NULL, NULL, NULL);
 
-	if (!d)
-		return NULL;
-	while (!found && (e = readdir(d))) {
-		char want[NAME_MAX + 1], have[NAME_MAX + 1];
-		char *path;
-		size_t i;
-
-		if (e->d_name[0] == '.')
-			continue;
-		path = arena_printf("%s/%s", dir, e->d_name);
-		snprintf(want, sizeof(want), "%s.ko", name);
-		snprintf(have, sizeof(have), "%s", e->d_name);
-		for (i = 0; want[i]; i++)
-			if (want[i] == '-')
-				want[i] = '_';
-		for (i = 0; have[i]; i++)
-			if (have[i] == '-')
-				have[i] = '_';
-		if (strcmp(want, have) == 0 && access(path, R_OK) == 0)
-			found = path;
-		else if (depth > 0 && e->d_type == DT_DIR)
-			found = find_ko(path, name, depth - 1);
-	}
-	closedir(d);
-	return found;
+	fl.v = arena_alloc((count ? count : 1) * sizeof(*fl.v));
+	ko_functions(ko, NULL, collect_function, &fl);
+	if (fl.n)
+		qsort(fl.v, fl.n, sizeof(*fl.v), cmp_str);
+	*n = fl.n;
+	return fl.v;
 }
 
-char *kernel_find_module(struct kernel *k, const char *name, const char *const *dirs, int ndirs)
+/* The .BTF section of the module's image, or NULL. */
+static const Elf_Data *btf_section(Elf *elf)
 {
-	int i;
-	char *p;
-
-	for (i = 0; i < ndirs; i++)
-		if ((p = find_ko(dirs[i], name, 2)))
-			return p;
-	/* Debian keeps modules' debug info in /usr/lib/debug/lib/modules */
-	p = find_ko(arena_printf("/usr/lib/debug/lib/modules/%s", k->release), name, 8);
-	if (!p)
-		p = find_ko(arena_printf("/lib/modules/%s", k->release), name, 8);
-	return p;
-}
-
-/* The module's own BTF: its .BTF section (split BTF over the kernel's,
- * written by pahole when the module was built against a vmlinux), or
- * /sys/kernel/btf/NAME when the target is running with it loaded. */
-static bool has_section(Dwfl_Module *mod, const char *want)
-{
-	Dwarf_Addr bias;
-	Elf *elf = dwfl_module_getelf(mod, &bias);
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return false;
+		return NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		const char *name;
 
 		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-		    strcmp(name, want) == 0)
-			return true;
+		    strcmp(name, ".BTF") == 0)
+			return elf_rawdata(scn, NULL);
 	}
-	return false;
+	return NULL;
 }
 
-static struct btf *module_own_btf(struct kernel *k, struct dwarf_info *di, const char *name)
+/* The module's own BTF: its .BTF section (split BTF over the kernel's,
+ * written by pahole when the module was built against a vmlinux), or
+ * /sys/kernel/btf/NAME when the target is running with it loaded. */
+/* Split BTF from raw bytes over base (libbpf copies them). */
+static struct btf *split_btf(const void *data, size_t size, struct btf *base)
+{
+#ifdef HAVE_BTF__NEW_SPLIT
+	return btf__new_split(data, size, base);
+#else
+	/* no btf__new_split() in this libbpf: hand it the bytes as a file */
+	int fd = memfd_create("btf", MFD_CLOEXEC);
+	struct btf *b = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (write(fd, data, size) == (ssize_t)size)
+		b = btf__parse_raw_split(arena_printf("/proc/self/fd/%d", fd), base);
+	close(fd);
+	return b;
+#endif
+}
+
+static struct btf *module_own_btf(struct kernel *k, const struct ko_image *ko, const char *name)
 {
 	struct btf *base = btf_load(k, 0), *b = NULL;
+	const Elf_Data *d;
+	const void *data;
+	size_t size;
+	Elf *elf;
 
 	if (!base)
 		return NULL;
-	/* (libbpf would complain on stderr about a .ko without one) */
-	if (has_section(di->mod, ".BTF"))
-		b = btf__parse_elf_split(di->path, base);
+	data = ko_data(ko, &size);
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, size);
+	d = btf_section(elf);
+	if (d && d->d_size)
+		b = split_btf(d->d_buf, d->d_size, base);
+	if (elf)
+		elf_end(elf);
 	if (!b && k->running)
 		b = btf__parse_split(arena_printf("/sys/kernel/btf/%s", name), base);
 	return b;
 }
 
-struct kernel *kernel_module(struct kernel *k, const char *name, const char *path,
+/* libdwfl's view of the module's image; NULL with *err set. */
+static struct dwarf_info *module_dwarf(const char *name, struct ko_image *ko, const char **err)
+{
+	struct dwarf_info *di = dwarf_open_file(name, ko_path(ko), ko_take_fd(ko));
+
+	if (!di)
+		*err = arena_printf("can't read %s: %s", ko_path(ko), dwfl_errmsg(-1));
+	return di;
+}
+
+/* A module with BTF of its own leaves its DWARF closed until a source
+ * line needs it (kernel_debuginfo()): module("*") may open hundreds of
+ * modules, and libdwfl keeps a file open for each. */
+struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
 			     const char **err)
 {
 	struct kernel *m = arena_alloc(sizeof(*m));
-	struct dwarf_info *di = dwarf_open_file(name, path);
 
-	if (!di) {
-		*err = arena_printf("can't read %s: %s", path, dwfl_errmsg(-1));
-		return NULL;
-	}
 	*m = *k;
-	m->module = arena_strdup(name);
-	m->module_path = di->path;
-	m->dwarf = di;
-	m->funcs = module_functions(di->mod, &m->nfuncs);
+	m->module = module_canonical_name(name);
+	m->module_path = arena_strdup(ko_path(ko));
+	m->dwarf = NULL;
+	m->dwarf_tried = false;
+	m->funcs = module_functions(ko, &m->nfuncs);
 	m->funcs_loaded = true;
 	m->blacklist = NULL;
 	m->nblacklist = 0;
-	m->btf = module_own_btf(k, di, name);
+	m->btf = module_own_btf(k, ko, m->module);
 	m->types_from = m->btf ? "BTF" : "DWARF";
-	if (!m->btf)
-		m->btf = module_btf(di->mod, &m->types_error);
+	if (!m->btf) {
+		m->dwarf = module_dwarf(m->module, ko, err);
+		m->dwarf_tried = true;
+		if (!m->dwarf) {
+			ko_close(ko);
+			return NULL;
+		}
+		m->btf = module_btf(((struct dwarf_info *)m->dwarf)->mod, &m->types_error);
+	}
 	m->btf_tried = true;
+	ko_close(ko);
 	return m;
+}
+
+/* A module view's DWARF, opened on first use. */
+static struct kernel *module_debuginfo(struct kernel *m)
+{
+	struct ko_image *ko;
+	const char *err;
+	Dwarf_Addr bias;
+
+	m->dwarf_tried = true;
+	if (!(ko = ko_open(m->module_path, &err)))
+		return NULL;
+	m->dwarf = module_dwarf(m->module, ko, &err);
+	ko_close(ko);
+	if (m->dwarf && !dwfl_module_getdwarf(((struct dwarf_info *)m->dwarf)->mod, &bias))
+		m->dwarf = NULL;
+	return m->dwarf ? m : NULL;
 }
 
 struct kernel *kernel_debuginfo(struct kernel *k)
@@ -644,12 +649,14 @@ struct kernel *kernel_debuginfo(struct kernel *k)
 
 	if (k->dwarf_tried)
 		return k->dwarf ? k : NULL;
+	if (k->module)
+		return module_debuginfo(k);
 	k->dwarf_tried = true;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct dwarf_info *di;
 		Dwarf_Addr bias;
 
-		if (access(paths[i], R_OK) != 0 || !(di = dwarf_open_file("kernel", paths[i])))
+		if (access(paths[i], R_OK) != 0 || !(di = dwarf_open_file("kernel", paths[i], -1)))
 			continue;
 		if (!dwfl_module_getdwarf(di->mod, &bias)) {
 			dwfl_end(di->dwfl);

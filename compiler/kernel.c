@@ -372,57 +372,66 @@ size_t kernel_match_functions(struct kernel *k, const char *pattern,
 	return n;
 }
 
-/* Levenshtein distance, bounded: gives up above max. */
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment: "etx4" is one edit from "ext4"), bounded: gives up
+ * above max. */
 static int edit_distance(const char *a, const char *b, int max)
 {
 	int la = strlen(a), lb = strlen(b), i, j;
-	int row[256], prev, tmp;
+	int rows[3][256], *prev2, *prev, *row;
 
 	if (la > 255 || lb > 255 || abs(la - lb) > max)
 		return max + 1;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		rows[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		int best = row[0] = i;
+		int best;
 
-		prev = i - 1;
+		prev2 = rows[(i + 1) % 3];	/* row i - 2 */
+		prev = rows[(i + 2) % 3];	/* row i - 1 */
+		row = rows[i % 3];
+		best = row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			int cost = a[i - 1] != b[j - 1];
-			int v = prev + cost;
+			int v = prev[j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (row[j] + 1 < v)
-				v = row[j] + 1;
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
 			if (row[j - 1] + 1 < v)
 				v = row[j - 1] + 1;
-			tmp = row[j];
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
 			row[j] = v;
-			prev = tmp;
 			if (v < best)
 				best = v;
 		}
 		if (best > max)
 			return max + 1;
 	}
-	return row[lb];
+	return rows[la % 3][lb];
+}
+
+const char *closest_name(const char *name, char *const *names, size_t n)
+{
+	const char *best = NULL;
+	int max = strlen(name) / 3 + 1, bestd = max + 1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int d = edit_distance(name, names[i], bestd - 1);
+
+		if (d < bestd) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	return best;
 }
 
 const char *kernel_closest_function(struct kernel *k, const char *name)
 {
-	const char *best = NULL;
-	int max = strlen(name) / 3 + 1, bestd;
-	size_t i;
-
 	load_funcs(k);
-	bestd = max + 1;
-	for (i = 0; i < k->nfuncs; i++) {
-		int d = edit_distance(name, k->funcs[i], bestd - 1);
-
-		if (d < bestd) {
-			bestd = d;
-			best = k->funcs[i];
-		}
-	}
-	return best;
+	return closest_name(name, k->funcs, k->nfuncs);
 }
 
 /* The source headers of a build tree: the tree itself, or (Debian) the

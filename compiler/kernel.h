@@ -48,6 +48,9 @@ size_t kernel_match_functions(struct kernel *k, const char *pattern,
 			      void (*fn)(const char *name, void *arg), void *arg);
 /* The known function name closest to name (edit distance), or NULL. */
 const char *kernel_closest_function(struct kernel *k, const char *name);
+/* The one of names[n] closest to name (edit distance, within a third of
+ * its length), or NULL. */
+const char *closest_name(const char *name, char *const *names, size_t n);
 /* True when name is on the kprobe blacklist (running kernel only). */
 bool kernel_blacklisted(struct kernel *k, const char *name);
 /* Why name can't be probed (a static phrase), or NULL. */
@@ -124,16 +127,56 @@ const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const cha
  * number ("{...}" for a struct, "[...]"), or NULL. */
 const char *pretty_placeholder(struct kernel *k, int type);
 
-/* dwarf.c: modules and debuginfo through libdw. */
-/* The .ko of module name for k: in dirs[] (--module-path) or below them,
+/* modules.c: the module files of a kernel. */
+/* An installed module: its name as the kernel knows it ("-" read as "_",
+ * as modprobe does) and its .ko, .ko.xz or .ko.zst file. */
+struct module_file {
+	const char *name;
+	const char *path;
+};
+/* name with "-" as "_" (the kernel's KBUILD_MODNAME spelling). */
+const char *module_canonical_name(const char *name);
+/* The file of module name for k: in dirs[] (--module-path) or below them,
  * then /usr/lib/debug/lib/modules/KVER and /lib/modules/KVER; NULL if none. */
 char *kernel_find_module(struct kernel *k, const char *name, const char *const *dirs, int ndirs);
-/* A view of k for module name read from path: funcs are its function
- * symbols, btf its DWARF types as BTF (NULL without DWARF).  NULL with
- * *err set when the file can't be read. */
-struct kernel *kernel_module(struct kernel *k, const char *name, const char *path,
+/* Every module installed for k, looked for where kernel_find_module()
+ * looks, each name once (the first found wins), sorted by name. */
+size_t kernel_list_modules(struct kernel *k, const char *const *dirs, int ndirs,
+			   struct module_file **out);
+/* A module's ELF image in memory: mapped, or decompressed from .xz/.zst. */
+struct ko_image;
+struct ko_image *ko_open(const char *path, const char **err);
+void ko_close(struct ko_image *ko);
+const char *ko_path(const struct ko_image *ko);
+/* The image and its size (an ELF relocatable object). */
+const void *ko_data(const struct ko_image *ko, size_t *size);
+/* A file descriptor holding the uncompressed image, for libdwfl (which
+ * takes it over), or -1 to let libdwfl open ko_path() itself. */
+int ko_take_fd(struct ko_image *ko);
+/* Calls fn (if not NULL) for every function symbol that stays in memory
+ * once the module is loaded and matches glob (NULL: all); the count. */
+size_t ko_functions(const struct ko_image *ko, const char *glob,
+		    void (*fn)(const char *name, void *arg), void *arg);
+
+/* modindex.c: which functions each module file has, cached across
+ * compiles in ~/.cache/tapc/modfuncs-KVER (for module("GLOB")). */
+struct ko_index;
+struct ko_index *ko_index_open(struct kernel *k);
+/* How many of path's functions (as ko_functions() lists them) match glob:
+ * from the index while the file's size and mtime are unchanged, else from
+ * the file.  -1 with *err set when it can't be read. */
+long ko_index_count(struct ko_index *ix, const char *path, const char *glob, const char **err);
+/* Write the index back if it changed. */
+void ko_index_save(struct ko_index *ix);
+
+/* dwarf.c: modules and debuginfo through libdw. */
+/* A view of k for module name from its image ko (taken over): funcs are
+ * its function symbols, btf its own BTF or its DWARF types as BTF (NULL
+ * without either).  NULL with *err set when the image can't be read. */
+struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
 			     const char **err);
-/* k with vmlinux DWARF opened, or NULL when no debuginfo is installed. */
+/* k with its DWARF opened (vmlinux debuginfo, or a module view's .ko), or
+ * NULL when it has none. */
 struct kernel *kernel_debuginfo(struct kernel *k);
 /* Where kernel_debuginfo() looks, for messages. */
 const char *kernel_debuginfo_paths(struct kernel *k);

@@ -89,6 +89,19 @@ const char *provider_parm_text(struct session *s, struct site *site, const struc
 			       struct kernel *k, const char *name, int type,
 			       enum type_kind (*target)(struct session *, struct site *, struct node *));
 
+/* provider/kprobe.c: a glob without its wildcards, for "did you mean". */
+const char *glob_literal(const char *pattern);
+
+/* provider/kprobe_module.c: the view (kernel_module()) of module("NAME")'s
+ * file, or NULL after an error. */
+struct kernel *module_view(struct session *s, const struct node *arg);
+/* module("GLOB"): the views of the modules whose names match GLOB and that
+ * have a function matching func (a glob) into *out, and their count;
+ * *nnamed: how many modules GLOB matched.  -1 after an error (no module
+ * matches GLOB, or one can't be read). */
+int module_views_matching(struct session *s, const struct node *arg, const char *func,
+			  struct kernel ***out, int *nnamed);
+
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"
 

@@ -78,6 +78,7 @@ struct rprobe {
 	struct node *body;		/* BLOCK */
 	struct symbol *locals;
 	struct site *sites;
+	struct site *last_site;		/* where site_add() appends */
 	int index;
 	struct rprobe *next;
 };

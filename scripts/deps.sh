@@ -3,7 +3,7 @@
 # to run them in the VM sandbox.  Idempotent; needs root (or sudo).
 set -e
 PKGS="build-essential autoconf automake pkg-config flex bison libbpf-dev libelf-dev
-libdw-dev liblzma-dev libzstd-dev zlib1g-dev qemu-system-x86 busybox-static cpio xz-utils kmod file
+libdw-dev liblzma-dev libzstd-dev zlib1g-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod file
 linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-rt-amd64 linux-headers-rt-amd64"
 SUDO=

@@ -83,7 +83,7 @@ static void add_line_site(const char *func, unsigned long offset, void *arg)
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
  * function names closest to what a pattern that matched nothing meant. */
-static const char *glob_literal(const char *pattern)
+const char *glob_literal(const char *pattern)
 {
 	char *out = arena_strdup(pattern), *o = out;
 	const char *p;
@@ -106,42 +106,6 @@ static const char *glob_literal(const char *pattern)
 	}
 	*o = 0;
 	return out;
-}
-
-/* The module views of this compilation, by name: a .ko's DWARF is read
- * once however many probe points name it. */
-static struct kernel *module_views[64];
-static int nmodule_views;
-
-static struct kernel *module_view(struct session *s, const struct node *arg)
-{
-	struct kernel *k = session_kernel(s), *m;
-	const char *name = arg->u.str.value, *err;
-	char *path;
-	int i;
-
-	for (i = 0; i < nmodule_views; i++)
-		if (strcmp(module_views[i]->module, name) == 0)
-			return module_views[i];
-	if (strpbrk(name, "*?[")) {
-		diag_error(arg->loc, "module(\"%s\"): wildcards in module names are not supported", name);
-		return NULL;
-	}
-	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
-	if (!path) {
-		diag_error(arg->loc, "module(\"%s\"): no %s.ko for kernel %s", name, name, k->release);
-		diag_note(arg->loc, "looked in %s/lib/modules/%s; give its directory with --module-path DIR",
-			  s->nmodule_dirs ? "the --module-path directories and " : "", k->release);
-		return NULL;
-	}
-	m = kernel_module(k, name, path, &err);
-	if (!m) {
-		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
-		return NULL;
-	}
-	if (nmodule_views < 64)
-		module_views[nmodule_views++] = m;
-	return m;
 }
 
 /* "f@FILE:LINE": split into the function glob, file and line; false with
@@ -200,6 +164,20 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 	return true;
 }
 
+/* Sites of st->k's functions matching pattern (at file:line when file is
+ * set); the count, 0 when st->k has no DWARF for a source line. */
+static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
+{
+	struct kernel *dk;
+
+	if (!file)
+		return (int)kernel_match_functions(st->k, pattern, add_site, st);
+	dk = kernel_debuginfo(st->k);
+	if (!dk || !dk->dwarf)
+		return 0;
+	return dwarf_line_sites(dk, pattern, file, line, add_line_site, st);
+}
+
 /* kernel.function("F") kernel.statement("F@FILE:LINE") kprobe.function("F")
  * module("M").function("F") module("M").statement(...)
  * kprobe.module("M").function("F"), then .call / .return / .maxactive(N). */
@@ -211,7 +189,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
-	int line = 0, matched;
+	int line = 0, matched, m, nnamed = 0;
 
 	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
 		return tracepoint_provider.expand(s, p, point);
@@ -259,26 +237,40 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
-	st.k = modarg ? module_view(s, modarg) : session_kernel(s);
-	if (!st.k)
-		return -1;
-	if (file) {
-		struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
+	if (modarg && strpbrk(modarg->u.str.value, "*?[")) {
+		struct kernel **views;
+		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
-		if (!dk || !dk->dwarf) {
-			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
-				   pp_text(point), st.k->module ? st.k->module_path
-								: kernel_debuginfo_paths(st.k));
+		if (nviews < 0)
 			return -1;
-		}
-		matched = dwarf_line_sites(dk, pattern, file, line, add_line_site, &st);
-		if (matched <= 0 && !point->u.pp.optional) {
-			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-				   pp_text(point), file, line, pattern);
-			return -1;
+		matched = 0;
+		for (i = 0; i < nviews; i++) {
+			st.k = views[i];
+			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
+						 st.k->module);
+			m = match_sites(&st, pattern, file, line);
+			matched += m > 0 ? m : 0;
 		}
 	} else {
-		matched = (int)kernel_match_functions(st.k, pattern, add_site, &st);
+		st.k = modarg ? module_view(s, modarg) : session_kernel(s);
+		if (!st.k)
+			return -1;
+		if (file) {
+			struct kernel *dk = kernel_debuginfo(st.k);
+
+			if (!dk || !dk->dwarf) {
+				diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
+					   pp_text(point), st.k->module ? st.k->module_path
+									: kernel_debuginfo_paths(st.k));
+				return -1;
+			}
+		}
+		matched = match_sites(&st, pattern, file, line);
+	}
+	if (file && matched <= 0 && !point->u.pp.optional) {
+		diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
+			   pp_text(point), file, line, pattern);
+		return -1;
 	}
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
@@ -287,9 +279,12 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		return -1;
 	}
 	if (!matched && !point->u.pp.optional) {
-		const char *hint = kernel_closest_function(st.k, glob_literal(pattern));
+		const char *hint = nnamed ? NULL : kernel_closest_function(st.k, glob_literal(pattern));
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
+		if (nnamed)
+			diag_note(modarg->loc, "no function matching \"%s\" in the %d module%s matching \"%s\"",
+				  pattern, nnamed, nnamed == 1 ? "" : "s", modarg->u.str.value);
 		if (hint)
 			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", st.prefix, hint, st.suffix);
 		return -1;
