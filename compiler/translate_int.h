@@ -83,6 +83,21 @@ const char *slice_match(struct symbol *sym, const char **vals, const char *kp);
 bool has_wildcard(const struct node *keys);
 void gs_foreach(struct tx *t, struct node *n);
 
+void gs_block(struct tx *t, struct node *n);
+
+/* translate_body.c: the C of script functions and probes (each with the
+ * frame struct it needs first); emit_probe* return whether the body has
+ * a frame, which the caller adds to the frames union */
+const char *func_signature(const struct rfunc *fn);
+void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn);
+/* A probe with a site of a family that emits code (not -l/-L only). */
+bool probe_emitted(const struct rprobe *pr);
+bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr);
+/* probe_N_entry(): the @entry(expr) values of a .return probe */
+bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr);
+/* -t: tapc_probe_info[], what the hit report names each probe by */
+void emit_probe_info(struct tx *t, struct emitter *out);
+
 /* translate_counters.c: scalar globals that become per-CPU counters */
 void find_counters(struct tx *t);
 bool is_counter(const struct tx *t, const struct symbol *sym);

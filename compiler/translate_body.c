@@ -1,0 +1,458 @@
+/*
+ * translate_body.c - pass 3: the C functions of script functions, probe
+ * bodies and @entry expressions.
+ *
+ * Each body is generated into buffers of its own (statements, the frame
+ * fields they need, declarations), so its frame struct and any file-scope
+ * helpers can go out before the function; the globals a probe touches
+ * decide its locks, and -t wraps it in a cycle count.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "provider.h"
+#include "translate_int.h"
+
+/* A body being generated: its statements, and the frame fields and
+ * declarations they needed. */
+struct body_out {
+	struct emitter e;
+	FILE *fr, *dc;
+	char *frame, *decls, *code;
+	size_t frame_len, decls_len;
+};
+
+static void body_begin(struct tx *t, struct body_out *b)
+{
+	emit_open(&b->e);
+	b->e.depth = 1;
+	b->fr = open_memstream(&b->frame, &b->frame_len);
+	b->dc = open_memstream(&b->decls, &b->decls_len);
+	if (!b->fr || !b->dc)
+		die("open_memstream failed");
+	t->e = &b->e;
+	t->frame = b->fr;
+	t->decls = b->dc;
+	t->out_used = false;
+	t->nkeyed = 0;
+	t->nloops = 0;
+	t->helpers = open_memstream(&t->helpers_buf, &t->helpers_len);
+	if (!t->helpers)
+		die("open_memstream failed");
+}
+
+static void flush_helpers(struct tx *t, struct emitter *out);
+
+/* The body is complete: its file-scope helpers go out first. */
+static void body_end(struct tx *t, struct body_out *b, struct emitter *out)
+{
+	b->code = emit_close(&b->e, NULL);
+	fclose(b->fr);
+	fclose(b->dc);
+	flush_helpers(t, out);
+}
+
+static void body_free(struct body_out *b)
+{
+	free(b->frame);
+	free(b->decls);
+	free(b->code);
+}
+
+/* File-scope code a body needed goes out before the body's function. */
+static void flush_helpers(struct tx *t, struct emitter *out)
+{
+	fclose(t->helpers);
+	t->helpers = NULL;
+	if (t->helpers_len)
+		emit_raw(out, t->helpers_buf);
+	free(t->helpers_buf);
+	t->helpers_buf = NULL;
+}
+
+static void init_locals(struct tx *t, struct symbol *locals)
+{
+	struct symbol *sym;
+
+	for (sym = locals; sym; sym = sym->next) {
+		if (sym->kind != SYM_LOCAL)
+			continue;
+		frame_local(t, sym);
+		if (sym->type == TYPE_STRING)
+			emit(t->e, "f->l_%s[0] = '\\0';", sym->name);
+		else
+			emit(t->e, "f->l_%s = 0;", sym->name);
+	}
+}
+
+const char *func_signature(const struct rfunc *fn)
+{
+	const struct symbol *ps;
+	const char *s = "struct tapc_context *c";
+	int i = 0;
+
+	if (fn->sym->type == TYPE_STRING)
+		s = fmt("%s, char *ret", s);
+	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++)
+		s = fmt("%s, %s a_%s", s, ps->type == TYPE_STRING ? "const char *" : "int64_t", ps->name);
+	return fmt("static %s f_%s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
+		   fn->sym->name, s);
+}
+
+void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
+{
+	struct body_out b;
+	struct symbol *ps;
+	int i = 0;
+
+	body_begin(t, &b);
+	t->func = fn;
+	t->action_bound = -1;	/* callers' budgets are not known here */
+	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++) {
+		frame_local(t, ps);
+		if (ps->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(f->l_%s, a_%s);", ps->name, ps->name);
+		else
+			emit(t->e, "f->l_%s = a_%s;", ps->name, ps->name);
+	}
+	init_locals(t, fn->locals);
+	if (fn->decl->u.func.body->kind == NODE_BLOCK)
+		gs_block(t, fn->decl->u.func.body);
+	else
+		gs(t, fn->decl->u.func.body);
+	body_end(t, &b, out);
+	emit(out, "struct f_%s_frame {", fn->sym->name);
+	emit_raw(out, b.frame);
+	emit(out, "};");
+	emit(out, "%s", "");
+	emit(out, "%s", func_signature(fn));
+	emit(out, "{");
+	emit(out, "struct f_%s_frame *f;", fn->sym->name);
+	if (fn->sym->type == TYPE_LONG)
+		emit(out, "int64_t ret = 0;");
+	emit_raw(out, b.decls);
+	emit(out, "%s", "");
+	emit(out, "if (!tapc_enter(c, %s))", loc_of(fn->decl));
+	emit(out, "\treturn%s;", fn->sym->type == TYPE_LONG ? " 0" : "");
+	emit(out, "f = tapc_frame(c, c->nesting);");
+	emit_raw(out, b.code);
+	if (t->out_used)
+		emit(out, "out:");
+	emit(out, "tapc_leave(c);");
+	if (fn->sym->type == TYPE_LONG)
+		emit(out, "return ret;");
+	emit(out, "}");
+	emit(out, "%s", "");
+	body_free(&b);
+	t->func = NULL;
+}
+
+/* Globals a probe touches, directly or through the functions it calls. */
+/* A global only ever fed by `<<<` needs no lock: the runtime adds to
+ * the running CPU's own copy under that copy's lock. */
+struct uses {
+	int *globals;			/* mentions, by symbol index */
+	int *agg;			/* ... of those, as the target of <<< */
+	struct rfunc **seen;
+	int nseen;
+};
+
+static void uses_node(struct node *n, void *arg)
+{
+	struct uses *u = arg;
+	struct symbol *sym = NULL;
+	int i;
+
+	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_AGG && (sym = stat_sym(n->u.assign.left)) &&
+	    sym->kind == SYM_GLOBAL) {
+		u->agg[sym->index]++;
+		return;
+	}
+	if (n->kind == NODE_VAR)
+		sym = n->u.var.sym;
+	else if (n->kind == NODE_CALL)
+		sym = n->u.call.sym;
+	if (!sym)
+		return;
+	if (sym->kind == SYM_GLOBAL)
+		u->globals[sym->index]++;
+	if (sym->kind != SYM_FUNCTION)
+		return;
+	for (i = 0; i < u->nseen; i++)
+		if (u->seen[i] == sym->func)
+			return;
+	u->seen = realloc(u->seen, (u->nseen + 1) * sizeof(*u->seen));
+	u->seen[u->nseen++] = sym->func;
+	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind != NODE_EMBEDDED)
+		node_visit(sym->func->decl->u.func.body, uses_node, u);
+}
+
+static int count_globals(const struct rprogram *p)
+{
+	const struct symbol *g;
+	int n = 0;
+
+	for (g = p->globals; g; g = g->next)
+		n++;
+	return n;
+}
+
+bool probe_emitted(const struct rprobe *pr)
+{
+	const struct site *site;
+
+	for (site = pr->sites; site; site = site->next)
+		if (site->ops->emit_tables)
+			return true;
+	return false;
+}
+
+/* The most statements one run of a body can charge, when that is known
+ * without running it: no loops and no calls of script functions. */
+struct bound {
+	long total;
+	bool unbounded;
+};
+
+static void bound_node(struct node *n, void *arg)
+{
+	struct bound *b = arg;
+
+	switch (n->kind) {
+	case NODE_WHILE:
+	case NODE_FOR:
+	case NODE_FOREACH:
+		b->unbounded = true;
+		break;
+	case NODE_CALL:
+		if (n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION)
+			b->unbounded = true;
+		break;
+	case NODE_BLOCK:
+		b->total += node_count(n->u.block.stmts);
+		break;
+	default:
+		break;
+	}
+}
+
+static long action_bound(struct node *body)
+{
+	struct bound b = { 0 };
+
+	node_visit(body, bound_node, &b);
+	if (b.unbounded)
+		return -1;
+	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
+}
+
+/* The locks of the globals code[n] reads or writes (not those it only
+ * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock". */
+static int lock_list(struct tx *t, struct node **code, int n, const char **locks)
+{
+	struct uses u = { 0 };
+	const struct symbol *g;
+	int nlocks = 0, i;
+
+	*locks = "";
+	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
+	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
+	for (i = 0; i < n; i++)
+		node_visit(code[i], uses_node, &u);
+	for (g = t->p->globals; g; g = g->next) {
+		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
+			continue;
+		*locks = fmt("%s%s&g_%s_lock", *locks, nlocks ? ", " : "", g->name);
+		nlocks++;
+	}
+	free(u.globals);
+	free(u.agg);
+	free(u.seen);
+	return nlocks;
+}
+
+/* Take the locks of a body (after its declarations) ... */
+static void emit_lock(struct emitter *out, const char *name, const char *locks, int nlocks)
+{
+	if (nlocks == 1) {	/* the inline uncontended path, no loop over a table */
+		emit(out, "if (!tapc_lock_one(c, %s))", locks);
+		emit(out, "\treturn;");
+	} else if (nlocks) {
+		emit(out, "if (!tapc_lock_all(c, %s_locks, %d))", name, nlocks);
+		emit(out, "\treturn;");
+	}
+}
+
+/* ... and release them at its end. */
+static void emit_unlock(struct emitter *out, const char *name, const char *locks, int nlocks,
+			bool out_used)
+{
+	if (!out_used && !nlocks)
+		return;
+	if (out_used)
+		emit(out, "out:");
+	if (nlocks == 1)
+		emit(out, "tapc_unlock_one(%s);", locks);
+	else if (nlocks)
+		emit(out, "tapc_unlock_all(%s_locks, %d);", name, nlocks);
+	else
+		emit(out, ";");
+}
+
+bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
+{
+	struct body_out b;
+	const char *locks;
+	int nlocks = lock_list(t, &pr->body, 1, &locks);
+	const struct site *site;
+
+	body_begin(t, &b);
+	t->in_simple = probe_is_simple(pr);
+	t->action_bound = action_bound(pr->body);
+	init_locals(t, pr->locals);
+	if (pr->body->kind == NODE_BLOCK)
+		gs_block(t, pr->body);
+	else
+		gs(t, pr->body);
+	body_end(t, &b, out);
+
+	for (site = pr->sites; site; site = site->next)
+		emit(out, "/* %s */", site->pp);
+	if (b.frame_len) {
+		emit(out, "struct probe_%d_frame {", pr->index);
+		emit_raw(out, b.frame);
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	if (nlocks > 1) {
+		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
+		emit(out, "%s", "");
+	}
+	/* whether the runtime must reset the action budget for this body */
+	if (!t->in_simple) {
+		if (t->action_bound >= 0)
+			emit(out, "static const bool probe_%d_budget = %ld > MAXACTION;", pr->index,
+			     t->action_bound);
+		else
+			emit(out, "static const bool probe_%d_budget = true;", pr->index);
+	}
+	/* -t: the body gets a name of its own, and probe_N counts its cycles */
+	emit(out, "static void probe_%d%s(struct tapc_context *c)", pr->index,
+	     t->s->timing ? "_body" : "");
+	emit(out, "{");
+	if (b.frame_len)
+		emit(out, "struct probe_%d_frame *f = tapc_frame(c, 0);", pr->index);
+	emit_raw(out, b.decls);
+	if (b.frame_len || b.decls_len)
+		emit(out, "%s", "");
+	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
+	emit_raw(out, b.code);
+	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
+	emit(out, "}");
+	emit(out, "%s", "");
+	if (t->s->timing) {
+		emit(out, "static void probe_%d(struct tapc_context *c)", pr->index);
+		emit(out, "{");
+		emit(out, "cycles_t t0 = get_cycles();");
+		emit(out, "%s", "");
+		emit(out, "probe_%d_body(c);", pr->index);
+		emit(out, "tapc_timing_add(%d, get_cycles() - t0);", pr->index);
+		emit(out, "}");
+		emit(out, "%s", "");
+	}
+	body_free(&b);
+	return b.frame_len != 0;
+}
+
+/* ---- @entry(expr): a function the kretprobe's entry handler calls ---- */
+
+struct entry_exprs {
+	struct node *list[64];
+	int n;
+};
+
+static void find_entry_exprs(struct node *n, void *arg)
+{
+	struct entry_exprs *ee = arg;
+
+	if (n->kind == NODE_ENTRY && n->u.wrap.slot && ee->n < 64)
+		ee->list[ee->n++] = n;
+}
+
+/* probe_N_entry(c): each @entry(expr) of probe N into its slot.  True
+ * when it has a frame (the caller adds it to the frames union). */
+bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
+{
+	struct entry_exprs ee = { .n = 0 };
+	struct body_out b;
+	int i, nlocks, errors = diag_errors();
+	struct node *operands[64];
+	const char *locks, *name;
+
+	node_visit(pr->body, find_entry_exprs, &ee);
+	if (!ee.n)
+		return false;
+	if (diag_errors() > errors)
+		return false;
+	for (i = 0; i < ee.n; i++)
+		operands[i] = ee.list[i]->u.wrap.operand;
+	nlocks = lock_list(t, operands, ee.n, &locks);
+	name = fmt("probe_%d_entry", pr->index);
+	body_begin(t, &b);
+	t->in_simple = false;
+	t->action_bound = -1;
+	for (i = 0; i < ee.n; i++) {
+		struct node *n = ee.list[i];
+		const char *v = gx(t, n->u.wrap.operand), *at;
+
+		at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot);
+		if (n->type == TYPE_STRING)
+			emit(t->e, "tapc_strcpy(%s, %s);", at, v);
+		else
+			emit(t->e, "*(int64_t *)%s = %s;", at, v);
+	}
+	body_end(t, &b, out);
+	if (b.frame_len) {
+		emit(out, "struct probe_%d_entry_frame {", pr->index);
+		emit_raw(out, b.frame);
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	if (nlocks > 1) {
+		emit(out, "static struct tapc_lock *const %s_locks[] = { %s };", name, locks);
+		emit(out, "%s", "");
+	}
+	emit(out, "static void %s(struct tapc_context *c)", name);
+	emit(out, "{");
+	if (b.frame_len)
+		emit(out, "struct probe_%d_entry_frame *f = tapc_frame(c, 0);", pr->index);
+	emit_raw(out, b.decls);
+	emit_lock(out, name, locks, nlocks);
+	emit_raw(out, b.code);
+	emit_unlock(out, name, locks, nlocks, t->out_used);
+	emit(out, "}");
+	emit(out, "%s", "");
+	body_free(&b);
+	return b.frame_len != 0;
+}
+
+/* -t: what the probe hit report names each probe by. */
+void emit_probe_info(struct tx *t, struct emitter *out)
+{
+	const struct rprobe *pr;
+
+	emit(out, "static const struct tapc_probe_info tapc_probe_info[] = {");
+	for (pr = t->p->probes; pr; pr = pr->next) {
+		const struct node *pt = pr->decl->u.probe.points;
+
+		if (!probe_emitted(pr) || !pr->sites)
+			continue;
+		emit(out, "[%d] = { %s, %s, %s },", pr->index, cstr(pr->sites->pp),
+		     loc_of(pr->decl), cstr(pt ? pp_text(pt) : pr->sites->pp));
+	}
+	emit(out, "};");
+	emit(out, "%s", "");
+}
+
