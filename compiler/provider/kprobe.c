@@ -36,6 +36,8 @@ struct expand_state {
 	struct kernel *k;		/* symbols and types: kernel or module */
 	int blacklisted;
 	const char *first_blacklisted;
+	const char *file;		/* "F@FILE..." as written, NULL: none */
+	bool ambiguous;			/* a DWARF site could not be placed */
 };
 
 static struct site *new_site(struct expand_state *st, const char *func)
@@ -65,20 +67,34 @@ static void add_site(const char *func, void *arg)
 	new_site(st, func);
 }
 
-static void add_line_site(const char *func, unsigned long offset, void *arg)
+/* A site of f@FILE (function entry) or f@FILE:LINE from DWARF; its pp
+ * names the file as written, or the one found for a file glob. */
+static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 {
 	struct expand_state *st = arg;
+	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
-	if (kernel_blacklisted(st->k, func)) {
+	if (kernel_blacklisted(st->k, ds->func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
-			st->first_blacklisted = arena_strdup(func);
+			st->first_blacklisted = arena_strdup(ds->func);
 		return;
 	}
-	site = new_site(st, func);
-	site->offset = offset;
-	site->statement = true;
+	if (ds->anchor && (!*ds->anchor || st->k->module)) {
+		if (!st->ambiguous)
+			diag_error(st->point->loc, "probe point %s: several functions are called %s, so "
+				   "kallsyms can't tell which one %s:%d is in",
+				   pp_text(st->point), ds->func, ds->file, ds->line);
+		st->ambiguous = true;
+		return;
+	}
+	st->at = ds->line ? arena_printf("@%s:%d", file, ds->line) : arena_printf("@%s", file);
+	site = new_site(st, ds->func);
+	site->offset = ds->anchor ? ds->anchor_offset : ds->offset;
+	site->anchor = ds->anchor;
+	site->statement = ds->line != 0;
+	site->addr = ds->addr;
 }
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
@@ -145,13 +161,21 @@ static struct kernel *module_view(struct session *s, const struct node *arg)
 }
 
 /* "f@FILE:LINE": split into the function glob, file and line; false with
- * an error for "f@FILE" (no line) or a bad line number. */
-static bool split_source(const struct node *arg, const char **func, const char **file, int *line)
+ * an error for a bad line number, or for "f@FILE" (line 0) unless
+ * no_line is allowed. */
+static bool split_source(const struct node *arg, bool no_line, const char **func, const char **file,
+			 int *line)
 {
 	const char *v = arg->u.str.value, *at = strchr(v, '@'), *colon;
 	char *end;
 
 	colon = at ? strrchr(at, ':') : NULL;
+	if (no_line && at && !colon && at[1]) {
+		*line = 0;
+		*func = at == v ? "*" : arena_printf("%.*s", (int)(at - v), v);
+		*file = at + 1;
+		return true;
+	}
 	if (!at || !colon || colon == at + 1) {
 		diag_error(arg->loc, "\"%s\": a source location needs FUNCTION@FILE:LINE", v);
 		return false;
@@ -200,6 +224,44 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 	return true;
 }
 
+/* kprobe.statement(ADDR).absolute and kernel.statement(ADDR).absolute:
+ * a kprobe at a raw kernel address, guru mode only (nothing checks that
+ * the address is code, and with KASLR it changes every boot). */
+static int expand_absolute(struct session *s, struct expand_state *st, const struct node **comps,
+			   int i, int n, const struct node *modarg)
+{
+	const struct node *a = comps[i]->u.comp.arg;
+	struct site *site;
+
+	if (modarg) {
+		diag_error(comps[i]->loc, "probe point %s: only kernel.statement(ADDR) and kprobe.statement(ADDR) "
+			   "take an address", pp_text(st->point));
+		return -1;
+	}
+	if (n != i + 2 || strcmp(comps[i + 1]->u.comp.name, "absolute") != 0 || comps[i + 1]->u.comp.arg) {
+		diag_error(comps[i]->loc, "probe point %s: an address needs .absolute (%s.statement(ADDR).absolute)",
+			   pp_text(st->point), st->prefix);
+		return -1;
+	}
+	if (!s->guru) {
+		diag_error(comps[i + 1]->loc, "probe point %s: .absolute probes need guru mode (-g)",
+			   pp_text(st->point));
+		return -1;
+	}
+	if (a->u.num.value == 0) {
+		diag_error(a->loc, "probe point %s: 0 is not a kernel address", pp_text(st->point));
+		return -1;
+	}
+	site = site_add(st->p, &kprobe_provider, st->point,
+			arena_printf("%s.statement(0x%llx).absolute", st->prefix,
+				     (unsigned long long)a->u.num.value));
+	site->func = "";
+	site->offset = (unsigned long)a->u.num.value;
+	site->absolute = true;
+	site->statement = true;
+	return 1;
+}
+
 /* kernel.function("F") kernel.statement("F@FILE:LINE") kprobe.function("F")
  * module("M").function("F") module("M").statement(...)
  * kprobe.module("M").function("F"), then .call / .return / .maxactive(N). */
@@ -208,7 +270,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const struct node *comps[6], *arg;
 	int n = pp_comps(point, comps, 6), i = 1;
 	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
-	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL };
+	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
 	int line = 0, matched;
@@ -233,6 +295,9 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	if (modarg)
 		st.prefix = is_kprobe ? arena_printf("kprobe.module(\"%s\")", modarg->u.str.value)
 				      : arena_printf("module(\"%s\")", modarg->u.str.value);
+	if (n > i && strcmp(comps[i]->u.comp.name, "statement") == 0 && comps[i]->u.comp.arg &&
+	    comps[i]->u.comp.arg->kind == NODE_NUM)
+		return expand_absolute(s, &st, comps, i, n, modarg);
 	if (n <= i || (strcmp(comps[i]->u.comp.name, "function") != 0 &&
 		       (is_kprobe || strcmp(comps[i]->u.comp.name, "statement") != 0)) ||
 	    !comps[i]->u.comp.arg || comps[i]->u.comp.arg->kind != NODE_STR) {
@@ -249,13 +314,14 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 				   st.what, modarg ? "module(\"M\")" : "kernel");
 			return -1;
 		}
-		if (!split_source(arg, &pattern, &file, &line))
+		if (!split_source(arg, strcmp(st.what, "function") == 0, &pattern, &file, &line))
 			return -1;
-		st.at = arena_printf("@%s:%d", file, line);
+		st.at = line ? arena_printf("@%s:%d", file, line) : arena_printf("@%s", file);
+		st.file = file;
 	}
-	if (!parse_suffixes(&st, comps, i + 1, n, !is_kprobe && !file, point))
+	if (!parse_suffixes(&st, comps, i + 1, n, !is_kprobe && !line, point))
 		return -1;
-	if (file && (st.is_return || *st.suffix)) {
+	if (line && (st.is_return || *st.suffix)) {
 		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
@@ -266,15 +332,22 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		struct kernel *dk = st.k->module ? st.k : kernel_debuginfo(st.k);
 
 		if (!dk || !dk->dwarf) {
-			diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
-				   pp_text(point), st.k->module ? st.k->module_path
-								: kernel_debuginfo_paths(st.k));
+			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s",
+				   pp_text(point), line ? "source lines" : "functions by source file",
+				   st.k->module ? st.k->module_path : kernel_debuginfo_paths(st.k));
 			return -1;
 		}
-		matched = dwarf_line_sites(dk, pattern, file, line, add_line_site, &st);
+		matched = line ? dwarf_line_sites(dk, pattern, file, line, add_dwarf_site, &st)
+			       : dwarf_func_sites(dk, pattern, file, add_dwarf_site, &st);
+		if (st.ambiguous)
+			return -1;
 		if (matched <= 0 && !point->u.pp.optional) {
-			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-				   pp_text(point), file, line, pattern);
+			if (line)
+				diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
+					   pp_text(point), file, line, pattern);
+			else
+				diag_error(arg->loc, "no match for probe point %s (no function %s defined in %s)",
+					   pp_text(point), pattern, file);
 			return -1;
 		}
 	} else {
@@ -364,6 +437,80 @@ static const char *proto_func(const struct site *site, bool *syscall)
 
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
+
+/* ---- statement sites: variables from DWARF at the site's address ---- */
+
+static struct kernel *site_dwarf(struct session *s, const struct site *site)
+{
+	return site->k ? site->k : kernel_debuginfo(session_kernel(s));
+}
+
+static const char *dwarf_var_list(struct session *s, const struct site *site, bool typed)
+{
+	struct kernel *dk = site_dwarf(s, site), *view;
+	struct dwarf_var v[64];
+	char *list = "";
+	int n, i;
+
+	if (site->absolute || !dk || !(view = dwarf_vars_view(dk)))
+		return list;
+	n = dwarf_vars_at(dk, site->addr, v, 64);
+	for (i = 0; i < n; i++)
+		list = typed ? arena_printf("%s%s$%s:%s", list, i ? " " : "", v[i].name,
+					    btf_type_name(view->btf, v[i].type))
+			     : arena_printf("%s%s$%s", list, i ? " " : "", v[i].name);
+	return list;
+}
+
+/* $name at a .statement / f@FILE:LINE site: a parameter or local of the
+ * code there, where DWARF says it is at that address. */
+static enum type_kind statement_target(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name, *list;
+	struct kernel *dk = site_dwarf(s, site);
+	struct dwarf_var v;
+	struct btf_fetch f;
+
+	if (site->absolute || !dk) {
+		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, site->pp);
+		return TYPE_UNKNOWN;
+	}
+	if (t->u.target.written) {
+		diag_error(t->loc, "can't write to %s: only parameters at function entry can be written", name);
+		return TYPE_UNKNOWN;
+	}
+	if (!dwarf_var_at(dk, site->addr, name + 1, loc_text(t), &v)) {
+		diag_error(t->loc, "%s is not a variable in scope at %s", name, site->pp);
+		list = dwarf_var_list(s, site, false);
+		diag_note(t->loc, "the variables there are: %s", *list ? list : "(none)");
+		return TYPE_UNKNOWN;
+	}
+	if (v.why) {
+		diag_error(t->loc, "%s is not available at %s: %s", name, site->pp, v.why);
+		return TYPE_UNKNOWN;
+	}
+	if (!btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, loc_text(t), &f)) {
+		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", name, f.err);
+		if (f.note)
+			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
+		return TYPE_UNKNOWN;
+	}
+	/* a read that can fault must reach the translator's error check,
+	 * which looks for a statement expression */
+	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
+					? arena_printf("({ int64_t _r = %s; _r; })", f.expr) : f.expr);
+	return TYPE_LONG;
+}
+
+static bool statement_defined(struct session *s, struct site *site, struct node *t)
+{
+	struct kernel *dk = site_dwarf(s, site);
+	struct dwarf_var v;
+	struct btf_fetch f;
+
+	return !site->absolute && dk && dwarf_var_at(dk, site->addr, t->u.target.name + 1, "\"\"", &v) &&
+	       !v.why && btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
+}
 
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
@@ -474,6 +621,8 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
+	if (site->statement && strcmp(name, "$return") != 0)
+		return statement_target(s, site, t);
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
@@ -550,6 +699,8 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	bool syscall;
 	int n, i;
 
+	if (site->statement)
+		return dwarf_var_list(s, site, true);
 	func = proto_func(site, &syscall);
 	n = kernel_func_params(k, func, names, 32);
 	if (n < 0 && syscall) {
@@ -593,6 +744,8 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
+	if (site->statement && strcmp(name, "$return") != 0)
+		return statement_defined(s, site, t);
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return)
@@ -752,13 +905,20 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
 			/* kallsyms finds a module's function as "MODULE:NAME" */
-			if (site->module) {
+			if (site->absolute) {
+				/* no symbol: .offset is the address itself */
+				emit(e, ".func = \"\",");
+				emit(e, ".addr = 0x%lxUL,", site->offset);
+			} else if (site->module) {
 				emit(e, ".symbol = \"%s:%s\",", site->module, site->func);
+				emit(e, ".func = \"%s\",", site->func);
+			} else if (site->anchor) {
+				emit(e, ".symbol = \"%s\",", site->anchor);
 				emit(e, ".func = \"%s\",", site->func);
 			} else {
 				emit(e, ".symbol = \"%s\",", site->func);
 			}
-			if (site->offset)
+			if (site->offset && !site->absolute)
 				emit(e, ".offset = %lu,", site->offset);
 			emit(e, ".pp = %s,", pp);
 			if (site->is_return)
