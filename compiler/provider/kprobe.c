@@ -231,30 +231,31 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 			   int i, int n, const struct node *modarg)
 {
 	const struct node *a = comps[i]->u.comp.arg;
+	/* the address in hex: pp_text() would print it as a negative int64 */
+	const char *pp = arena_printf("%s.statement(0x%llx).absolute", st->prefix,
+				      (unsigned long long)a->u.num.value);
 	struct site *site;
 
 	if (modarg) {
-		diag_error(comps[i]->loc, "probe point %s: only kernel.statement(ADDR) and kprobe.statement(ADDR) "
-			   "take an address", pp_text(st->point));
+		diag_error(comps[i]->loc, "%s.statement(ADDR): only kernel and kprobe statements take an address",
+			   st->prefix);
 		return -1;
 	}
 	if (n != i + 2 || strcmp(comps[i + 1]->u.comp.name, "absolute") != 0 || comps[i + 1]->u.comp.arg) {
-		diag_error(comps[i]->loc, "probe point %s: an address needs .absolute (%s.statement(ADDR).absolute)",
-			   pp_text(st->point), st->prefix);
+		diag_error(comps[i]->loc, "probe point %s.statement(0x%llx): only .absolute addresses are supported "
+			   "(%s.statement(ADDR).absolute, guru mode)", st->prefix,
+			   (unsigned long long)a->u.num.value, st->prefix);
 		return -1;
 	}
 	if (!s->guru) {
-		diag_error(comps[i + 1]->loc, "probe point %s: .absolute probes need guru mode (-g)",
-			   pp_text(st->point));
+		diag_error(comps[i + 1]->loc, "probe point %s: .absolute probes need guru mode (-g)", pp);
 		return -1;
 	}
 	if (a->u.num.value == 0) {
-		diag_error(a->loc, "probe point %s: 0 is not a kernel address", pp_text(st->point));
+		diag_error(a->loc, "probe point %s: 0 is not a kernel address", pp);
 		return -1;
 	}
-	site = site_add(st->p, &kprobe_provider, st->point,
-			arena_printf("%s.statement(0x%llx).absolute", st->prefix,
-				     (unsigned long long)a->u.num.value));
+	site = site_add(st->p, &kprobe_provider, st->point, pp);
 	site->func = "";
 	site->offset = (unsigned long)a->u.num.value;
 	site->absolute = true;
