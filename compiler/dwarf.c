@@ -849,6 +849,25 @@ static Dwarf_Die *next_cu(struct dwarf_info *di, Dwarf_Die **cands, int ncands, 
 	return *i < ncands ? cands[(*i)++] : NULL;
 }
 
+/* Whether pc (a DWARF address in cu) is in an inlined instance of a
+ * function matching the glob func: "f@FILE:LINE" of a function that was
+ * only inlined names the places it was inlined into. */
+static bool inlined_at(Dwarf_Die *cu, Dwarf_Addr pc, const char *func)
+{
+	Dwarf_Die *scopes;
+	int n = dwarf_getscopes(cu, pc, &scopes), i;
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		const char *name = dwarf_diename(&scopes[i]);
+
+		found = dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine && name &&
+			fnmatch(func, name, 0) == 0;
+	}
+	free(n > 0 ? scopes : NULL);
+	return found;
+}
+
 int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
 		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg)
 {
@@ -880,7 +899,8 @@ int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int l
 			if (!src || dwarf_lineno(l, &ln) != 0 || ln != line ||
 			    dwarf_linebeginstatement(l, &stmt) != 0 || !stmt ||
 			    dwarf_lineaddr(l, &a) != 0 || !file_matches(src, file) ||
-			    !site_symbol(di, a + bias, func, &ds))
+			    !site_symbol(di, a + bias, "*", &ds) ||
+			    (fnmatch(func, ds.func, 0) != 0 && !inlined_at(cu, a, func)))
 				continue;
 			ds.file = short_file(cu, src);
 			ds.line = line;

@@ -312,7 +312,7 @@ static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *
 	}
 	n = dwarf_getlocation_addr(&a, pc, &ops, &nops, 1);
 	if (n <= 0) {
-		v->why = "it is not available at this address (optimized out here)";
+		v->why = "no DWARF location covers this address (optimized out here)";
 		return;
 	}
 	r = eval_ops(di, ops, nops, func, pc, bias, 0);
