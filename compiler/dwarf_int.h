@@ -19,8 +19,8 @@ struct dwarf_info {
 	struct dwarf_sym { const char *name; GElf_Addr addr; } *syms;	/* function symbols by name */
 	size_t nsyms;
 	/* dwarf_vars.c: the variables' types, converted on demand into a
-	 * BTF split over the kernel's (or module's) and seen through a view
-	 * of the kernel whose btf it is */
+	 * BTF object of their own and seen through a view of the kernel
+	 * whose btf it is */
 	struct conv *vars_conv;
 	struct kernel *vars_view;
 };

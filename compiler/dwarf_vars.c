@@ -14,8 +14,8 @@
  * Names are looked up as a debugger does: in the scopes around the
  * address from the innermost out, through inlined functions to the
  * function the code belongs to.  Types are converted from DWARF into a
- * BTF object split over the kernel's (or module's) BTF, so btf.c's
- * ->member / [N] walker works on them unchanged.
+ * BTF object of their own, so btf.c's ->member / [N] walker works on
+ * them unchanged.
  */
 #include <dwarf.h>
 #include <stdio.h>
@@ -235,18 +235,19 @@ static const char *cfa_expr(struct dwarf_info *di, Dwarf_Addr pc, Dwarf_Addr bia
 struct kernel *dwarf_vars_view(struct kernel *dk)
 {
 	struct dwarf_info *di = dk->dwarf;
-	struct btf *base, *split;
 	Dwarf_Addr bias;
+	struct btf *btf;
 
 	if (di->vars_view)
 		return di->vars_view;
-	base = dk->module ? dk->btf : btf_load(dk, 0);
-	split = base ? btf__new_empty_split(base) : btf__new_empty();
-	if (!split || !(di->vars_conv = dwarf_conv_new(split, dwfl_module_getdwarf(di->mod, &bias))))
+	/* every type comes from DWARF, so the BTF needs no base (a module's
+	 * own BTF is already split over the kernel's) */
+	btf = btf__new_empty();
+	if (!btf || !(di->vars_conv = dwarf_conv_new(btf, dwfl_module_getdwarf(di->mod, &bias))))
 		return NULL;
 	di->vars_view = arena_alloc(sizeof(*di->vars_view));
 	*di->vars_view = *dk;
-	di->vars_view->btf = split;
+	di->vars_view->btf = btf;
 	di->vars_view->btf_tried = true;
 	return di->vars_view;
 }
