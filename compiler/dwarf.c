@@ -936,12 +936,20 @@ static int func_site(Dwarf_Die *die, void *arg)
 	struct dwarf_site ds;
 	Dwarf_Addr lo;
 
+	Dwarf_Addr base, hi;
+	ptrdiff_t r = 0;
+	bool entry = false;
+
 	if (!name || fnmatch(fs->func, name, 0) != 0 || dwarf_hasattr(die, DW_AT_declaration) ||
-	    dwarf_entrypc(die, &lo) != 0 || !(decl = dwarf_decl_file(die)) ||
-	    !file_matches(decl, fs->file))
+	    !(decl = dwarf_decl_file(die)) || !file_matches(decl, fs->file))
 		return DWARF_CB_OK;
-	/* the symbol at the entry: "f", or a specialised "f.isra.0" */
-	if (!site_symbol(fs->di, lo + fs->bias, "*", &ds) || ds.offset != 0)
+	/* the entry is the start of the range a function symbol starts at
+	 * ("f", or a specialised "f.isra.0"; not its "f.cold" part, which
+	 * may come first in a function split in two: DW_AT_ranges) */
+	while (!entry && (r = dwarf_ranges(die, r, &base, &lo, &hi)) > 0)
+		entry = site_symbol(fs->di, lo + fs->bias, "*", &ds) && ds.offset == 0 &&
+			!strstr(ds.func, ".cold");
+	if (!entry)
 		return DWARF_CB_OK;
 	ds.file = short_file(fs->cu, decl);
 	ds.line = 0;
