@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "kernel.h"
+#include "kprobe_statement.h"
 #include "provider.h"
 #include "session.h"
 
@@ -83,9 +84,9 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	}
 	if (ds->anchor && (!*ds->anchor || st->k->module)) {
 		if (!st->ambiguous)
-			diag_error(st->point->loc, "probe point %s: several functions are called %s, so "
-				   "kallsyms can't tell which one %s:%d is in",
-				   pp_text(st->point), ds->func, ds->file, ds->line);
+			diag_error(st->point->loc, "probe point %s: several functions of %s are called %s, "
+				   "and kallsyms can't tell them apart by name",
+				   pp_text(st->point), st->k->module ? st->k->module : "the kernel", ds->func);
 		st->ambiguous = true;
 		return;
 	}
@@ -439,80 +440,6 @@ static const char *proto_func(const struct site *site, bool *syscall)
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
 
-/* ---- statement sites: variables from DWARF at the site's address ---- */
-
-static struct kernel *site_dwarf(struct session *s, const struct site *site)
-{
-	return site->k ? site->k : kernel_debuginfo(session_kernel(s));
-}
-
-static const char *dwarf_var_list(struct session *s, const struct site *site, bool typed)
-{
-	struct kernel *dk = site_dwarf(s, site), *view;
-	struct dwarf_var v[64];
-	char *list = "";
-	int n, i;
-
-	if (site->absolute || !dk || !(view = dwarf_vars_view(dk)))
-		return list;
-	n = dwarf_vars_at(dk, site->addr, v, 64);
-	for (i = 0; i < n; i++)
-		list = typed ? arena_printf("%s%s$%s:%s", list, i ? " " : "", v[i].name,
-					    btf_type_name(view->btf, v[i].type))
-			     : arena_printf("%s%s$%s", list, i ? " " : "", v[i].name);
-	return list;
-}
-
-/* $name at a .statement / f@FILE:LINE site: a parameter or local of the
- * code there, where DWARF says it is at that address. */
-static enum type_kind statement_target(struct session *s, struct site *site, struct node *t)
-{
-	const char *name = t->u.target.name, *list;
-	struct kernel *dk = site_dwarf(s, site);
-	struct dwarf_var v;
-	struct btf_fetch f;
-
-	if (site->absolute || !dk) {
-		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, site->pp);
-		return TYPE_UNKNOWN;
-	}
-	if (t->u.target.written) {
-		diag_error(t->loc, "can't write to %s: only parameters at function entry can be written", name);
-		return TYPE_UNKNOWN;
-	}
-	if (!dwarf_var_at(dk, site->addr, name + 1, loc_text(t), &v)) {
-		diag_error(t->loc, "%s is not a variable in scope at %s", name, site->pp);
-		list = dwarf_var_list(s, site, false);
-		diag_note(t->loc, "the variables there are: %s", *list ? list : "(none)");
-		return TYPE_UNKNOWN;
-	}
-	if (v.why) {
-		diag_error(t->loc, "%s is not available at %s: %s", name, site->pp, v.why);
-		return TYPE_UNKNOWN;
-	}
-	if (!btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, loc_text(t), &f)) {
-		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", name, f.err);
-		if (f.note)
-			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
-		return TYPE_UNKNOWN;
-	}
-	/* a read that can fault must reach the translator's error check,
-	 * which looks for a statement expression */
-	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
-					? arena_printf("({ int64_t _r = %s; _r; })", f.expr) : f.expr);
-	return TYPE_LONG;
-}
-
-static bool statement_defined(struct session *s, struct site *site, struct node *t)
-{
-	struct kernel *dk = site_dwarf(s, site);
-	struct dwarf_var v;
-	struct btf_fetch f;
-
-	return !site->absolute && dk && dwarf_var_at(dk, site->addr, t->u.target.name + 1, "\"\"", &v) &&
-	       !v.why && btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
-}
-
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
  * in hex.  A string target: the translator gives the expression its
@@ -623,7 +550,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		return TYPE_UNKNOWN;
 	}
 	if (site->statement && strcmp(name, "$return") != 0)
-		return statement_target(s, site, t);
+		return kprobe_statement_target(s, site, t, loc_text(t));
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
@@ -701,7 +628,7 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	int n, i;
 
 	if (site->statement)
-		return dwarf_var_list(s, site, true);
+		return kprobe_statement_vars(s, site, true);
 	func = proto_func(site, &syscall);
 	n = kernel_func_params(k, func, names, 32);
 	if (n < 0 && syscall) {
@@ -746,7 +673,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	if (name[0] != '$')
 		return false;
 	if (site->statement && strcmp(name, "$return") != 0)
-		return statement_defined(s, site, t);
+		return kprobe_statement_defined(s, site, t);
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return)
