@@ -41,13 +41,8 @@
 
 #include "config.h"
 #include "arena.h"
+#include "dwarf_int.h"
 #include "kernel.h"
-
-struct dwarf_info {
-	Dwfl *dwfl;
-	Dwfl_Module *mod;
-	const char *path;
-};
 
 /* ---- DWARF types to BTF ---- */
 
@@ -379,6 +374,24 @@ static bool conv_fixups(struct conv *cv)
 	return true;
 }
 
+struct conv *dwarf_conv_new(struct btf *btf, Dwarf *dw)
+{
+	struct conv *cv = calloc(1, sizeof(*cv));
+
+	if (cv) {
+		cv->btf = btf;
+		cv->dw = dw;
+	}
+	return cv;
+}
+
+int dwarf_conv_type(struct conv *cv, Dwarf_Die *die)
+{
+	int id = conv_type(cv, die);
+
+	return id < 0 || !conv_fixups(cv) ? -1 : id;
+}
+
 /* A BTF FUNC (with its FUNC_PROTO) for a defined subprogram. */
 static bool conv_function(struct conv *cv, Dwarf_Die *fn)
 {
@@ -674,7 +687,10 @@ const char *kernel_debuginfo_paths(struct kernel *k)
 			    "/lib/modules/%s/build/vmlinux", k->release, k->release, k->release);
 }
 
-/* ---- source lines ---- */
+/* ---- source lines and functions by file ----
+ * vmlinux debuginfo is large (2,000+ CUs, 4 million line rows): a literal
+ * function name is found in the symbol table first and only its CU is
+ * read (libdw finds it through .debug_aranges); a glob reads every CU. */
 
 /* The file part of "f@FILE:LINE" may be a path suffix or a glob. */
 static bool file_matches(const char *src, const char *want)
@@ -688,54 +704,278 @@ static bool file_matches(const char *src, const char *want)
 	       (ls == lw || src[ls - lw - 1] == '/');
 }
 
+/* A source file name as the user would write it: relative to the CU's
+ * compilation directory when under it. */
+static const char *short_file(Dwarf_Die *cu, const char *src)
+{
+	Dwarf_Attribute a;
+	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &a));
+	size_t n = dir ? strlen(dir) : 0;
+
+	if (n && strncmp(src, dir, n) == 0 && src[n] == '/')
+		src += n + 1;
+	return src;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	return strcmp(((const struct dwarf_sym *)a)->name, ((const struct dwarf_sym *)b)->name);
+}
+
+/* How many function symbols are called name, and the address of one of
+ * them (0 when none); the names are sorted once per file. */
+static int symbol_count(struct dwarf_info *di, const char *name, GElf_Addr *addr)
+{
+	struct dwarf_sym key = { name, 0 }, *p;
+	size_t lo, hi;
+	int n = 0;
+
+	if (!di->syms) {
+		int i, nsyms = dwfl_module_getsymtab(di->mod);
+		GElf_Word shndx;
+		GElf_Sym sym;
+		GElf_Addr a;
+
+		di->syms = calloc(nsyms > 0 ? nsyms : 1, sizeof(*di->syms));
+		if (!di->syms)
+			return 0;
+		for (i = 1; i < nsyms; i++) {
+			const char *s = dwfl_module_getsym_info(di->mod, i, &sym, &a, &shndx, NULL, NULL);
+
+			if (s && (GELF_ST_TYPE(sym.st_info) == STT_FUNC || strcmp(s, "_text") == 0)) {
+				di->syms[di->nsyms].name = s;
+				di->syms[di->nsyms++].addr = a;
+			}
+		}
+		qsort(di->syms, di->nsyms, sizeof(*di->syms), cmp_sym);
+	}
+	*addr = 0;
+	/* the first entry >= name, then the run of equal names */
+	for (lo = 0, hi = di->nsyms; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cmp_sym(&di->syms[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (p = di->syms + lo; p < di->syms + di->nsyms && strcmp(p->name, name) == 0; p++, n++)
+		*addr = p->addr;
+	return n;
+}
+
+/* Section name of a (dwfl) address: .init.text code is gone after boot. */
+static bool in_init_text(Dwfl_Module *mod, Dwarf_Addr a)
+{
+	Dwarf_Addr bias, off = a;
+	Elf_Scn *scn = dwfl_module_address_section(mod, &off, &bias);
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t shstrndx;
+	GElf_Shdr sh;
+	const char *name;
+
+	if (!scn || !elf || !gelf_getshdr(scn, &sh) || elf_getshdrstrndx(elf, &shstrndx) != 0 ||
+	    !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+		return false;
+	return strncmp(name, ".init", 5) == 0 || strncmp(name, ".exit", 5) == 0;
+}
+
+/* Fill in the symbol side of a site at dwfl address a: false when a is in
+ * no function symbol matching the glob func. */
+static bool site_symbol(struct dwarf_info *di, Dwarf_Addr a, const char *func, struct dwarf_site *ds)
+{
+	GElf_Off off;
+	GElf_Sym sym;
+	GElf_Addr text;
+	const char *name = dwfl_module_addrinfo(di->mod, a, &off, &sym, NULL, NULL, NULL);
+
+	if (!name || GELF_ST_TYPE(sym.st_info) != STT_FUNC || fnmatch(func, name, 0) != 0 ||
+	    in_init_text(di->mod, a))
+		return false;
+	ds->func = arena_strdup(name);
+	ds->offset = off;
+	ds->addr = a;
+	/* a static function whose name other functions share: kallsyms
+	 * would resolve the name to the first, so the site is placed
+	 * relative to _text instead (KASLR moves the kernel as a whole) */
+	ds->anchor = NULL;
+	if (symbol_count(di, name, &text) > 1) {
+		ds->anchor = "_text";
+		if (symbol_count(di, "_text", &text) != 1 || a < text) {
+			ds->anchor = "";
+			text = 0;
+		}
+		ds->anchor_offset = a - text;
+	}
+	return true;
+}
+
+/* The CUs to search for func: those of its symbols when func is a
+ * literal name, else every CU (NULL). */
+static Dwarf_Die **candidate_cus(struct dwarf_info *di, const char *func, int *n)
+{
+	int i, nsyms, cap = 8;
+	Dwarf_Die **v;
+	GElf_Word shndx;
+	GElf_Sym sym;
+	GElf_Addr a;
+
+	*n = 0;
+	if (strpbrk(func, "*?["))
+		return NULL;
+	v = arena_alloc(cap * sizeof(*v));
+	nsyms = dwfl_module_getsymtab(di->mod);
+	for (i = 1; i < nsyms; i++) {
+		const char *s = dwfl_module_getsym_info(di->mod, i, &sym, &a, &shndx, NULL, NULL);
+		Dwarf_Addr bias;
+		Dwarf_Die *cu;
+		int j;
+
+		if (!s || GELF_ST_TYPE(sym.st_info) != STT_FUNC || strcmp(s, func) != 0 ||
+		    !(cu = dwfl_module_addrdie(di->mod, a, &bias)))
+			continue;
+		for (j = 0; j < *n; j++)
+			if (dwarf_dieoffset(v[j]) == dwarf_dieoffset(cu))
+				break;
+		if (j < *n || *n == cap)
+			continue;
+		v[*n] = arena_alloc(sizeof(Dwarf_Die));
+		*v[(*n)++] = *cu;
+	}
+	/* no such symbol: the name may be a DWARF one ("f" of "f.isra.0") */
+	return *n ? v : NULL;
+}
+
+/* The next CU to search: from the candidates, or every CU in turn. */
+static Dwarf_Die *next_cu(struct dwarf_info *di, Dwarf_Die **cands, int ncands, int *i,
+			  Dwarf_Die *cu, Dwarf_Addr *bias)
+{
+	if (!cands)
+		return dwfl_module_nextcu(di->mod, cu, bias);
+	dwfl_module_getdwarf(di->mod, bias);
+	return *i < ncands ? cands[(*i)++] : NULL;
+}
+
+/* Whether pc (a DWARF address in cu) is in an inlined instance of a
+ * function matching the glob func: "f@FILE:LINE" of a function that was
+ * only inlined names the places it was inlined into. */
+static bool inlined_at(Dwarf_Die *cu, Dwarf_Addr pc, const char *func)
+{
+	Dwarf_Die *scopes;
+	int n = dwarf_getscopes(cu, pc, &scopes), i;
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		const char *name = dwarf_diename(&scopes[i]);
+
+		found = dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine && name &&
+			fnmatch(func, name, 0) == 0;
+	}
+	free(n > 0 ? scopes : NULL);
+	return found;
+}
+
 int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
-		     void (*fn)(const char *func, unsigned long offset, void *arg), void *arg)
+		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg)
 {
 	struct dwarf_info *di = k->dwarf;
-	Dwarf_Addr bias, best = 0;
-	Dwarf_Die *cu = NULL;
-	int found = 0;
+	Dwarf_Die *cu = NULL, **cands;
+	Dwarf_Addr bias;
+	int found = 0, ncands, ci = 0;
 
 	if (!di || !dwfl_module_getdwarf(di->mod, &bias))
 		return -1;
+	cands = candidate_cus(di, func, &ncands);
 	/* the lowest is_stmt address of that line in each matching function */
-	while ((cu = dwfl_module_nextcu(di->mod, cu, &bias))) {
+	while ((cu = next_cu(di, cands, ncands, &ci, cu, &bias))) {
+		struct dwarf_site best[64];
 		Dwarf_Lines *lines;
 		size_t nl, i;
-		const char *fname = NULL;
-		unsigned long foff = 0;
+		int nbest = 0, j;
 
 		if (dwarf_getsrclines(cu, &lines, &nl) != 0)
 			continue;
-		best = 0;
 		for (i = 0; i < nl; i++) {
 			Dwarf_Line *l = dwarf_onesrcline(lines, i);
 			const char *src = dwarf_linesrc(l, NULL, NULL);
+			struct dwarf_site ds;
 			int ln;
 			bool stmt;
 			Dwarf_Addr a;
-			GElf_Off off;
-			GElf_Sym sym;
-			const char *name;
 
 			if (!src || dwarf_lineno(l, &ln) != 0 || ln != line ||
 			    dwarf_linebeginstatement(l, &stmt) != 0 || !stmt ||
-			    dwarf_lineaddr(l, &a) != 0 || !file_matches(src, file))
+			    dwarf_lineaddr(l, &a) != 0 || !file_matches(src, file) ||
+			    !site_symbol(di, a + bias, "*", &ds) ||
+			    (fnmatch(func, ds.func, 0) != 0 && !inlined_at(cu, a, func)))
 				continue;
-			a += bias;
-			name = dwfl_module_addrinfo(di->mod, a, &off, &sym, NULL, NULL, NULL);
-			if (!name || fnmatch(func, name, 0) != 0)
-				continue;
-			if (!best || a < best) {
-				best = a;
-				fname = name;
-				foff = off;
-			}
+			ds.file = short_file(cu, src);
+			ds.line = line;
+			for (j = 0; j < nbest; j++)
+				if (best[j].addr - best[j].offset == ds.addr - ds.offset)
+					break;
+			if (j < nbest && ds.addr < best[j].addr)
+				best[j] = ds;
+			else if (j == nbest && nbest < 64)
+				best[nbest++] = ds;
 		}
-		if (best) {
-			fn(arena_strdup(fname), foff, arg);
-			found++;
-		}
+		for (j = 0; j < nbest; j++)
+			fn(&best[j], arg);
+		found += nbest;
 	}
 	return found;
+}
+
+struct func_search {
+	struct dwarf_info *di;
+	Dwarf_Die *cu;
+	Dwarf_Addr bias;
+	const char *func, *file;
+	void (*fn)(const struct dwarf_site *ds, void *arg);
+	void *arg;
+	int found;
+};
+
+static int func_site(Dwarf_Die *die, void *arg)
+{
+	struct func_search *fs = arg;
+	const char *name = dwarf_diename(die), *decl;
+	struct dwarf_site ds;
+	Dwarf_Addr lo;
+
+	Dwarf_Addr base, hi;
+	ptrdiff_t r = 0;
+	bool entry = false;
+
+	if (!name || fnmatch(fs->func, name, 0) != 0 || dwarf_hasattr(die, DW_AT_declaration) ||
+	    !(decl = dwarf_decl_file(die)) || !file_matches(decl, fs->file))
+		return DWARF_CB_OK;
+	/* the entry is the start of the range a function symbol starts at
+	 * ("f", or a specialised "f.isra.0"; not its "f.cold" part, which
+	 * may come first in a function split in two: DW_AT_ranges) */
+	while (!entry && (r = dwarf_ranges(die, r, &base, &lo, &hi)) > 0)
+		entry = site_symbol(fs->di, lo + fs->bias, "*", &ds) && ds.offset == 0 &&
+			!strstr(ds.func, ".cold");
+	if (!entry)
+		return DWARF_CB_OK;
+	ds.file = short_file(fs->cu, decl);
+	ds.line = 0;
+	fs->fn(&ds, fs->arg);
+	fs->found++;
+	return DWARF_CB_OK;
+}
+
+int dwarf_func_sites(struct kernel *k, const char *func, const char *file,
+		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg)
+{
+	struct func_search fs = { k->dwarf, NULL, 0, func, file, fn, arg, 0 };
+	Dwarf_Die **cands;
+	int ncands, ci = 0;
+
+	if (!fs.di || !dwfl_module_getdwarf(fs.di->mod, &fs.bias))
+		return -1;
+	cands = candidate_cus(fs.di, func, &ncands);
+	while ((fs.cu = next_cu(fs.di, cands, ncands, &ci, fs.cu, &fs.bias)))
+		dwarf_getfuncs(fs.cu, func_site, &fs, 0);
+	return fs.found;
 }

@@ -180,10 +180,48 @@ struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image
 struct kernel *kernel_debuginfo(struct kernel *k);
 /* Where kernel_debuginfo() looks, for messages. */
 const char *kernel_debuginfo_paths(struct kernel *k);
-/* Call fn(func, offset) for the first statement of FILE:LINE in each
- * function matching the glob func of k's DWARF (a module view or
- * kernel_debuginfo()); the count, or -1 without DWARF. */
+/* A probe site found in DWARF: an address inside function symbol func. */
+struct dwarf_site {
+	const char *func;		/* the function symbol the address is in */
+	unsigned long offset;		/* from func */
+	unsigned long addr;		/* in the DWARF's (libdwfl's) address space */
+	const char *file;		/* source file: the line's, or func's decl_file */
+	int line;			/* 0: a function's entry */
+	/* func names several functions (statics): kallsyms would take the
+	 * first, so the site is anchor + anchor_offset ("_text" in vmlinux;
+	 * "" when there is no anchor to use) */
+	const char *anchor;
+	unsigned long anchor_offset;
+};
+/* Call fn for the first statement of FILE:LINE in each function matching
+ * the glob func of k's DWARF (a module view or kernel_debuginfo()); the
+ * count, or -1 without DWARF. */
 int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
-		     void (*fn)(const char *func, unsigned long offset, void *arg), void *arg);
+		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg);
+/* Call fn for the entry of each function matching the glob func whose
+ * DWARF declaration is in FILE (a path suffix or glob); as above. */
+int dwarf_func_sites(struct kernel *k, const char *func, const char *file,
+		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg);
+/* A variable in scope at a DWARF site (dwarf_vars.c). */
+struct dwarf_var {
+	const char *name;
+	int type;			/* BTF id in dwarf_vars_view()'s btf */
+	/* C expression: the value, or for a struct or union the object's
+	 * address (btf_fetch()'s base), NULL when why says why not */
+	const char *base;
+	bool read_fails;		/* base reads memory (may fault) */
+	const char *why;
+};
+/* The view of dk (a kernel_debuginfo() or module view) whose btf holds
+ * the types of its DWARF variables; NULL without memory. */
+struct kernel *dwarf_vars_view(struct kernel *dk);
+/* Variable name (no $) in scope at addr (a struct dwarf_site's) into *v;
+ * false when no scope there has one.  loc: the script position for run
+ * time errors of its reads, as a C string literal. */
+bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const char *loc,
+		  struct dwarf_var *v);
+/* Every variable in scope at addr, innermost first (at most max); the
+ * count, or -1 when the address is in no function's DWARF. */
+int dwarf_vars_at(struct kernel *dk, unsigned long addr, struct dwarf_var *v, int max);
 
 #endif

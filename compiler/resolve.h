@@ -69,6 +69,12 @@ struct site {
 	const char *module;
 	unsigned long offset;
 	bool statement;
+	/* sites found in DWARF: the address in its address space (for the
+	 * variables there); anchor: the symbol offset is from when func's
+	 * name is ambiguous (func is then only for probefunc()) */
+	unsigned long addr;
+	const char *anchor;
+	bool absolute;			/* .statement(ADDR).absolute: offset is the address */
 	int maxactive;			/* .maxactive(N), 0: default */
 	struct site *next;
 };

@@ -389,9 +389,11 @@ bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n);
 typedef void (*tapc_handler_t)(struct tapc_context *c);
 
 struct tapc_kprobe_site {
-	const char *symbol;		/* function to probe ("MODULE:NAME" in a module) */
+	const char *symbol;		/* function to probe ("MODULE:NAME" in a module),
+					 * NULL: at addr */
 	const char *func;		/* its name for probefunc(), NULL: symbol */
 	unsigned long offset;
+	unsigned long addr;		/* .statement(ADDR).absolute */
 	const char *pp;			/* probe point text, pp() */
 	bool is_return;			/* kretprobe */
 	bool optional;			/* '?': registration failure ignored */

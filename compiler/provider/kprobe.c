@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "kernel.h"
+#include "kprobe_statement.h"
 #include "provider.h"
 #include "session.h"
 
@@ -36,6 +37,8 @@ struct expand_state {
 	struct kernel *k;		/* symbols and types: kernel or module */
 	int blacklisted;
 	const char *first_blacklisted;
+	const char *file;		/* "F@FILE..." as written, NULL: none */
+	bool ambiguous;			/* a DWARF site could not be placed */
 };
 
 static struct site *new_site(struct expand_state *st, const char *func)
@@ -65,20 +68,34 @@ static void add_site(const char *func, void *arg)
 	new_site(st, func);
 }
 
-static void add_line_site(const char *func, unsigned long offset, void *arg)
+/* A site of f@FILE (function entry) or f@FILE:LINE from DWARF; its pp
+ * names the file as written, or the one found for a file glob. */
+static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 {
 	struct expand_state *st = arg;
+	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
-	if (kernel_blacklisted(st->k, func)) {
+	if (kernel_blacklisted(st->k, ds->func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
-			st->first_blacklisted = arena_strdup(func);
+			st->first_blacklisted = arena_strdup(ds->func);
 		return;
 	}
-	site = new_site(st, func);
-	site->offset = offset;
-	site->statement = true;
+	if (ds->anchor && (!*ds->anchor || st->k->module)) {
+		if (!st->ambiguous)
+			diag_error(st->point->loc, "probe point %s: several functions of %s are called %s, "
+				   "and kallsyms can't tell them apart by name",
+				   pp_text(st->point), st->k->module ? st->k->module : "the kernel", ds->func);
+		st->ambiguous = true;
+		return;
+	}
+	st->at = ds->line ? arena_printf("@%s:%d", file, ds->line) : arena_printf("@%s", file);
+	site = new_site(st, ds->func);
+	site->offset = ds->anchor ? ds->anchor_offset : ds->offset;
+	site->anchor = ds->anchor;
+	site->statement = ds->line != 0;
+	site->addr = ds->addr;
 }
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
@@ -109,13 +126,21 @@ const char *glob_literal(const char *pattern)
 }
 
 /* "f@FILE:LINE": split into the function glob, file and line; false with
- * an error for "f@FILE" (no line) or a bad line number. */
-static bool split_source(const struct node *arg, const char **func, const char **file, int *line)
+ * an error for a bad line number, or for "f@FILE" (line 0) unless
+ * no_line is allowed. */
+static bool split_source(const struct node *arg, bool no_line, const char **func, const char **file,
+			 int *line)
 {
 	const char *v = arg->u.str.value, *at = strchr(v, '@'), *colon;
 	char *end;
 
 	colon = at ? strrchr(at, ':') : NULL;
+	if (no_line && at && !colon && at[1]) {
+		*line = 0;
+		*func = at == v ? "*" : arena_printf("%.*s", (int)(at - v), v);
+		*file = at + 1;
+		return true;
+	}
 	if (!at || !colon || colon == at + 1) {
 		diag_error(arg->loc, "\"%s\": a source location needs FUNCTION@FILE:LINE", v);
 		return false;
@@ -164,29 +189,73 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 	return true;
 }
 
-/* Sites of st->k's functions matching pattern (at file:line when file is
- * set); the count, 0 when st->k has no DWARF for a source line. */
+/* kprobe.statement(ADDR).absolute and kernel.statement(ADDR).absolute:
+ * a kprobe at a raw kernel address, guru mode only (nothing checks that
+ * the address is code, and with KASLR it changes every boot). */
+static int expand_absolute(struct session *s, struct expand_state *st, const struct node **comps,
+			   int i, int n, const struct node *modarg)
+{
+	const struct node *a = comps[i]->u.comp.arg;
+	/* the address in hex: pp_text() would print it as a negative int64 */
+	const char *pp = arena_printf("%s.statement(0x%llx).absolute", st->prefix,
+				      (unsigned long long)a->u.num.value);
+	struct site *site;
+
+	if (modarg) {
+		diag_error(comps[i]->loc, "%s.statement(ADDR): only kernel and kprobe statements take an address",
+			   st->prefix);
+		return -1;
+	}
+	if (n != i + 2 || strcmp(comps[i + 1]->u.comp.name, "absolute") != 0 || comps[i + 1]->u.comp.arg) {
+		diag_error(comps[i]->loc, "probe point %s.statement(0x%llx): only .absolute addresses are supported "
+			   "(%s.statement(ADDR).absolute, guru mode)", st->prefix,
+			   (unsigned long long)a->u.num.value, st->prefix);
+		return -1;
+	}
+	if (!s->guru) {
+		diag_error(comps[i + 1]->loc, "probe point %s: .absolute probes need guru mode (-g)", pp);
+		return -1;
+	}
+	if (a->u.num.value == 0) {
+		diag_error(a->loc, "probe point %s: 0 is not a kernel address", pp);
+		return -1;
+	}
+	site = site_add(st->p, &kprobe_provider, st->point, pp);
+	site->func = "";
+	site->offset = (unsigned long)a->u.num.value;
+	site->absolute = true;
+	site->statement = true;
+	return 1;
+}
+
+/* Sites of st->k's functions matching pattern, or with file set those
+ * defined in file (at line, when not 0) from its DWARF; -1 after an
+ * error, -2 when st->k has no DWARF for a source file. */
 static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
 {
 	struct kernel *dk;
+	int matched;
 
 	if (!file)
 		return (int)kernel_match_functions(st->k, pattern, add_site, st);
 	dk = kernel_debuginfo(st->k);
 	if (!dk || !dk->dwarf)
-		return 0;
-	return dwarf_line_sites(dk, pattern, file, line, add_line_site, st);
+		return -2;
+	matched = line ? dwarf_line_sites(dk, pattern, file, line, add_dwarf_site, st)
+		       : dwarf_func_sites(dk, pattern, file, add_dwarf_site, st);
+	return st->ambiguous ? -1 : matched;
 }
 
 /* kernel.function("F") kernel.statement("F@FILE:LINE") kprobe.function("F")
  * module("M").function("F") module("M").statement(...)
- * kprobe.module("M").function("F"), then .call / .return / .maxactive(N). */
+ * kprobe.module("M").function("F"), then .call / .return / .maxactive(N);
+ * kprobe.statement(ADDR).absolute. */
 static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point)
 {
 	const struct node *comps[6], *arg;
 	int n = pp_comps(point, comps, 6), i = 1;
 	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
-	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL };
+	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
@@ -211,6 +280,9 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	if (modarg)
 		st.prefix = is_kprobe ? arena_printf("kprobe.module(\"%s\")", modarg->u.str.value)
 				      : arena_printf("module(\"%s\")", modarg->u.str.value);
+	if (n > i && strcmp(comps[i]->u.comp.name, "statement") == 0 && comps[i]->u.comp.arg &&
+	    comps[i]->u.comp.arg->kind == NODE_NUM)
+		return expand_absolute(s, &st, comps, i, n, modarg);
 	if (n <= i || (strcmp(comps[i]->u.comp.name, "function") != 0 &&
 		       (is_kprobe || strcmp(comps[i]->u.comp.name, "statement") != 0)) ||
 	    !comps[i]->u.comp.arg || comps[i]->u.comp.arg->kind != NODE_STR) {
@@ -227,49 +299,55 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 				   st.what, modarg ? "module(\"M\")" : "kernel");
 			return -1;
 		}
-		if (!split_source(arg, &pattern, &file, &line))
+		if (!split_source(arg, strcmp(st.what, "function") == 0, &pattern, &file, &line))
 			return -1;
-		st.at = arena_printf("@%s:%d", file, line);
+		st.at = line ? arena_printf("@%s:%d", file, line) : arena_printf("@%s", file);
+		st.file = file;
 	}
-	if (!parse_suffixes(&st, comps, i + 1, n, !is_kprobe && !file, point))
+	if (!parse_suffixes(&st, comps, i + 1, n, !is_kprobe && !line, point))
 		return -1;
-	if (file && (st.is_return || *st.suffix)) {
+	if (line && (st.is_return || *st.suffix)) {
 		diag_error(point->loc, "probe point %s: a source line has no .return or .call", pp_text(point));
 		return -1;
 	}
+	matched = 0;
 	if (modarg && strpbrk(modarg->u.str.value, "*?[")) {
+		/* a module glob: the modules without DWARF add no source sites */
 		struct kernel **views;
 		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
 		if (nviews < 0)
 			return -1;
-		matched = 0;
 		for (i = 0; i < nviews; i++) {
 			st.k = views[i];
 			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
 						 st.k->module);
 			m = match_sites(&st, pattern, file, line);
+			if (m == -1)
+				return -1;
 			matched += m > 0 ? m : 0;
 		}
 	} else {
 		st.k = modarg ? module_view(s, modarg) : session_kernel(s);
 		if (!st.k)
 			return -1;
-		if (file) {
-			struct kernel *dk = kernel_debuginfo(st.k);
-
-			if (!dk || !dk->dwarf) {
-				diag_error(arg->loc, "probe point %s: source lines need DWARF debuginfo; none in %s",
-					   pp_text(point), st.k->module ? st.k->module_path
-									: kernel_debuginfo_paths(st.k));
-				return -1;
-			}
-		}
 		matched = match_sites(&st, pattern, file, line);
+		if (matched == -1)
+			return -1;
+		if (matched == -2) {
+			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s",
+				   pp_text(point), line ? "source lines" : "functions by source file",
+				   st.k->module ? st.k->module_path : kernel_debuginfo_paths(st.k));
+			return -1;
+		}
 	}
 	if (file && matched <= 0 && !point->u.pp.optional) {
-		diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-			   pp_text(point), file, line, pattern);
+		if (line)
+			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
+				   pp_text(point), file, line, pattern);
+		else
+			diag_error(arg->loc, "no match for probe point %s (no function %s defined in %s)",
+				   pp_text(point), pattern, file);
 		return -1;
 	}
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
@@ -534,6 +612,8 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
+	if (site->statement && strcmp(name, "$return") != 0)
+		return kprobe_statement_target(s, site, t, loc_text(t));
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
@@ -610,6 +690,8 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	bool syscall;
 	int n, i;
 
+	if (site->statement)
+		return kprobe_statement_vars(s, site, true);
 	func = proto_func(site, &syscall);
 	n = kernel_func_params(k, func, names, 32);
 	if (n < 0 && syscall) {
@@ -653,6 +735,8 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
+	if (site->statement && strcmp(name, "$return") != 0)
+		return kprobe_statement_defined(s, site, t);
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return)
@@ -861,13 +945,20 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
 			/* kallsyms finds a module's function as "MODULE:NAME" */
-			if (site->module) {
+			if (site->absolute) {
+				/* no symbol: .offset is the address itself */
+				emit(e, ".func = \"\",");
+				emit(e, ".addr = 0x%lxUL,", site->offset);
+			} else if (site->module) {
 				emit(e, ".symbol = \"%s:%s\",", site->module, site->func);
+				emit(e, ".func = \"%s\",", site->func);
+			} else if (site->anchor) {
+				emit(e, ".symbol = \"%s\",", site->anchor);
 				emit(e, ".func = \"%s\",", site->func);
 			} else {
 				emit(e, ".symbol = \"%s\",", site->func);
 			}
-			if (site->offset)
+			if (site->offset && !site->absolute)
 				emit(e, ".offset = %lu,", site->offset);
 			emit(e, ".pp = %s,", pp);
 			if (site->is_return)

@@ -53,6 +53,33 @@ static inline void tapc_arch_set_arg(struct pt_regs *regs, int n, unsigned long 
 	}
 }
 
+/* Register n in DWARF's numbering (the x86_64 psABI's: rax rdx rcx rbx
+ * rsi rdi rbp rsp r8..r15, 16 = the return address column, here ip): the
+ * compiler turns DWARF location expressions into calls of this. */
+static inline unsigned long tapc_arch_dwarf_reg(const struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 0: return regs->ax;
+	case 1: return regs->dx;
+	case 2: return regs->cx;
+	case 3: return regs->bx;
+	case 4: return regs->si;
+	case 5: return regs->di;
+	case 6: return regs->bp;
+	case 7: return regs->sp;
+	case 8: return regs->r8;
+	case 9: return regs->r9;
+	case 10: return regs->r10;
+	case 11: return regs->r11;
+	case 12: return regs->r12;
+	case 13: return regs->r13;
+	case 14: return regs->r14;
+	case 15: return regs->r15;
+	case 16: return regs->ip;
+	default: return 0;
+	}
+}
+
 static inline unsigned long tapc_arch_ip(const struct pt_regs *regs)
 {
 	return regs->ip;

@@ -49,6 +49,12 @@ static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
 static int tapc_kprobe_register_one(struct tapc_kprobe_site *s)
 {
 	memset(&s->u, 0, sizeof(s->u));
+	if (!s->symbol) {	/* guru: an absolute address */
+		s->u.kp.addr = (kprobe_opcode_t *)s->addr;
+		s->u.kp.pre_handler = s->pre_handler ? s->pre_handler :
+			tapc_kprobe_pre;
+		return register_kprobe(&s->u.kp);
+	}
 	if (!s->is_return) {
 		s->u.kp.symbol_name = s->symbol;
 		s->u.kp.offset = s->offset;
@@ -69,6 +75,25 @@ static int tapc_kprobe_register_one(struct tapc_kprobe_site *s)
 	return register_kretprobe(&s->u.krp);
 }
 
+/* What register_kprobe()'s errors mean for a raw address. */
+static const char *tapc_kprobe_addr_error(int rc)
+{
+	switch (rc) {
+	case -EILSEQ:
+		return "not at an instruction boundary";
+	case -ENOENT:
+		return "no kernel symbol covers the address (not kernel text?)";
+	case -EINVAL:
+		return "kprobes refuse the address (blacklisted, or not kernel text)";
+	case -EEXIST:
+		return "another kprobe there can't share the address";
+	case -EBUSY:
+		return "the address is in use by another tracer";
+	default:
+		return "the kernel refused the address";
+	}
+}
+
 int tapc_kprobes_register(void)
 {
 	unsigned int i;
@@ -82,10 +107,13 @@ int tapc_kprobes_register(void)
 		if (rc && !s->optional) {
 			/* a "MODULE:NAME" symbol is not found while MODULE
 			 * is not loaded: say so rather than just ENOENT */
-			if (rc == -ENOENT && s->func)
+			if (rc == -ENOENT && s->symbol && strchr(s->symbol, ':'))
 				tapc_err("probe %s registration error (rc %d): no %s (is module %.*s loaded?)",
 					 s->pp, rc, s->symbol,
 					 (int)(strchr(s->symbol, ':') - s->symbol), s->symbol);
+			else if (!s->symbol)
+				tapc_err("probe %s registration error (rc %d): %s",
+					 s->pp, rc, tapc_kprobe_addr_error(rc));
 			else
 				tapc_err("probe %s registration error (rc %d)", s->pp, rc);
 			tapc_kprobes_unregister();
