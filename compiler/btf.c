@@ -688,6 +688,8 @@ static const struct btf_type *tp_proto(struct kernel *k, const char *name)
 	return t && btf_is_func_proto(t) ? t : NULL;
 }
 
+#define MAX_TP_ARGS 32
+
 /* Same parameter types, in order. */
 static bool same_params(const struct btf_type *a, const struct btf_type *b)
 {
@@ -717,25 +719,48 @@ int btf_tracepoint_params(struct kernel *k, const char *name, const char **names
 	id = btf__find_by_name_kind(k->btf, arena_printf("__bpf_trace_%s", name), BTF_KIND_FUNC);
 	if (id > 0)
 		glue = btf__type_by_id(k->btf, btf__type_by_id(k->btf, id)->type);
-	if (!glue || !same_params(glue, proto)) {
+	for (i = 0; i < n; i++) {
+		types[i] = (int)btf_params(proto)[i + 1].type;
+		names[i] = NULL;
+	}
+	if (glue && same_params(glue, proto)) {
+		for (i = 0; i < n; i++)
+			names[i] = btf__name_by_offset(k->btf, btf_params(glue)[i + 1].name_off);
+		return n;
+	}
+	/* an event of a class (DEFINE_EVENT): some glue with the same
+	 * parameter types, but several classes can share the types with
+	 * other names (sched_process_exit's p, sched_kthread_stop's t), so
+	 * a name is only taken when every such glue agrees on it; else
+	 * the argument is just $argN */
+	{
 		__u32 j, cnt = btf__type_cnt(k->btf);
+		bool seen = false, differs[MAX_TP_ARGS] = { false };
 
-		glue = NULL;
-		for (j = 1; j < cnt && !glue; j++) {
+		for (j = 1; j < cnt; j++) {
 			const struct btf_type *t = btf__type_by_id(k->btf, j);
 			const char *fn;
 
 			if (!btf_is_func(t))
 				continue;
 			fn = btf__name_by_offset(k->btf, t->name_off);
-			if (fn && strncmp(fn, "__bpf_trace_", 12) == 0 &&
-			    same_params(btf__type_by_id(k->btf, t->type), proto))
-				glue = btf__type_by_id(k->btf, t->type);
+			if (!fn || strncmp(fn, "__bpf_trace_", 12) != 0 ||
+			    !same_params(btf__type_by_id(k->btf, t->type), proto))
+				continue;
+			glue = btf__type_by_id(k->btf, t->type);
+			for (i = 0; i < n && i < MAX_TP_ARGS; i++) {
+				const char *nm = btf__name_by_offset(k->btf, btf_params(glue)[i + 1].name_off);
+
+				if (!seen)
+					names[i] = nm;
+				else if (!names[i] || !nm || strcmp(names[i], nm) != 0)
+					differs[i] = true;
+			}
+			seen = true;
 		}
-	}
-	for (i = 0; i < n; i++) {
-		types[i] = (int)btf_params(proto)[i + 1].type;
-		names[i] = glue ? btf__name_by_offset(k->btf, btf_params(glue)[i + 1].name_off) : NULL;
+		for (i = 0; i < n && i < MAX_TP_ARGS; i++)
+			if (differs[i])
+				names[i] = NULL;
 	}
 	return n;
 }
