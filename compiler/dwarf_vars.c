@@ -291,6 +291,7 @@ static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *
 	__s32 id;
 
 	v->name = dwarf_diename(var);
+	v->is_param = dwarf_tag(var) == DW_TAG_formal_parameter;
 	v->type = -1;
 	v->base = NULL;
 	v->why = NULL;
@@ -353,17 +354,26 @@ static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *
 	v->read_fails = true;
 }
 
-bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const char *loc,
-		  struct dwarf_var *v)
+/* Call fn for each named parameter and variable in the scopes at addr,
+ * innermost first, until it returns true; false without DWARF there. */
+struct var_walk {
+	struct dwarf_info *di;
+	struct kernel *view;
+	Dwarf_Die *func;
+	Dwarf_Addr pc, bias;
+};
+
+static bool each_var_at(struct kernel *dk, unsigned long addr,
+			bool (*fn)(const struct var_walk *w, Dwarf_Die *var, const char *name, void *arg),
+			void *arg)
 {
-	struct dwarf_info *di = dk->dwarf;
-	struct kernel *view = dwarf_vars_view(dk);
-	Dwarf_Die *scopes, *func;
-	Dwarf_Addr bias;
+	struct var_walk w = { dk->dwarf, dwarf_vars_view(dk), NULL, 0, 0 };
+	Dwarf_Die *scopes;
 	int n, i;
 
-	if (!view || (n = scopes_at(di, addr, &scopes, &bias, &func)) <= 0)
+	if (!w.view || (n = scopes_at(w.di, addr, &scopes, &w.bias, &w.func)) <= 0)
 		return false;
+	w.pc = addr - w.bias;
 	for (i = 0; i < n; i++) {
 		Dwarf_Die child;
 
@@ -371,50 +381,68 @@ bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const
 			continue;
 		do {
 			int tag = dwarf_tag(&child);
-			const char *cn;
+			const char *cn = dwarf_diename(&child);
 
-			if ((tag != DW_TAG_formal_parameter && tag != DW_TAG_variable) ||
-			    !(cn = dwarf_diename(&child)) || strcmp(cn, name) != 0)
-				continue;
-			var_from_die(di, view, &child, func, addr - bias, bias, loc, v);
-			free(scopes);
-			return true;
+			if ((tag == DW_TAG_formal_parameter || tag == DW_TAG_variable) && cn &&
+			    fn(&w, &child, cn, arg)) {
+				free(scopes);
+				return true;
+			}
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	free(scopes);
+	return true;
+}
+
+struct var_find {
+	const char *name, *loc;
+	struct dwarf_var *v;
+	bool found;
+};
+
+static bool find_var(const struct var_walk *w, Dwarf_Die *var, const char *name, void *arg)
+{
+	struct var_find *f = arg;
+
+	if (strcmp(name, f->name) != 0)
+		return false;
+	var_from_die(w->di, w->view, var, w->func, w->pc, w->bias, f->loc, f->v);
+	f->found = true;
+	return true;
+}
+
+bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const char *loc,
+		  struct dwarf_var *v)
+{
+	struct var_find f = { name, loc, v, false };
+
+	each_var_at(dk, addr, find_var, &f);
+	return f.found;
+}
+
+struct var_list {
+	struct dwarf_var *v;
+	int n, max;
+};
+
+static bool list_var(const struct var_walk *w, Dwarf_Die *var, const char *name, void *arg)
+{
+	struct var_list *l = arg;
+	int j;
+
+	if (l->n == l->max)
+		return true;
+	/* an inner name hides an outer one */
+	for (j = 0; j < l->n; j++)
+		if (strcmp(l->v[j].name, name) == 0)
+			return false;
+	var_from_die(w->di, w->view, var, w->func, w->pc, w->bias, "\"\"", &l->v[l->n++]);
 	return false;
 }
 
 int dwarf_vars_at(struct kernel *dk, unsigned long addr, struct dwarf_var *v, int max)
 {
-	struct dwarf_info *di = dk->dwarf;
-	struct kernel *view = dwarf_vars_view(dk);
-	Dwarf_Die *scopes, *func;
-	Dwarf_Addr bias;
-	int n, i, nv = 0, j;
+	struct var_list l = { v, 0, max };
 
-	if (!view || (n = scopes_at(di, addr, &scopes, &bias, &func)) <= 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		Dwarf_Die child;
-
-		if (dwarf_child(&scopes[i], &child) != 0)
-			continue;
-		do {
-			int tag = dwarf_tag(&child);
-			const char *cn;
-
-			if ((tag != DW_TAG_formal_parameter && tag != DW_TAG_variable) ||
-			    !(cn = dwarf_diename(&child)) || nv == max)
-				continue;
-			/* an inner name hides an outer one */
-			for (j = 0; j < nv && strcmp(v[j].name, cn) != 0; j++)
-				;
-			if (j < nv)
-				continue;
-			var_from_die(di, view, &child, func, addr - bias, bias, "\"\"", &v[nv++]);
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	free(scopes);
-	return nv;
+	return each_var_at(dk, addr, list_var, &l) ? l.n : -1;
 }

@@ -211,6 +211,7 @@ struct dwarf_var {
 	const char *base;
 	bool read_fails;		/* base reads memory (may fault) */
 	const char *why;
+	bool is_param;			/* a formal parameter, else a local */
 };
 /* The view of dk (a kernel_debuginfo() or module view) whose btf holds
  * the types of its DWARF variables; NULL without memory. */

@@ -515,6 +515,8 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 		return TYPE_UNKNOWN;
 	}
 	func = proto_func(site, &syscall);
+	if (site->statement && strcmp(name, "$$return") != 0)
+		return kprobe_statement_vars_text(s, site, t, kprobe_target);
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
 		if (site->is_return)
 			return entry_capture(s, site, t);

@@ -68,6 +68,16 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
 		return TYPE_UNKNOWN;
 	}
+	if (f.code) {	/* $var$ / $var$$ */
+		const char *err, *stmt = pretty_append(dwarf_vars_view(dk), &f, &err);
+
+		if (!stmt) {
+			diag_error(t->loc, "%s: %s", name, err);
+			return TYPE_UNKNOWN;
+		}
+		t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
+		return TYPE_STRING;
+	}
 	/* a read that can fault must reach the translator's error check,
 	 * which looks for a statement expression */
 	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
@@ -83,4 +93,36 @@ bool kprobe_statement_defined(struct session *s, struct site *site, struct node 
 
 	return !site->absolute && dk && dwarf_var_at(dk, site->addr, t->u.target.name + 1, "\"\"", &v) &&
 	       !v.why && btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
+}
+
+enum type_kind kprobe_statement_vars_text(struct session *s, struct site *site, struct node *t,
+					  enum type_kind (*target)(struct session *, struct site *,
+								   struct node *))
+{
+	const char *name = t->u.target.name, *one;
+	struct kernel *dk = site_dwarf(s, site), *view;
+	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
+	char *stmt = PROVIDER_STR_START;
+	struct dwarf_var v[64];
+	int n, i, shown = 0;
+
+	if (site->absolute || !dk || !(view = dwarf_vars_view(dk)) ||
+	    (n = dwarf_vars_at(dk, site->addr, v, 64)) < 0) {
+		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, site->pp);
+		return TYPE_UNKNOWN;
+	}
+	for (i = 0; i < n; i++) {
+		if ((parms && !v[i].is_param) || (locals && v[i].is_param))
+			continue;
+		/* stap's "name=?" for a variable with no location here */
+		if (v[i].why || v[i].type <= 0)
+			one = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=?\");", v[i].name);
+		else
+			one = provider_parm_text(s, site, t, view, v[i].name, v[i].type, target);
+		if (!one)
+			return TYPE_UNKNOWN;
+		stmt = arena_printf("%s%s%s", stmt, shown++ ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
+	}
+	t->u.target.resolved = stmt;
+	return TYPE_STRING;
 }
