@@ -339,14 +339,16 @@ bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,
  * strncpy_from_{kernel,user}_nofault() are not exported to modules: copy
  * page by page with the exported copy_from_*_nofault() and stop at the
  * NUL.  Bytes after the NUL are read only up to the end of its page, which
- * is mapped since the NUL was.  Returns the length or -EFAULT.
+ * is mapped since the NUL was.
  */
-static long tapc_strncpy_nofault(char *dst, unsigned long addr, bool user)
+long tapc_strncpy_nofault(char *dst, unsigned long addr, size_t max, bool user)
 {
 	size_t n = 0;
 
-	while (n < MAXSTRINGLEN - 1) {
-		size_t chunk = min_t(size_t, MAXSTRINGLEN - 1 - n,
+	if (!max)
+		return 0;
+	while (n < max - 1) {
+		size_t chunk = min_t(size_t, max - 1 - n,
 				     PAGE_SIZE - ((addr + n) & ~PAGE_MASK));
 		char *nul;
 		long rc;
@@ -371,7 +373,7 @@ static long tapc_strncpy_nofault(char *dst, unsigned long addr, bool user)
 bool tapc_kernel_string(struct tapc_context *c, char *dst, unsigned long addr,
 			const char *loc)
 {
-	if (likely(tapc_strncpy_nofault(dst, addr, false) >= 0))
+	if (likely(tapc_strncpy_nofault(dst, addr, MAXSTRINGLEN, false) >= 0))
 		return true;
 	dst[0] = '\0';
 	tapc_errorf(c, loc, "kernel string copy fault at 0x%lx [man error::fault]",
@@ -382,7 +384,7 @@ bool tapc_kernel_string(struct tapc_context *c, char *dst, unsigned long addr,
 bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
 		      const char *loc)
 {
-	long rc = tapc_strncpy_nofault(dst, addr, true);
+	long rc = tapc_strncpy_nofault(dst, addr, MAXSTRINGLEN, true);
 
 	if (likely(rc >= 0))
 		return true;

@@ -94,27 +94,21 @@ static void pp_char(struct pp_out *o, u8 ch)
  * between double quotes; a fault prints "<unknown>". */
 static void pp_string(struct pp_out *o, unsigned long addr, size_t max)
 {
-	size_t start = o->len, n = 0;
+	size_t start = o->len;
+	long n;
 
 	pp_append(o, "\"");
-	while (n < max && o->len < MAXSTRINGLEN - 1) {
-		size_t chunk = min3(max - n, MAXSTRINGLEN - 1 - o->len,
-				    (size_t)(PAGE_SIZE - ((addr + n) & ~PAGE_MASK)));
-		char *at = o->dst + o->len, *nul;
-
-		if (!tapc_kread_quiet(at, addr + n, chunk)) {
-			o->len = start;
-			o->dst[o->len] = 0;
-			pp_append(o, "\"<unknown>\"");
-			return;
-		}
-		nul = memchr(at, 0, chunk);
-		o->len += nul ? (size_t)(nul - at) : chunk;
+	if (o->len >= MAXSTRINGLEN - 1)
+		return;
+	n = tapc_strncpy_nofault(o->dst + o->len, addr,
+				 min_t(size_t, max + 1, MAXSTRINGLEN - o->len), false);
+	if (n < 0) {
+		o->len = start;
 		o->dst[o->len] = 0;
-		if (nul)
-			break;
-		n += chunk;
+		pp_append(o, "\"<unknown>\"");
+		return;
 	}
+	o->len += n;
 	pp_append(o, "\"");
 }
 

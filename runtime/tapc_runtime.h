@@ -343,6 +343,9 @@ int64_t tapc_ktime_ns(void);		/* local_clock_ns(): monotonic */
 /* Copy n bytes of kernel memory; false with the error set on failure. */
 bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,
 		size_t n, const char *loc);
+/* The NUL-terminated string at addr into dst, at most max - 1 bytes and a
+ * NUL; its length, or -EFAULT (dst then holds what was read). */
+long tapc_strncpy_nofault(char *dst, unsigned long addr, size_t max, bool user);
 /* kernel_string(addr) / user_string(addr) into a MAXSTRINGLEN buffer. */
 bool tapc_kernel_string(struct tapc_context *c, char *dst, unsigned long addr,
 			const char *loc);
