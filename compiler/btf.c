@@ -25,37 +25,46 @@
 #include "decompress.h"
 #include "kernel.h"
 
-/* The .BTF section of an in-memory ELF image, copied out. */
-static bool elf_btf_section(struct buf *elfimg, struct buf *btfraw)
+const void *btf_elf_section(Elf *e, size_t *size)
 {
-	Elf *e;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
-	bool ok = false;
 
-	elf_version(EV_CURRENT);
-	e = elf_memory((char *)elfimg->data, elfimg->len);
 	if (!e || elf_getshdrstrndx(e, &shstrndx) != 0)
-		goto out;
+		return NULL;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		const char *name;
 		Elf_Data *d;
 
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(e, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".BTF") != 0)
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)) ||
+		    strcmp(name, ".BTF") != 0)
 			continue;
 		d = elf_rawdata(scn, NULL);
-		if (!d || !buf_grow(btfraw, d->d_size))
-			break;
-		memcpy(btfraw->data, d->d_buf, d->d_size);
-		btfraw->len = d->d_size;
-		ok = true;
-		break;
+		if (!d || !d->d_size)
+			return NULL;
+		*size = d->d_size;
+		return d->d_buf;
 	}
-out:
+	return NULL;
+}
+
+/* The .BTF section of an in-memory ELF image, copied out. */
+static bool elf_btf_section(struct buf *elfimg, struct buf *btfraw)
+{
+	Elf *e;
+	const void *data;
+	size_t size;
+	bool ok = false;
+
+	elf_version(EV_CURRENT);
+	e = elf_memory((char *)elfimg->data, elfimg->len);
+	data = btf_elf_section(e, &size);
+	if (data && buf_grow(btfraw, size)) {
+		memcpy(btfraw->data, data, size);
+		btfraw->len = size;
+		ok = true;
+	}
 	if (e)
 		elf_end(e);
 	return ok;

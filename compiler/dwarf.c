@@ -527,28 +527,6 @@ static char **module_functions(const struct ko_image *ko, size_t *n)
 	return fl.v;
 }
 
-/* The .BTF section of the module's image, or NULL. */
-static const Elf_Data *btf_section(Elf *elf)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-
-		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-		    strcmp(name, ".BTF") == 0)
-			return elf_rawdata(scn, NULL);
-	}
-	return NULL;
-}
-
-/* The module's own BTF: its .BTF section (split BTF over the kernel's,
- * written by pahole when the module was built against a vmlinux), or
- * /sys/kernel/btf/NAME when the target is running with it loaded. */
 /* Split BTF from raw bytes over base (libbpf copies them). */
 static struct btf *split_btf(const void *data, size_t size, struct btf *base)
 {
@@ -568,12 +546,14 @@ static struct btf *split_btf(const void *data, size_t size, struct btf *base)
 #endif
 }
 
+/* The module's own BTF: its .BTF section (split BTF over the kernel's,
+ * written by pahole when the module was built against a vmlinux), or
+ * /sys/kernel/btf/NAME when the target is running with it loaded. */
 static struct btf *module_own_btf(struct kernel *k, const struct ko_image *ko, const char *name)
 {
 	struct btf *base = btf_load(k, 0), *b = NULL;
-	const Elf_Data *d;
-	const void *data;
-	size_t size;
+	const void *data, *btf;
+	size_t size, btf_size;
 	Elf *elf;
 
 	if (!base)
@@ -581,9 +561,8 @@ static struct btf *module_own_btf(struct kernel *k, const struct ko_image *ko, c
 	data = ko_data(ko, &size);
 	elf_version(EV_CURRENT);
 	elf = elf_memory((char *)data, size);
-	d = btf_section(elf);
-	if (d && d->d_size)
-		b = split_btf(d->d_buf, d->d_size, base);
+	if ((btf = btf_elf_section(elf, &btf_size)))
+		b = split_btf(btf, btf_size, base);
 	if (elf)
 		elf_end(elf);
 	if (!b && k->running)

@@ -69,6 +69,9 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
 /* Can this host load modules with kprobes?  When not, *why says why. */
 bool kernel_host_can_load(const char **why);
 
+/* btf.c: the .BTF section of an ELF image (libelf's Elf), or NULL. */
+struct Elf;
+const void *btf_elf_section(struct Elf *e, size_t *size);
 /* btf.c: the target's BTF (NULL when unavailable; a note is printed with -v). */
 struct btf *btf_load(struct kernel *k, int verbose);
 /* Names of all BTF functions, sorted (for targets without a real System.map). */
