@@ -80,6 +80,12 @@ bool provider_has_pretty(const struct node *t);
 /* What a string target's statement starts with: its text is appended to
  * an emptied tapc_str_dst. */
 #define PROVIDER_STR_START "tapc_str_dst[0] = 0; "
+/* t's resolved statement for a btf_fetch() of steps that end in $ or $$
+ * (f->code set), types from k: TYPE_STRING, or TYPE_UNKNOWN after an
+ * error. */
+struct kernel;
+struct btf_fetch;
+enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f);
 /* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
  * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
  * ("name={...}" for a struct), or "name=" and the text of $name$ that

@@ -538,9 +538,15 @@ static void bind_entry(struct rctx *r, struct node *n)
 			site->is_return = was[i];
 		node_visit(n->u.wrap.operand, entry_locals_check, n);
 	}
-	for (site = r->probe->sites; site; site = site->next)
-		if (site->ops->entry(r->s, site, n) == TYPE_UNKNOWN)
+	for (site = r->probe->sites; site; site = site->next) {
+		enum type_kind t = site->ops->entry(r->s, site, n);
+
+		if (t == TYPE_UNKNOWN)
 			return;
+		/* a target the provider saved: its type is the one it made */
+		if (!n->u.wrap.slot)
+			n->u.wrap.operand->type = t;
+	}
 }
 
 static bool hist_num_eq(const struct node *a, const struct node *b)

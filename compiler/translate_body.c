@@ -301,6 +301,23 @@ static void emit_unlock(struct emitter *out, const char *name, const char *locks
 		emit(out, ";");
 }
 
+/* What goes out before a body's function NAME: its frame struct
+ * NAME_frame and, with several locks, its table NAME_locks. */
+static void emit_body_decls(struct emitter *out, const char *name, const struct body_out *b,
+			    const char *locks, int nlocks)
+{
+	if (b->frame_len) {
+		emit(out, "struct %s_frame {", name);
+		emit_raw(out, b->frame);
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	if (nlocks > 1) {
+		emit(out, "static struct tapc_lock *const %s_locks[] = { %s };", name, locks);
+		emit(out, "%s", "");
+	}
+}
+
 bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct body_out b;
@@ -320,16 +337,7 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 
 	for (site = pr->sites; site; site = site->next)
 		emit(out, "/* %s */", site->pp);
-	if (b.frame_len) {
-		emit(out, "struct probe_%d_frame {", pr->index);
-		emit_raw(out, b.frame);
-		emit(out, "};");
-		emit(out, "%s", "");
-	}
-	if (nlocks > 1) {
-		emit(out, "static struct tapc_lock *const probe_%d_locks[] = { %s };", pr->index, locks);
-		emit(out, "%s", "");
-	}
+	emit_body_decls(out, fmt("probe_%d", pr->index), &b, locks, nlocks);
 	/* whether the runtime must reset the action budget for this body */
 	if (!t->in_simple) {
 		if (t->action_bound >= 0)
@@ -414,20 +422,11 @@ bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
 			emit(t->e, "*(int64_t *)%s = %s;", at, v);
 	}
 	body_end(t, &b, out);
-	if (b.frame_len) {
-		emit(out, "struct probe_%d_entry_frame {", pr->index);
-		emit_raw(out, b.frame);
-		emit(out, "};");
-		emit(out, "%s", "");
-	}
-	if (nlocks > 1) {
-		emit(out, "static struct tapc_lock *const %s_locks[] = { %s };", name, locks);
-		emit(out, "%s", "");
-	}
+	emit_body_decls(out, name, &b, locks, nlocks);
 	emit(out, "static void %s(struct tapc_context *c)", name);
 	emit(out, "{");
 	if (b.frame_len)
-		emit(out, "struct probe_%d_entry_frame *f = tapc_frame(c, 0);", pr->index);
+		emit(out, "struct %s_frame *f = tapc_frame(c, 0);", name);
 	emit_raw(out, b.decls);
 	emit_lock(out, name, locks, nlocks);
 	emit_raw(out, b.code);

@@ -396,18 +396,22 @@ static enum type_kind typed_target(struct kernel *k, struct node *t, int type, c
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
 		return TYPE_UNKNOWN;
 	}
-	if (f.code) {	/* $var$ / $var$$ */
-		const char *err, *stmt = pretty_append(k, &f, &err);
-
-		if (!stmt) {
-			diag_error(t->loc, "%s: %s", t->u.target.name, err);
-			return TYPE_UNKNOWN;
-		}
-		t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
-		return TYPE_STRING;
-	}
+	if (f.code)
+		return provider_pretty(k, t, &f);
 	t->u.target.resolved = (void *)f.expr;
 	return TYPE_LONG;
+}
+
+enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f)
+{
+	const char *err, *stmt = pretty_append(k, f, &err);
+
+	if (!stmt) {
+		diag_error(t->loc, "%s: %s", t->u.target.name, err);
+		return TYPE_UNKNOWN;
+	}
+	t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
+	return TYPE_STRING;
 }
 
 /* @cast(addr, "struct S")->...: the address as an S of k's types. */
@@ -777,13 +781,65 @@ static const char *entry_size(int nlongs, int nstrings)
 	return arena_printf("(%d * sizeof(int64_t) + %d * MAXSTRINGLEN)", nlongs, nstrings);
 }
 
+/* MAXSTRINGLEN as the module is built with it (-D), for the size check. */
+static long maxstringlen(const struct session *s)
+{
+	long v = 512;
+	int i;
+
+	for (i = 0; i < s->ndefines; i++)
+		if (strncmp(s->defines[i], "MAXSTRINGLEN=", 13) == 0)
+			v = strtol(s->defines[i] + 13, NULL, 0);
+	return v;
+}
+
+/* The next slot of site's entry data for expr (NULL: an @entry expression
+ * the probe's entry function computes), or -1 after an error at loc: the
+ * kernel refuses a kretprobe whose per-call data is over
+ * KRETPROBE_MAX_DATA_SIZE (4096), so that is an error here, not at run
+ * time. */
+static int entry_slot(struct session *s, struct site *site, struct loc loc, const char *expr, bool str)
+{
+	struct entry_values *ev = site->priv;
+	long bytes;
+	int i;
+
+	if (!ev)
+		ev = site->priv = arena_alloc(sizeof(*ev));
+	for (i = 0; expr && i < ev->n; i++)
+		if (ev->exprs[i] && ev->is_string[i] == str && strcmp(ev->exprs[i], expr) == 0)
+			return i;
+	if (ev->n == MAX_ENTRY_VALUES) {
+		diag_error(loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
+		return -1;
+	}
+	bytes = (ev->nlongs + !str) * 8L + (ev->nstrings + str) * maxstringlen(s);
+	if (bytes > 4096) {
+		diag_error(loc, "too much saved at entry for %s: %ld bytes per call, the kernel's limit is 4096",
+			   site->pp, bytes);
+		diag_note(loc, "each string and each @entry(expr) takes MAXSTRINGLEN (%ld) bytes, a number 8",
+			  maxstringlen(s));
+		return -1;
+	}
+	i = ev->n++;
+	ev->exprs[i] = expr;
+	ev->is_string[i] = str;
+	ev->offs[i] = entry_size(ev->nlongs, ev->nstrings);
+	if (str)
+		ev->nstrings++;
+	else
+		ev->nlongs++;
+	if (!expr)
+		ev->exprs_fn = true;
+	return i;
+}
+
 /* Resolve target t of return site as the entry probe sees it, saved in
  * the next slot of the site's entry data; t then reads the slot. */
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t)
 {
-	struct entry_values *ev = site->priv;
+	struct entry_values *ev;
 	enum type_kind ty;
-	bool str;
 	int i;
 
 	site->is_return = false;
@@ -791,37 +847,21 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	site->is_return = true;
 	if (ty == TYPE_UNKNOWN)
 		return ty;
-	str = ty == TYPE_STRING;
-	if (!ev)
-		ev = site->priv = arena_alloc(sizeof(*ev));
-	for (i = 0; i < ev->n; i++)
-		if (ev->is_string[i] == str && strcmp(ev->exprs[i], t->u.target.resolved) == 0)
-			break;
-	if (i == MAX_ENTRY_VALUES) {
-		diag_error(t->loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
+	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
+	if (i < 0)
 		return TYPE_UNKNOWN;
-	}
-	if (i == ev->n) {
-		ev->exprs[i] = t->u.target.resolved;
-		ev->is_string[i] = str;
-		ev->offs[i] = entry_size(ev->nlongs, ev->nstrings);
-		ev->n++;
-		if (str)
-			ev->nstrings++;
-		else
-			ev->nlongs++;
-	}
+	ev = site->priv;
 	t->u.target.resolved =
-		str ? arena_printf("tapc_strcpy(tapc_str_dst, (char *)c->entry_data + %s)", ev->offs[i])
-		    : arena_printf("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
+		ty == TYPE_STRING
+			? arena_printf("tapc_strcpy(tapc_str_dst, (char *)c->entry_data + %s)", ev->offs[i])
+			: arena_printf("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
 	return ty;
 }
 
 static enum type_kind kprobe_entry(struct session *s, struct site *site, struct node *n)
 {
 	struct node *t = n->u.wrap.operand;
-
-	struct entry_values *ev = site->priv;
+	int i;
 
 	if (!site->is_return) {
 		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
@@ -831,17 +871,10 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 		return entry_capture(s, site, t);
 	/* any other expression: the translator's entry function for the
 	 * probe computes it into a slot that holds a number or a string */
-	if (!ev)
-		ev = site->priv = arena_alloc(sizeof(*ev));
-	if (ev->n == MAX_ENTRY_VALUES) {
-		diag_error(n->loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
+	i = entry_slot(s, site, n->loc, NULL, true);
+	if (i < 0)
 		return TYPE_UNKNOWN;
-	}
-	ev->offs[ev->n] = entry_size(ev->nlongs, ev->nstrings);
-	ev->is_string[ev->n++] = true;
-	ev->nstrings++;
-	ev->exprs_fn = true;
-	n->u.wrap.slot = ev->offs[ev->n - 1];
+	n->u.wrap.slot = ((struct entry_values *)site->priv)->offs[i];
 	return TYPE_LONG;
 }
 

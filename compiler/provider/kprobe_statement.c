@@ -68,16 +68,8 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
 		return TYPE_UNKNOWN;
 	}
-	if (f.code) {	/* $var$ / $var$$ */
-		const char *err, *stmt = pretty_append(dwarf_vars_view(dk), &f, &err);
-
-		if (!stmt) {
-			diag_error(t->loc, "%s: %s", name, err);
-			return TYPE_UNKNOWN;
-		}
-		t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
-		return TYPE_STRING;
-	}
+	if (f.code)	/* $var$ / $var$$ */
+		return provider_pretty(dwarf_vars_view(dk), t, &f);
 	/* a read that can fault must reach the translator's error check,
 	 * which looks for a statement expression */
 	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
