@@ -158,23 +158,51 @@ struct kernel *kernel_open(const char *arg, bool for_vm)
 	return k;
 }
 
-/* Text symbols of a kallsyms/System.map style file; NULL if it names none
- * (Debian ships a one-line stub System.map). */
-static char **read_symbol_file(const char *path, size_t *n)
+static void push_name(char ***v, size_t *len, size_t *cap, const char *name)
+{
+	if (*len == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v) {
+			perror("tapc");
+			exit(1);
+		}
+	}
+	(*v)[(*len)++] = xstrdup_k(name);
+}
+
+struct text_sym {
+	unsigned long addr;
+	char *name;
+};
+
+/* Text symbols of a kallsyms/System.map style file into k->funcs; NULL if
+ * it names none (Debian ships a one-line stub System.map).  Those between
+ * _sinittext and _einittext also go to k->initfuncs: the kernel frees its
+ * init text after boot, so a kprobe there can never fire (kallsyms shows
+ * zero addresses to a user who may not see them: then none are known). */
+static char **read_symbol_file(struct kernel *k, const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
+	struct text_sym *syms = NULL;
 	char **v = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0, cap = 0, i, icap = 0;
+	unsigned long sinit = 0, einit = 0;
 
 	*n = 0;
 	if (!f)
 		return NULL;
 	while (fgets(line, sizeof(line), f)) {
 		char type, name[256];
+		unsigned long addr;
 
-		if (sscanf(line, "%*s %c %255s", &type, name) != 2)
+		if (sscanf(line, "%lx %c %255s", &addr, &type, name) != 3)
 			continue;
+		if (strcmp(name, "_sinittext") == 0)
+			sinit = addr;
+		else if (strcmp(name, "_einittext") == 0)
+			einit = addr;
 		if (type != 't' && type != 'T')
 			continue;
 		/* module symbols ("name [mod]") are not in vmlinux */
@@ -182,20 +210,34 @@ static char **read_symbol_file(const char *path, size_t *n)
 			continue;
 		if (len == cap) {
 			cap = cap ? cap * 2 : 65536;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v) {
+			syms = realloc(syms, cap * sizeof(*syms));
+			if (!syms) {
 				perror("tapc");
 				exit(1);
 			}
 		}
-		v[len++] = xstrdup_k(name);
+		syms[len].addr = addr;
+		syms[len++].name = xstrdup_k(name);
 	}
 	fclose(f);
+	v = malloc((len ? len : 1) * sizeof(*v));
+	if (!v) {
+		perror("tapc");
+		exit(1);
+	}
+	for (i = 0; i < len; i++) {
+		v[i] = syms[i].name;
+		if (sinit < einit && syms[i].addr >= sinit && syms[i].addr < einit)
+			push_name(&k->initfuncs, &k->ninitfuncs, &icap, syms[i].name);
+	}
+	free(syms);
 	if (!len) {
 		free(v);
 		return NULL;
 	}
 	qsort(v, len, sizeof(*v), cmp_str);
+	if (k->initfuncs)
+		qsort(k->initfuncs, k->ninitfuncs, sizeof(char *), cmp_str);
 	*n = len;
 	return v;
 }
@@ -271,10 +313,10 @@ static void load_funcs(struct kernel *k)
 		return;
 	k->funcs_loaded = true;
 	if (k->running)
-		k->funcs = read_symbol_file("/proc/kallsyms", &k->nfuncs);
+		k->funcs = read_symbol_file(k, "/proc/kallsyms", &k->nfuncs);
 	if (!k->funcs) {
 		snprintf(path, sizeof(path), "/boot/System.map-%s", k->release);
-		k->funcs = read_symbol_file(path, &k->nfuncs);
+		k->funcs = read_symbol_file(k, path, &k->nfuncs);
 	}
 	if (!k->funcs && btf_load(k, 0)) {
 		k->funcs = btf_function_names(k->btf, &k->nfuncs);
@@ -340,6 +382,8 @@ const char *kernel_blacklist_reason(struct kernel *k, const char *name)
 	load_funcs(k);
 	if (in_sorted(k->blacklist, k->nblacklist, name))
 		return "on the kernel's kprobe blacklist";
+	if (in_sorted(k->initfuncs, k->ninitfuncs, name))
+		return "init code: the kernel frees it after boot";
 	return NULL;
 }
 

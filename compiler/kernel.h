@@ -24,6 +24,9 @@ struct kernel {
 	bool funcs_loaded;
 	char **blacklist;		/* sorted, from the kprobe blacklist */
 	size_t nblacklist;
+	char **initfuncs;		/* sorted, in .init.text (freed after boot);
+					 * known only from a symbol file with addresses */
+	size_t ninitfuncs;
 	/* a module (kernel_module()): its name and .ko; funcs and btf are
 	 * the module's, the rest is its kernel's */
 	const char *module;
