@@ -581,8 +581,11 @@ static int parse_options(struct session *s, int argc, char **argv)
 		default: usage(stderr); return -1;
 		}
 	}
-	if (list_mode)
+	if (list_mode) {
 		s->last_pass = 2;
+		/* "probe POINT {}" does nothing: the optimiser would elide it */
+		s->unoptimized = true;
+	}
 	if (!s->script_text) {
 		if (optind >= argc) {
 			usage(stderr);

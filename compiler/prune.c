@@ -3,9 +3,9 @@
  * Functions not reachable from a probe (tapset functions pulled in by an
  * unused user function, helpers nobody calls) and globals that kept code
  * never mentions are removed, so pass 3 emits neither.  An assignment to a
- * local nothing reads keeps only its value, and a statement that is only
- * a side-effect-free expression goes, each with stap's warning.  -u keeps
- * everything.
+ * local nothing reads keeps only its value, a statement that is only a
+ * side-effect-free expression goes, and so does a probe whose body is left
+ * doing nothing, each with a warning as stap's.  -u keeps everything.
  * node_visit(), the generic walk over a body, lives here too.
  */
 #include <stdint.h>
@@ -276,7 +276,11 @@ static void elide_stmts(struct node *n, const struct elide *e)
 		case NODE_EXPRSTMT: {
 			struct node *x = n->u.expr.expr;
 
-			if (x->kind == NODE_ASSIGN && x->u.assign.op == ASSIGN_SET &&
+			/* x <<< v too: a local nothing reads (an error to keep,
+			 * statistics are globals, but stap drops it first);
+			 * and again for a = b = v */
+			while (x->kind == NODE_ASSIGN &&
+			    (x->u.assign.op == ASSIGN_SET || x->u.assign.op == ASSIGN_AGG) &&
 			    x->u.assign.left->kind == NODE_VAR && x->u.assign.left->u.var.sym &&
 			    x->u.assign.left->u.var.sym->kind == SYM_LOCAL &&
 			    !x->u.assign.left->u.var.sym->read) {
@@ -318,6 +322,49 @@ static void drop_locals(struct symbol **list, struct node *body)
 	}
 }
 
+/* Does running the statements N do nothing?  What elision leaves of a
+ * body: empty blocks, ifs over pure conditions with empty branches, and
+ * ifs whose folded condition takes an empty branch. */
+static bool stmts_empty(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == NODE_BLOCK && stmts_empty(n->u.block.stmts))
+			continue;
+		if (n->kind == NODE_NULLSTMT)
+			continue;
+		if (n->kind == NODE_IF && n->u.if_.cond->kind == NODE_NUM &&
+		    stmts_empty(n->u.if_.cond->u.num.value ? n->u.if_.then : n->u.if_.els))
+			continue;
+		if (n->kind == NODE_IF && pure(n->u.if_.cond) && stmts_empty(n->u.if_.then) &&
+		    stmts_empty(n->u.if_.els))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* As stap: a probe whose body does nothing goes (when all go, nothing is
+ * left to run: "no probes found").  -t keeps them, it counts their hits. */
+static void elide_probes(struct rprogram *p)
+{
+	struct rprobe **pp = &p->probes, *pr;
+
+	p->nprobes = 0;
+	while ((pr = *pp)) {
+		if (!stmts_empty(pr->body)) {
+			pr->index = p->nprobes++;
+			pp = &pr->next;
+			continue;
+		}
+		if (!pr->decl->from_tapset && !pr->decl->synthetic)
+			diag_warning(pr->decl->loc, "eliding probe %s: its body does nothing",
+				     pp_text(pr->decl->u.probe.points));
+		if (!p->elided_at.file)
+			p->elided_at = pr->decl->loc;
+		*pp = pr->next;
+	}
+}
+
 struct mark {
 	bool changed;
 };
@@ -345,7 +392,6 @@ void prune(struct session *s, struct rprogram *p)
 	struct rfunc *fn, **fp;
 	struct symbol *g, **gp;
 
-	(void)s;
 	for (pr = p->probes; pr; pr = pr->next) {
 		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file };
 
@@ -361,6 +407,8 @@ void prune(struct session *s, struct rprogram *p)
 			elide_stmts(fn->decl->u.func.body, &e);
 			drop_locals(&fn->locals, fn->decl->u.func.body);
 		}
+	if (!s->timing)
+		elide_probes(p);
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)

@@ -103,6 +103,7 @@ struct rprogram {
 	struct rprobe *probes;
 	struct rfunc *funcs;
 	int nprobes;
+	struct loc elided_at;		/* the first probe prune() elided */
 };
 
 /* Pass 2 entry: false after errors (already reported). */
@@ -112,7 +113,8 @@ void resolve_print(FILE *f, const struct rprogram *p);
 
 /* types.c: infer every expression's type; false after errors. */
 bool types_infer(struct session *s, struct rprogram *p);
-/* prune.c: drop what nothing uses (not with -u). */
+/* prune.c: drop what nothing uses (not with -u): also probes whose body
+ * does nothing, unless -t counts their hits. */
 void prune(struct session *s, struct rprogram *p);
 /* Call fn on every statement and expression of the list n, pre-order. */
 void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
