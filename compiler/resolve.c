@@ -149,6 +149,20 @@ static void hint_note(struct hint *h, struct loc loc)
 
 /* ---- collecting declarations ---- */
 
+/* An alias defines names a probe point is matched against: a wildcard
+ * in one would name nothing (the uses of an alias may have them). */
+static void check_alias_names(const struct node *alias)
+{
+	const struct node *name, *c;
+
+	for (name = alias->u.alias.names; name; name = name->next)
+		for (c = name->u.pp.comps; c; c = c->next)
+			if (strpbrk(c->u.comp.name, "*?["))
+				diag_error(c->loc, "probe alias name %s has a wildcard: an alias defines "
+					   "one name (write the wildcard where the alias is used)",
+					   pp_text(name));
+}
+
 static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 {
 	struct node *d;
@@ -220,6 +234,8 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 				diag_error(d->loc, "embedded C code requires guru mode (-g)");
 			break;
 		case NODE_ALIAS:
+			if (!tapset)
+				check_alias_names(d);
 			r->aliases = realloc(r->aliases, (r->naliases + 1) * sizeof(*r->aliases));
 			if (!r->aliases)
 				die("out of memory");
@@ -261,6 +277,13 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 	return NULL;
 }
 
+/* global a[N] and global a% declare arrays, whatever their uses say. */
+static bool declared_array(const struct symbol *sym)
+{
+	return sym->kind == SYM_GLOBAL && sym->decl &&
+	       (sym->decl->u.global.size || sym->decl->u.global.wrap);
+}
+
 /* arity: number of keys for an array use, 0 for a scalar use, -2 when the
  * use doesn't tell (delete x). */
 static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
@@ -294,6 +317,15 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		/* as SystemTap: arrays take one to nine keys */
 		diag_error(var->loc, "array '%s' has %d keys; at most %d are allowed", name, arity,
 			   MAX_ARRAY_KEYS);
+		return sym;
+	}
+	if (arity == 0 && declared_array(sym)) {
+		const char *decl = sym->decl->u.global.wrap ? "%" :
+				   arena_printf("[%lld]", sym->decl->u.global.size);
+
+		diag_error(var->loc, "'%s' is declared as an array (global %s%s), but used here as a scalar",
+			   name, name, decl);
+		diag_note(sym->decl->loc, "'%s' is declared here", name);
 		return sym;
 	}
 	if (sym->arity == -1) {
@@ -639,6 +671,10 @@ static void bind(struct rctx *r, struct node *n)
 			bind_name(r, n->u.foreach.array, nkeys, false);
 		else
 			bind(r, n->u.foreach.array);
+		if (n->u.foreach.slice && node_count(n->u.foreach.slice) != nkeys)
+			diag_error(n->u.foreach.slice->loc, "this slice of '%s' gives %d keys, but the foreach "
+				   "binds %d", unparse_to_string(n->u.foreach.array),
+				   node_count(n->u.foreach.slice), nkeys);
 		for (k = n->u.foreach.keys; k; k = k->next)
 			bind_name(r, k, 0, true);
 		if (n->u.foreach.value)
@@ -919,6 +955,8 @@ static void resolve_probe(struct rctx *r, struct node *decl)
 	r->probe = p;
 	r->func = NULL;
 	bind(r, p->body);
+	if (decl->u.probe.points->u.pp.cond)
+		check_condition(decl->u.probe.points->u.pp.cond);
 	check_locals(r, p->locals);
 	r->probe = NULL;
 }
@@ -1258,7 +1296,7 @@ bool resolve(struct session *s)
 			return false;
 		}
 	}
-	if (!types_infer(s, r.p))
+	if (!types_infer(s, r.p) || !check_program(r.p))
 		return false;
 	if ((display = global_display_probe(&r))) {
 		resolve_probe(&r, display);

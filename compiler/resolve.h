@@ -116,6 +116,13 @@ bool types_infer(struct session *s, struct rprogram *p);
 /* prune.c: drop what nothing uses (not with -u): also probes whose body
  * does nothing, unless -t counts their hits. */
 void prune(struct session *s, struct rprogram *p);
+/* check.c: a probe point's condition, once bound (it may only read
+ * globals); errors are reported. */
+void check_condition(struct node *cond);
+/* check.c: the rules binding and typing don't enforce (foreach over a
+ * changing array, '&', statistics in embedded C); runs on the typed
+ * program; false after errors. */
+bool check_program(struct rprogram *p);
 /* Call fn on every statement and expression of the list n, pre-order. */
 void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
