@@ -14,6 +14,7 @@
  *  - embedded C may not read or write statistics (pragma:read:NAME,
  *    pragma:write:NAME): they are per-CPU data only the script's
  *    extractors read.
+ * Statistics and histograms have their own file, check_stats.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -398,5 +399,6 @@ bool check_program(struct rprogram *p)
 	}
 	for (pr = p->probes; pr; pr = pr->next)
 		check_body(&c, pr->body, pr);
+	check_stats(p);
 	return diag_errors() == errors;
 }

@@ -581,39 +581,6 @@ static void bind_entry(struct rctx *r, struct node *n)
 	}
 }
 
-static bool hist_num_eq(const struct node *a, const struct node *b)
-{
-	return a->kind == NODE_NUM && b->kind == NODE_NUM && a->u.num.value == b->u.num.value;
-}
-
-/* A stats variable keeps one histogram, so all its @hist_* must agree on
- * the kind and, for @hist_linear, on the bounds and width (as stap's
- * "multiple histogram types declared" check in pass 2). */
-static void check_hist_shape(struct node *n)
-{
-	struct node *op = n->u.hist.operand, *first;
-	struct symbol *sym = NULL;
-
-	if (op->kind == NODE_VAR)
-		sym = op->u.var.sym;
-	else if (op->kind == NODE_INDEX && op->u.index.base->kind == NODE_VAR)
-		sym = op->u.index.base->u.var.sym;
-	if (!sym || sym->kind != SYM_GLOBAL)
-		return;
-	first = sym->hist;
-	if (!first) {
-		sym->hist = n;
-		return;
-	}
-	if (first->u.hist.linear == n->u.hist.linear &&
-	    (!n->u.hist.linear || (hist_num_eq(first->u.hist.lo, n->u.hist.lo) &&
-				   hist_num_eq(first->u.hist.hi, n->u.hist.hi) &&
-				   hist_num_eq(first->u.hist.width, n->u.hist.width))))
-		return;
-	diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
-	diag_note(first->loc, "the other histogram of '%s' is here", sym->name);
-}
-
 static void bind(struct rctx *r, struct node *n)
 {
 	if (!n)
@@ -774,7 +741,6 @@ static void bind(struct rctx *r, struct node *n)
 		break;
 	case NODE_HIST:
 		bind(r, n->u.hist.operand);
-		check_hist_shape(n);
 		break;
 	case NODE_TARGET:
 		bind_target(r, n);

@@ -43,7 +43,6 @@ struct symbol {
 	bool read;			/* read somewhere (x++ and x = v are pure
 					 * writes, as in stap's global display) */
 	bool used;			/* referenced from kept code */
-	struct node *hist;		/* stats: first @hist_* of it (one shape each) */
 	struct symbol *next;
 };
 
@@ -120,9 +119,12 @@ void prune(struct session *s, struct rprogram *p);
  * globals); errors are reported. */
 void check_condition(struct node *cond);
 /* check.c: the rules binding and typing don't enforce (foreach over a
- * changing array, '&', statistics in embedded C); runs on the typed
- * program; false after errors. */
+ * changing array, '&', statistics in embedded C, and check_stats());
+ * runs on the typed program; false after errors. */
 bool check_program(struct rprogram *p);
+/* check_stats.c: where statistics and histograms may appear, histogram
+ * shapes and @variance shifts; errors are reported. */
+void check_stats(struct rprogram *p);
 /* Call fn on every statement and expression of the list n, pre-order. */
 void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
