@@ -6,8 +6,8 @@
  *    of its globals), so it may not write, call functions, read locals or
  *    run embedded C that isn't marked pure;
  *  - the array a foreach walks may not change inside the loop, by `=`,
- *    `++`, `<<<` or `delete` in the body or in a function the body calls
- *    (at any depth): the loop walks the array's entries as it goes;
+ *    `++`, `<<<` or `delete` of an element, in the body or in a function
+ *    the body calls (at any depth): the loop walks the entries as it goes;
  *  - `&` takes the address of something in memory: a member or element
  *    reached through a target variable, never a parameter or $return,
  *    which arrive in registers;
@@ -88,8 +88,10 @@ struct checks {
 	bool grew;
 };
 
-/* The global N changes (as an array, an element or a statistic), with
- * the node naming it; NULL when N changes no global. */
+/* The global array one of whose elements N changes (=, ++, <<<, delete),
+ * with the node naming it; NULL when N changes no element.  A whole-array
+ * `delete a` is not one: SystemTap allows it in a foreach over a (say,
+ * before a break). */
 static struct symbol *changed_global(struct node *n, struct node **where)
 {
 	struct node *t = NULL;
@@ -105,8 +107,6 @@ static struct symbol *changed_global(struct node *n, struct node **where)
 		return NULL;
 	if (t->kind == NODE_INDEX && t->u.index.base->kind == NODE_VAR)
 		sym = t->u.index.base->u.var.sym;
-	else if (t->kind == NODE_VAR)
-		sym = t->u.var.sym;
 	if (!sym || sym->kind != SYM_GLOBAL)
 		return NULL;
 	*where = t;
@@ -155,44 +155,6 @@ static void direct_change(struct node *n, void *arg)
 		change_add(c->cur, sym, where->loc, c->cur->fn->sym->name);
 }
 
-/* A global an embedded-C function writes through pragma:write:NAME. */
-static struct symbol *global_named(struct rprogram *p, const char *name, size_t len)
-{
-	struct symbol *g;
-
-	for (g = p->globals; g; g = g->next)
-		if (strlen(g->name) == len && strncmp(g->name, name, len) == 0)
-			return g;
-	return NULL;
-}
-
-/* Call fn for each pragma:KIND:NAME in embedded code. */
-static void each_pragma(const char *code, const char *kind,
-			void (*fn)(const char *name, size_t len, void *arg), void *arg)
-{
-	char tag[32];
-	const char *at = code;
-	size_t len;
-
-	snprintf(tag, sizeof(tag), "pragma:%s:", kind);
-	while ((at = strstr(at, tag))) {
-		at += strlen(tag);
-		for (len = 0; isalnum((unsigned char)at[len]) || at[len] == '_'; len++)
-			;
-		if (len)
-			fn(at, len, arg);
-	}
-}
-
-static void pragma_change(const char *name, size_t len, void *arg)
-{
-	struct checks *c = arg;
-	struct symbol *g = global_named(c->p, name, len);
-
-	if (g)
-		change_add(c->cur, g, c->cur->fn->decl->loc, c->cur->fn->sym->name);
-}
-
 static bool has_body(const struct rfunc *fn)
 {
 	return fn->resolved && fn->decl->u.func.body;
@@ -235,9 +197,7 @@ static void summarize(struct checks *c)
 	for (fn = c->p->funcs, i = 0; fn; fn = fn->next, i++) {
 		c->sums[i].fn = fn;
 		c->cur = &c->sums[i];
-		if (embedded_body(fn))
-			each_pragma(fn->decl->u.func.body->u.embedded.code, "write", pragma_change, c);
-		else if (has_body(fn))
+		if (has_body(fn) && !embedded_body(fn))
 			node_visit(fn->decl->u.func.body, direct_change, c);
 	}
 	do {
@@ -337,6 +297,35 @@ static void address_node(struct node *n, void *arg)
 }
 
 /* ---- embedded C and statistics ---- */
+
+/* The global called NAME (LEN bytes), if the program has it. */
+static struct symbol *global_named(struct rprogram *p, const char *name, size_t len)
+{
+	struct symbol *g;
+
+	for (g = p->globals; g; g = g->next)
+		if (strlen(g->name) == len && strncmp(g->name, name, len) == 0)
+			return g;
+	return NULL;
+}
+
+/* Call fn for each pragma:KIND:NAME in embedded code. */
+static void each_pragma(const char *code, const char *kind,
+			void (*fn)(const char *name, size_t len, void *arg), void *arg)
+{
+	char tag[32];
+	const char *at = code;
+	size_t len;
+
+	snprintf(tag, sizeof(tag), "pragma:%s:", kind);
+	while ((at = strstr(at, tag))) {
+		at += strlen(tag);
+		for (len = 0; isalnum((unsigned char)at[len]) || at[len] == '_'; len++)
+			;
+		if (len)
+			fn(at, len, arg);
+	}
+}
 
 struct pragma_ctx {
 	struct rprogram *p;
