@@ -343,24 +343,36 @@ static bool stmts_empty(const struct node *n)
 	return true;
 }
 
-/* As stap: a probe whose body does nothing goes (when all go, nothing is
- * left to run: "no probes found").  -t keeps them, it counts their hits. */
+/* A probe whose body does nothing goes, with a warning, when other probes
+ * are left to run (stap 5's probe elision).  When none would be left, all
+ * stay with stap 4.8's "side-effect-free probe" warning: `probe
+ * syscall.read { }` is a fine way to check a probe point, and dropping
+ * everything would only turn it into "no probes found".  -t keeps them,
+ * it counts their hits. */
 static void elide_probes(struct rprogram *p)
 {
 	struct rprobe **pp = &p->probes, *pr;
+	bool keep = true;
 
+	for (pr = p->probes; pr; pr = pr->next)
+		if (!stmts_empty(pr->body))
+			keep = false;
 	p->nprobes = 0;
 	while ((pr = *pp)) {
-		if (!stmts_empty(pr->body)) {
+		bool empty = stmts_empty(pr->body);
+		bool warn = empty && !pr->decl->from_tapset && !pr->decl->synthetic;
+
+		if (!empty || keep) {
+			if (warn)
+				diag_warning(pr->decl->loc, "side-effect-free probe %s",
+					     pp_text(pr->decl->u.probe.points));
 			pr->index = p->nprobes++;
 			pp = &pr->next;
 			continue;
 		}
-		if (!pr->decl->from_tapset && !pr->decl->synthetic)
+		if (warn)
 			diag_warning(pr->decl->loc, "eliding probe %s: its body does nothing",
 				     pp_text(pr->decl->u.probe.points));
-		if (!p->elided_at.file)
-			p->elided_at = pr->decl->loc;
 		*pp = pr->next;
 	}
 }

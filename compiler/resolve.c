@@ -1255,14 +1255,8 @@ bool resolve(struct session *s)
 	}
 	/* as stap does, drop unused code before typing it: an unused
 	 * function with untyped parameters is not an error (-u keeps it) */
-	if (!s->unoptimized) {
+	if (!s->unoptimized)
 		prune(s, r.p);
-		if (!r.p->probes) {
-			diag_error(r.p->elided_at, "no probes left: every probe was elided because its body "
-				   "does nothing (-u keeps them)");
-			return false;
-		}
-	}
 	if (!types_infer(s, r.p) || !check_program(r.p))
 		return false;
 	if ((display = global_display_probe(&r))) {

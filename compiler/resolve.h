@@ -102,7 +102,6 @@ struct rprogram {
 	struct rprobe *probes;
 	struct rfunc *funcs;
 	int nprobes;
-	struct loc elided_at;		/* the first probe prune() elided */
 };
 
 /* Pass 2 entry: false after errors (already reported). */
