@@ -7,8 +7,9 @@
  * a kernel unpacked into tapc's kernel cache, compiler/kernel_files.h)
  * under qemu (TCG) with an initramfs we write ourselves (cpio newc): static
  * busybox, KVER's own virtio/9p modules, this taprun binary, the module,
- * and guest-init.sh as /init.  The guest mounts the host's root read-only over 9p and runs
- * this taprun chrooted in it, so `-c CMD` can run any host program.
+ * and guest-init.sh as /init.  The guest mounts the host's root read-only
+ * over 9p and runs this taprun chrooted in it, so `-c CMD` can run any host
+ * program.
  *
  * Two serial ports carry the traffic, each on a pair of FIFOs we create
  * (qemu's "pipe" chardev): ttyS0 is the kernel console and the command's
