@@ -2,7 +2,7 @@
  *
  * The running kernel exports its BTF in /sys/kernel/btf/vmlinux.  For another
  * kernel we read the .BTF section of the vmlinux packed inside
- * /boot/vmlinuz-KVER: a bzImage carries the compressed vmlinux as an xz or
+ * /boot/vmlinuz-KVER (or the image in tapc's kernel cache): a bzImage carries the compressed vmlinux as an xz or
  * zstd payload, which we find by its magic, decompress in memory and open
  * with libelf.  Decompressing takes a second or two, so the raw BTF is
  * cached in ~/.cache/tapc/KVER.btf and later compiles read just that.
@@ -24,6 +24,7 @@
 #include "ast.h"
 #include "decompress.h"
 #include "kernel.h"
+#include "kernel_files.h"
 
 const void *btf_elf_section(Elf *e, size_t *size)
 {
@@ -134,7 +135,7 @@ static void cache_store(const char *path, const struct buf *b)
 
 struct btf *btf_load(struct kernel *k, int verbose)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *image;
 	struct buf raw = { 0 };
 
 	if (k->btf_tried)
@@ -150,7 +151,9 @@ struct btf *btf_load(struct kernel *k, int verbose)
 	k->btf = btf__parse_raw(path);
 	if (k->btf)
 		return k->btf;
-	snprintf(path, sizeof(path), "/boot/vmlinuz-%s", k->release);
+	image = kfiles_image(k->release);
+	snprintf(path, sizeof(path), "%s", image ? image : arena_printf("/boot/vmlinuz-%s", k->release));
+	free(image);
 	if (!btf_from_vmlinuz(path, &raw)) {
 		if (verbose)
 			fprintf(stderr, "tapc: note: no BTF for kernel %s in %s\n", k->release, path);

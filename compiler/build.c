@@ -149,17 +149,52 @@ static void stop_make(int sig)
 		kill(-make_pid, SIGTERM);	/* make and the compilers it runs */
 }
 
-/* make, with its output in build.log (or on our stderr with -v). */
-static int run_make(struct session *s, const char *build_dir, const char *mdir,
+/* make's command line: TARGETS is "modules" or a list of objects. */
+static char **make_argv(struct session *s, const char *build_dir, const char *mdir,
+			const char *targets)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *words = arena_strdup(targets), *save = NULL, *w;
+	char **argv = arena_alloc((strlen(targets) / 2 + 8) * sizeof(char *));
+	int n = 0;
+
+	argv[n++] = "make";
+	argv[n++] = "-C";
+	argv[n++] = (char *)build_dir;
+	argv[n++] = (char *)arena_printf("M=%s", mdir);
+	argv[n++] = (char *)arena_printf("-j%ld", ncpu > 0 ? ncpu : 1);
+	argv[n++] = s->verbose ? "V=0" : "-s";
+	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return argv;
+}
+
+/* With -v, Kbuild's own lines follow: say what they are.  Debian's
+ * headers have no vmlinux, so Kbuild says it skips a linked module's BTF;
+ * tapc's modules don't need one. */
+static void explain_make(struct kernel *k, char **argv, bool links)
+{
+	fputs("Pass 4: Kbuild's output follows (CC compiles, LD links, MODPOST checks the symbols a module uses):", stderr);
+	for (; *argv; argv++)
+		fprintf(stderr, " %s", *argv);
+	fputc('\n', stderr);
+	if (links && access(arena_printf("%s/vmlinux", k->build_dir), R_OK) != 0)
+		fprintf(stderr, "Pass 4: note: 'Skipping BTF generation' is expected: a module's own BTF needs "
+			"%s/vmlinux, which these headers lack, and tapc's modules use none\n", k->build_dir);
+}
+
+/* make TARGETS, with its output in build.log (or on our stderr with -v). */
+static int run_make(struct session *s, struct kernel *k, const char *mdir, const char *targets,
 		    const char *log)
 {
 	struct sigaction sa = { .sa_handler = stop_make }, old_int, old_term;
-	char jobs[32];
+	char **argv = make_argv(s, k->build_dir, mdir, targets);
 	pid_t pid;
 	int status;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	snprintf(jobs, sizeof(jobs), "-j%ld", ncpu > 0 ? ncpu : 1);
+	if (s->verbose)
+		explain_make(k, argv, strcmp(targets, "modules") == 0);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -177,10 +212,7 @@ static int run_make(struct session *s, const char *build_dir, const char *mdir,
 		}
 		/* a user's ARCH would confuse Kbuild */
 		unsetenv("ARCH");
-		/* the runtime-only module of the object cache has an
-		 * unresolved tapc_module: a warning there, not an error */
-		execlp("make", "make", "-C", build_dir, arena_printf("M=%s", mdir), jobs,
-		       s->verbose ? "V=0" : "-s", "KBUILD_MODPOST_WARN=1", "modules", (char *)NULL);
+		execvp("make", argv);
 		fprintf(stderr, "tapc: error: cannot run make: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -362,7 +394,9 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	log = arena_printf("%s/build.log", tmp);
 	if (s->verbose)
 		fprintf(stderr, "Pass 4: building the runtime for %s once, into %s\n", k->release, dir);
-	if (run_make(s, k->build_dir, tmp, log) != 0) {
+	/* the objects only: as a module of its own the runtime would make
+	 * modpost warn that tapc_module, which each script defines, is missing */
+	if (run_make(s, k, tmp, objlist, log) != 0) {
 		fprintf(stderr, "tapc: error: building the runtime against %s failed:\n", k->build_dir);
 		show_log(log);
 		goto fail;
@@ -408,7 +442,7 @@ bool build(struct session *s)
 	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
 		return false;
 	log = arena_printf("%s/build.log", dir);
-	if (run_make(s, k->build_dir, dir, log) != 0) {
+	if (run_make(s, k, dir, "modules", log) != 0) {
 		fprintf(stderr, "tapc: error: building the module against %s failed:\n", k->build_dir);
 		show_log(log);
 		return false;

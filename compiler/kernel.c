@@ -7,7 +7,6 @@
  * names no symbols) and otherwise the function list of its BTF (btf.c).
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <zlib.h>
 
 #include "kernel.h"
+#include "kernel_files.h"
 
 static char *xstrdup_k(const char *s)
 {
@@ -65,30 +65,23 @@ static int cmp_release(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+/* kfiles_each_image(): keep the newest release that has a build tree. */
+static void newest_with_build(const char *rel, void *arg)
+{
+	char **best = arg, path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/lib/modules/%s/build", rel);
+	if (is_dir(path) && (!*best || cmp_release(rel, *best) > 0)) {
+		free(*best);
+		*best = xstrdup_k(rel);
+	}
+}
+
 char *kernel_default_release(void)
 {
-	DIR *d = opendir("/boot");
-	struct dirent *e;
 	char *best = NULL;
-	char path[PATH_MAX];
 
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		const char *rel;
-
-		if (strncmp(e->d_name, "vmlinuz-", 8) != 0)
-			continue;
-		rel = e->d_name + 8;
-		snprintf(path, sizeof(path), "/lib/modules/%s/build", rel);
-		if (!is_dir(path))
-			continue;
-		if (!best || cmp_release(rel, best) > 0) {
-			free(best);
-			best = xstrdup_k(rel);
-		}
-	}
-	closedir(d);
+	kfiles_each_image(newest_with_build, &best);
 	return best;
 }
 
@@ -137,7 +130,8 @@ struct kernel *kernel_open(const char *arg, bool for_vm)
 		else
 			k->release = xstrdup_k(u.release);
 		if (!k->release) {
-			fprintf(stderr, "tapc: error: no kernel in /boot has a build tree in /lib/modules/KVER/build\n");
+			fprintf(stderr, "tapc: error: no kernel image (in /boot or tapc's kernel cache) has a build tree "
+				"in /lib/modules/KVER/build (scripts/vm-kernel.sh gets one for the VM)\n");
 			free(k);
 			return NULL;
 		}
@@ -146,14 +140,17 @@ struct kernel *kernel_open(const char *arg, bool for_vm)
 			k->build_dir = xstrdup_k(path);
 	}
 	k->running = strcmp(k->release, u.release) == 0;
-	if (!k->running) {
-		snprintf(path, sizeof(path), "/boot/vmlinuz-%s", k->release);
-		if (!k->build_dir && access(path, R_OK) != 0) {
-			fprintf(stderr, "tapc: error: kernel %s is not installed (no %s and no /lib/modules/%s/build)\n",
-				k->release, path, k->release);
+	if (!k->running && !k->build_dir) {
+		char *image = kfiles_image(k->release);
+
+		if (!image) {
+			fprintf(stderr, "tapc: error: kernel %s is not installed (no /boot/vmlinuz-%s, none in "
+				"tapc's kernel cache and no /lib/modules/%s/build)\n",
+				k->release, k->release, k->release);
 			free(k);
 			return NULL;
 		}
+		free(image);
 	}
 	return k;
 }

@@ -42,7 +42,8 @@ struct kernel {
  * returns NULL when the kernel can't be found. */
 struct kernel *kernel_open(const char *arg, bool for_vm);
 
-/* The newest /boot/vmlinuz-KVER that has /lib/modules/KVER/build, or NULL. */
+/* The newest kernel with an image (/boot/vmlinuz-KVER or tapc's kernel
+ * cache, kernel_files.h) and /lib/modules/KVER/build, or NULL. */
 char *kernel_default_release(void);
 
 bool kernel_has_function(struct kernel *k, const char *name);

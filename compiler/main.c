@@ -672,14 +672,6 @@ int main(int argc, char **argv)
 	diag_configure(s->no_warnings, warnings_are_errors);
 	locate_helpers(s);
 	locate_tapsets(s);
-	if (s->last_pass == 5 && !s->vm) {
-		const char *why;
-
-		if (!kernel_host_can_load(&why)) {
-			fprintf(stderr, "tapc: error: %s; run it in a VM with --vm\n", why);
-			return 1;
-		}
-	}
 
 	t = now_ms();
 	if (!pass1_parse(s)) {
@@ -705,6 +697,16 @@ int main(int argc, char **argv)
 	if (s->last_pass == 2) {
 		resolve_print(stdout, s->resolved);
 		return 0;
+	}
+	/* The script's own errors come first: only one that would run hears
+	 * that this host can't run it. */
+	if (s->last_pass == 5 && !s->vm) {
+		const char *why;
+
+		if (!kernel_host_can_load(&why)) {
+			fprintf(stderr, "tapc: error: %s; run it in a VM with --vm\n", why);
+			return 1;
+		}
 	}
 
 	if (!s->module_name)

@@ -31,6 +31,7 @@
 #include "arena.h"
 #include "decompress.h"
 #include "kernel.h"
+#include "kernel_files.h"
 
 enum ko_compression { KO_PLAIN, KO_XZ, KO_ZSTD };
 
@@ -118,10 +119,12 @@ static bool walk_modules(const char *dir, int depth,
 
 /* Where modules are looked for, in order: --module-path (two levels
  * deep: a build tree's subdirectories), Debian's debug copies (which have
- * DWARF), the installed modules. */
+ * DWARF), the installed modules (or those of a kernel in tapc's kernel
+ * cache, kernel_files.h). */
 static int module_dirs(struct kernel *k, const char *const *dirs, int ndirs,
 		       const char **out, int *depth, int max)
 {
+	char *mods = kfiles_modules(k->release);
 	int n = 0, i;
 
 	for (i = 0; i < ndirs && n < max - 2; i++) {
@@ -131,7 +134,8 @@ static int module_dirs(struct kernel *k, const char *const *dirs, int ndirs,
 	depth[n] = 8;
 	out[n++] = arena_printf("/usr/lib/debug/lib/modules/%s", k->release);
 	depth[n] = 8;
-	out[n++] = arena_printf("/lib/modules/%s", k->release);
+	out[n++] = mods ? arena_strdup(mods) : arena_printf("/lib/modules/%s", k->release);
+	free(mods);
 	return n;
 }
 
