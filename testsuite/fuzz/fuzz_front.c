@@ -62,8 +62,9 @@ struct kernel *session_kernel(struct session *s)
 	return &fake_kernel;
 }
 
-static const char *fake_config(const char *name)
+static const char *fake_config(void *ctx, const char *name)
 {
+	(void)ctx;
 	if (strcmp(name, "CONFIG_KPROBES") == 0 || strcmp(name, "CONFIG_SMP") == 0)
 		return "y";
 	if (strcmp(name, "CONFIG_NR_CPUS") == 0)

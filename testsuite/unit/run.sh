@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh - build and run the runtime's user-space unit tests.
+# run.sh - build and run the runtime's user-space unit tests (and the
+# compiler's =~ DFA and tapset loader).
 #   testsuite/unit/run.sh [BUILDDIR]
 # Each test program ends with "NAME: N passed, N failed"; status 1 if any
 # program failed.
@@ -24,4 +25,6 @@ rc=0
 "$out/map_test" || rc=1
 "$out/stat_test" || rc=1
 "$out/regex_test" || rc=1
+# the tapset loader, through the compiler itself
+sh "$here/tapset_test.sh" "$top/compiler/tapc" || rc=1
 exit $rc
