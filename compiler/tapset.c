@@ -1,17 +1,23 @@
-/* The tapset library: finding and reading it (pass 1; tapset.h).
+/* The tapset library: finding and reading it (pass 1), and the generated
+ * tapsets pass 2 asks for (tapset.h describes both).
  *
  * Pass 1 reads every library file, as stap does; what is cheap about it is
- * the parser (about 0.5 M lines a second).
+ * the parser (about 0.5 M lines a second).  What is big and made from the
+ * kernel (the syscall families) comes as generated tapsets, parsed a part
+ * at a time when a probe point needs it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "config.h"
 
 #include "arena.h"
 #include "ast.h"
@@ -28,6 +34,8 @@ struct tapset_lib {
 	size_t nseen;
 	const char **tails;		/* their paths below their search directory */
 	size_t ntails;
+	struct generated **gens;	/* generated tapsets made so far */
+	size_t ngens;
 };
 
 /* ---- reading files ---- */
@@ -289,4 +297,331 @@ int tapset_parse_files(struct session *s, const struct parse_opts *lib)
 
 	each_file(s, ".stp", parse_file_of, &r);
 	return r.count;
+}
+
+/* ---- generated tapsets ---- */
+
+struct tapset_part {
+	const char *name, *path;
+	const char **aliases;		/* NULL-ended */
+	struct generated *gen;
+	bool loaded;
+};
+
+struct generated {
+	const struct tapset_generator *g;
+	struct tapset_part **parts;	/* those named by aliases */
+	size_t nparts;
+	struct tapset_part *common;	/* the one no alias names, or NULL */
+};
+
+struct tapset_out {
+	struct tapset_part **parts;
+	const char **texts;
+	size_t n;
+};
+
+/* The generators of the compiler: a provider of generated aliases adds a
+ * line here (issue 13's syscall families). */
+static const struct tapset_generator *const builtin_generators[] = { NULL };
+static const struct tapset_generator **extra_generators;
+static size_t nextra;
+
+void tapset_add_generator(const struct tapset_generator *g)
+{
+	extra_generators = realloc(extra_generators, (nextra + 1) * sizeof(*extra_generators));
+	if (!extra_generators)
+		die("out of memory");
+	extra_generators[nextra++] = g;
+}
+
+static const struct tapset_generator *generator_at(size_t i)
+{
+	size_t nb = sizeof(builtin_generators) / sizeof(builtin_generators[0]) - 1;
+
+	return i < nb ? builtin_generators[i] : i - nb < nextra ? extra_generators[i - nb] : NULL;
+}
+
+const char *const *tapset_generated_heads(void)
+{
+	static const char **heads;
+	static size_t nheads = (size_t)-1;
+	const struct tapset_generator *g;
+	const char *const *h;
+	size_t i, n = 0;
+
+	for (i = 0; (g = generator_at(i)); i++)
+		for (h = g->heads; *h; h++)
+			n++;
+	if (n == nheads)
+		return heads;
+	free(heads);
+	heads = calloc(n + 1, sizeof(*heads));
+	if (!heads)
+		die("out of memory");
+	nheads = n;
+	n = 0;
+	for (i = 0; (g = generator_at(i)); i++)
+		for (h = g->heads; *h; h++)
+			heads[n++] = *h;
+	return heads;
+}
+
+void tapset_emit(struct tapset_out *out, const char *part, const char *const *aliases,
+		 const char *text)
+{
+	struct tapset_part *p = arena_alloc(sizeof(*p));
+	size_t n = 0, i;
+
+	if (!*part || part[strspn(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")] ||
+	    part[0] == '.')
+		die("tapset_emit: bad part name '%s'", part);
+	while (aliases && aliases[n])
+		n++;
+	p->name = arena_strdup(part);
+	p->aliases = arena_alloc((n + 1) * sizeof(*p->aliases));
+	for (i = 0; i < n; i++)
+		p->aliases[i] = arena_strdup(aliases[i]);
+	out->parts = realloc(out->parts, (out->n + 1) * sizeof(*out->parts));
+	out->texts = realloc(out->texts, (out->n + 1) * sizeof(*out->texts));
+	if (!out->parts || !out->texts)
+		die("out of memory");
+	out->parts[out->n] = p;
+	out->texts[out->n++] = text;
+}
+
+/* A directory we made, or one only we can write to: its files become
+ * script text compiled into the kernel. */
+static bool private_dir(const char *dir, bool create)
+{
+	struct stat st;
+
+	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return false;
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	return st.st_uid == geteuid() && !(st.st_mode & 022);
+}
+
+/* ~/.cache/tapc/tapsets (or under $XDG_CACHE_HOME), made 0700; NULL with
+ * an error when there is none we may trust. */
+static const char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *base, *dir;
+
+	if (xdg && *xdg == '/')
+		base = xdg;
+	else if (home && *home == '/')
+		base = arena_printf("%s/.cache", home);
+	else {
+		diag_error((struct loc){ 0 }, "generated tapsets need a cache directory: "
+			   "set HOME or XDG_CACHE_HOME");
+		return NULL;
+	}
+	mkdir(base, 0700);
+	dir = arena_printf("%s/tapc", base);
+	if (!private_dir(dir, true) || !private_dir((dir = arena_printf("%s/tapsets", dir)), true)) {
+		diag_error((struct loc){ 0 }, "%s is not a directory only you can write to: "
+			   "not putting generated tapsets there", dir);
+		return NULL;
+	}
+	return dir;
+}
+
+static bool write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wx");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(text, f) >= 0;
+	return (fclose(f) == 0) && ok;
+}
+
+/* The index of a generated tapset: a header naming the key, then one line
+ * per part, "PART ALIAS...". */
+static const char *index_text(const char *key, const struct tapset_out *out)
+{
+	const char *t = arena_printf("tapc-tapset %s %s\n", PACKAGE_VERSION, key);
+	size_t i;
+
+	for (i = 0; i < out->n; i++) {
+		const char *const *a;
+
+		t = arena_printf("%s%s", t, out->parts[i]->name);
+		for (a = out->parts[i]->aliases; *a; a++)
+			t = arena_printf("%s %s", t, *a);
+		t = arena_printf("%s\n", t);
+	}
+	return t;
+}
+
+/* Write the parts and the index into a fresh directory and move it to dir
+ * (another tapc may have done the same meanwhile: then use its). */
+static bool write_tapset(const char *dir, const char *key, const struct tapset_out *out)
+{
+	char *tmp = arena_printf("%s.XXXXXX", dir);
+	bool ok;
+	size_t i;
+
+	if (!mkdtemp(tmp))
+		return false;
+	ok = true;
+	for (i = 0; i < out->n && ok; i++)
+		ok = write_file(arena_printf("%s/%s.stp", tmp, out->parts[i]->name), out->texts[i]);
+	ok = ok && write_file(arena_printf("%s/index", tmp), index_text(key, out));
+	if (ok && rename(tmp, dir) == 0)
+		return true;
+	for (i = 0; i < out->n; i++)
+		unlink(arena_printf("%s/%s.stp", tmp, out->parts[i]->name));
+	unlink(arena_printf("%s/index", tmp));
+	rmdir(tmp);
+	return ok && (errno == EEXIST || errno == ENOTEMPTY);
+}
+
+/* Read dir's index into gen; false when it is not there or not for key. */
+static bool read_index(struct generated *gen, const char *dir, const char *key)
+{
+	struct stat st;
+	char *text = read_regular(arena_printf("%s/index", dir), &st), *line, *save = NULL;
+	const char *head = arena_printf("tapc-tapset %s %s", PACKAGE_VERSION, key);
+
+	if (!text || strncmp(text, head, strlen(head)) != 0 || text[strlen(head)] != '\n')
+		return false;
+	for (line = strtok_r(text + strlen(head) + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct tapset_part *p = arena_alloc(sizeof(*p));
+		char *w, *wsave = NULL;
+		size_t n = 0, words = 1;
+
+		for (w = line; *w; w++)
+			words += *w == ' ';
+		p->gen = gen;
+		p->name = strtok_r(line, " ", &wsave);
+		p->path = arena_printf("%s/%s.stp", dir, p->name);
+		p->aliases = arena_alloc((words + 1) * sizeof(*p->aliases));
+		while ((w = strtok_r(NULL, " ", &wsave)))
+			p->aliases[n++] = w;
+		p->aliases[n] = NULL;
+		if (!n) {
+			gen->common = p;
+			continue;
+		}
+		gen->parts = realloc(gen->parts, (gen->nparts + 1) * sizeof(*gen->parts));
+		if (!gen->parts)
+			die("out of memory");
+		gen->parts[gen->nparts++] = p;
+	}
+	return true;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+/* Make generator g's tapset, or find it in the cache.  NULL after an
+ * error (reported). */
+static struct generated *make(struct session *s, const struct tapset_generator *g)
+{
+	struct generated *gen = arena_alloc(sizeof(*gen));
+	struct tapset_out out = { 0 };
+	const char *key = g->key(s), *cache, *dir;
+	uint64_t h;
+
+	gen->g = g;
+	if (!key || !(cache = cache_dir()))
+		return NULL;
+	if (strchr(key, '\n'))
+		die("tapset generator %s: a key of more than one line", g->name);
+	h = fnv(fnv(fnv(1469598103934665603ULL, PACKAGE_VERSION), g->name), key);
+	dir = arena_printf("%s/%s-%016llx", cache, g->name, (unsigned long long)h);
+	if (read_index(gen, dir, key))
+		return gen;
+	if (!g->generate(s, &out))
+		return NULL;
+	if (!write_tapset(dir, key, &out) || !read_index(gen, dir, key)) {
+		diag_error((struct loc){ 0 }, "cannot write the generated tapset %s into %s: %s", g->name,
+			   dir, strerror(errno));
+		gen = NULL;
+	}
+	free(out.parts);
+	free(out.texts);
+	return gen;
+}
+
+struct tapset_part *const *tapset_generated(struct session *s, const char *head, size_t *n,
+					    bool *failed)
+{
+	struct tapset_lib *l = lib_of(s);
+	const struct tapset_generator *g;
+	const char *const *h;
+	struct generated *gen;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; (g = generator_at(i)); i++) {
+		for (h = g->heads; *h; h++)
+			if (strcmp(*h, head) == 0)
+				break;
+		if (*h)
+			break;
+	}
+	if (!g)
+		return NULL;
+	for (i = 0; i < l->ngens; i++)
+		if (l->gens[i]->g == g)
+			return NULL;	/* its names are in the tree already */
+	gen = make(s, g);
+	if (!gen) {
+		*failed = true;
+		return NULL;
+	}
+	l->gens = realloc(l->gens, (l->ngens + 1) * sizeof(*l->gens));
+	if (!l->gens)
+		die("out of memory");
+	l->gens[l->ngens++] = gen;
+	*n = gen->nparts;
+	return gen->parts;
+}
+
+const char *const *tapset_part_aliases(const struct tapset_part *p)
+{
+	return p->aliases;
+}
+
+static bool load_one(struct session *s, struct tapset_part *p,
+		     void (*collect)(void *ctx, struct file_ast *f), void *ctx)
+{
+	struct parse_opts o = lib_of(s)->opts;
+	struct stat st;
+	const char *text;
+	struct file_ast *fa;
+
+	if (p->loaded)
+		return true;
+	p->loaded = true;
+	text = read_regular(p->path, &st);
+	if (!text) {
+		diag_error((struct loc){ 0 }, "cannot read the generated tapset %s: %s", p->path,
+			   strerror(errno));
+		return false;
+	}
+	o.compatible = NULL;
+	fa = parse_text(diag_add_source(p->path, text), text, &o);
+	if (!fa)
+		return false;
+	append_file(s, fa);
+	collect(ctx, fa);
+	return true;
+}
+
+bool tapset_part_load(struct session *s, struct tapset_part *p,
+		      void (*collect)(void *ctx, struct file_ast *f), void *ctx)
+{
+	if (p->gen->common && !load_one(s, p->gen->common, collect, ctx))
+		return false;
+	return load_one(s, p, collect, ctx);
 }
