@@ -441,20 +441,24 @@ static bool write_file(const char *path, const char *text)
 
 /* The index of a generated tapset: a header naming the key, then one line
  * per part, "PART ALIAS...". */
-static const char *index_text(const char *key, const struct tapset_out *out)
+static bool write_index(const char *path, const char *key, const struct tapset_out *out)
 {
-	const char *t = arena_printf("tapc-tapset %s %s\n", PACKAGE_VERSION, key);
+	FILE *f = fopen(path, "wx");
+	bool ok;
 	size_t i;
 
-	for (i = 0; i < out->n; i++) {
+	if (!f)
+		return false;
+	ok = fprintf(f, "tapc-tapset %s %s\n", PACKAGE_VERSION, key) > 0;
+	for (i = 0; i < out->n && ok; i++) {
 		const char *const *a;
 
-		t = arena_printf("%s%s", t, out->parts[i]->name);
-		for (a = out->parts[i]->aliases; *a; a++)
-			t = arena_printf("%s %s", t, *a);
-		t = arena_printf("%s\n", t);
+		ok = fputs(out->parts[i]->name, f) >= 0;
+		for (a = out->parts[i]->aliases; *a && ok; a++)
+			ok = fprintf(f, " %s", *a) > 0;
+		ok = ok && fputc('\n', f) != EOF;
 	}
-	return t;
+	return (fclose(f) == 0) && ok;
 }
 
 /* Write the parts and the index into a fresh directory and move it to dir
@@ -470,7 +474,7 @@ static bool write_tapset(const char *dir, const char *key, const struct tapset_o
 	ok = true;
 	for (i = 0; i < out->n && ok; i++)
 		ok = write_file(arena_printf("%s/%s.stp", tmp, out->parts[i]->name), out->texts[i]);
-	ok = ok && write_file(arena_printf("%s/index", tmp), index_text(key, out));
+	ok = ok && write_index(arena_printf("%s/index", tmp), key, out);
 	if (ok && rename(tmp, dir) == 0)
 		return true;
 	for (i = 0; i < out->n; i++)
