@@ -784,8 +784,8 @@ static int derive_point(struct expand *x, struct node *decl, struct node *point,
 static int derive_probe(struct expand *x, struct node *decl, const struct via *via, bool optional)
 {
 	struct rprobe *plain = rprobe_new(decl);
-	struct node *point;
-	bool failed = false, any_plain = false;
+	struct node *point, *plain_points = NULL, **tail = &plain_points;
+	bool failed = false, any_alias = false;
 	int total = 0;
 
 	for (point = decl->u.probe.points; point; point = point->next) {
@@ -797,7 +797,12 @@ static int derive_probe(struct expand *x, struct node *decl, const struct via *v
 		if (opt)
 			diag_trial_begin(&trial);
 		r = derive_point(x, decl, point, via, opt, plain, &is_plain);
-		any_plain |= is_plain;
+		if (is_plain) {
+			*tail = copy_node(point);
+			tail = &(*tail)->next;
+		} else {
+			any_alias = true;
+		}
 		if (opt && (r < 0 || diag_errors() > errors)) {
 			diag_trial_end(&trial, DIAG_DROP);
 			x->n = mark;
@@ -821,7 +826,19 @@ static int derive_probe(struct expand *x, struct node *decl, const struct via *v
 	}
 	if (failed)
 		return EXPAND_FAILED;
-	if (any_plain)
+	if (plain_points && any_alias) {
+		/* the plain points are a probe of their own, with a copy of
+		 * the body (the alias uses have theirs) */
+		struct node *rest = node_new(NODE_PROBE, decl->loc);
+
+		*rest = *decl;
+		rest->next = NULL;
+		rest->u.probe.points = plain_points;
+		rest->u.probe.body = copy_node(decl->u.probe.body);
+		plain->decl = rest;
+		plain->body = rest->u.probe.body;
+	}
+	if (plain_points)
 		add_derived(x, plain, via);
 	return total;
 }
