@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtins.h"
 #include "diag.h"
 #include "kernel.h"
 #include "parse.h"
@@ -291,11 +292,65 @@ static bool parse_file_of(struct session *s, const char *path, const char *text,
 	return true;
 }
 
+struct defn {
+	const struct node *decl;
+	size_t order;
+};
+
+static int cmp_defns(const void *a, const void *b)
+{
+	const struct defn *x = a, *y = b;
+	int c = strcmp(x->decl->u.func.name, y->decl->u.func.name);
+
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* One definition per function name in the library, and none of a
+ * built-in's: which one a call gets must not depend on the order files
+ * are read in.  (Names, not arities: pass 2 has no overloading yet.) */
+static void check_names(struct session *s)
+{
+	struct file_ast *f;
+	struct node *d;
+	struct defn *defs = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (f = s->program->tapsets; f; f = f->next) {
+		for (d = f->decls; d; d = d->next) {
+			if (d->kind != NODE_FUNCTION)
+				continue;
+			if (builtin_find(d->u.func.name))
+				diag_error(d->loc, "library function '%s' has the name of a built-in",
+					   d->u.func.name);
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				defs = realloc(defs, cap * sizeof(*defs));
+				if (!defs)
+					die("out of memory");
+			}
+			defs[n].decl = d;
+			defs[n].order = n;
+			n++;
+		}
+	}
+	if (n)
+		qsort(defs, n, sizeof(*defs), cmp_defns);
+	for (i = 1; i < n; i++) {
+		if (strcmp(defs[i].decl->u.func.name, defs[i - 1].decl->u.func.name) != 0)
+			continue;
+		diag_error(defs[i].decl->loc, "library function '%s' is defined twice",
+			   defs[i].decl->u.func.name);
+		diag_note(defs[i - 1].decl->loc, "the other definition is here");
+	}
+	free(defs);
+}
+
 int tapset_parse_files(struct session *s, const struct parse_opts *lib)
 {
 	struct reading r = { lib, 0 };
 
 	each_file(s, ".stp", parse_file_of, &r);
+	check_names(s);
 	return r.count;
 }
 

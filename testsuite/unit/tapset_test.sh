@@ -42,12 +42,23 @@ printf 'function in_other() { return 5 }\n' >"$tmp/lib/other/e.stp"
 check "dyninst/ is not read" 1 "" -p2 -e 'probe begin { println(in_dyninst()) }'
 check "other folders are not read" 1 "" -p2 -e 'probe begin { println(in_other()) }'
 
-# the more specific folder comes first: its definition wins
-printf 'function which() { return 10 }\n' >"$tmp/lib/w.stp"
-printf 'function which() { return 20 }\n' >"$tmp/lib/linux/w.stp"
-check "linux/w.stp comes before w.stp: its which() is used" 0 "[^0-9]20[^0-9]" \
-	-p3 -e 'probe begin { println(which()) }'
+# the more specific folder comes first (the order shows in the C: the
+# file-scope %{ %} blocks of the files in use, in reading order)
+printf '%%{\n/* block of w.stp */\n%%}\nfunction w_top() { return 10 }\n' >"$tmp/lib/w.stp"
+printf '%%{\n/* block of linux/w.stp */\n%%}\nfunction w_linux() { return 20 }\n' >"$tmp/lib/linux/w.stp"
+check "-p3 with both files" 0 "" -p3 -e 'probe begin { println(w_top() + w_linux()) }'
+first=$(grep -n 'block of linux/w.stp' "$tmp/out" | cut -d: -f1)
+second=$(grep -n 'block of w.stp' "$tmp/out" | cut -d: -f1)
+if [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ]; then ok; else
+	bad "linux/w.stp is read before w.stp" "$tmp/out"; fi
 rm "$tmp/lib/w.stp" "$tmp/lib/linux/w.stp"
+
+# a function defined twice in the library is an error
+printf 'function in_linux() { return 9 }\n' >"$tmp/lib/twice.stp"
+check "a function defined twice" 1 "" -p2 -e 'probe begin { exit() }'
+if grep -q "library function 'in_linux' is defined twice" "$tmp/err"; then ok; else
+	bad "the error names the function" "$tmp/err"; fi
+rm "$tmp/lib/twice.stp"
 
 # -I DIR comes after the library; the same path below it is not read again
 printf 'function from_inc() { return 6 }\n' >"$tmp/inc/f.stp"
