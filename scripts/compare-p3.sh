@@ -28,7 +28,8 @@ old=$(realpath "$1") new=$(realpath "$2"); shift 2
 if [ -z "$kver" ]; then
 	kver=$(ls -d /lib/modules/*/build 2>/dev/null | sed 's#/lib/modules/##; s#/build##' | sort -V | tail -1)
 fi
-scripts=("$@")
+scripts=()
+for f in "$@"; do scripts+=("$(realpath "$f")"); done
 if [ ${#scripts[@]} -eq 0 ]; then
 	for d in sema/ok translate run stress; do
 		scripts+=("$top"/testsuite/$d/*.stp)
