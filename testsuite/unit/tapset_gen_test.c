@@ -185,7 +185,7 @@ int main(void)
 	      "a world-writable cache was used (rc %d, see %s)", rc, err);
 	chmod(dir, 0700);
 
-	printf("tapset_gen: %d passed, %d failed\n", passed, failed);
+	printf("generated: %d passed, %d failed\n", passed, failed);
 	if (!failed) {
 		char cmd[400];
 
