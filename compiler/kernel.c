@@ -559,6 +559,77 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
 	return n;
 }
 
+
+/* "CONFIG_X=value" lines of the target's .config, quotes dropped from
+ * string values, sorted for lookups. */
+static void load_config(struct kernel *k)
+{
+	char line[1024], path[PATH_MAX];
+	size_t cap = 0;
+	FILE *f;
+
+	k->config_loaded = true;
+	snprintf(path, sizeof(path), "%s/.config", k->build_dir ? k->build_dir : "/nonexistent");
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "/boot/config-%s", k->release);
+		f = fopen(path, "r");
+	}
+	while (f && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '='), *v;
+		size_t len;
+
+		if (strncmp(line, "CONFIG_", 7) != 0 || !eq)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		v = eq + 1;
+		len = strlen(v);
+		if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+			v[len - 1] = 0;
+			memmove(v, v + 1, len - 1);
+		}
+		if (k->nconfig == cap) {
+			cap = cap ? 2 * cap : 1024;
+			k->config = realloc(k->config, cap * sizeof(*k->config));
+			if (!k->config) {
+				perror("tapc");
+				exit(1);
+			}
+		}
+		k->config[k->nconfig++] = xstrdup_k(line);
+	}
+	if (f)
+		fclose(f);
+	if (k->nconfig)
+		qsort(k->config, k->nconfig, sizeof(*k->config), cmp_str);
+}
+
+const char *kernel_config(void *kp, const char *name)
+{
+	struct kernel *k = kp;
+	char key[256];
+	size_t lo = 0, hi, len;
+
+	if (!k->config_loaded)
+		load_config(k);
+	len = snprintf(key, sizeof(key), "%s=", name);
+	if (len >= sizeof(key))
+		return NULL;
+	/* the first line not below "NAME=" is NAME's, if NAME is set */
+	hi = k->nconfig;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(k->config[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < k->nconfig && strncmp(k->config[lo], key, len) == 0)
+		return k->config[lo] + len;
+	return NULL;
+}
+
 /* CONFIG_KPROBES=y in the running kernel's config, if we can find it. */
 static int config_has_kprobes(void)
 {

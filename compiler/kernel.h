@@ -35,6 +35,9 @@ struct kernel {
 	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
 	const char *types_error;	/* why they could not be read, or NULL */
 	bool dwarf_tried;
+	char **config;			/* "CONFIG_X=value" lines of .config, sorted */
+	size_t nconfig;
+	bool config_loaded;
 };
 
 /* Open the target: arg is NULL (running kernel, or the default VM kernel
@@ -69,6 +72,12 @@ int kernel_func_params(struct kernel *k, const char *func, const char **names, i
 /* Parameter names of syscall NAME (without sys_), from the target's
  * include/linux/syscalls.h; returns the count or -1. */
 int kernel_syscall_params(struct kernel *k, const char *name, const char **names, int max);
+
+/* The value of CONFIG_NAME in the target's .config (build tree, else
+ * /boot/config-KVER): "y", "m", "64", a string without its quotes; NULL
+ * when unset.  For %( CONFIG_X == "y" %); k is void * to fit the parser's
+ * config callback (parse.h). */
+const char *kernel_config(void *k, const char *name);
 
 /* Can this host load modules with kprobes?  When not, *why says why. */
 bool kernel_host_can_load(const char **why);

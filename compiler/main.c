@@ -7,7 +7,6 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -30,6 +29,7 @@
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
+#include "tapset.h"
 #include "translate.h"
 
 #ifndef PKGDATADIR
@@ -119,8 +119,6 @@ static void locate_tapsets(struct session *s)
 
 /* ---- the target kernel, opened on first use ---- */
 
-static struct session *the_session;
-
 struct kernel *session_kernel(struct session *s)
 {
 	if (!s->kernel) {
@@ -129,51 +127,6 @@ struct kernel *session_kernel(struct session *s)
 			exit(1);
 	}
 	return s->kernel;
-}
-
-/* CONFIG_* values of the target's .config, for %( CONFIG_X == "y" %). */
-static const char *kernel_config(const char *name)
-{
-	static char **names, **values;
-	static size_t n;
-	static bool loaded;
-	size_t i;
-
-	if (!loaded) {
-		struct kernel *k = session_kernel(the_session);
-		char line[1024], path[PATH_MAX];
-		FILE *f;
-
-		loaded = true;
-		snprintf(path, sizeof(path), "%s/.config", k->build_dir ? k->build_dir : "/nonexistent");
-		f = fopen(path, "r");
-		if (!f) {
-			snprintf(path, sizeof(path), "/boot/config-%s", k->release);
-			f = fopen(path, "r");
-		}
-		while (f && fgets(line, sizeof(line), f)) {
-			char *eq = strchr(line, '=');
-
-			if (strncmp(line, "CONFIG_", 7) != 0 || !eq)
-				continue;
-			*eq = 0;
-			eq[strcspn(eq + 1, "\n") + 1] = 0;
-			if (eq[1] == '"' && eq[strlen(eq + 1)] == '"') {
-				eq[strlen(eq + 1)] = 0;
-				eq++;
-			}
-			names = realloc(names, (n + 1) * sizeof(*names));
-			values = realloc(values, (n + 1) * sizeof(*values));
-			names[n] = arena_strdup(line);
-			values[n++] = arena_strdup(eq + 1);
-		}
-		if (f)
-			fclose(f);
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return values[i];
-	return NULL;
 }
 
 /* ---- timing for -v ---- */
@@ -194,6 +147,7 @@ static void pass_done(struct session *s, int pass, const char *what, double star
 
 static void pass_failed(int pass, const char *what)
 {
+	diag_flush();
 	if (diag_suppressed())
 		fprintf(stderr, "Number of further error messages not shown: %d.\n", diag_suppressed());
 	fprintf(stderr, "Pass %d: %s failed.\n", pass, what);
@@ -218,148 +172,40 @@ static char *read_all(FILE *f)
 	return buf;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* The user's script: the -e text, stdin or the file. */
+static const char *script_text(struct session *s)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	const char *name = s->script_name;
+	FILE *f;
+	char *text;
 
-/* The files of DIR whose names end in SUFFIX, in name order so builds are
- * reproducible.  Sets *n; the array is malloc'd, the names live in the arena. */
-static char **dir_files(const char *dir, const char *suffix, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t slen = strlen(suffix);
-
-	*n = 0;
-	if (!d)
+	if (s->script_text)
+		return s->script_text;
+	f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+	if (!f) {
+		fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
 		return NULL;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (len > slen && strcmp(e->d_name + len - slen, suffix) == 0) {
-			names = realloc(names, (*n + 1) * sizeof(*names));
-			if (!names)
-				die("out of memory");
-			names[(*n)++] = arena_printf("%s/%s", dir, e->d_name);
-		}
 	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_names);
-	return names;
-}
-
-static const char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	const char *text;
-
-	if (!f)
-		return NULL;
 	text = read_all(f);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
+	if (strcmp(name, "-") == 0)
+		s->script_name = "<stdin>";
 	return text;
 }
 
-/* Texts read in pass 1, so diagnostics can still quote them after
- * forget_tapset_errors() empties the diagnostics registry. */
-static struct { const char *name, *text; } *sources;
-static size_t nsources;
-
-static void keep_source(const char *name, const char *text)
-{
-	sources = realloc(sources, (nsources + 1) * sizeof(*sources));
-	if (!sources)
-		die("out of memory");
-	sources[nsources].name = name;
-	sources[nsources++].text = text;
-}
-
-/* As stap does, a library file that does not parse is left out with a
- * warning, and is fatal only under -W: its messages have been printed, so
- * reset the error count (diag has no other way to take errors back) and
- * register the texts read so far again. */
-static void forget_tapset_errors(const char *path)
-{
-	size_t i;
-
-	diag_reset();
-	for (i = 0; i < nsources; i++)
-		diag_add_source(sources[i].name, sources[i].text);
-	diag_warning((struct loc){ 0 }, "library file %s does not parse; left out", path);
-}
-
-/* Every *.stpm of DIR (library macros, needed before any script parses). */
-static void parse_macro_dir(const char *dir, const struct parse_opts *o)
-{
-	size_t n, i;
-	char **names = dir_files(dir, ".stpm", &n);
-
-	for (i = 0; i < n; i++) {
-		const char *text = read_file(names[i]);
-
-		if (!text)
-			continue;
-		keep_source(names[i], text);
-		if (!parse_macro_file(names[i], text, o) && !warnings_are_errors)
-			forget_tapset_errors(names[i]);
-	}
-	free(names);
-}
-
-/* Every *.stp of DIR, appended at *tail. */
-static int parse_tapset_dir(const char *dir, const struct parse_opts *o, struct file_ast ***tail)
-{
-	size_t n, i;
-	char **names = dir_files(dir, ".stp", &n);
-	int count = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *text = read_file(names[i]);
-		struct file_ast *fa;
-
-		if (!text)
-			continue;
-		keep_source(names[i], text);
-		fa = parse_text(diag_add_source(names[i], text), text, o);
-		if (!fa) {
-			if (!warnings_are_errors)
-				forget_tapset_errors(names[i]);
-			continue;
-		}
-		fa->is_tapset = true;
-		**tail = fa;
-		*tail = &fa->next;
-		count++;
-	}
-	free(names);
-	return count;
-}
-
+/* Pass 1: the library's macros, the user's script, the library (tapset.c
+ * finds it). */
 static bool pass1_parse(struct session *s)
 {
 	struct parse_opts o = { 0 }, lib;
-	struct file_ast *user, **tail;
-	const char *name = s->script_name, *text = s->script_text;
 	struct kernel *k = session_kernel(s);
+	const char *name, *text = script_text(s);
 	char *kv;
-	int i, ntapsets = 0;
+	int ntapsets;
 
-	if (!text) {
-		FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
-
-		if (!f) {
-			fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
-			return false;
-		}
-		text = read_all(f);
-		if (f != stdin)
-			fclose(f);
-		if (strcmp(name, "-") == 0)
-			name = s->script_name = "<stdin>";
-	}
+	if (!text)
+		return false;
 	kv = arena_strdup(k->release);
 	kv[strspn(kv, "0123456789.")] = 0;
 	o.guru = s->guru;
@@ -369,28 +215,21 @@ static bool pass1_parse(struct session *s)
 	o.kernel_vr = k->release;
 	o.arch = "x86_64";
 	o.config = kernel_config;
+	o.config_ctx = k;
 	o.compatible = compatible;
 	lib = o;
 	lib.is_tapset = true;
 	lib.guru = true;
 	lib.argc = 0;
 	lib.argv = NULL;
-	parse_macro_dir(s->tapset_dir, &lib);
-	for (i = 0; i < s->ninclude_dirs; i++)
-		parse_macro_dir(s->include_dirs[i], &lib);
-	if (diag_errors())
+	if (!tapset_parse_macros(s, &lib))
 		return false;
-	name = diag_add_source(name, text);
-	keep_source(name, text);
+	name = diag_add_source(s->script_name, text);
 	s->program = arena_alloc(sizeof(*s->program));
-	user = parse_text(name, text, &o);
-	if (!user)
+	s->program->user = parse_text(name, text, &o);
+	if (!s->program->user)
 		return false;
-	s->program->user = user;
-	tail = &s->program->tapsets;
-	ntapsets += parse_tapset_dir(s->tapset_dir, &lib, &tail);
-	for (i = 0; i < s->ninclude_dirs; i++)
-		ntapsets += parse_tapset_dir(s->include_dirs[i], &lib, &tail);
+	ntapsets = tapset_parse_files(s, &lib);
 	if (s->verbose)
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
 	return diag_errors() == 0;
@@ -664,7 +503,6 @@ int main(int argc, char **argv)
 	double t;
 	int status;
 
-	the_session = s;
 	if (parse_options(s, argc, argv) != 0)
 		return 1;
 	if (!tmpdir_ok())

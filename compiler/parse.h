@@ -30,8 +30,10 @@ struct parse_opts {
 	const char *kernel_vr;		/* "6.1.0-56-amd64" */
 	const char *arch;		/* "x86_64" */
 	/* Value of CONFIG_NAME in the target kernel's .config ("y", "m",
-	 * "64", a string) or NULL when unset; NULL function = all unset. */
-	const char *(*config)(const char *name);
+	 * "64", a string) or NULL when unset; NULL function = all unset.
+	 * config_ctx is passed back (the target kernel). */
+	const char *(*config)(void *config_ctx, const char *name);
+	void *config_ctx;
 	const char *compatible;		/* --compatible=VERSION, NULL = newest */
 	const char *privilege;		/* systemtap_privilege, NULL = "stapdev" */
 };

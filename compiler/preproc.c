@@ -640,7 +640,7 @@ static int eval_term(struct pp *pp)
 			return ((opt->guru ? 1 : 0) == b) == (o.kind == EQ);
 		}
 		if (!strncmp(n, "CONFIG_", 7)) {
-			const char *have = opt->config ? opt->config(n) : NULL;
+			const char *have = opt->config ? opt->config(opt->config_ctx, n) : NULL;
 
 			if (r.kind == STRING) {
 				if (!eq_only) {
@@ -650,7 +650,7 @@ static int eval_term(struct pp *pp)
 				return (fnmatch(r.text, have ? have : "", 0) == 0) == (o.kind == EQ);
 			}
 			if (r.kind == IDENT && !strncmp(r.text, "CONFIG_", 7)) {
-				const char *other = opt->config ? opt->config(r.text) : NULL;
+				const char *other = opt->config ? opt->config(opt->config_ctx, r.text) : NULL;
 				return apply_op(o.kind, strcmp(have ? have : "", other ? other : ""));
 			}
 			if (cond_number(pp, &r, &b)) {

@@ -2,8 +2,8 @@
  *
  * resolve() walks the user's files: globals and functions are collected
  * first (a script may use a function before defining it), then each probe's
- * points go to their provider, which turns them into sites, and each body's
- * names are bound: a name is a local or parameter of the enclosing probe or
+ * points are expanded (expand.c: probe aliases, then the providers, which
+ * turn them into sites), and each resulting probe's body has its names bound: a name is a local or parameter of the enclosing probe or
  * function, else a user global, else a tapset global (pulled in), else a new
  * local.  Calls go to user functions, then built-ins, then tapset functions,
  * whose bodies are resolved when first called.  Then types.c infers types
@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "builtins.h"
 #include "diag.h"
+#include "expand.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
@@ -32,8 +33,7 @@ struct rctx {
 	struct symbol **scope;		/* locals list of the current body */
 	struct rprobe *probe;		/* current probe, NULL in a function */
 	struct rfunc *func;		/* current function */
-	struct node **aliases;		/* ALIAS declarations, user's first */
-	int naliases;
+	struct aliases *aliases;	/* probe alias names, user's first */
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -237,10 +237,7 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		case NODE_ALIAS:
 			if (!tapset)
 				check_alias_names(d);
-			r->aliases = realloc(r->aliases, (r->naliases + 1) * sizeof(*r->aliases));
-			if (!r->aliases)
-				die("out of memory");
-			r->aliases[r->naliases++] = d;
+			aliases_add(r->aliases, d);
 			break;
 		case NODE_PROBE:
 			break;
@@ -811,31 +808,6 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn)
 
 /* ---- probes ---- */
 
-static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
-{
-	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(first);
-	int n;
-
-	if (!prov) {
-		struct hint h = { first, NULL, 99 };
-		const struct provider *tab;
-		int i, count;
-
-		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
-			   pp_text(point), first);
-		tab = provider_table(&count);
-		for (i = 0; i < count; i++)
-			hint_try(&h, tab[i].name);
-		hint_note(&h, point->loc);
-		return false;
-	}
-	n = prov->ops->expand(r->s, p, point);
-	if (n < 0)
-		return false;
-	return true;
-}
-
 static struct node *synthetic_timeout_probe(struct session *s)
 {
 	struct loc loc = { "<command line>", 0, 0 };
@@ -899,18 +871,14 @@ static bool guard_body(struct rprobe *p, struct node *decl)
 	return true;
 }
 
-static void resolve_probe(struct rctx *r, struct node *decl)
+/* A probe whose points expand.c expanded: its condition, then its body
+ * (called in the alias contexts of the probe). */
+static void bind_probe(void *ctx, struct rprobe *p)
 {
-	struct rprobe *p = arena_alloc(sizeof(*p)), **tail;
-	struct node *point;
-	bool ok = true;
+	struct rctx *r = ctx;
+	struct rprobe **tail;
 
-	p->decl = decl;
-	p->body = decl->u.probe.body;
-	for (point = decl->u.probe.points; point; point = point->next)
-		ok &= expand_point(r, p, point);
-	ok &= guard_body(p, decl);
-	if (!ok)
+	if (!guard_body(p, p->decl))
 		return;
 	if (!p->sites)		/* only optional points, none matched */
 		return;
@@ -922,10 +890,15 @@ static void resolve_probe(struct rctx *r, struct node *decl)
 	r->probe = p;
 	r->func = NULL;
 	bind(r, p->body);
-	if (decl->u.probe.points->u.pp.cond)
-		check_condition(decl->u.probe.points->u.pp.cond);
+	if (p->decl->u.probe.points->u.pp.cond)
+		check_condition(p->decl->u.probe.points->u.pp.cond);
 	check_locals(r, p->locals);
 	r->probe = NULL;
+}
+
+static void collect_tapset(void *ctx, struct file_ast *f)
+{
+	collect_file(ctx, f, true);
 }
 
 /* One global's line(s) of the end-of-run display, in stap's formats. */
@@ -984,287 +957,63 @@ static struct node *global_display_probe(struct rctx *r)
 	return f->decls;
 }
 
-/* ---- probe aliases ---- */
-
-static struct node *copy_node(const struct node *n);
-
-static struct node *copy_list(const struct node *n)
+static bool resolve_program(struct rctx *r)
 {
-	struct node *head = NULL, **tail = &head;
-
-	for (; n; n = n->next) {
-		*tail = copy_node(n);
-		tail = &(*tail)->next;
-	}
-	return head;
-}
-
-/* A deep copy of a statement or expression: an alias body is bound once
- * per probe that uses it, and binding writes symbols into the nodes. */
-static struct node *copy_node(const struct node *n)
-{
-	struct node *c;
-	struct target_step *st, **tail;
-
-	if (!n)
-		return NULL;
-	c = arena_alloc(sizeof(*c));
-	*c = *n;
-	c->next = NULL;
-	switch (n->kind) {
-	case NODE_BLOCK: c->u.block.stmts = copy_list(n->u.block.stmts); break;
-	case NODE_EXPRSTMT:
-	case NODE_RETURN: c->u.expr.expr = copy_node(n->u.expr.expr); break;
-	case NODE_IF:
-		c->u.if_.cond = copy_node(n->u.if_.cond);
-		c->u.if_.then = copy_node(n->u.if_.then);
-		c->u.if_.els = copy_node(n->u.if_.els);
-		break;
-	case NODE_WHILE:
-	case NODE_FOR:
-		c->u.loop.init = copy_node(n->u.loop.init);
-		c->u.loop.cond = copy_node(n->u.loop.cond);
-		c->u.loop.step = copy_node(n->u.loop.step);
-		c->u.loop.body = copy_node(n->u.loop.body);
-		break;
-	case NODE_FOREACH:
-		c->u.foreach.value = copy_node(n->u.foreach.value);
-		c->u.foreach.keys = copy_list(n->u.foreach.keys);
-		c->u.foreach.array = copy_node(n->u.foreach.array);
-		c->u.foreach.slice = copy_list(n->u.foreach.slice);
-		c->u.foreach.limit = copy_node(n->u.foreach.limit);
-		c->u.foreach.body = copy_node(n->u.foreach.body);
-		break;
-	case NODE_DELETE: c->u.del.target = copy_node(n->u.del.target); break;
-	case NODE_TRY:
-		c->u.try_.body = copy_node(n->u.try_.body);
-		c->u.try_.catch_var = copy_node(n->u.try_.catch_var);
-		c->u.try_.handler = copy_node(n->u.try_.handler);
-		break;
-	case NODE_VAR: c->u.var.sym = NULL; break;
-	case NODE_INDEX:
-	case NODE_IN:
-		c->u.index.base = copy_node(n->u.index.base);
-		c->u.index.keys = copy_list(n->u.index.keys);
-		break;
-	case NODE_CALL:
-		c->u.call.args = copy_list(n->u.call.args);
-		c->u.call.sym = NULL;
-		break;
-	case NODE_PRINT:
-		c->u.print.fmt = copy_node(n->u.print.fmt);
-		c->u.print.args = copy_list(n->u.print.args);
-		break;
-	case NODE_BINARY:
-		c->u.bin.left = copy_node(n->u.bin.left);
-		c->u.bin.right = copy_node(n->u.bin.right);
-		break;
-	case NODE_LOGICAL:
-		c->u.logical.left = copy_node(n->u.logical.left);
-		c->u.logical.right = copy_node(n->u.logical.right);
-		break;
-	case NODE_UNARY: c->u.un.operand = copy_node(n->u.un.operand); break;
-	case NODE_INCDEC: c->u.incdec.operand = copy_node(n->u.incdec.operand); break;
-	case NODE_ASSIGN:
-		c->u.assign.left = copy_node(n->u.assign.left);
-		c->u.assign.right = copy_node(n->u.assign.right);
-		break;
-	case NODE_TERNARY:
-		c->u.ternary.cond = copy_node(n->u.ternary.cond);
-		c->u.ternary.then = copy_node(n->u.ternary.then);
-		c->u.ternary.els = copy_node(n->u.ternary.els);
-		break;
-	case NODE_REGEX: c->u.regex.left = copy_node(n->u.regex.left); break;
-	case NODE_STAT_OP:
-		c->u.stat.operand = copy_node(n->u.stat.operand);
-		c->u.stat.arg = copy_node(n->u.stat.arg);
-		break;
-	case NODE_HIST:
-		c->u.hist.operand = copy_node(n->u.hist.operand);
-		c->u.hist.lo = copy_node(n->u.hist.lo);
-		c->u.hist.hi = copy_node(n->u.hist.hi);
-		c->u.hist.width = copy_node(n->u.hist.width);
-		break;
-	case NODE_TARGET:
-		c->u.target.cast_expr = copy_node(n->u.target.cast_expr);
-		c->u.target.resolved = NULL;
-		c->u.target.steps = NULL;
-		tail = &c->u.target.steps;
-		for (st = n->u.target.steps; st; st = st->next) {
-			*tail = arena_alloc(sizeof(**tail));
-			**tail = *st;
-			(*tail)->index = copy_node(st->index);
-			(*tail)->next = NULL;
-			tail = &(*tail)->next;
-		}
-		break;
-	case NODE_DEFINED:
-	case NODE_ENTRY: c->u.wrap.operand = copy_node(n->u.wrap.operand); break;
-	case NODE_PROBE_POINT:
-		c->u.pp.comps = copy_list(n->u.pp.comps);
-		c->u.pp.cond = copy_node(n->u.pp.cond);
-		break;
-	default:
-		break;
-	}
-	return c;
-}
-
-static bool same_arg(const struct node *a, const struct node *b)
-{
-	if (!a || !b)
-		return a == b;
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == NODE_NUM)
-		return a->u.num.value == b->u.num.value;
-	return a->kind == NODE_STR && strcmp(a->u.str.value, b->u.str.value) == 0;
-}
-
-/* How many components of point the alias name covers (all of the name's,
- * compared exactly), or -1 when it doesn't name it. */
-static int alias_match(const struct node *name, const struct node *point)
-{
-	const struct node *a = name->u.pp.comps, *b = point->u.pp.comps;
-	int n = 0;
-
-	for (; a; a = a->next, b = b->next, n++)
-		if (!b || strcmp(a->u.comp.name, b->u.comp.name) != 0 || !same_arg(a->u.comp.arg, b->u.comp.arg))
-			return -1;
-	return n;
-}
-
-/* The probe alias a makes of the user's point (its components after the
- * first `covered` are appended to each of the alias's points: a.return)
- * with body: { prologue; body } or, for +=, { body; epilogue }. */
-static struct node *alias_instance(const struct node *a, int covered, const struct node *point,
-				   const struct node *decl)
-{
-	struct node *probe = node_new(NODE_PROBE, decl->loc), *t, *body, *suffix;
-	const struct node *c = point->u.pp.comps;
-	struct node **tail = &probe->u.probe.points;
-	int i;
-
-	for (i = 0; i < covered; i++)
-		c = c->next;
-	for (t = a->u.alias.points; t; t = t->next) {
-		struct node *p = copy_node(t);
-
-		suffix = copy_list(c);
-		if (suffix)
-			node_append(p->u.pp.comps, suffix);
-		p->u.pp.optional |= point->u.pp.optional;
-		p->u.pp.sufficient |= point->u.pp.sufficient;
-		if (!p->u.pp.cond)
-			p->u.pp.cond = copy_node(point->u.pp.cond);
-		*tail = p;
-		tail = &p->next;
-	}
-	body = node_new(NODE_BLOCK, decl->u.probe.body->loc);
-	if (a->u.alias.prologue)
-		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.prologue));
-	body->u.block.stmts = node_append(body->u.block.stmts, copy_node(decl->u.probe.body));
-	if (a->u.alias.epilogue)
-		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.epilogue));
-	probe->u.probe.body = body;
-	probe->synthetic = decl->synthetic;
-	probe->from_tapset = decl->from_tapset;
-	return probe;
-}
-
-/* Resolve a user probe whose points may name aliases: each alias use
- * becomes a probe of its own (aliases may name aliases, up to a depth);
- * the plain points stay together with the original body. */
-static void resolve_aliased(struct rctx *r, struct node *decl, int depth)
-{
-	struct node *point, *plain = NULL, **tail = &plain, *name;
-	bool any = false;
-	int i, covered;
-
-	for (point = decl->u.probe.points; point; point = point->next) {
-		bool matched = false;
-
-		for (i = 0; i < r->naliases; i++) {
-			for (name = r->aliases[i]->u.alias.names; name; name = name->next) {
-				if ((covered = alias_match(name, point)) < 0)
-					continue;
-				matched = true;
-				if (depth >= 16) {
-					diag_error(point->loc, "probe alias expansion of %s is too deep (recursive alias?)",
-						   pp_text(point));
-					continue;
-				}
-				resolve_aliased(r, alias_instance(r->aliases[i], covered, point, decl), depth + 1);
-			}
-		}
-		if (matched) {
-			any = true;
-			continue;
-		}
-		*tail = copy_node(point);
-		tail = &(*tail)->next;
-	}
-	if (!any) {
-		resolve_probe(r, decl);
-		return;
-	}
-	if (plain) {
-		struct node *rest = node_new(NODE_PROBE, decl->loc);
-
-		*rest = *decl;
-		rest->next = NULL;
-		rest->u.probe.points = plain;
-		rest->u.probe.body = copy_node(decl->u.probe.body);
-		resolve_probe(r, rest);
-	}
-}
-
-bool resolve(struct session *s)
-{
-	struct rctx r = { 0 };
+	struct session *s = r->s;
 	struct node *display;
 	struct file_ast *f;
 	struct node *d;
 	struct rfunc *fn;
 
-	r.s = s;
-	r.p = arena_alloc(sizeof(*r.p));
-	s->resolved = r.p;
 	for (f = s->program->user; f; f = f->next)
-		collect_file(&r, f, false);
+		collect_file(r, f, false);
 	for (f = s->program->tapsets; f; f = f->next)
-		collect_file(&r, f, true);
+		collect_file(r, f, true);
 	for (f = s->program->user; f; f = f->next) {
 		for (d = f->decls; d; d = d->next) {
 			if (d->kind == NODE_PROBE)
-				resolve_aliased(&r, d, 0);
+				expand_probe(r->aliases, d, false);
 		}
 	}
 	if (s->timeout)
-		resolve_probe(&r, synthetic_timeout_probe(s));
+		expand_probe(r->aliases, synthetic_timeout_probe(s), true);
 	/* user functions are checked even when nothing calls them */
-	for (fn = r.p->funcs; fn; fn = fn->next)
+	for (fn = r->p->funcs; fn; fn = fn->next)
 		if (!fn->resolved)
-			resolve_function_body(&r, fn);
-	free(r.aliases);
+			resolve_function_body(r, fn);
 	if (diag_errors())
 		return false;
-	if (!r.p->probes) {
+	if (!r->p->probes) {
 		diag_error((struct loc){ 0 }, "no probes found");
 		return false;
 	}
 	/* as stap does, drop unused code before typing it: an unused
 	 * function with untyped parameters is not an error (-u keeps it) */
 	if (!s->unoptimized)
-		prune(s, r.p);
-	if (!types_infer(s, r.p) || !check_program(r.p))
+		prune(s, r->p);
+	if (!types_infer(s, r->p) || !check_program(r->p))
 		return false;
-	if ((display = global_display_probe(&r))) {
-		resolve_probe(&r, display);
-		if (diag_errors() || !types_infer(s, r.p))
+	if ((display = global_display_probe(r))) {
+		expand_probe(r->aliases, display, true);
+		if (diag_errors() || !types_infer(s, r->p))
 			return false;
 	}
 	return diag_errors() == 0;
+}
+
+bool resolve(struct session *s)
+{
+	struct rctx r = { 0 };
+	struct expand_hooks hooks = { bind_probe, collect_tapset, &r };
+	bool ok;
+
+	r.s = s;
+	r.p = arena_alloc(sizeof(*r.p));
+	r.aliases = aliases_new(s, &hooks);
+	s->resolved = r.p;
+	ok = resolve_program(&r);
+	aliases_free(r.aliases);
+	return ok;
 }
 
 /* ---- -p2 printer ---- */

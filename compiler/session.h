@@ -16,6 +16,7 @@ struct rprogram;
 struct kernel;
 struct module_file;
 struct ko_index;
+struct tapset_lib;
 
 #define SESSION_MAX_ARGS 64
 
@@ -63,6 +64,7 @@ struct session {
 	size_t ninstalled;
 	bool installed_listed;
 	struct ko_index *ko_index;	/* their function lists, cached on disk */
+	struct tapset_lib *tapsets;	/* the library read, generated tapsets made (tapset.c) */
 	struct program *program;	/* pass 1 */
 	struct rprogram *resolved;	/* pass 2 */
 	char *c_text;			/* pass 3 */

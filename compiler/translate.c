@@ -469,7 +469,8 @@ static const char *gx_call(struct tx *t, struct node *n)
 		emit(t->e, "f_%s(c%s);", sym->name, list);
 		r = "0";
 	}
-	check_error(t);
+	if (embedded_may_fail(sym->func))
+		check_error(t);
 	return r;
 }
 

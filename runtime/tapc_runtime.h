@@ -321,7 +321,8 @@ void tapc_counter_add(struct tapc_counter *ctr, int64_t n);
 int64_t tapc_counter_read(const struct tapc_counter *ctr);
 void tapc_counter_set(struct tapc_counter *ctr, int64_t v);
 
-/* ---- context functions ---- */
+/* ---- context functions (tapset/linux/context.stp's embedded C calls
+ * these; tapset functions say the rest in their own C) ---- */
 void tapc_execname(char *dst);
 static inline int64_t tapc_pid(void) { return current->tgid; }
 static inline int64_t tapc_tid(void) { return current->pid; }
@@ -332,11 +333,6 @@ static inline int64_t tapc_target_pid(void) { return tapc_target; }
 int64_t tapc_gettimeofday_ns(void);
 /* exit(): ask taprun to stop; the current handler finishes first. */
 void tapc_request_exit(void);
-int64_t tapc_ppid(void);
-int64_t tapc_gid(void);
-int64_t tapc_euid(void);
-int64_t tapc_egid(void);
-int64_t tapc_ktime_ns(void);		/* local_clock_ns(): monotonic */
 
 /* ---- memory reads from the script (nofault: a bad address is a script
  * error "... fault at 0xADDR", never an oops) ---- */
