@@ -326,4 +326,9 @@ const char *stat_op_name(enum stat_op op);
 struct node *node_append(struct node *a, struct node *b);
 int node_count(const struct node *list);
 
+/* The canonical text of a probe point, e.g. kernel.function("f").return */
+const char *pp_text(const struct node *point);
+/* Components of a probe point as an array; returns the count. */
+int pp_comps(const struct node *point, const struct node **comps, int max);
+
 #endif

@@ -71,36 +71,6 @@ static struct rfunc *func_find(struct rfunc *list, const char *name)
 	return NULL;
 }
 
-int pp_comps(const struct node *point, const struct node **comps, int max)
-{
-	const struct node *c;
-	int n = 0;
-
-	for (c = point->u.pp.comps; c && n < max; c = c->next)
-		comps[n++] = c;
-	return n;
-}
-
-const char *pp_text(const struct node *point)
-{
-	const struct node *c;
-	char *out = "";
-
-	for (c = point->u.pp.comps; c; c = c->next) {
-		const char *dot = c == point->u.pp.comps ? "" : ".";
-
-		if (!c->u.comp.arg)
-			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
-		else if (c->u.comp.arg->kind == NODE_NUM)
-			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
-					   (long long)c->u.comp.arg->u.num.value);
-		else
-			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
-					   c->u.comp.arg->u.str.value);
-	}
-	return out;
-}
-
 /* Bounded edit distance for "did you mean" hints. */
 static int distance(const char *a, const char *b)
 {

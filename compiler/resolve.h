@@ -117,11 +117,6 @@ void prune(struct session *s, struct rprogram *p);
 /* Call fn on every statement and expression of the list n, pre-order. */
 void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
-/* The canonical text of a probe point, e.g. kernel.function("f").return */
-const char *pp_text(const struct node *point);
-/* Components of a probe point as an array; returns the count. */
-int pp_comps(const struct node *point, const struct node **comps, int max);
-
 /* A fresh local in a scope list (providers and resolve use it). */
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);
 
