@@ -121,16 +121,6 @@ static void locate_tapsets(struct session *s)
 
 static struct session *the_session;
 
-struct kernel *session_kernel(struct session *s)
-{
-	if (!s->kernel) {
-		s->kernel = kernel_open(s->kernel_arg, s->vm);
-		if (!s->kernel)
-			exit(1);
-	}
-	return s->kernel;
-}
-
 /* CONFIG_* values of the target's .config, for %( CONFIG_X == "y" %). */
 static const char *kernel_config(const char *name)
 {

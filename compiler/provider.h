@@ -57,7 +57,7 @@ extern const struct provider_ops timer_provider;
 extern const struct provider_ops tracepoint_provider;	/* kernel.trace, via kprobe */
 extern const struct provider_ops never_provider;	/* no tables: never runs */
 
-/* Helpers for providers (provider/table.c). */
+/* Helpers for providers (provider/site.c). */
 struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
 		      const char *pp);
 /* How many sites of the program belong to the family ops (0: emit no table). */

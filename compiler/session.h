@@ -71,7 +71,7 @@ struct session {
 	char *module_path;		/* pass 4: the .ko */
 };
 
-/* The target kernel, opened on first use (kernel.c). */
+/* The target kernel, opened on first use (image.c). */
 struct kernel *session_kernel(struct session *s);
 
 #endif
