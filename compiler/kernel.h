@@ -77,9 +77,8 @@ struct btf *btf_load(struct kernel *k, int verbose);
 /* Names of all BTF functions, sorted (for targets without a real System.map). */
 char **btf_function_names(struct btf *btf, size_t *n);
 
-/* Typed target variables from BTF (btf.c).  Type ids are BTF ids of k->btf;
- * the functions below need btf_load() to have succeeded. */
-struct target_step;
+/* Types from BTF (btf.c).  Type ids are BTF ids of k->btf; the functions
+ * below need btf_load() to have succeeded. */
 /* The FUNC_PROTO id of func, or -1. */
 int btf_func_proto(struct kernel *k, const char *func);
 /* Type of parameter argno (1-based) of func, 0 for its return type; -1 if
@@ -89,9 +88,6 @@ int btf_func_param_type(struct kernel *k, const char *func, int argno);
 int btf_find_type(struct kernel *k, const char *name);
 /* The type as C spells it, SystemTap style: "struct file*", "char*". */
 char *btf_type_name(const struct btf *btf, int id);
-/* value (an unsigned long C expression) converted to int64_t as a value
- * of type id would be (sign extension of narrower ints). */
-const char *btf_value_cast(const struct btf *btf, int id, const char *value);
 
 /* Names (without btf_trace_) of the target's tracepoints, sorted. */
 char **btf_tracepoint_names(struct btf *btf, size_t *n);
@@ -101,34 +97,6 @@ int btf_tracepoint_params(struct kernel *k, const char *name, const char **names
 			  int max);
 /* Size in bytes of a type (-1 when unknown). */
 int btf_type_size(struct kernel *k, int id);
-
-struct btf_fetch {
-	const char *expr;		/* C int64_t expression */
-	bool simple;			/* expr never fails: no error check needed */
-	int type;			/* BTF type of the result */
-	const char *err, *note;		/* why not, when btf_fetch() fails */
-	const struct target_step *step;	/* ... at this step (NULL: the base) */
-	/* steps ending in $ or $$ (no expr): statements computing the value
-	 * (_v, a u64) or, when lvalue, its address (_a), with _ok false after
-	 * a fault; pretty.c prints it */
-	const char *code;
-	bool lvalue, deep;
-};
-/* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
- * expression is a GNU statement expression whose loads are tapc_kread()s:
- * after a fault it yields 0 with c->last_error set (loc names the script
- * position).  False with out->err set when the steps don't fit the type. */
-bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
-	       const char *loc, struct btf_fetch *out);
-
-/* pretty.c: $var$ / $var$$ as SystemTap prints them.  A C statement that
- * appends the text of the value f describes (a btf_fetch() of steps ending
- * in a pretty-print) to the MAXSTRINGLEN buffer tapc_str_dst; false with
- * *err set when the type can't be printed. */
-const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err);
-/* The text $$parms shows for a value of type `type` that is not a plain
- * number ("{...}" for a struct, "[...]"), or NULL. */
-const char *pretty_placeholder(struct kernel *k, int type);
 
 /* modules.c: the module files of a kernel. */
 /* An installed module: its name as the kernel knows it ("-" read as "_",

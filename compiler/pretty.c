@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
 
 #define PP_MAX_VALUES 32	/* stap's limit of printf arguments (PR10750) */

@@ -1,7 +1,7 @@
 /* Compiler-side probe providers.
  *
- * A probe point's first component names its provider in one table
- * (provider/table.c), by exact name.  A provider expands a probe point into
+ * A probe point's leading components name its provider in one table
+ * (provider/table.c), by component path ("kernel.trace").  A provider expands a probe point into
  * sites, resolves the $variables its sites offer, and emits the site table
  * the matching runtime provider consumes.  Adding a probe family means one
  * new file here and one in runtime/provider/, not editing the passes.
@@ -41,20 +41,22 @@ struct provider_ops {
 };
 
 struct provider {
-	const char *name;		/* first probe point component */
+	const char *name;		/* component path: "kernel", "kernel.trace" */
 	const struct provider_ops *ops;
 };
 
-const struct provider *provider_find(const char *name);
+/* The provider of a probe point: the longest path of the table it starts
+ * with, or NULL. */
+const struct provider *provider_find(const struct node *point);
 /* Every distinct family, for the translator's table emission. */
 const struct provider_ops *const *provider_families(void);
-/* Names in the table, for "did you mean". */
+/* Paths in the table, for "did you mean". */
 const struct provider *provider_table(int *n);
 
 extern const struct provider_ops begin_end_provider;
 extern const struct provider_ops kprobe_provider;
 extern const struct provider_ops timer_provider;
-extern const struct provider_ops tracepoint_provider;	/* kernel.trace, via kprobe */
+extern const struct provider_ops tracepoint_provider;	/* kernel.trace */
 extern const struct provider_ops never_provider;	/* no tables: never runs */
 
 /* Helpers for providers (provider/site.c). */
@@ -64,36 +66,6 @@ struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct n
 int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
-
-/* provider/kprobe.c: finish a typed target variable from BTF: base is a C
- * value of BTF type `type`, then t's ->/[] steps (nofault reads); sets t's
- * resolved expression.  TYPE_UNKNOWN after an error. */
-enum type_kind provider_typed_target(struct session *s, struct node *t, int type,
-				     const char *base);
-/* @cast(addr, "TYPE") typed from the target kernel's BTF: in functions,
- * and in probes whose provider has no types of its own. */
-enum type_kind provider_cast(struct session *s, struct node *t);
-/* Whether t's steps fit a base of BTF type `type` (-1: no type). */
-bool provider_fetch_ok(struct session *s, const struct node *t, int type);
-/* t has a $ or $$ pretty-printing step. */
-bool provider_has_pretty(const struct node *t);
-/* What a string target's statement starts with: its text is appended to
- * an emptied tapc_str_dst. */
-#define PROVIDER_STR_START "tapc_str_dst[0] = 0; "
-/* t's resolved statement for a btf_fetch() of steps that end in $ or $$
- * (f->code set), types from k: TYPE_STRING, or TYPE_UNKNOWN after an
- * error. */
-struct kernel;
-struct btf_fetch;
-enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f);
-/* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
- * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
- * ("name={...}" for a struct), or "name=" and the text of $name$ that
- * target() makes.  NULL after an error. */
-struct kernel;
-const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
-			       struct kernel *k, const char *name, int type,
-			       enum type_kind (*target)(struct session *, struct site *, struct node *));
 
 /* provider/kprobe.c: a glob without its wildcards, for "did you mean". */
 const char *glob_literal(const char *pattern);

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "builtins.h"
 #include "diag.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
@@ -405,7 +406,7 @@ static void bind_target(struct rctx *r, struct node *n)
 	if (strcmp(n->u.target.name, "@cast") == 0 &&
 	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
 		/* a function, or begin/end/timer: the target kernel's types */
-		n->type = provider_cast(r->s, n);
+		n->type = fetch_cast(session_kernel(r->s), n);
 		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
 			diag_error(n->loc, "@cast can't be written here");
 			n->type = TYPE_UNKNOWN;
@@ -781,7 +782,7 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn)
 static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
 {
 	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(first);
+	const struct provider *prov = provider_find(point);
 	int n;
 
 	if (!prov) {

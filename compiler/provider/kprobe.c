@@ -10,9 +10,9 @@
  * Target variables come from BTF, no debuginfo needed: $name is a
  * parameter (by position in the function's prototype, typed), $return the
  * typed return value, and ->member / [N] steps follow BTF types with
- * nofault reads (btf.c).  In a .return probe a parameter, like @entry(e),
+ * nofault reads (fetch.c).  In a .return probe a parameter, like @entry(e),
  * is saved by a kretprobe entry handler into the instance's data and read
- * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c.
+ * back from there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "kprobe_statement.h"
 #include "provider.h"
@@ -260,8 +261,6 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
 
-	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
-		return tracepoint_provider.expand(s, p, point);
 	if (strcmp(family, "module") == 0) {
 		modarg = comps[0]->u.comp.arg;
 	} else if (is_kprobe && n >= 2 && strcmp(comps[1]->u.comp.name, "module") == 0) {
@@ -370,83 +369,10 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	return matched - st.blacklisted;
 }
 
-static const char *loc_text(const struct node *t)
-{
-	char *q = arena_printf("%s:%d:%d", t->loc.file ? t->loc.file : "<input>", t->loc.line,
-			       t->loc.col);
-	char *c = c_string(q, strlen(q)), *a = arena_strdup(c);
-
-	free(c);
-	return a;
-}
-
 /* Where a site's symbols and types come from: its module, or the kernel. */
 static struct kernel *site_kernel(struct session *s, const struct site *site)
 {
 	return site->k ? site->k : session_kernel(s);
-}
-
-static enum type_kind typed_target(struct kernel *k, struct node *t, int type, const char *base)
-{
-	struct btf_fetch f;
-
-	if (!btf_fetch(k, type, base, t->u.target.steps, loc_text(t), &f)) {
-		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", t->u.target.name, f.err);
-		if (f.note)
-			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
-		return TYPE_UNKNOWN;
-	}
-	if (f.code)
-		return provider_pretty(k, t, &f);
-	t->u.target.resolved = (void *)f.expr;
-	return TYPE_LONG;
-}
-
-enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f)
-{
-	const char *err, *stmt = pretty_append(k, f, &err);
-
-	if (!stmt) {
-		diag_error(t->loc, "%s: %s", t->u.target.name, err);
-		return TYPE_UNKNOWN;
-	}
-	t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
-	return TYPE_STRING;
-}
-
-/* @cast(addr, "struct S")->...: the address as an S of k's types. */
-static enum type_kind cast_target(struct kernel *k, struct node *t)
-{
-	int type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
-
-	if (type < 0) {
-		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s %s",
-			   t->u.target.cast_type, k->module ? k->types_from : "BTF",
-			   k->module ? "module" : "kernel", k->module ? k->module : k->release);
-		return TYPE_UNKNOWN;
-	}
-	/* the translator puts the operand's value in place of this name */
-	return typed_target(k, t, type, "tapc_cast_operand");
-}
-
-enum type_kind provider_cast(struct session *s, struct node *t)
-{
-	return cast_target(session_kernel(s), t);
-}
-
-enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
-{
-	return typed_target(session_kernel(s), t, type, base);
-}
-
-bool provider_has_pretty(const struct node *t)
-{
-	const struct target_step *st;
-
-	for (st = t->u.target.steps; st; st = st->next)
-		if (st->kind == STEP_PRETTY || st->kind == STEP_PRETTY_DEEP)
-			return true;
-	return false;
 }
 
 /* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
@@ -472,32 +398,6 @@ static const char *proto_func(const struct site *site, bool *syscall)
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
 
-const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
-			       struct kernel *k, const char *name, int type,
-			       enum type_kind (*target)(struct session *, struct site *, struct node *))
-{
-	const struct target_step *pretty = t->u.target.steps;
-	struct node *p = node_new(NODE_TARGET, t->loc);
-	const char *text = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=\");", name);
-
-	p->u.target.name = arena_printf("$%s", name);
-	if (type >= 0 && pretty) {
-		p->u.target.steps = (struct target_step *)pretty;
-		if (target(s, site, p) != TYPE_STRING)
-			return NULL;
-		return arena_printf("%s %s", text,
-				    (const char *)p->u.target.resolved + strlen(PROVIDER_STR_START));
-	}
-	if (type >= 0 && pretty_placeholder(k, type))
-		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
-				    pretty_placeholder(k, type));
-	if (target(s, site, p) == TYPE_UNKNOWN)
-		return NULL;
-	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
-			    "(unsigned long long)%s); tapc_strcat(tapc_str_dst, _h); }",
-			    text, (const char *)p->u.target.resolved);
-}
-
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
  * in hex, or with a $ / $$ suffix each value pretty-printed.  A string
@@ -509,7 +409,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 	const char *name = t->u.target.name, *params[32], *func, *one;
 	const struct target_step *pretty = t->u.target.steps;
 	struct kernel *k = site_kernel(s, site);
-	char *stmt = PROVIDER_STR_START;
+	char *stmt = FETCH_STR_START;
 	bool syscall;
 	int n = 0, i;
 
@@ -536,13 +436,13 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 				continue;
 			int argno = kernel_func_param(k, func, params[i]);
 
-			one = provider_parm_text(s, site, t, k, params[i],
+			one = fetch_parm_text(s, site, t, k, params[i],
 						 argno > 0 ? btf_func_param_type(k, func, argno) : -1,
 						 kprobe_target);
 			if (!one)
 				return TYPE_UNKNOWN;
 			stmt = arena_printf("%s%s%s", stmt,
-					    strcmp(stmt, PROVIDER_STR_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
+					    strcmp(stmt, FETCH_STR_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
 					    one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
@@ -559,7 +459,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 				return TYPE_UNKNOWN;
 			if (pretty)
 				stmt = arena_printf("%s tapc_strcat(tapc_str_dst, \"return=\"); %s", stmt,
-						    (const char *)r->u.target.resolved + strlen(PROVIDER_STR_START));
+						    (const char *)r->u.target.resolved + strlen(FETCH_STR_START));
 			else
 				stmt = arena_printf("%s tapc_sprintf(tapc_str_dst, \"return=0x%%llx\", "
 						    "(unsigned long long)%s);", stmt,
@@ -583,7 +483,7 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 {
 	const char *why = NULL;
 
-	if (provider_has_pretty(t))
+	if (fetch_has_pretty(t))
 		why = "a pretty-printed value ($ or $$) is text, not a variable";
 	else if (t->u.target.steps)
 		why = "only whole values can be written, not ->members or [elements]";
@@ -613,13 +513,13 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	if (name[0] == '$' && name[1] == '$')
 		return pretty_vars(s, site, t);
 	if (strcmp(name, "@cast") == 0)
-		return cast_target(k, t);
+		return fetch_cast(k, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
 	if (site->statement && strcmp(name, "$return") != 0)
-		return kprobe_statement_target(s, site, t, loc_text(t));
+		return kprobe_statement_target(s, site, t, fetch_loc(t));
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
@@ -637,7 +537,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			diag_error(t->loc, "$return: %s", no_proto(k, func));
 			return TYPE_UNKNOWN;
 		}
-		return typed_target(k, t, type, "tapc_arch_return_value(c->regs)");
+		return fetch_typed(k, t, type, "tapc_arch_return_value(c->regs)");
 	}
 	func = proto_func(site, &syscall);
 	argno = kernel_func_param(k, func, name + 1);
@@ -683,7 +583,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		return TYPE_UNKNOWN;
 	}
 	type = btf_func_param_type(k, func, argno);
-	return typed_target(k, t, type,
+	return fetch_typed(k, t, type,
 			    arena_printf(syscall ? "tapc_arch_syscall_arg(c->regs, %d)"
 						 : "tapc_arch_arg(c->regs, %d)", argno));
 }
@@ -713,18 +613,6 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 		list = arena_printf("%s%s$return:%s", list, n ? " " : "",
 				    btf_type_name(k->btf, btf_func_param_type(k, func, 0)));
 	return list;
-}
-
-static bool fetch_ok(struct kernel *k, const struct node *t, int type)
-{
-	struct btf_fetch f;
-
-	return type >= 0 && btf_fetch(k, type, "0", t->u.target.steps, "\"\"", &f);
-}
-
-bool provider_fetch_ok(struct session *s, const struct node *t, int type)
-{
-	return fetch_ok(session_kernel(s), t, type);
 }
 
 /* kprobe_target() without the diagnostics, for @defined. */

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "kprobe_statement.h"
 #include "provider.h"
@@ -69,7 +70,7 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 		return TYPE_UNKNOWN;
 	}
 	if (f.code)	/* $var$ / $var$$ */
-		return provider_pretty(dwarf_vars_view(dk), t, &f);
+		return fetch_pretty(dwarf_vars_view(dk), t, &f);
 	/* a read that can fault must reach the translator's error check,
 	 * which looks for a statement expression */
 	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
@@ -94,7 +95,7 @@ enum type_kind kprobe_statement_vars_text(struct session *s, struct site *site, 
 	const char *name = t->u.target.name, *one;
 	struct kernel *dk = site_dwarf(s, site), *view;
 	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
-	char *stmt = PROVIDER_STR_START;
+	char *stmt = FETCH_STR_START;
 	struct dwarf_var v[64];
 	int n, i, shown = 0;
 
@@ -110,7 +111,7 @@ enum type_kind kprobe_statement_vars_text(struct session *s, struct site *site, 
 		if (v[i].why || v[i].type <= 0)
 			one = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=?\");", v[i].name);
 		else
-			one = provider_parm_text(s, site, t, view, v[i].name, v[i].type, target);
+			one = fetch_parm_text(s, site, t, view, v[i].name, v[i].type, target);
 		if (!one)
 			return TYPE_UNKNOWN;
 		stmt = arena_printf("%s%s%s", stmt, shown++ ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);

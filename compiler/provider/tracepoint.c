@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "provider.h"
 #include "session.h"
@@ -122,7 +123,7 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS], *one;
 	const struct target_step *st = t->u.target.steps;
 	struct kernel *k = session_kernel(s);
-	char *stmt = PROVIDER_STR_START;
+	char *stmt = FETCH_STR_START;
 	int types[MAX_TRACE_ARGS], n, i;
 
 	if (strcmp(name, "$$name") == 0 && !st) {
@@ -143,7 +144,7 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 	}
 	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
 	for (i = 0; i < n; i++) {
-		one = provider_parm_text(s, site, t, k, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
+		one = fetch_parm_text(s, site, t, k, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
 					 types[i], tracepoint_target);
 		if (!one)
 			return TYPE_UNKNOWN;
@@ -163,7 +164,7 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 	if (name[0] == '$' && name[1] == '$')
 		return tracepoint_vars_text(s, site, t);
 	if (strcmp(name, "@cast") == 0)
-		return provider_cast(s, t);
+		return fetch_cast(session_kernel(s), t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
@@ -178,7 +179,7 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 		diag_note(t->loc, "the arguments of %s are: %s", site->func, n > 0 ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
-	return provider_typed_target(s, t, types[which],
+	return fetch_typed(k, t, types[which],
 				     arena_printf("c->trace_args[%d]", which));
 }
 
@@ -209,7 +210,7 @@ static bool tracepoint_defined(struct session *s, struct site *site, struct node
 	if (name[0] != '$' || name[1] == '$')
 		return false;
 	which = find_arg(session_kernel(s), site, name, types);
-	return which >= 0 && provider_fetch_ok(s, t, types[which]);
+	return which >= 0 && fetch_ok(session_kernel(s), t, types[which]);
 }
 
 static const char *tracepoint_vars(struct session *s, const struct site *site)

@@ -1,0 +1,78 @@
+/* fetch.c: the target-variable library.  $name, ->member, [N], @cast,
+ * $var$ and $$parms over an image's types (BTF, or DWARF as BTF), as the C
+ * a probe handler runs.  Providers name a variable's base (a register, an
+ * argument slot, a DWARF location) and its type; everything after that is
+ * here, the same for every family.
+ */
+#ifndef TAPC_FETCH_H
+#define TAPC_FETCH_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+
+struct btf;
+struct kernel;
+struct session;
+struct site;
+
+struct btf_fetch {
+	const char *expr;		/* C int64_t expression */
+	bool simple;			/* expr never fails: no error check needed */
+	int type;			/* BTF type of the result */
+	const char *err, *note;		/* why not, when btf_fetch() fails */
+	const struct target_step *step;	/* ... at this step (NULL: the base) */
+	/* steps ending in $ or $$ (no expr): statements computing the value
+	 * (_v, a u64) or, when lvalue, its address (_a), with _ok false after
+	 * a fault; pretty.c prints it */
+	const char *code;
+	bool lvalue, deep;
+};
+/* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
+ * expression is a GNU statement expression whose loads are tapc_kread()s:
+ * after a fault it yields 0 with c->last_error set (loc names the script
+ * position).  False with out->err set when the steps don't fit the type. */
+bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
+	       const char *loc, struct btf_fetch *out);
+/* value (an unsigned long C expression) converted to int64_t as a value
+ * of type id would be (sign extension of narrower ints). */
+const char *btf_value_cast(const struct btf *btf, int id, const char *value);
+
+/* pretty.c: $var$ / $var$$ as SystemTap prints them.  A C statement that
+ * appends the text of the value f describes (a btf_fetch() of steps ending
+ * in a pretty-print) to the MAXSTRINGLEN buffer tapc_str_dst; false with
+ * *err set when the type can't be printed. */
+const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err);
+/* The text $$parms shows for a value of type `type` that is not a plain
+ * number ("{...}" for a struct, "[...]"), or NULL. */
+const char *pretty_placeholder(struct kernel *k, int type);
+
+/* What a string target's statement starts with: its text is appended to
+ * an emptied tapc_str_dst. */
+#define FETCH_STR_START "tapc_str_dst[0] = 0; "
+
+/* The script position of t as a C string literal, for run-time errors. */
+const char *fetch_loc(const struct node *t);
+/* Finish the typed target variable t from BTF: base is a C value of BTF
+ * type `type` of k, then t's ->/[] steps (nofault reads); sets t's
+ * resolved expression.  TYPE_UNKNOWN after an error. */
+enum type_kind fetch_typed(struct kernel *k, struct node *t, int type, const char *base);
+/* @cast(addr, "TYPE") typed from k's types. */
+enum type_kind fetch_cast(struct kernel *k, struct node *t);
+/* Whether t's steps fit a base of BTF type `type` of k (-1: no type). */
+bool fetch_ok(struct kernel *k, const struct node *t, int type);
+/* t has a $ or $$ pretty-printing step. */
+bool fetch_has_pretty(const struct node *t);
+/* t's resolved statement for a btf_fetch() of steps that end in $ or $$
+ * (f->code set), types from k: TYPE_STRING, or TYPE_UNKNOWN after an
+ * error. */
+enum type_kind fetch_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f);
+/* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
+ * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
+ * ("name={...}" for a struct), or "name=" and the text of $name$ that
+ * target() makes.  NULL after an error. */
+const char *fetch_parm_text(struct session *s, struct site *site, const struct node *t,
+			    struct kernel *k, const char *name, int type,
+			    enum type_kind (*target)(struct session *, struct site *, struct node *));
+
+#endif
