@@ -192,32 +192,33 @@ char **btf_function_names(struct btf *btf, size_t *n)
 	return v;
 }
 
-int kernel_func_params(struct kernel *k, const char *func, const char **names, int max)
+int kernel_func_params(struct image *im, const char *func, const char **names, int max)
 {
+	struct btf *btf = image_btf(im);
 	const struct btf_type *t;
 	const struct btf_param *p;
 	int id, i, n;
 
-	if (!btf_load(k, 0))
+	if (!btf)
 		return -1;
-	id = btf__find_by_name_kind(k->btf, func, BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	if (id <= 0)
 		return -1;
-	t = btf__type_by_id(k->btf, id);
-	t = btf__type_by_id(k->btf, t->type);
+	t = btf__type_by_id(btf, id);
+	t = btf__type_by_id(btf, t->type);
 	if (!t || !btf_is_func_proto(t))
 		return -1;
 	p = btf_params(t);
 	n = btf_vlen(t);
 	for (i = 0; i < n && i < max; i++)
-		names[i] = btf__name_by_offset(k->btf, p[i].name_off);
+		names[i] = btf__name_by_offset(btf, p[i].name_off);
 	return n < max ? n : max;
 }
 
-int kernel_func_param(struct kernel *k, const char *func, const char *param)
+int kernel_func_param(struct image *im, const char *func, const char *param)
 {
 	const char *names[32];
-	int n = kernel_func_params(k, func, names, 32), i;
+	int n = kernel_func_params(im, func, names, 32), i;
 
 	if (n < 0)
 		return -1;
@@ -266,31 +267,33 @@ char *btf_type_name(const struct btf *btf, int id)
 	}
 }
 
-int btf_func_proto(struct kernel *k, const char *func)
+int btf_func_proto(struct image *im, const char *func)
 {
+	struct btf *btf = image_btf(im);
 	const struct btf_type *t;
 	int id;
 
-	if (!btf_load(k, 0))
+	if (!btf)
 		return -1;
-	id = btf__find_by_name_kind(k->btf, func, BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	if (id <= 0)
 		return -1;
-	t = btf__type_by_id(k->btf, id);
-	t = btf__type_by_id(k->btf, t->type);
+	t = btf__type_by_id(btf, id);
+	t = btf__type_by_id(btf, t->type);
 	if (!t || !btf_is_func_proto(t))
 		return -1;
-	return (int)btf__type_by_id(k->btf, id)->type;
+	return (int)btf__type_by_id(btf, id)->type;
 }
 
-int btf_func_param_type(struct kernel *k, const char *func, int argno)
+int btf_func_param_type(struct image *im, const char *func, int argno)
 {
-	int proto = btf_func_proto(k, func);
+	struct btf *btf = image_btf(im);
+	int proto = btf_func_proto(im, func);
 	const struct btf_type *t;
 
 	if (proto < 0)
 		return -1;
-	t = btf__type_by_id(k->btf, proto);
+	t = btf__type_by_id(btf, proto);
 	if (argno == 0)
 		return (int)t->type;
 	if (argno > btf_vlen(t))
@@ -298,11 +301,12 @@ int btf_func_param_type(struct kernel *k, const char *func, int argno)
 	return (int)btf_params(t)[argno - 1].type;
 }
 
-int btf_find_type(struct kernel *k, const char *name)
+int btf_find_type(struct image *im, const char *name)
 {
+	struct btf *btf = image_btf(im);
 	int kind = BTF_KIND_TYPEDEF, id;
 
-	if (!btf_load(k, 0))
+	if (!btf)
 		return -1;
 	if (strncmp(name, "struct ", 7) == 0) {
 		kind = BTF_KIND_STRUCT;
@@ -316,9 +320,9 @@ int btf_find_type(struct kernel *k, const char *name)
 	}
 	while (*name == ' ')
 		name++;
-	id = btf__find_by_name_kind(k->btf, name, kind);
+	id = btf__find_by_name_kind(btf, name, kind);
 	if (id <= 0 && kind == BTF_KIND_TYPEDEF)
-		id = btf__find_by_name_kind(k->btf, name, BTF_KIND_STRUCT);
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
 	return id > 0 ? id : -1;
 }
 
@@ -353,20 +357,21 @@ char **btf_tracepoint_names(struct btf *btf, size_t *n)
 	return v;
 }
 
-static const struct btf_type *tp_proto(struct kernel *k, const char *name)
+static const struct btf_type *tp_proto(struct image *im, const char *name)
 {
+	struct btf *btf = image_btf(im);
 	const struct btf_type *t;
 	int id;
 
-	if (!btf_load(k, 0))
+	if (!btf)
 		return NULL;
-	id = btf__find_by_name_kind(k->btf, arena_printf("btf_trace_%s", name), BTF_KIND_TYPEDEF);
+	id = btf__find_by_name_kind(btf, arena_printf("btf_trace_%s", name), BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return NULL;
-	t = btf__type_by_id(k->btf, btf__type_by_id(k->btf, id)->type);
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
 	if (!t || !btf_is_ptr(t))
 		return NULL;
-	t = btf__type_by_id(k->btf, t->type);
+	t = btf__type_by_id(btf, t->type);
 	return t && btf_is_func_proto(t) ? t : NULL;
 }
 
@@ -385,10 +390,11 @@ static bool same_params(const struct btf_type *a, const struct btf_type *b)
 	return true;
 }
 
-int btf_tracepoint_params(struct kernel *k, const char *name, const char **names, int *types,
+int btf_tracepoint_params(struct image *im, const char *name, const char **names, int *types,
 			  int max)
 {
-	const struct btf_type *proto = tp_proto(k, name), *glue = NULL;
+	struct btf *btf = image_btf(im);
+	const struct btf_type *proto = tp_proto(im, name), *glue = NULL;
 	int i, n, id;
 
 	if (!proto)
@@ -398,16 +404,16 @@ int btf_tracepoint_params(struct kernel *k, const char *name, const char **names
 		return -1;
 	/* the event's own glue, else its class's: the FUNC __bpf_trace_* with
 	 * the same parameter types */
-	id = btf__find_by_name_kind(k->btf, arena_printf("__bpf_trace_%s", name), BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(btf, arena_printf("__bpf_trace_%s", name), BTF_KIND_FUNC);
 	if (id > 0)
-		glue = btf__type_by_id(k->btf, btf__type_by_id(k->btf, id)->type);
+		glue = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
 	for (i = 0; i < n; i++) {
 		types[i] = (int)btf_params(proto)[i + 1].type;
 		names[i] = NULL;
 	}
 	if (glue && same_params(glue, proto)) {
 		for (i = 0; i < n; i++)
-			names[i] = btf__name_by_offset(k->btf, btf_params(glue)[i + 1].name_off);
+			names[i] = btf__name_by_offset(btf, btf_params(glue)[i + 1].name_off);
 		return n;
 	}
 	/* an event of a class (DEFINE_EVENT): some glue with the same
@@ -416,22 +422,22 @@ int btf_tracepoint_params(struct kernel *k, const char *name, const char **names
 	 * a name is only taken when every such glue agrees on it; else
 	 * the argument is just $argN */
 	{
-		__u32 j, cnt = btf__type_cnt(k->btf);
+		__u32 j, cnt = btf__type_cnt(btf);
 		bool seen = false, differs[MAX_TP_ARGS] = { false };
 
 		for (j = 1; j < cnt; j++) {
-			const struct btf_type *t = btf__type_by_id(k->btf, j);
+			const struct btf_type *t = btf__type_by_id(btf, j);
 			const char *fn;
 
 			if (!btf_is_func(t))
 				continue;
-			fn = btf__name_by_offset(k->btf, t->name_off);
+			fn = btf__name_by_offset(btf, t->name_off);
 			if (!fn || strncmp(fn, "__bpf_trace_", 12) != 0 ||
-			    !same_params(btf__type_by_id(k->btf, t->type), proto))
+			    !same_params(btf__type_by_id(btf, t->type), proto))
 				continue;
-			glue = btf__type_by_id(k->btf, t->type);
+			glue = btf__type_by_id(btf, t->type);
 			for (i = 0; i < n && i < MAX_TP_ARGS; i++) {
-				const char *nm = btf__name_by_offset(k->btf, btf_params(glue)[i + 1].name_off);
+				const char *nm = btf__name_by_offset(btf, btf_params(glue)[i + 1].name_off);
 
 				if (!seen)
 					names[i] = nm;
@@ -447,7 +453,8 @@ int btf_tracepoint_params(struct kernel *k, const char *name, const char **names
 	return n;
 }
 
-int btf_type_size(struct kernel *k, int id)
+int btf_type_size(struct image *im, int id)
 {
-	return (int)btf__resolve_size(k->btf, id);
+	struct btf *btf = image_btf(im);
+	return (int)btf__resolve_size(btf, id);
 }

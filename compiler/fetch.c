@@ -25,7 +25,8 @@
  * A target variable is a base value (a register, the return value, an
  * @cast operand) of some BTF type, then ->field and [N] steps.  We walk the
  * steps at compile time and emit one C statement expression that does the
- * walk at run time: every load is a tapc_kread() (nofault), and the first
+ * walk at run time: every load is a tapc_kread() (nofault; a tapc_uread()
+ * for an image in user space), and the first
  * failed load stops the rest and leaves the error on the context, so the
  * translator only has to check c->last_error after the expression.  The
  * walk keeps either a value (in a register) or the address of an object
@@ -147,6 +148,7 @@ struct walk {
 	bool bitfield;
 	__u32 bit_off, bit_size;	/* of a bitfield member */
 	bool quiet;			/* reads for a pretty-print: a fault is "ERROR" */
+	bool user;			/* the image's memory is a task's */
 };
 
 static void wadd(struct walk *w, const char *text)
@@ -154,13 +156,22 @@ static void wadd(struct walk *w, const char *text)
 	w->code = arena_printf("%s %s", w->code, text);
 }
 
+/* "_ok = _ok && READ": n bytes at addr into dst, from the image's memory
+ * (a user read with no position is quiet: it fails without an error). */
+static const char *wread(const struct walk *w, const char *dst, const char *addr, int n)
+{
+	if (w->user)
+		return arena_printf("_ok = _ok && tapc_uread(c, %s, %s, %d, %s);", dst, addr, n,
+				    w->quiet ? "NULL" : w->loc);
+	if (w->quiet)
+		return arena_printf("_ok = _ok && tapc_kread_quiet(%s, %s, %d);", dst, addr, n);
+	return arena_printf("_ok = _ok && tapc_kread(c, %s, %s, %d, %s);", dst, addr, n, w->loc);
+}
+
 /* Turn an lvalue of pointer type into its value (one 8-byte load). */
 static void load_pointer(struct walk *w)
 {
-	if (w->quiet)
-		wadd(w, "_ok = _ok && tapc_kread_quiet(&_v, _a, 8);");
-	else
-		wadd(w, arena_printf("_ok = _ok && tapc_kread(c, &_v, _a, 8, %s);", w->loc));
+	wadd(w, wread(w, "&_v", "_a", 8));
 	w->lvalue = false;
 }
 
@@ -184,10 +195,11 @@ static const struct target_step *pretty_step(const struct target_step *steps,
 	return NULL;
 }
 
-bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
+bool btf_fetch(struct image *im, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out)
 {
-	struct walk w = { k->btf, loc, "", type, false, false, 0, 0, false };
+	struct walk w = { image_btf(im), loc, "", type, false, false, 0, 0, false,
+			  im->space == IMAGE_SPACE_USER };
 	const struct target_step *st, *pretty;
 	int size, nstep = 0;
 	bool sg;
@@ -315,7 +327,7 @@ bool btf_fetch(struct kernel *k, int type, const char *base, const struct target
 		 * naturally aligned word of their struct */
 		__u32 start = w.bit_off / 8;
 
-		wadd(&w, arena_printf("_ok = _ok && tapc_kread(c, &_v, _a + %u, 8, %s);", start, loc));
+		wadd(&w, wread(&w, "&_v", arena_printf("_a + %u", start), 8));
 		wadd(&w, arena_printf("_v = (_v >> %u) & ((1ULL << %u) - 1);", w.bit_off % 8, w.bit_size));
 		out->expr = arena_printf("({%s (int64_t)_v; })", w.code);
 		return true;
@@ -342,8 +354,8 @@ bool btf_fetch(struct kernel *k, int type, const char *base, const struct target
 						btf_type_name(w.btf, w.type));
 			return false;
 		}
-		wadd(&w, arena_printf("{ %s _x = 0; _ok = _ok && tapc_kread(c, &_x, _a, %d, %s); _v = (u64)_x; }",
-				      int_ctype(size, sg), size, loc));
+		wadd(&w, arena_printf("{ %s _x = 0; %s _v = (u64)_x; }", int_ctype(size, sg),
+				      wread(&w, "&_x", "_a", size)));
 		out->expr = arena_printf("({%s (int64_t)_v; })", w.code);
 		return true;
 	}
@@ -361,25 +373,32 @@ const char *fetch_loc(const struct node *t)
 	return a;
 }
 
-enum type_kind fetch_typed(struct kernel *k, struct node *t, int type, const char *base)
+enum type_kind fetch_typed(struct image *im, struct node *t, int type, const char *base)
 {
 	struct btf_fetch f;
 
-	if (!btf_fetch(k, type, base, t->u.target.steps, fetch_loc(t), &f)) {
+	if (!btf_fetch(im, type, base, t->u.target.steps, fetch_loc(t), &f)) {
 		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", t->u.target.name, f.err);
 		if (f.note)
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
 		return TYPE_UNKNOWN;
 	}
 	if (f.code)
-		return fetch_pretty(k, t, &f);
+		return fetch_pretty(im, t, &f);
 	t->u.target.resolved = (void *)f.expr;
 	return TYPE_LONG;
 }
 
-enum type_kind fetch_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f)
+enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_fetch *f)
 {
-	const char *err, *stmt = pretty_append(k, f, &err);
+	const char *err, *stmt;
+
+	/* runtime/pretty.c reads kernel memory */
+	if (im->space == IMAGE_SPACE_USER) {
+		diag_error(t->loc, "%s: pretty-printing user memory is not supported yet", t->u.target.name);
+		return TYPE_UNKNOWN;
+	}
+	stmt = pretty_append(im, f, &err);
 
 	if (!stmt) {
 		diag_error(t->loc, "%s: %s", t->u.target.name, err);
@@ -390,18 +409,17 @@ enum type_kind fetch_pretty(struct kernel *k, struct node *t, const struct btf_f
 }
 
 /* @cast(addr, "struct S")->...: the address as an S of k's types. */
-enum type_kind fetch_cast(struct kernel *k, struct node *t)
+enum type_kind fetch_cast(struct image *im, struct node *t)
 {
-	int type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
+	int type = image_btf(im) ? btf_find_type(im, t->u.target.cast_type) : -1;
 
 	if (type < 0) {
-		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s %s",
-			   t->u.target.cast_type, k->module ? k->types_from : "BTF",
-			   k->module ? "module" : "kernel", k->module ? k->module : k->release);
+		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s",
+			   t->u.target.cast_type, im->types_from ? im->types_from : "BTF", image_what(im));
 		return TYPE_UNKNOWN;
 	}
 	/* the translator puts the operand's value in place of this name */
-	return fetch_typed(k, t, type, "tapc_cast_operand");
+	return fetch_typed(im, t, type, "tapc_cast_operand");
 }
 
 bool fetch_has_pretty(const struct node *t)
@@ -415,7 +433,7 @@ bool fetch_has_pretty(const struct node *t)
 }
 
 const char *fetch_parm_text(struct session *s, struct site *site, const struct node *t,
-			    struct kernel *k, const char *name, int type,
+			    struct image *im, const char *name, int type,
 			    enum type_kind (*target)(struct session *, struct site *, struct node *))
 {
 	const struct target_step *pretty = t->u.target.steps;
@@ -430,9 +448,9 @@ const char *fetch_parm_text(struct session *s, struct site *site, const struct n
 		return arena_printf("%s %s", text,
 				    (const char *)p->u.target.resolved + strlen(FETCH_STR_START));
 	}
-	if (type >= 0 && pretty_placeholder(k, type))
+	if (type >= 0 && pretty_placeholder(im, type))
 		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
-				    pretty_placeholder(k, type));
+				    pretty_placeholder(im, type));
 	if (target(s, site, p) == TYPE_UNKNOWN)
 		return NULL;
 	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
@@ -440,9 +458,9 @@ const char *fetch_parm_text(struct session *s, struct site *site, const struct n
 			    text, (const char *)p->u.target.resolved);
 }
 
-bool fetch_ok(struct kernel *k, const struct node *t, int type)
+bool fetch_ok(struct image *im, const struct node *t, int type)
 {
 	struct btf_fetch f;
 
-	return type >= 0 && btf_fetch(k, type, "0", t->u.target.steps, "\"\"", &f);
+	return type >= 0 && btf_fetch(im, type, "0", t->u.target.steps, "\"\"", &f);
 }

@@ -12,7 +12,7 @@
 #include "ast.h"
 
 struct btf;
-struct kernel;
+struct image;
 struct session;
 struct site;
 
@@ -29,10 +29,11 @@ struct btf_fetch {
 	bool lvalue, deep;
 };
 /* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
- * expression is a GNU statement expression whose loads are tapc_kread()s:
+ * expression is a GNU statement expression whose loads are tapc_kread()s
+ * (tapc_uread()s for an image in user space):
  * after a fault it yields 0 with c->last_error set (loc names the script
  * position).  False with out->err set when the steps don't fit the type. */
-bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
+bool btf_fetch(struct image *im, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out);
 /* value (an unsigned long C expression) converted to int64_t as a value
  * of type id would be (sign extension of narrower ints). */
@@ -42,10 +43,10 @@ const char *btf_value_cast(const struct btf *btf, int id, const char *value);
  * appends the text of the value f describes (a btf_fetch() of steps ending
  * in a pretty-print) to the MAXSTRINGLEN buffer tapc_str_dst; false with
  * *err set when the type can't be printed. */
-const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err);
+const char *pretty_append(struct image *im, const struct btf_fetch *f, const char **err);
 /* The text $$parms shows for a value of type `type` that is not a plain
  * number ("{...}" for a struct, "[...]"), or NULL. */
-const char *pretty_placeholder(struct kernel *k, int type);
+const char *pretty_placeholder(struct image *im, int type);
 
 /* What a string target's statement starts with: its text is appended to
  * an emptied tapc_str_dst. */
@@ -54,25 +55,25 @@ const char *pretty_placeholder(struct kernel *k, int type);
 /* The script position of t as a C string literal, for run-time errors. */
 const char *fetch_loc(const struct node *t);
 /* Finish the typed target variable t from BTF: base is a C value of BTF
- * type `type` of k, then t's ->/[] steps (nofault reads); sets t's
- * resolved expression.  TYPE_UNKNOWN after an error. */
-enum type_kind fetch_typed(struct kernel *k, struct node *t, int type, const char *base);
-/* @cast(addr, "TYPE") typed from k's types. */
-enum type_kind fetch_cast(struct kernel *k, struct node *t);
-/* Whether t's steps fit a base of BTF type `type` of k (-1: no type). */
-bool fetch_ok(struct kernel *k, const struct node *t, int type);
+ * type `type` of im, then t's ->/[] steps (nofault reads of im's memory);
+ * sets t's resolved expression.  TYPE_UNKNOWN after an error. */
+enum type_kind fetch_typed(struct image *im, struct node *t, int type, const char *base);
+/* @cast(addr, "TYPE") typed from im's types. */
+enum type_kind fetch_cast(struct image *im, struct node *t);
+/* Whether t's steps fit a base of BTF type `type` of im (-1: no type). */
+bool fetch_ok(struct image *im, const struct node *t, int type);
 /* t has a $ or $$ pretty-printing step. */
 bool fetch_has_pretty(const struct node *t);
 /* t's resolved statement for a btf_fetch() of steps that end in $ or $$
- * (f->code set), types from k: TYPE_STRING, or TYPE_UNKNOWN after an
+ * (f->code set), types from im: TYPE_STRING, or TYPE_UNKNOWN after an
  * error. */
-enum type_kind fetch_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f);
+enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_fetch *f);
 /* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
- * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
+ * BTF type `type` (-1: unknown) in im: a statement appending "name=0xHEX"
  * ("name={...}" for a struct), or "name=" and the text of $name$ that
  * target() makes.  NULL after an error. */
 const char *fetch_parm_text(struct session *s, struct site *site, const struct node *t,
-			    struct kernel *k, const char *name, int type,
+			    struct image *im, const char *name, int type,
 			    enum type_kind (*target)(struct session *, struct site *, struct node *));
 
 #endif

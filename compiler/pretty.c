@@ -209,9 +209,9 @@ static void walk(struct pp *p, __u32 type, unsigned off, bool top)
 	}
 }
 
-const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err)
+const char *pretty_append(struct image *im, const struct btf_fetch *f, const char **err)
 {
-	struct pp p = { k->btf, "", "", 0, f->deep };
+	struct pp p = { image_btf(im), "", "", 0, f->deep };
 
 	*err = NULL;
 	walk(&p, (__u32)f->type, 0, true);
@@ -228,9 +228,10 @@ const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const cha
 			    f->lvalue ? "_a" : "(unsigned long)&_pv");
 }
 
-const char *pretty_placeholder(struct kernel *k, int type)
+const char *pretty_placeholder(struct image *im, int type)
 {
-	const struct btf_type *t = btf__type_by_id(k->btf, resolve(k->btf, (__u32)type));
+	const struct btf *btf = image_btf(im);
+	const struct btf_type *t = btf__type_by_id(btf, resolve(btf, (__u32)type));
 
 	if (t && (btf_is_composite(t) || btf_is_fwd(t)))
 		return "{...}";

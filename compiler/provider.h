@@ -70,15 +70,15 @@ const char *handler_name(const struct rprobe *p);
 /* provider/kprobe.c: a glob without its wildcards, for "did you mean". */
 const char *glob_literal(const char *pattern);
 
-/* provider/kprobe_module.c: the view (kernel_module()) of module("NAME")'s
+/* provider/kprobe_module.c: the image (kernel_module()) of module("NAME")'s
  * file, or NULL after an error. */
-struct kernel *module_view(struct session *s, const struct node *arg);
-/* module("GLOB"): the views of the modules whose names match GLOB and that
+struct image *module_view(struct session *s, const struct node *arg);
+/* module("GLOB"): the images of the modules whose names match GLOB and that
  * have a function matching func (a glob) into *out, and their count;
  * *nnamed: how many modules GLOB matched.  -1 after an error (no module
  * matches GLOB, or one can't be read). */
 int module_views_matching(struct session *s, const struct node *arg, const char *func,
-			  struct kernel ***out, int *nnamed);
+			  struct image ***out, int *nnamed);
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

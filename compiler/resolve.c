@@ -406,7 +406,7 @@ static void bind_target(struct rctx *r, struct node *n)
 	if (strcmp(n->u.target.name, "@cast") == 0 &&
 	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
 		/* a function, or begin/end/timer: the target kernel's types */
-		n->type = fetch_cast(session_kernel(r->s), n);
+		n->type = fetch_cast(kernel_image(session_kernel(r->s)), n);
 		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
 			diag_error(n->loc, "@cast can't be written here");
 			n->type = TYPE_UNKNOWN;

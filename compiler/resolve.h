@@ -15,7 +15,7 @@
 #include "ast.h"
 
 struct session;
-struct kernel;
+struct image;
 struct provider_ops;
 struct builtin;
 struct rfunc;
@@ -63,9 +63,9 @@ struct site {
 	int family_kind;		/* provider's own sub-kind */
 	void *priv;			/* provider's own data (kprobe: @entry values) */
 	/* kprobes: where the function's symbols and types come from (a
-	 * module's kernel_module() view; NULL: the target kernel), the
+	 * module's kernel_module() image; NULL: the target kernel), the
 	 * module it is in, the probe's offset into it (.statement) */
-	struct kernel *k;
+	struct image *im;
 	const char *module;
 	unsigned long offset;
 	bool statement;

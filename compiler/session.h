@@ -14,8 +14,6 @@
 struct program;
 struct rprogram;
 struct kernel;
-struct module_file;
-struct ko_index;
 
 #define SESSION_MAX_ARGS 64
 
@@ -57,12 +55,6 @@ struct session {
 
 	/* what the passes produce */
 	struct kernel *kernel;		/* target kernel facts, opened lazily */
-	struct kernel **modules;	/* module views read so far (provider/kprobe.c) */
-	int nmodules, modules_cap;
-	struct module_file *installed;	/* the target's modules, for module("GLOB") */
-	size_t ninstalled;
-	bool installed_listed;
-	struct ko_index *ko_index;	/* their function lists, cached on disk */
 	struct program *program;	/* pass 1 */
 	struct rprogram *resolved;	/* pass 2 */
 	char *c_text;			/* pass 3 */

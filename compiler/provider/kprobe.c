@@ -35,7 +35,7 @@ struct expand_state {
 	const char *at;			/* "@FILE:LINE" of a line probe, or "" */
 	bool is_return;
 	int maxactive;
-	struct kernel *k;		/* symbols and types: kernel or module */
+	struct image *im;		/* symbols and types: kernel or module */
 	int blacklisted;
 	const char *first_blacklisted;
 	const char *file;		/* "F@FILE..." as written, NULL: none */
@@ -51,8 +51,8 @@ static struct site *new_site(struct expand_state *st, const char *func)
 	site->func = arena_strdup(func);
 	site->is_return = st->is_return;
 	site->maxactive = st->maxactive;
-	site->k = st->k->module ? st->k : NULL;
-	site->module = st->k->module;
+	site->im = st->im->name ? st->im : NULL;
+	site->module = st->im->name;
 	return site;
 }
 
@@ -60,7 +60,7 @@ static void add_site(const char *func, void *arg)
 {
 	struct expand_state *st = arg;
 
-	if (kernel_blacklisted(st->k, func)) {
+	if (kernel_blacklisted(st->im, func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
 			st->first_blacklisted = arena_strdup(func);
@@ -77,17 +77,17 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
-	if (kernel_blacklisted(st->k, ds->func)) {
+	if (kernel_blacklisted(st->im, ds->func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
 			st->first_blacklisted = arena_strdup(ds->func);
 		return;
 	}
-	if (ds->anchor && (!*ds->anchor || st->k->module)) {
+	if (ds->anchor && (!*ds->anchor || st->im->name)) {
 		if (!st->ambiguous)
 			diag_error(st->point->loc, "probe point %s: several functions of %s are called %s, "
 				   "and kallsyms can't tell them apart by name",
-				   pp_text(st->point), st->k->module ? st->k->module : "the kernel", ds->func);
+				   pp_text(st->point), st->im->name ? st->im->name : "the kernel", ds->func);
 		st->ambiguous = true;
 		return;
 	}
@@ -229,17 +229,17 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 	return 1;
 }
 
-/* Sites of st->k's functions matching pattern, or with file set those
+/* Sites of st->im's functions matching pattern, or with file set those
  * defined in file (at line, when not 0) from its DWARF; -1 after an
- * error, -2 when st->k has no DWARF for a source file. */
+ * error, -2 when st->im has no DWARF for a source file. */
 static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
 {
-	struct kernel *dk;
+	struct image *dk;
 	int matched;
 
 	if (!file)
-		return (int)kernel_match_functions(st->k, pattern, add_site, st);
-	dk = kernel_debuginfo(st->k);
+		return (int)kernel_match_functions(st->im, pattern, add_site, st);
+	dk = kernel_debuginfo(st->im);
 	if (!dk || !dk->dwarf)
 		return -2;
 	matched = line ? dwarf_line_sites(dk, pattern, file, line, add_dwarf_site, st)
@@ -312,23 +312,23 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	matched = 0;
 	if (modarg && strpbrk(modarg->u.str.value, "*?[")) {
 		/* a module glob: the modules without DWARF add no source sites */
-		struct kernel **views;
+		struct image **views;
 		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
 		if (nviews < 0)
 			return -1;
 		for (i = 0; i < nviews; i++) {
-			st.k = views[i];
+			st.im = views[i];
 			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
-						 st.k->module);
+						 st.im->name);
 			m = match_sites(&st, pattern, file, line);
 			if (m == -1)
 				return -1;
 			matched += m > 0 ? m : 0;
 		}
 	} else {
-		st.k = modarg ? module_view(s, modarg) : session_kernel(s);
-		if (!st.k)
+		st.im = modarg ? module_view(s, modarg) : kernel_image(session_kernel(s));
+		if (!st.im)
 			return -1;
 		matched = match_sites(&st, pattern, file, line);
 		if (matched == -1)
@@ -336,7 +336,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		if (matched == -2) {
 			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s",
 				   pp_text(point), line ? "source lines" : "functions by source file",
-				   st.k->module ? st.k->module_path : kernel_debuginfo_paths(st.k));
+				   st.im->name ? st.im->path : kernel_debuginfo_paths(st.im->kernel));
 			return -1;
 		}
 	}
@@ -352,11 +352,11 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
 			   pp_text(point), st.first_blacklisted,
-			   kernel_blacklist_reason(st.k, st.first_blacklisted));
+			   kernel_blacklist_reason(st.im, st.first_blacklisted));
 		return -1;
 	}
 	if (!matched && !point->u.pp.optional) {
-		const char *hint = nnamed ? NULL : kernel_closest_function(st.k, glob_literal(pattern));
+		const char *hint = nnamed ? NULL : kernel_closest_function(st.im, glob_literal(pattern));
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
 		if (nnamed)
@@ -370,20 +370,20 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 }
 
 /* Where a site's symbols and types come from: its module, or the kernel. */
-static struct kernel *site_kernel(struct session *s, const struct site *site)
+static struct image *site_image(struct session *s, const struct site *site)
 {
-	return site->k ? site->k : session_kernel(s);
+	return site->im ? site->im : kernel_image(session_kernel(s));
 }
 
 /* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
-static const char *no_proto(const struct kernel *k, const char *func)
+static const char *no_proto(const struct image *im, const char *func)
 {
-	if (k->module && k->types_error)
-		return arena_printf("%s (%s)", k->types_error, k->module_path);
-	if (k->module)
-		return arena_printf("no %s type information for %s in %s", k->types_from, func,
-				    k->module_path);
-	return arena_printf("no BTF prototype for %s in kernel %s", func, k->release);
+	if (im->name && im->types_error)
+		return arena_printf("%s (%s)", im->types_error, im->path);
+	if (im->name)
+		return arena_printf("no %s type information for %s in %s", im->types_from, func,
+				    im->path);
+	return arena_printf("no BTF prototype for %s in kernel %s", func, im->kernel->release);
 }
 
 /* The function whose BTF prototype describes site's parameters: a
@@ -408,7 +408,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 {
 	const char *name = t->u.target.name, *params[32], *func, *one;
 	const struct target_step *pretty = t->u.target.steps;
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	char *stmt = FETCH_STR_START;
 	bool syscall;
 	int n = 0, i;
@@ -424,20 +424,20 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
 		if (site->is_return)
 			return entry_capture(s, site, t);
-		n = kernel_func_params(k, func, params, 6);
+		n = kernel_func_params(im, func, params, 6);
 		if (n < 0 && syscall)
-			n = kernel_syscall_params(k, site->func + 10, params, 6);
+			n = kernel_syscall_params(im->kernel, site->func + 10, params, 6);
 		if (n < 0) {
-			diag_error(t->loc, "%s: %s", name, no_proto(k, func));
+			diag_error(t->loc, "%s: %s", name, no_proto(im, func));
 			return TYPE_UNKNOWN;
 		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(params[i], "__unused") == 0)	/* SYSCALL_DEFINE0's regs */
 				continue;
-			int argno = kernel_func_param(k, func, params[i]);
+			int argno = kernel_func_param(im, func, params[i]);
 
-			one = fetch_parm_text(s, site, t, k, params[i],
-						 argno > 0 ? btf_func_param_type(k, func, argno) : -1,
+			one = fetch_parm_text(s, site, t, im, params[i],
+						 argno > 0 ? btf_func_param_type(im, func, argno) : -1,
 						 kprobe_target);
 			if (!one)
 				return TYPE_UNKNOWN;
@@ -450,7 +450,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 			diag_error(t->loc, "$$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
-		if (btf_func_param_type(k, func, 0) != 0) {	/* not void */
+		if (btf_func_param_type(im, func, 0) != 0) {	/* not void */
 			struct node *r = node_new(NODE_TARGET, t->loc);
 
 			r->u.target.name = "$return";
@@ -505,7 +505,7 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name;
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	const char *params[32], *func;
 	bool syscall;
 	int argno, n, i, type;
@@ -513,7 +513,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	if (name[0] == '$' && name[1] == '$')
 		return pretty_vars(s, site, t);
 	if (strcmp(name, "@cast") == 0)
-		return fetch_cast(k, t);
+		return fetch_cast(im, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
@@ -526,7 +526,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			return TYPE_UNKNOWN;
 		}
 		func = proto_func(site, &syscall);
-		type = btf_func_param_type(k, func, 0);
+		type = btf_func_param_type(im, func, 0);
 		if (t->u.target.written && !target_store(site, t, 0, syscall))
 			return TYPE_UNKNOWN;
 		if (type < 0 && !t->u.target.steps) {
@@ -534,16 +534,16 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			return TYPE_LONG;
 		}
 		if (type < 0) {
-			diag_error(t->loc, "$return: %s", no_proto(k, func));
+			diag_error(t->loc, "$return: %s", no_proto(im, func));
 			return TYPE_UNKNOWN;
 		}
-		return fetch_typed(k, t, type, "tapc_arch_return_value(c->regs)");
+		return fetch_typed(im, t, type, "tapc_arch_return_value(c->regs)");
 	}
 	func = proto_func(site, &syscall);
-	argno = kernel_func_param(k, func, name + 1);
+	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall) {
 		/* no __do_sys_X in BTF: the argument names of syscalls.h, untyped */
-		n = kernel_syscall_params(k, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, site->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				break;
@@ -553,14 +553,14 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		}
 	}
 	if (argno < 0) {
-		diag_error(t->loc, "%s: %s", name, no_proto(k, func));
+		diag_error(t->loc, "%s: %s", name, no_proto(im, func));
 		return TYPE_UNKNOWN;
 	}
 	if (argno == 0) {
 		char *list = "";
 
 		diag_error(t->loc, "%s is not a parameter of %s", name, site->func);
-		n = kernel_func_params(k, func, params, 32);
+		n = kernel_func_params(im, func, params, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s", list, i ? " " : "", params[i]);
 		diag_note(t->loc, "the parameters of %s are: %s", site->func, n ? list : "(none)");
@@ -582,15 +582,15 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			   name, argno, site->func);
 		return TYPE_UNKNOWN;
 	}
-	type = btf_func_param_type(k, func, argno);
-	return fetch_typed(k, t, type,
+	type = btf_func_param_type(im, func, argno);
+	return fetch_typed(im, t, type,
 			    arena_printf(syscall ? "tapc_arch_syscall_arg(c->regs, %d)"
 						 : "tapc_arch_arg(c->regs, %d)", argno));
 }
 
 static const char *kprobe_vars(struct session *s, const struct site *site)
 {
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	const char *names[32], *func;
 	char *list = "";
 	bool syscall;
@@ -599,19 +599,19 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	if (site->statement)
 		return kprobe_statement_vars(s, site, true);
 	func = proto_func(site, &syscall);
-	n = kernel_func_params(k, func, names, 32);
+	n = kernel_func_params(im, func, names, 32);
 	if (n < 0 && syscall) {
-		n = kernel_syscall_params(k, site->func + 10, names, 32);
+		n = kernel_syscall_params(im->kernel, site->func + 10, names, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s:long", list, i ? " " : "", names[i]);
 		return list;
 	}
 	for (i = 0; i < n; i++)
 		list = arena_printf("%s%s$%s:%s", list, i ? " " : "", names[i],
-				    btf_type_name(k->btf, btf_func_param_type(k, func, i + 1)));
-	if (n >= 0 && site->is_return && btf_func_param_type(k, func, 0) > 0)
+				    btf_type_name(im->btf, btf_func_param_type(im, func, i + 1)));
+	if (n >= 0 && site->is_return && btf_func_param_type(im, func, 0) > 0)
 		list = arena_printf("%s%s$return:%s", list, n ? " " : "",
-				    btf_type_name(k->btf, btf_func_param_type(k, func, 0)));
+				    btf_type_name(im->btf, btf_func_param_type(im, func, 0)));
 	return list;
 }
 
@@ -619,14 +619,14 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *params[32], *func;
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	bool syscall;
 	int argno, n, i;
 
 	if (name[0] == '$' && name[1] == '$')
 		return false;
 	if (strcmp(name, "@cast") == 0)
-		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
+		return image_btf(im) && fetch_ok(im, t, btf_find_type(im, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
 	if (site->statement && strcmp(name, "$return") != 0)
@@ -635,20 +635,20 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return)
 			return false;
-		if (btf_func_param_type(k, func, 0) < 0)
+		if (btf_func_param_type(im, func, 0) < 0)
 			return !t->u.target.steps;
-		return fetch_ok(k, t, btf_func_param_type(k, func, 0));
+		return fetch_ok(im, t, btf_func_param_type(im, func, 0));
 	}
-	argno = kernel_func_param(k, func, name + 1);
+	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall && !t->u.target.steps) {
-		n = kernel_syscall_params(k, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, site->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				return true;
 	}
 	if (argno <= 0 || argno > 6)
 		return false;
-	return fetch_ok(k, t, btf_func_param_type(k, func, argno));
+	return fetch_ok(im, t, btf_func_param_type(im, func, argno));
 }
 
 /* @entry values of one kretprobe site: evaluated by its entry handler

@@ -15,14 +15,14 @@
 #include "session.h"
 
 /* Where a statement site's DWARF is: its module's, or vmlinux debuginfo. */
-static struct kernel *site_dwarf(struct session *s, const struct site *site)
+static struct image *site_dwarf(struct session *s, const struct site *site)
 {
-	return site->k ? site->k : kernel_debuginfo(session_kernel(s));
+	return site->im ? site->im : kernel_debuginfo(kernel_image(session_kernel(s)));
 }
 
 const char *kprobe_statement_vars(struct session *s, const struct site *site, bool typed)
 {
-	struct kernel *dk = site_dwarf(s, site), *view;
+	struct image *dk = site_dwarf(s, site), *view;
 	struct dwarf_var v[64];
 	char *list = "";
 	int n, i;
@@ -41,7 +41,7 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 				      const char *loc)
 {
 	const char *name = t->u.target.name, *list;
-	struct kernel *dk = site_dwarf(s, site);
+	struct image *dk = site_dwarf(s, site);
 	struct dwarf_var v;
 	struct btf_fetch f;
 
@@ -80,7 +80,7 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 
 bool kprobe_statement_defined(struct session *s, struct site *site, struct node *t)
 {
-	struct kernel *dk = site_dwarf(s, site);
+	struct image *dk = site_dwarf(s, site);
 	struct dwarf_var v;
 	struct btf_fetch f;
 
@@ -93,7 +93,7 @@ enum type_kind kprobe_statement_vars_text(struct session *s, struct site *site, 
 								   struct node *))
 {
 	const char *name = t->u.target.name, *one;
-	struct kernel *dk = site_dwarf(s, site), *view;
+	struct image *dk = site_dwarf(s, site), *view;
 	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
 	char *stmt = FETCH_STR_START;
 	struct dwarf_var v[64];

@@ -33,7 +33,7 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 {
 	const struct node *comps[4];
 	int n = pp_comps(point, comps, 4), matched = 0;
-	struct kernel *k = session_kernel(s);
+	struct image *im = kernel_image(session_kernel(s));
 	const char *pattern, *colon;
 	char **names;
 	size_t nnames, i;
@@ -43,18 +43,16 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 			   pp_text(point));
 		return -1;
 	}
-	if (!k)
-		return -1;
-	if (!btf_load(k, s->verbose)) {
+	if (!btf_load(im->kernel, s->verbose)) {
 		diag_error(point->loc, "probe point %s: kernel %s has no BTF to find tracepoints in",
-			   pp_text(point), k->release);
+			   pp_text(point), im->kernel->release);
 		return -1;
 	}
 	pattern = comps[1]->u.comp.arg->u.str.value;
 	colon = strchr(pattern, ':');
 	if (colon)
 		pattern = colon + 1;
-	names = btf_tracepoint_names(k->btf, &nnames);
+	names = btf_tracepoint_names(image_btf(im), &nnames);
 	for (i = 0; i < nnames; i++) {
 		const char *argn[MAX_TRACE_ARGS + 1];
 		int types[MAX_TRACE_ARGS + 1];
@@ -63,7 +61,7 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 
 		if (fnmatch(pattern, names[i], 0) != 0)
 			continue;
-		nargs = btf_tracepoint_params(k, names[i], argn, types, MAX_TRACE_ARGS + 1);
+		nargs = btf_tracepoint_params(im, names[i], argn, types, MAX_TRACE_ARGS + 1);
 		if (nargs > MAX_TRACE_ARGS) {
 			diag_error(point->loc, "tracepoint %s has %d arguments: at most %d are supported",
 				   names[i], nargs, MAX_TRACE_ARGS);
@@ -71,11 +69,11 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 			return -1;
 		}
 		for (int a = 0; a < nargs; a++) {
-			int size = btf_type_size(k, types[a]);
+			int size = btf_type_size(im, types[a]);
 
 			if (size < 0 || size > 8) {
 				diag_error(point->loc, "tracepoint %s passes argument %d (%s) by value: not supported",
-					   names[i], a + 1, btf_type_name(k->btf, types[a]));
+					   names[i], a + 1, btf_type_name(image_btf(im), types[a]));
 				free(names);
 				return -1;
 			}
@@ -112,7 +110,7 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 	return matched;
 }
 
-static int find_arg(struct kernel *k, const struct site *site, const char *name, int *types);
+static int find_arg(struct image *im, const struct site *site, const char *name, int *types);
 
 static enum type_kind tracepoint_target(struct session *s, struct site *site, struct node *t);
 
@@ -122,7 +120,7 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 {
 	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS], *one;
 	const struct target_step *st = t->u.target.steps;
-	struct kernel *k = session_kernel(s);
+	struct image *im = kernel_image(session_kernel(s));
 	char *stmt = FETCH_STR_START;
 	int types[MAX_TRACE_ARGS], n, i;
 
@@ -142,9 +140,9 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]", name);
 		return TYPE_UNKNOWN;
 	}
-	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
+	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
 	for (i = 0; i < n; i++) {
-		one = fetch_parm_text(s, site, t, k, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
+		one = fetch_parm_text(s, site, t, im, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
 					 types[i], tracepoint_target);
 		if (!one)
 			return TYPE_UNKNOWN;
@@ -157,20 +155,20 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 static enum type_kind tracepoint_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS];
-	struct kernel *k = session_kernel(s);
+	struct image *im = kernel_image(session_kernel(s));
 	int types[MAX_TRACE_ARGS], n, i, which = -1;
 	char *list = "";
 
 	if (name[0] == '$' && name[1] == '$')
 		return tracepoint_vars_text(s, site, t);
 	if (strcmp(name, "@cast") == 0)
-		return fetch_cast(session_kernel(s), t);
+		return fetch_cast(im, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
 	}
-	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
-	which = find_arg(k, site, name, types);
+	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
+	which = find_arg(im, site, name, types);
 	if (which < 0) {
 		diag_error(t->loc, "%s is not an argument of tracepoint %s", name, site->func);
 		for (i = 0; i < n; i++)
@@ -179,15 +177,15 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 		diag_note(t->loc, "the arguments of %s are: %s", site->func, n > 0 ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
-	return fetch_typed(k, t, types[which],
+	return fetch_typed(im, t, types[which],
 				     arena_printf("c->trace_args[%d]", which));
 }
 
 /* The argument t names (0-based), or -1; types[] filled. */
-static int find_arg(struct kernel *k, const struct site *site, const char *name, int *types)
+static int find_arg(struct image *im, const struct site *site, const char *name, int *types)
 {
 	const char *argn[MAX_TRACE_ARGS];
-	int n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS), i;
+	int n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS), i;
 
 	if (strncmp(name, "$arg", 4) == 0 && name[4]) {
 		char *end;
@@ -209,22 +207,22 @@ static bool tracepoint_defined(struct session *s, struct site *site, struct node
 
 	if (name[0] != '$' || name[1] == '$')
 		return false;
-	which = find_arg(session_kernel(s), site, name, types);
-	return which >= 0 && fetch_ok(session_kernel(s), t, types[which]);
+	which = find_arg(kernel_image(session_kernel(s)), site, name, types);
+	return which >= 0 && fetch_ok(kernel_image(session_kernel(s)), t, types[which]);
 }
 
 static const char *tracepoint_vars(struct session *s, const struct site *site)
 {
-	struct kernel *k = session_kernel(s);
+	struct image *im = kernel_image(session_kernel(s));
 	const char *argn[MAX_TRACE_ARGS];
 	int types[MAX_TRACE_ARGS], n, i;
 	char *list = "";
 
-	n = btf_tracepoint_params(k, site->func, argn, types, MAX_TRACE_ARGS);
+	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
 	for (i = 0; i < n; i++)
 		list = arena_printf("%s%s$%s:%s", list, i ? " " : "",
 				    argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
-				    btf_type_name(k->btf, types[i]));
+				    btf_type_name(image_btf(im), types[i]));
 	return list;
 }
 
