@@ -464,3 +464,94 @@ bool fetch_ok(struct image *im, const struct node *t, int type)
 
 	return type >= 0 && btf_fetch(im, type, "0", t->u.target.steps, "\"\"", &f);
 }
+
+/* ---- variables at an address, from DWARF (statement probes) ---- */
+
+const char *fetch_dwarf_var_names(struct image *dk, unsigned long addr, bool typed)
+{
+	struct image *view = dwarf_vars_view(dk);
+	struct dwarf_var v[64];
+	char *list = "";
+	int n, i;
+
+	if (!view)
+		return list;
+	n = dwarf_vars_at(dk, addr, v, 64);
+	for (i = 0; i < n; i++)
+		list = typed ? arena_printf("%s%s$%s:%s", list, i ? " " : "", v[i].name,
+					    v[i].type > 0 ? btf_type_name(view->btf, v[i].type) : "?")
+			     : arena_printf("%s%s$%s", list, i ? " " : "", v[i].name);
+	return list;
+}
+
+enum type_kind fetch_dwarf_var(struct image *dk, unsigned long addr, const char *where, struct node *t)
+{
+	const char *name = t->u.target.name, *list, *loc = fetch_loc(t);
+	struct dwarf_var v;
+	struct btf_fetch f;
+
+	if (!dwarf_var_at(dk, addr, name + 1, loc, &v)) {
+		diag_error(t->loc, "%s is not a variable in scope at %s", name, where);
+		list = fetch_dwarf_var_names(dk, addr, false);
+		diag_note(t->loc, "the variables there are: %s", *list ? list : "(none)");
+		return TYPE_UNKNOWN;
+	}
+	if (v.why) {
+		diag_error(t->loc, "%s is not available at %s: %s", name, where, v.why);
+		return TYPE_UNKNOWN;
+	}
+	if (!btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, loc, &f)) {
+		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", name, f.err);
+		if (f.note)
+			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
+		return TYPE_UNKNOWN;
+	}
+	if (f.code)	/* $var$ / $var$$ */
+		return fetch_pretty(dwarf_vars_view(dk), t, &f);
+	/* a read that can fault must reach the translator's error check,
+	 * which looks for a statement expression */
+	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
+					? arena_printf("({ int64_t _r = %s; _r; })", f.expr) : f.expr);
+	return TYPE_LONG;
+}
+
+bool fetch_dwarf_var_ok(struct image *dk, unsigned long addr, const struct node *t)
+{
+	struct dwarf_var v;
+	struct btf_fetch f;
+
+	return dwarf_var_at(dk, addr, t->u.target.name + 1, "\"\"", &v) && !v.why &&
+	       btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
+}
+
+enum type_kind fetch_dwarf_vars_text(struct session *s, struct site *site, struct image *dk,
+				     unsigned long addr, const char *where, struct node *t,
+				     enum type_kind (*target)(struct session *, struct site *,
+							      struct node *))
+{
+	const char *name = t->u.target.name, *one;
+	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
+	char *stmt = FETCH_STR_START;
+	struct image *view = dwarf_vars_view(dk);
+	struct dwarf_var v[64];
+	int n, i, shown = 0;
+
+	if (!view || (n = dwarf_vars_at(dk, addr, v, 64)) < 0) {
+		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, where);
+		return TYPE_UNKNOWN;
+	}
+	for (i = 0; i < n; i++) {
+		if ((parms && !v[i].is_param) || (locals && v[i].is_param))
+			continue;
+		/* stap's "name=?" for a variable with no location here */
+		if (v[i].why || v[i].type <= 0)
+			one = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=?\");", v[i].name);
+		else
+			one = fetch_parm_text(s, site, t, view, v[i].name, v[i].type, target);
+		if (!one)
+			return TYPE_UNKNOWN;
+		stmt = arena_printf("%s%s%s", stmt, shown++ ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
+	}
+	t->u.target.resolved = stmt;
+	return TYPE_STRING;
+}

@@ -76,4 +76,22 @@ const char *fetch_parm_text(struct session *s, struct site *site, const struct n
 			    struct image *im, const char *name, int type,
 			    enum type_kind (*target)(struct session *, struct site *, struct node *));
 
+/* Variables at an address of dk's DWARF (a kernel_debuginfo() image):
+ * parameters and locals in scope there, read where DWARF says they are.
+ * where names the probe point in messages. */
+/* "$a $b" (typed: "$a:int $b:struct file*"), for -L and for notes. */
+const char *fetch_dwarf_var_names(struct image *dk, unsigned long addr, bool typed);
+/* $name with its steps: t's resolved expression, TYPE_UNKNOWN after an
+ * error (not in scope, no location there: each says so). */
+enum type_kind fetch_dwarf_var(struct image *dk, unsigned long addr, const char *where, struct node *t);
+/* fetch_dwarf_var() without the diagnostics, for @defined. */
+bool fetch_dwarf_var_ok(struct image *dk, unsigned long addr, const struct node *t);
+/* $$vars, $$parms and $$locals (and their $ / $$ forms): "name=0xHEX"
+ * each, "name=?" where it has no location; target() resolves each
+ * variable at site. */
+enum type_kind fetch_dwarf_vars_text(struct session *s, struct site *site, struct image *dk,
+				     unsigned long addr, const char *where, struct node *t,
+				     enum type_kind (*target)(struct session *, struct site *,
+							      struct node *));
+
 #endif

@@ -519,7 +519,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		return TYPE_UNKNOWN;
 	}
 	if (site->statement && strcmp(name, "$return") != 0)
-		return kprobe_statement_target(s, site, t, fetch_loc(t));
+		return kprobe_statement_target(s, site, t);
 	if (strcmp(name, "$return") == 0) {
 		if (!site->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
