@@ -123,6 +123,7 @@ struct target_step {
 };
 
 struct symbol;		/* resolve.h: what a VAR/CALL names after pass 2 */
+struct recipe;		/* recipe.h: how pass 3 reads a TARGET */
 
 struct node {
 	enum node_kind kind;
@@ -284,10 +285,10 @@ struct node {
 			const char *cast_type;	/* @cast type / @var name */
 			const char *cast_module;
 			struct target_step *steps;
-			void *resolved;		/* provider's fetch recipe (pass 2) */
+			struct recipe *resolved;	/* how to read it (pass 2) */
 			bool written;		/* assigned to (guru mode) */
-			const char *store;	/* provider's C statement that writes
-						 * TAPC_VALUE into it (pass 2) */
+			struct recipe *store;	/* how to write a value into it
+						 * (guru mode, pass 2) */
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;

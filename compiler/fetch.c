@@ -18,6 +18,7 @@
 #include "emit.h"
 #include "fetch.h"
 #include "kernel.h"
+#include "recipe.h"
 #include "resolve.h"
 
 /* ---- typed target variables ----
@@ -80,14 +81,21 @@ static const char *int_ctype(int size, bool is_signed)
 	}
 }
 
-const char *btf_value_cast(const struct btf *btf, int id, const char *value)
+/* value (an unsigned long) converted to int64_t as a value of type id
+ * would be (sign extension of narrower ints). */
+static struct recipe *value_cast(const struct btf *btf, int id, const struct recipe *value)
 {
+	struct recipe *r;
 	int size;
 	bool sg;
 
 	if (!scalar_of(btf, id, &size, &sg))
-		return arena_printf("((int64_t)%s)", value);
-	return arena_printf("((int64_t)(%s)%s)", int_ctype(size, sg), value);
+		r = recipe_text("((int64_t)");
+	else
+		r = recipe_text("((int64_t)(%s)", int_ctype(size, sg));
+	recipe_add_recipe(r, value);
+	recipe_add(r, ")");
+	return r;
 }
 
 /* Find member name in struct/union sid, looking into anonymous members;
@@ -142,7 +150,7 @@ static char *member_list(const struct btf *btf, __s32 sid)
 struct walk {
 	const struct btf *btf;
 	const char *loc;
-	char *code;
+	struct recipe *code;
 	__s32 type;			/* type of the value or of the object at _a */
 	bool lvalue;			/* object at _a, else value in _v */
 	bool bitfield;
@@ -153,7 +161,7 @@ struct walk {
 
 static void wadd(struct walk *w, const char *text)
 {
-	w->code = arena_printf("%s %s", w->code, text);
+	recipe_add(w->code, " %s", text);
 }
 
 /* "_ok = _ok && READ": n bytes at addr into dst, from the image's memory
@@ -195,10 +203,23 @@ static const struct target_step *pretty_step(const struct target_step *steps,
 	return NULL;
 }
 
-bool btf_fetch(struct image *im, int type, const char *base, const struct target_step *steps,
-	       const char *loc, struct btf_fetch *out)
+/* The statement expression "({ CODE TAIL })" that may fail a read. */
+static struct recipe *statement_expr(const struct recipe *code, const struct recipe *tail)
 {
-	struct walk w = { image_btf(im), loc, "", type, false, false, 0, 0, false,
+	struct recipe *r = recipe_text("({");
+
+	recipe_add_recipe(r, code);
+	recipe_add(r, " ");
+	recipe_add_recipe(r, tail);
+	recipe_add(r, "; })");
+	r->may_fail = true;
+	return r;
+}
+
+bool btf_fetch(struct image *im, int type, const struct recipe *base,
+	       const struct target_step *steps, const char *loc, struct btf_fetch *out)
+{
+	struct walk w = { image_btf(im), loc, recipe_new(), type, false, false, 0, 0, false,
 			  im->space == IMAGE_SPACE_USER };
 	const struct target_step *st, *pretty;
 	int size, nstep = 0;
@@ -209,7 +230,9 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 	if (out->err)
 		return false;
 	w.quiet = pretty != NULL;
-	wadd(&w, arena_printf("u64 _v = (u64)(%s), _a = 0; bool _ok = true; (void)_ok;", base));
+	recipe_add(w.code, " u64 _v = (u64)(");
+	recipe_add_recipe(w.code, base);
+	recipe_add(w.code, "), _a = 0; bool _ok = true; (void)_ok;");
 	{
 		const struct btf_type *bt = btf__type_by_id(w.btf, skip_mods(w.btf, type));
 
@@ -235,8 +258,8 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 			__s32 eid;
 			long long i;
 
-			/* a computed index: the translator puts its value in
-			 * place of tapc_index_N (N counts the steps) */
+			/* a computed index: the translator gives the value of
+			 * step nstep's index as an operand */
 			i = st->index->kind == NODE_NUM ? st->index->u.num.value : 0;
 			if (btf_is_ptr(t) && w.lvalue)
 				load_pointer(&w);
@@ -259,9 +282,11 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 			if (st->index->kind == NODE_NUM)
 				wadd(&w, arena_printf("_a += %lldULL * %lldULL;", i,
 						      (long long)btf__resolve_size(w.btf, eid)));
-			else
-				wadd(&w, arena_printf("_a += (u64)(tapc_index_%d) * %lldULL;", nstep,
-						      (long long)btf__resolve_size(w.btf, eid)));
+			else {
+				recipe_add(w.code, " _a += (u64)(");
+				recipe_add_operand(w.code, RECIPE_INDEX, nstep);
+				recipe_add(w.code, ") * %lldULL;", (long long)btf__resolve_size(w.btf, eid));
+			}
 			w.type = eid;
 			w.lvalue = true;
 			continue;
@@ -329,16 +354,15 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 
 		wadd(&w, wread(&w, "&_v", arena_printf("_a + %u", start), 8));
 		wadd(&w, arena_printf("_v = (_v >> %u) & ((1ULL << %u) - 1);", w.bit_off % 8, w.bit_size));
-		out->expr = arena_printf("({%s (int64_t)_v; })", w.code);
+		out->expr = statement_expr(w.code, recipe_text("(int64_t)_v"));
 		return true;
 	}
 	if (!w.lvalue) {
 		if (!steps) {
-			out->expr = btf_value_cast(w.btf, w.type, base);
-			out->simple = true;
+			out->expr = value_cast(w.btf, w.type, base);
 			return true;
 		}
-		out->expr = arena_printf("({%s %s; })", w.code, btf_value_cast(w.btf, w.type, "_v"));
+		out->expr = statement_expr(w.code, value_cast(w.btf, w.type, recipe_text("_v")));
 		return true;
 	}
 	{
@@ -346,7 +370,7 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 
 		if (t && btf_is_array(t)) {
 			/* an array is its address, as in C: kernel_string($p->comm) */
-			out->expr = arena_printf("({%s (int64_t)_a; })", w.code);
+			out->expr = statement_expr(w.code, recipe_text("(int64_t)_a"));
 			return true;
 		}
 		if (!scalar_of(w.btf, w.type, &size, &sg)) {
@@ -356,7 +380,7 @@ bool btf_fetch(struct image *im, int type, const char *base, const struct target
 		}
 		wadd(&w, arena_printf("{ %s _x = 0; %s _v = (u64)_x; }", int_ctype(size, sg),
 				      wread(&w, "&_x", "_a", size)));
-		out->expr = arena_printf("({%s (int64_t)_v; })", w.code);
+		out->expr = statement_expr(w.code, recipe_text("(int64_t)_v"));
 		return true;
 	}
 }
@@ -373,7 +397,8 @@ const char *fetch_loc(const struct node *t)
 	return a;
 }
 
-enum type_kind fetch_typed(struct image *im, struct node *t, int type, const char *base)
+/* fetch_typed() from a base recipe. */
+static enum type_kind typed(struct image *im, struct node *t, int type, const struct recipe *base)
 {
 	struct btf_fetch f;
 
@@ -385,26 +410,33 @@ enum type_kind fetch_typed(struct image *im, struct node *t, int type, const cha
 	}
 	if (f.code)
 		return fetch_pretty(im, t, &f);
-	t->u.target.resolved = (void *)f.expr;
+	t->u.target.resolved = f.expr;
 	return TYPE_LONG;
+}
+
+enum type_kind fetch_typed(struct image *im, struct node *t, int type, const char *base)
+{
+	return typed(im, t, type, recipe_text("%s", base));
 }
 
 enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_fetch *f)
 {
-	const char *err, *stmt;
+	const char *err;
+	struct recipe *r;
 
 	/* runtime/pretty.c reads kernel memory */
 	if (im->space == IMAGE_SPACE_USER) {
 		diag_error(t->loc, "%s: pretty-printing user memory is not supported yet", t->u.target.name);
 		return TYPE_UNKNOWN;
 	}
-	stmt = pretty_append(im, f, &err);
-
-	if (!stmt) {
+	r = pretty_append(im, f, &err);
+	if (!r) {
 		diag_error(t->loc, "%s: %s", t->u.target.name, err);
 		return TYPE_UNKNOWN;
 	}
-	t->u.target.resolved = arena_printf(FETCH_STR_START "%s", stmt);
+	r->string = true;
+	r->clears_dst = true;
+	t->u.target.resolved = r;
 	return TYPE_STRING;
 }
 
@@ -412,14 +444,16 @@ enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_f
 enum type_kind fetch_cast(struct image *im, struct node *t)
 {
 	int type = image_btf(im) ? btf_find_type(im, t->u.target.cast_type) : -1;
+	struct recipe *base = recipe_new();
 
 	if (type < 0) {
 		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s",
 			   t->u.target.cast_type, im->types_from ? im->types_from : "BTF", image_what(im));
 		return TYPE_UNKNOWN;
 	}
-	/* the translator puts the operand's value in place of this name */
-	return fetch_typed(im, t, type, "tapc_cast_operand");
+	/* the translator gives the operand's value */
+	recipe_add_operand(base, RECIPE_CAST, 0);
+	return typed(im, t, type, base);
 }
 
 bool fetch_has_pretty(const struct node *t)
@@ -432,37 +466,44 @@ bool fetch_has_pretty(const struct node *t)
 	return false;
 }
 
-const char *fetch_parm_text(struct session *s, struct site *site, const struct node *t,
-			    struct image *im, const char *name, int type,
-			    enum type_kind (*target)(struct session *, struct site *, struct node *))
+struct recipe *fetch_parm_text(struct session *s, struct site *site, const struct node *t,
+			       struct image *im, const char *name, int type,
+			       enum type_kind (*target)(struct session *, struct site *, struct node *))
 {
 	const struct target_step *pretty = t->u.target.steps;
 	struct node *p = node_new(NODE_TARGET, t->loc);
-	const char *text = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=\");", name);
+	struct recipe *r = recipe_new();
 
+	recipe_add_dst(r, " tapc_strcat(", arena_printf(", \"%s=\");", name));
 	p->u.target.name = arena_printf("$%s", name);
 	if (type >= 0 && pretty) {
 		p->u.target.steps = (struct target_step *)pretty;
 		if (target(s, site, p) != TYPE_STRING)
 			return NULL;
-		return arena_printf("%s %s", text,
-				    (const char *)p->u.target.resolved + strlen(FETCH_STR_START));
+		/* the value's text appended after "name=" */
+		recipe_add(r, " ");
+		recipe_add_recipe(r, p->u.target.resolved);
+		return r;
 	}
-	if (type >= 0 && pretty_placeholder(im, type))
-		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
-				    pretty_placeholder(im, type));
+	if (type >= 0 && pretty_placeholder(im, type)) {
+		r = recipe_new();
+		recipe_add_dst(r, " tapc_strcat(", arena_printf(", \"%s=%s\");", name,
+							       pretty_placeholder(im, type)));
+		return r;
+	}
 	if (target(s, site, p) == TYPE_UNKNOWN)
 		return NULL;
-	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
-			    "(unsigned long long)%s); tapc_strcat(tapc_str_dst, _h); }",
-			    text, (const char *)p->u.target.resolved);
+	recipe_add(r, " { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", (unsigned long long)");
+	recipe_add_recipe(r, p->u.target.resolved);
+	recipe_add_dst(r, "); tapc_strcat(", ", _h); }");
+	return r;
 }
 
 bool fetch_ok(struct image *im, const struct node *t, int type)
 {
 	struct btf_fetch f;
 
-	return type >= 0 && btf_fetch(im, type, "0", t->u.target.steps, "\"\"", &f);
+	return type >= 0 && btf_fetch(im, type, recipe_text("0"), t->u.target.steps, "\"\"", &f);
 }
 
 /* ---- variables at an address, from DWARF (statement probes) ---- */
@@ -500,7 +541,7 @@ enum type_kind fetch_dwarf_var(struct image *dk, unsigned long addr, const char 
 		diag_error(t->loc, "%s is not available at %s: %s", name, where, v.why);
 		return TYPE_UNKNOWN;
 	}
-	if (!btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, loc, &f)) {
+	if (!btf_fetch(dwarf_vars_view(dk), v.type, recipe_text("%s", v.base), t->u.target.steps, loc, &f)) {
 		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", name, f.err);
 		if (f.note)
 			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
@@ -509,9 +550,16 @@ enum type_kind fetch_dwarf_var(struct image *dk, unsigned long addr, const char 
 	if (f.code)	/* $var$ / $var$$ */
 		return fetch_pretty(dwarf_vars_view(dk), t, &f);
 	/* a read that can fault must reach the translator's error check,
-	 * which looks for a statement expression */
-	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
-					? arena_printf("({ int64_t _r = %s; _r; })", f.expr) : f.expr);
+	 * which wants a statement expression */
+	if (v.read_fails && !f.expr->may_fail) {
+		struct recipe *r = recipe_text("({ int64_t _r = ");
+
+		recipe_add_recipe(r, f.expr);
+		recipe_add(r, "; _r; })");
+		r->may_fail = true;
+		f.expr = r;
+	}
+	t->u.target.resolved = f.expr;
 	return TYPE_LONG;
 }
 
@@ -521,7 +569,8 @@ bool fetch_dwarf_var_ok(struct image *dk, unsigned long addr, const struct node 
 	struct btf_fetch f;
 
 	return dwarf_var_at(dk, addr, t->u.target.name + 1, "\"\"", &v) && !v.why &&
-	       btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
+	       btf_fetch(dwarf_vars_view(dk), v.type, recipe_text("%s", v.base), t->u.target.steps, "\"\"",
+			 &f);
 }
 
 enum type_kind fetch_dwarf_vars_text(struct session *s, struct site *site, struct image *dk,
@@ -529,9 +578,9 @@ enum type_kind fetch_dwarf_vars_text(struct session *s, struct site *site, struc
 				     enum type_kind (*target)(struct session *, struct site *,
 							      struct node *))
 {
-	const char *name = t->u.target.name, *one;
+	const char *name = t->u.target.name;
 	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
-	char *stmt = FETCH_STR_START;
+	struct recipe *stmt = recipe_string(true), *one;
 	struct image *view = dwarf_vars_view(dk);
 	struct dwarf_var v[64];
 	int n, i, shown = 0;
@@ -544,13 +593,17 @@ enum type_kind fetch_dwarf_vars_text(struct session *s, struct site *site, struc
 		if ((parms && !v[i].is_param) || (locals && v[i].is_param))
 			continue;
 		/* stap's "name=?" for a variable with no location here */
-		if (v[i].why || v[i].type <= 0)
-			one = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=?\");", v[i].name);
-		else
+		if (v[i].why || v[i].type <= 0) {
+			one = recipe_new();
+			recipe_add_dst(one, " tapc_strcat(", arena_printf(", \"%s=?\");", v[i].name));
+		} else {
 			one = fetch_parm_text(s, site, t, view, v[i].name, v[i].type, target);
+		}
 		if (!one)
 			return TYPE_UNKNOWN;
-		stmt = arena_printf("%s%s%s", stmt, shown++ ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
+		if (shown++)
+			recipe_add_dst(stmt, " tapc_strcat(", ", \" \");");
+		recipe_add_recipe(stmt, one);
 	}
 	t->u.target.resolved = stmt;
 	return TYPE_STRING;

@@ -21,6 +21,7 @@
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
+#include "recipe.h"
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
@@ -395,7 +396,7 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 static void bind_target(struct rctx *r, struct node *n)
 {
 	struct site *site;
-	const char *expr = NULL;
+	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -433,7 +434,7 @@ static void bind_target(struct rctx *r, struct node *n)
 			diag_error(n->loc, "%s can't be written at %s", n->u.target.name, site->pp);
 			return;
 		}
-		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
+		if (expr && !recipe_equal(expr, n->u.target.resolved)) {
 			diag_error(n->loc, "%s means different things at the points of this probe",
 				   n->u.target.name);
 			return;

@@ -29,6 +29,7 @@
 #include "session.h"
 #include "translate.h"
 #include "translate_embedded.h"
+#include "recipe.h"
 #include "translate_int.h"
 #include "translate_regex.h"
 
@@ -774,14 +775,14 @@ static const char *gx_assign(struct tx *t, struct node *n)
 		return gx_aggregate(t, n);
 	if (left->kind == NODE_TARGET) {
 		/* guru mode: the provider said how to store into it */
-		const char *hole, *store = left->u.target.store;
+		const struct recipe *store = left->u.target.store;
 
-		if (op != ASSIGN_SET || !store || !(hole = strstr(store, "TAPC_VALUE"))) {
+		if (op != ASSIGN_SET || !store || !recipe_uses(store, RECIPE_VALUE, 0)) {
 			unsupported(t, n, "this assignment to a target variable");
 			return "0";
 		}
 		v = gx(t, n->u.assign.right);
-		emit(t->e, "%.*s(%s)%s;", (int)(hole - store), store, v, hole + strlen("TAPC_VALUE"));
+		emit(t->e, "%s;", recipe_render(store, &(struct recipe_operands){ .value = fmt("(%s)", v) }));
 		return v;
 	}
 	v = gx(t, n->u.assign.right);
@@ -972,46 +973,40 @@ const char *gx(struct tx *t, struct node *n)
 	}
 }
 
-/* A provider's target expression: a statement expression "({ ... })"
- * may fail a nofault read (c->last_error set), so it goes through a temp
- * and an error check; @cast's operand replaces "tapc_cast_operand". */
+/* A target variable's recipe, its operands filled in: @cast's operand,
+ * then the computed [index]es in step order, each evaluated once.  An
+ * expression that may fail a nofault read (c->last_error set) goes
+ * through a temp and an error check; a string recipe writes a temp. */
 const char *gx_target(struct tx *t, struct node *n)
 {
-	const char *v = n->u.target.resolved, *r, *hole;
+	const struct recipe *rc = n->u.target.resolved;
+	struct recipe_operands ops = { 0 };
+	const struct target_step *st;
+	const char **index, *v, *r;
+	int i, nsteps = 0;
 
-	if (n->u.target.cast_expr && (hole = strstr(v, "tapc_cast_operand"))) {
-		const char *op = gx(t, n->u.target.cast_expr);
-
-		v = fmt("%.*s(%s)%s", (int)(hole - v), v, op, hole + strlen("tapc_cast_operand"));
+	for (st = n->u.target.steps; st; st = st->next)
+		nsteps++;
+	index = arena_alloc((nsteps + 1) * sizeof(*index));
+	if (n->u.target.cast_expr && recipe_uses(rc, RECIPE_CAST, 0))
+		ops.cast = fmt("(%s)", gx(t, n->u.target.cast_expr));
+	for (st = n->u.target.steps, i = 0; st; st = st->next, i++) {
+		if (st->kind != STEP_INDEX || !recipe_uses(rc, RECIPE_INDEX, i))
+			continue;
+		v = gx(t, st->index);
+		index[i] = tmp_long(t);
+		emit(t->e, "%s = %s;", index[i], v);
 	}
-	{
-		/* computed array indexes: tapc_index_N is step N's value */
-		const struct target_step *st;
-		int i = 0;
-
-		for (st = n->u.target.steps; st; st = st->next, i++) {
-			const char *name = fmt("tapc_index_%d", i), *iv, *tv;
-
-			if (st->kind != STEP_INDEX || !(hole = strstr(v, name)))
-				continue;
-			iv = gx(t, st->index);
-			tv = tmp_long(t);
-			emit(t->e, "%s = %s;", tv, iv);
-			v = fmt("%.*s%s%s", (int)(hole - v), v, tv, hole + strlen(name));
-		}
-	}
-	if (n->type == TYPE_STRING) {
-		/* a statement writing the string into tapc_str_dst (every
-		 * occurrence: the name is the provider's placeholder) */
-		const char *dst = tmp_string(t);
-
-		while ((hole = strstr(v, "tapc_str_dst")))
-			v = fmt("%.*s%s%s", (int)(hole - v), v, dst, hole + strlen("tapc_str_dst"));
-		emit(t->e, "%s;", v);
+	ops.index = index;
+	ops.nindex = nsteps;
+	if (rc->string) {
+		ops.dst = tmp_string(t);
+		emit(t->e, "%s;", recipe_render(rc, &ops));
 		check_error(t);
-		return dst;
+		return ops.dst;
 	}
-	if (strncmp(v, "({", 2) != 0)
+	v = recipe_render(rc, &ops);
+	if (!rc->may_fail)
 		return v;
 	r = tmp_long(t);
 	emit(t->e, "%s = %s;", r, v);

@@ -24,6 +24,7 @@
 #include "kernel.h"
 #include "kprobe_statement.h"
 #include "provider.h"
+#include "recipe.h"
 #include "session.h"
 
 struct expand_state {
@@ -400,18 +401,17 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
- * in hex, or with a $ / $$ suffix each value pretty-printed.  A string
- * target: the translator gives the statement its buffer in place of
- * tapc_str_dst.  In a .return probe the parameters are the text made at
- * entry, as in stap. */
+ * in hex, or with a $ / $$ suffix each value pretty-printed: a string
+ * recipe.  In a .return probe the parameters are the text made at entry,
+ * as in stap. */
 static enum type_kind pretty_vars(struct session *s, struct site *site, struct node *t)
 {
-	const char *name = t->u.target.name, *params[32], *func, *one;
+	const char *name = t->u.target.name, *params[32], *func;
 	const struct target_step *pretty = t->u.target.steps;
 	struct image *im = site_image(s, site);
-	char *stmt = FETCH_STR_START;
+	struct recipe *stmt = recipe_string(true), *one;
 	bool syscall;
-	int n = 0, i;
+	int n = 0, i, shown = 0;
 
 	if (pretty && (pretty->next || pretty->kind == STEP_FIELD || pretty->kind == STEP_INDEX)) {
 		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]",
@@ -441,9 +441,9 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 						 kprobe_target);
 			if (!one)
 				return TYPE_UNKNOWN;
-			stmt = arena_printf("%s%s%s", stmt,
-					    strcmp(stmt, FETCH_STR_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
-					    one);
+			if (shown++)
+				recipe_add_dst(stmt, " tapc_strcat(", ", \" \");");
+			recipe_add_recipe(stmt, one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
 		if (!site->is_return) {
@@ -457,13 +457,15 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 			r->u.target.steps = (struct target_step *)pretty;
 			if (kprobe_target(s, site, r) == TYPE_UNKNOWN)
 				return TYPE_UNKNOWN;
-			if (pretty)
-				stmt = arena_printf("%s tapc_strcat(tapc_str_dst, \"return=\"); %s", stmt,
-						    (const char *)r->u.target.resolved + strlen(FETCH_STR_START));
-			else
-				stmt = arena_printf("%s tapc_sprintf(tapc_str_dst, \"return=0x%%llx\", "
-						    "(unsigned long long)%s);", stmt,
-						    (const char *)r->u.target.resolved);
+			if (pretty) {
+				recipe_add_dst(stmt, " tapc_strcat(", ", \"return=\"); ");
+				recipe_add_recipe(stmt, r->u.target.resolved);
+			} else {
+				recipe_add_dst(stmt, " tapc_sprintf(",
+					       ", \"return=0x%llx\", (unsigned long long)");
+				recipe_add_recipe(stmt, r->u.target.resolved);
+				recipe_add(stmt, ");");
+			}
 		}
 	} else if (strcmp(name, "$$locals") != 0) {
 		diag_error(t->loc, "unknown target variable %s (expected $$vars, $$parms, $$locals or $$return)",
@@ -488,7 +490,7 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 	else if (t->u.target.steps)
 		why = "only whole values can be written, not ->members or [elements]";
 	else if (argno == 0)
-		t->u.target.store = "tapc_arch_set_return_value(c->regs, TAPC_VALUE)";
+		t->u.target.store = recipe_text("tapc_arch_set_return_value(c->regs, ");
 	else if (site->is_return)
 		why = "a parameter can only be written at function entry, not in a .return probe";
 	else if (site->statement)
@@ -496,7 +498,11 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 	else if (syscall)
 		why = "a syscall's arguments are the user's registers: write them at __do_sys_ entry";
 	else
-		t->u.target.store = arena_printf("tapc_arch_set_arg(c->regs, %d, TAPC_VALUE)", argno);
+		t->u.target.store = recipe_text("tapc_arch_set_arg(c->regs, %d, ", argno);
+	if (t->u.target.store) {
+		recipe_add_operand(t->u.target.store, RECIPE_VALUE, 0);
+		recipe_add(t->u.target.store, ")");
+	}
 	if (why)
 		diag_error(t->loc, "can't write to %s: %s", t->u.target.name, why);
 	return !why;
@@ -530,7 +536,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		if (t->u.target.written && !target_store(site, t, 0, syscall))
 			return TYPE_UNKNOWN;
 		if (type < 0 && !t->u.target.steps) {
-			t->u.target.resolved = (void *)"((int64_t)tapc_arch_return_value(c->regs))";
+			t->u.target.resolved = recipe_text("((int64_t)tapc_arch_return_value(c->regs))");
 			return TYPE_LONG;
 		}
 		if (type < 0) {
@@ -548,7 +554,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 			if (strcmp(params[i], name + 1) == 0)
 				break;
 		if (n >= 0 && i < n && !site->is_return && !t->u.target.steps) {
-			t->u.target.resolved = arena_printf("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
+			t->u.target.resolved = recipe_text("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
 			return TYPE_LONG;
 		}
 	}
@@ -657,7 +663,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
  * entry. */
 #define MAX_ENTRY_VALUES 32
 struct entry_values {
-	const char *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
+	const struct recipe *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
 	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
 	bool is_string[MAX_ENTRY_VALUES];
 	int n, nlongs, nstrings;
@@ -686,7 +692,8 @@ static long maxstringlen(const struct session *s)
  * kernel refuses a kretprobe whose per-call data is over
  * KRETPROBE_MAX_DATA_SIZE (4096), so that is an error here, not at run
  * time. */
-static int entry_slot(struct session *s, struct site *site, struct loc loc, const char *expr, bool str)
+static int entry_slot(struct session *s, struct site *site, struct loc loc, const struct recipe *expr,
+		      bool str)
 {
 	struct entry_values *ev = site->priv;
 	long bytes;
@@ -695,7 +702,7 @@ static int entry_slot(struct session *s, struct site *site, struct loc loc, cons
 	if (!ev)
 		ev = site->priv = arena_alloc(sizeof(*ev));
 	for (i = 0; expr && i < ev->n; i++)
-		if (ev->exprs[i] && ev->is_string[i] == str && strcmp(ev->exprs[i], expr) == 0)
+		if (ev->exprs[i] && ev->is_string[i] == str && recipe_equal(ev->exprs[i], expr))
 			return i;
 	if (ev->n == MAX_ENTRY_VALUES) {
 		diag_error(loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
@@ -735,14 +742,23 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	site->is_return = true;
 	if (ty == TYPE_UNKNOWN)
 		return ty;
+	/* the entry handler has no script values to give it */
+	if (recipe_uses(t->u.target.resolved, RECIPE_INDEX, -1)) {
+		diag_error(t->loc, "%s: a value saved at function entry can't have a computed [index]",
+			   t->u.target.name);
+		return TYPE_UNKNOWN;
+	}
 	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
 	if (i < 0)
 		return TYPE_UNKNOWN;
 	ev = site->priv;
-	t->u.target.resolved =
-		ty == TYPE_STRING
-			? arena_printf("tapc_strcpy(tapc_str_dst, (char *)c->entry_data + %s)", ev->offs[i])
-			: arena_printf("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
+	if (ty == TYPE_STRING) {
+		t->u.target.resolved = recipe_string(false);
+		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
+			       arena_printf(", (char *)c->entry_data + %s)", ev->offs[i]));
+	} else {
+		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
+	}
 	return ty;
 }
 
@@ -800,9 +816,11 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 					continue;
 				if (ev->is_string[i])
 					emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
-					     ev->exprs[i]);
+					     recipe_render(ev->exprs[i], &(struct recipe_operands){
+						     .dst = "tapc_str_dst" }));
 				else
-					emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i], ev->exprs[i]);
+					emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
+					     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
 				emit(e, "if (c->last_error)");
 				emit(e, "\treturn;");
 			}

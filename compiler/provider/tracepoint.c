@@ -25,6 +25,7 @@
 #include "fetch.h"
 #include "kernel.h"
 #include "provider.h"
+#include "recipe.h"
 #include "session.h"
 
 #define MAX_TRACE_ARGS 12		/* struct tapc_context.trace_args */
@@ -118,16 +119,17 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
  * for tracepoints; arguments without a name in BTF are $argN. */
 static enum type_kind tracepoint_vars_text(struct session *s, struct site *site, struct node *t)
 {
-	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS], *one;
+	const char *name = t->u.target.name, *argn[MAX_TRACE_ARGS];
+	struct recipe *stmt = recipe_string(true), *one;
 	const struct target_step *st = t->u.target.steps;
 	struct image *im = kernel_image(session_kernel(s));
-	char *stmt = FETCH_STR_START;
 	int types[MAX_TRACE_ARGS], n, i;
 
 	if (strcmp(name, "$$name") == 0 && !st) {
 		char *q = c_string(site->func, strlen(site->func));
 
-		t->u.target.resolved = arena_printf("tapc_strcpy(tapc_str_dst, %s)", q);
+		t->u.target.resolved = recipe_string(false);
+		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(", arena_printf(", %s)", q));
 		free(q);
 		return TYPE_STRING;
 	}
@@ -146,7 +148,9 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 					 types[i], tracepoint_target);
 		if (!one)
 			return TYPE_UNKNOWN;
-		stmt = arena_printf("%s%s%s", stmt, i ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
+		if (i)
+			recipe_add_dst(stmt, " tapc_strcat(", ", \" \");");
+		recipe_add_recipe(stmt, one);
 	}
 	t->u.target.resolved = stmt;
 	return TYPE_STRING;
