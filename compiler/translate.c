@@ -73,12 +73,49 @@ const char *tmp_long(struct tx *t)
 	return fmt("t%d", n);
 }
 
+static size_t tmp_slot(const char *const *set, size_t cap, const char *s)
+{
+	size_t i = ((uintptr_t)s >> 3) & (cap - 1);
+
+	while (set[i] && set[i] != s)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void tmp_remember(struct tx *t, const char *s)
+{
+	size_t i;
+
+	if (2 * (t->nstr_tmps + 1) > t->str_tmps_cap) {
+		size_t cap = t->str_tmps_cap ? 2 * t->str_tmps_cap : 64;
+		const char **set = calloc(cap, sizeof(*set));
+
+		if (!set)
+			die("out of memory");
+		for (i = 0; i < t->str_tmps_cap; i++)
+			if (t->str_tmps[i])
+				set[tmp_slot(set, cap, t->str_tmps[i])] = t->str_tmps[i];
+		free(t->str_tmps);
+		t->str_tmps = set;
+		t->str_tmps_cap = cap;
+	}
+	t->str_tmps[tmp_slot(t->str_tmps, t->str_tmps_cap, s)] = s;
+	t->nstr_tmps++;
+}
+
+bool is_tmp_string(const struct tx *t, const char *s)
+{
+	return t->str_tmps_cap && t->str_tmps[tmp_slot(t->str_tmps, t->str_tmps_cap, s)] == s;
+}
+
 const char *tmp_string(struct tx *t)
 {
 	int n = t->ntmp++;
+	const char *s = fmt("f->s%d", n);
 
 	fprintf(t->frame, "\tchar s%d[MAXSTRINGLEN];\n", n);
-	return fmt("f->s%d", n);
+	tmp_remember(t, s);
+	return s;
 }
 
 void goto_out(struct tx *t)
@@ -323,7 +360,7 @@ static const char *gx_binary(struct tx *t, struct node *n)
 
 			emit(t->e, "%s = %s;", ta, a);
 			a = ta;
-		} else if (strncmp(a, "f->s", 4) != 0) {
+		} else if (!is_tmp_string(t, a)) {
 			const char *sa = tmp_string(t);
 
 			emit(t->e, "tapc_strcpy(%s, %s);", sa, a);
@@ -335,7 +372,7 @@ static const char *gx_binary(struct tx *t, struct node *n)
 		const char *r;
 
 		/* a temp is used once: extend it in place */
-		if (strncmp(a, "f->s", 4) == 0) {
+		if (is_tmp_string(t, a)) {
 			emit(t->e, "tapc_strcat(%s, %s);", a, b);
 			return a;
 		}
@@ -1471,6 +1508,7 @@ bool translate(struct session *s)
 	}
 	emit(&out, "};");
 	free(t.keyed);
+	free(t.str_tmps);
 	free(t.shapes);
 	free(t.counters);
 	s->c_text = emit_close(&out, &s->c_len);
