@@ -28,6 +28,10 @@ struct provider_ops {
 	 * the function is entered and make e read the saved value.  NULL:
 	 * the family has no @entry. */
 	enum type_kind (*entry)(struct session *s, struct site *site, struct node *n);
+	/* Resolve the targets that follow as the function's entry sees them
+	 * (on), or as the site is again (off): the expression of @entry(e)
+	 * is bound that way.  NULL with entry. */
+	void (*entry_scope)(struct site *site, bool on);
 	/* @defined(t): whether target t resolves at site, without reporting
 	 * anything.  NULL: never. */
 	bool (*defined)(struct session *s, struct site *site, struct node *t);
@@ -66,19 +70,6 @@ struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct n
 int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
-
-/* provider/kprobe.c: a glob without its wildcards, for "did you mean". */
-const char *glob_literal(const char *pattern);
-
-/* provider/kprobe_module.c: the image (kernel_module()) of module("NAME")'s
- * file, or NULL after an error. */
-struct image *module_view(struct session *s, const struct node *arg);
-/* module("GLOB"): the images of the modules whose names match GLOB and that
- * have a function matching func (a glob) into *out, and their count;
- * *nnamed: how many modules GLOB matched.  -1 after an error (no module
- * matches GLOB, or one can't be read). */
-int module_views_matching(struct session *s, const struct node *arg, const char *func,
-			  struct image ***out, int *nnamed);
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

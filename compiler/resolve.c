@@ -495,19 +495,11 @@ static void bind_entry(struct rctx *r, struct node *n)
 	if (n->u.wrap.operand->kind != NODE_TARGET || n->u.wrap.operand->u.target.cast_expr) {
 		/* an expression: evaluated by the probe's entry function, so
 		 * its target variables are those of the function's entry */
-		size_t i = 0, nsites = 0;
-		bool *was;
-
 		for (site = r->probe->sites; site; site = site->next)
-			nsites++;
-		was = arena_alloc(nsites * sizeof(*was));
-		for (site = r->probe->sites; site; site = site->next, i++) {
-			was[i] = site->is_return;
-			site->is_return = false;
-		}
+			site->ops->entry_scope(site, true);
 		bind(r, n->u.wrap.operand);
-		for (site = r->probe->sites, i = 0; site; site = site->next, i++)
-			site->is_return = was[i];
+		for (site = r->probe->sites; site; site = site->next)
+			site->ops->entry_scope(site, false);
 		node_visit(n->u.wrap.operand, entry_locals_check, n);
 	}
 	for (site = r->probe->sites; site; site = site->next) {

@@ -22,6 +22,7 @@
 #include "emit.h"
 #include "fetch.h"
 #include "kernel.h"
+#include "kprobe.h"
 #include "kprobe_statement.h"
 #include "provider.h"
 #include "recipe.h"
@@ -49,11 +50,13 @@ static struct site *new_site(struct expand_state *st, const char *func)
 				     arena_printf("%s.%s(\"%s%s\")%s", st->prefix, st->what, func,
 						  st->at, st->suffix));
 
-	site->func = arena_strdup(func);
-	site->is_return = st->is_return;
-	site->maxactive = st->maxactive;
-	site->im = st->im->name ? st->im : NULL;
-	site->module = st->im->name;
+	site->priv = arena_alloc(sizeof(struct kprobe_site));
+
+	kp(site)->func = arena_strdup(func);
+	kp(site)->is_return = st->is_return;
+	kp(site)->maxactive = st->maxactive;
+	kp(site)->im = st->im->name ? st->im : NULL;
+	kp(site)->module = st->im->name;
 	return site;
 }
 
@@ -94,10 +97,10 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	}
 	st->at = ds->line ? arena_printf("@%s:%d", file, ds->line) : arena_printf("@%s", file);
 	site = new_site(st, ds->func);
-	site->offset = ds->anchor ? ds->anchor_offset : ds->offset;
-	site->anchor = ds->anchor;
-	site->statement = ds->line != 0;
-	site->addr = ds->addr;
+	kp(site)->offset = ds->anchor ? ds->anchor_offset : ds->offset;
+	kp(site)->anchor = ds->anchor;
+	kp(site)->statement = ds->line != 0;
+	kp(site)->addr = ds->addr;
 }
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
@@ -223,10 +226,11 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 		return -1;
 	}
 	site = site_add(st->p, &kprobe_provider, st->point, pp);
-	site->func = "";
-	site->offset = (unsigned long)a->u.num.value;
-	site->absolute = true;
-	site->statement = true;
+	site->priv = arena_alloc(sizeof(struct kprobe_site));
+	kp(site)->func = "";
+	kp(site)->offset = (unsigned long)a->u.num.value;
+	kp(site)->absolute = true;
+	kp(site)->statement = true;
 	return 1;
 }
 
@@ -373,7 +377,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 /* Where a site's symbols and types come from: its module, or the kernel. */
 static struct image *site_image(struct session *s, const struct site *site)
 {
-	return site->im ? site->im : kernel_image(session_kernel(s));
+	return kp(site)->im ? kp(site)->im : kernel_image(session_kernel(s));
 }
 
 /* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
@@ -392,8 +396,8 @@ static const char *no_proto(const struct image *im, const char *func)
  * user registers), but __do_sys_X has the syscall's. */
 static const char *proto_func(const struct site *site, bool *syscall)
 {
-	*syscall = !site->module && strncmp(site->func, "__x64_sys_", 10) == 0;
-	return *syscall ? arena_printf("__do_sys_%s", site->func + 10) : site->func;
+	*syscall = !kp(site)->module && strncmp(kp(site)->func, "__x64_sys_", 10) == 0;
+	return *syscall ? arena_printf("__do_sys_%s", kp(site)->func + 10) : kp(site)->func;
 }
 
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
@@ -419,14 +423,14 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 		return TYPE_UNKNOWN;
 	}
 	func = proto_func(site, &syscall);
-	if (site->statement && strcmp(name, "$$return") != 0)
+	if (kp(site)->statement && strcmp(name, "$$return") != 0)
 		return kprobe_statement_vars_text(s, site, t, kprobe_target);
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
-		if (site->is_return)
+		if (kp(site)->is_return)
 			return entry_capture(s, site, t);
 		n = kernel_func_params(im, func, params, 6);
 		if (n < 0 && syscall)
-			n = kernel_syscall_params(im->kernel, site->func + 10, params, 6);
+			n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 6);
 		if (n < 0) {
 			diag_error(t->loc, "%s: %s", name, no_proto(im, func));
 			return TYPE_UNKNOWN;
@@ -446,7 +450,7 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 			recipe_add_recipe(stmt, one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
-		if (!site->is_return) {
+		if (!kp(site)->is_return) {
 			diag_error(t->loc, "$$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
@@ -491,9 +495,9 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 		why = "only whole values can be written, not ->members or [elements]";
 	else if (argno == 0)
 		t->u.target.store = recipe_text("tapc_arch_set_return_value(c->regs, ");
-	else if (site->is_return)
+	else if (kp(site)->is_return)
 		why = "a parameter can only be written at function entry, not in a .return probe";
-	else if (site->statement)
+	else if (kp(site)->statement)
 		why = "a parameter can only be written at function entry";
 	else if (syscall)
 		why = "a syscall's arguments are the user's registers: write them at __do_sys_ entry";
@@ -524,10 +528,10 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
-	if (site->statement && strcmp(name, "$return") != 0)
+	if (kp(site)->statement && strcmp(name, "$return") != 0)
 		return kprobe_statement_target(s, site, t);
 	if (strcmp(name, "$return") == 0) {
-		if (!site->is_return) {
+		if (!kp(site)->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
@@ -549,11 +553,11 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall) {
 		/* no __do_sys_X in BTF: the argument names of syscalls.h, untyped */
-		n = kernel_syscall_params(im->kernel, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				break;
-		if (n >= 0 && i < n && !site->is_return && !t->u.target.steps) {
+		if (n >= 0 && i < n && !kp(site)->is_return && !t->u.target.steps) {
 			t->u.target.resolved = recipe_text("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
 			return TYPE_LONG;
 		}
@@ -565,18 +569,18 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	if (argno == 0) {
 		char *list = "";
 
-		diag_error(t->loc, "%s is not a parameter of %s", name, site->func);
+		diag_error(t->loc, "%s is not a parameter of %s", name, kp(site)->func);
 		n = kernel_func_params(im, func, params, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s", list, i ? " " : "", params[i]);
-		diag_note(t->loc, "the parameters of %s are: %s", site->func, n ? list : "(none)");
+		diag_note(t->loc, "the parameters of %s are: %s", kp(site)->func, n ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
 	if (t->u.target.written && !target_store(site, t, argno, syscall))
 		return TYPE_UNKNOWN;
-	if (site->is_return)	/* as in SystemTap: the value at entry */
+	if (kp(site)->is_return)	/* as in SystemTap: the value at entry */
 		return entry_capture(s, site, t);
-	if (site->statement) {
+	if (kp(site)->statement) {
 		/* past the entry the registers hold other things: this needs
 		 * the DWARF location lists */
 		diag_error(t->loc, "%s: parameters in .statement probes are not supported yet (only at function entry)",
@@ -585,7 +589,7 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	}
 	if (argno > 6) {
 		diag_error(t->loc, "%s is parameter %d of %s: only the first 6 (in registers) are supported",
-			   name, argno, site->func);
+			   name, argno, kp(site)->func);
 		return TYPE_UNKNOWN;
 	}
 	type = btf_func_param_type(im, func, argno);
@@ -602,12 +606,12 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	bool syscall;
 	int n, i;
 
-	if (site->statement)
+	if (kp(site)->statement)
 		return kprobe_statement_vars(s, site, true);
 	func = proto_func(site, &syscall);
 	n = kernel_func_params(im, func, names, 32);
 	if (n < 0 && syscall) {
-		n = kernel_syscall_params(im->kernel, site->func + 10, names, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, names, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s:long", list, i ? " " : "", names[i]);
 		return list;
@@ -615,7 +619,7 @@ static const char *kprobe_vars(struct session *s, const struct site *site)
 	for (i = 0; i < n; i++)
 		list = arena_printf("%s%s$%s:%s", list, i ? " " : "", names[i],
 				    btf_type_name(im->btf, btf_func_param_type(im, func, i + 1)));
-	if (n >= 0 && site->is_return && btf_func_param_type(im, func, 0) > 0)
+	if (n >= 0 && kp(site)->is_return && btf_func_param_type(im, func, 0) > 0)
 		list = arena_printf("%s%s$return:%s", list, n ? " " : "",
 				    btf_type_name(im->btf, btf_func_param_type(im, func, 0)));
 	return list;
@@ -635,11 +639,11 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 		return image_btf(im) && fetch_ok(im, t, btf_find_type(im, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
-	if (site->statement && strcmp(name, "$return") != 0)
+	if (kp(site)->statement && strcmp(name, "$return") != 0)
 		return kprobe_statement_defined(s, site, t);
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$return") == 0) {
-		if (!site->is_return)
+		if (!kp(site)->is_return)
 			return false;
 		if (btf_func_param_type(im, func, 0) < 0)
 			return !t->u.target.steps;
@@ -647,7 +651,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	}
 	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall && !t->u.target.steps) {
-		n = kernel_syscall_params(im->kernel, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				return true;
@@ -695,12 +699,12 @@ static long maxstringlen(const struct session *s)
 static int entry_slot(struct session *s, struct site *site, struct loc loc, const struct recipe *expr,
 		      bool str)
 {
-	struct entry_values *ev = site->priv;
+	struct entry_values *ev = kp(site)->entry;
 	long bytes;
 	int i;
 
 	if (!ev)
-		ev = site->priv = arena_alloc(sizeof(*ev));
+		ev = kp(site)->entry = arena_alloc(sizeof(*ev));
 	for (i = 0; expr && i < ev->n; i++)
 		if (ev->exprs[i] && ev->is_string[i] == str && recipe_equal(ev->exprs[i], expr))
 			return i;
@@ -737,9 +741,9 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	enum type_kind ty;
 	int i;
 
-	site->is_return = false;
+	kp(site)->is_return = false;
 	ty = kprobe_target(s, site, t);
-	site->is_return = true;
+	kp(site)->is_return = true;
 	if (ty == TYPE_UNKNOWN)
 		return ty;
 	/* the entry handler has no script values to give it */
@@ -751,7 +755,7 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
 	if (i < 0)
 		return TYPE_UNKNOWN;
-	ev = site->priv;
+	ev = kp(site)->entry;
 	if (ty == TYPE_STRING) {
 		t->u.target.resolved = recipe_string(false);
 		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
@@ -767,7 +771,7 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	struct node *t = n->u.wrap.operand;
 	int i;
 
-	if (!site->is_return) {
+	if (!kp(site)->is_return) {
 		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
 		return TYPE_UNKNOWN;
 	}
@@ -778,7 +782,7 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	i = entry_slot(s, site, n->loc, NULL, true);
 	if (i < 0)
 		return TYPE_UNKNOWN;
-	n->u.wrap.slot = ((struct entry_values *)site->priv)->offs[i];
+	n->u.wrap.slot = kp(site)->entry->offs[i];
 	return TYPE_LONG;
 }
 
@@ -794,7 +798,7 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 	/* entry handlers save the @entry values of their kretprobe site */
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
-			const struct entry_values *ev = site->priv;
+			const struct entry_values *ev = kp(site)->entry;
 			int i;
 
 			if (site->ops != &kprobe_provider)
@@ -842,7 +846,7 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 		for (site = pr->sites; site; site = site->next) {
 			if (site->ops != &kprobe_provider)
 				continue;
-			if (site->is_return) {
+			if (kp(site)->is_return) {
 				ret = true;
 			} else {
 				entry++;
@@ -855,7 +859,7 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 			emit(e, "{");
 			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
-			     handler_name(pr), pp, only->func, pr->index);
+			     handler_name(pr), pp, kp(only)->func, pr->index);
 			emit(e, "}");
 			emit(e, "%s", "");
 			free(pp);
@@ -886,37 +890,37 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
 			/* kallsyms finds a module's function as "MODULE:NAME" */
-			if (site->absolute) {
+			if (kp(site)->absolute) {
 				/* no symbol: .offset is the address itself */
 				emit(e, ".func = \"\",");
-				emit(e, ".addr = 0x%lxUL,", site->offset);
-			} else if (site->module) {
-				emit(e, ".symbol = \"%s:%s\",", site->module, site->func);
-				emit(e, ".func = \"%s\",", site->func);
-			} else if (site->anchor) {
-				emit(e, ".symbol = \"%s\",", site->anchor);
-				emit(e, ".func = \"%s\",", site->func);
+				emit(e, ".addr = 0x%lxUL,", kp(site)->offset);
+			} else if (kp(site)->module) {
+				emit(e, ".symbol = \"%s:%s\",", kp(site)->module, kp(site)->func);
+				emit(e, ".func = \"%s\",", kp(site)->func);
+			} else if (kp(site)->anchor) {
+				emit(e, ".symbol = \"%s\",", kp(site)->anchor);
+				emit(e, ".func = \"%s\",", kp(site)->func);
 			} else {
-				emit(e, ".symbol = \"%s\",", site->func);
+				emit(e, ".symbol = \"%s\",", kp(site)->func);
 			}
-			if (site->offset && !site->absolute)
-				emit(e, ".offset = %lu,", site->offset);
+			if (kp(site)->offset && !kp(site)->absolute)
+				emit(e, ".offset = %lu,", kp(site)->offset);
 			emit(e, ".pp = %s,", pp);
-			if (site->is_return)
+			if (kp(site)->is_return)
 				emit(e, ".is_return = true,");
-			if (site->maxactive)
-				emit(e, ".maxactive = %d,", site->maxactive);
+			if (kp(site)->maxactive)
+				emit(e, ".maxactive = %d,", kp(site)->maxactive);
 			if (site->optional)
 				emit(e, ".optional = true,");
 			/* no .handler: the wrapper is the body's only caller,
 			 * so the compiler can inline it there */
-			if (site->is_return)
+			if (kp(site)->is_return)
 				emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
 			else
 				emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
-			if (site->priv) {
+			if (kp(site)->entry) {
 				emit(e, ".entry_handler = kprobe_entry_%d,", n);
-				const struct entry_values *ev = site->priv;
+				const struct entry_values *ev = kp(site)->entry;
 
 				emit(e, ".entry_data_size = %s,", entry_size(ev->nlongs, ev->nstrings));
 			}
@@ -937,11 +941,22 @@ static void kprobe_desc(struct emitter *e, const struct rprogram *p)
 	emit(e, ".n_kprobes = ARRAY_SIZE(tapc_kprobe_sites),");
 }
 
+static void kprobe_entry_scope(struct site *site, bool on)
+{
+	if (on) {
+		kp(site)->was_return = kp(site)->is_return;
+		kp(site)->is_return = false;
+	} else {
+		kp(site)->is_return = kp(site)->was_return;
+	}
+}
+
 const struct provider_ops kprobe_provider = {
 	.family = "kprobe",
 	.expand = kprobe_expand,
 	.target = kprobe_target,
 	.entry = kprobe_entry,
+	.entry_scope = kprobe_entry_scope,
 	.vars = kprobe_vars,
 	.defined = kprobe_defined,
 	.emit_tables = kprobe_tables,

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "kernel.h"
+#include "kprobe.h"
 #include "provider.h"
 #include "session.h"
 

@@ -30,6 +30,17 @@
 
 #define MAX_TRACE_ARGS 12		/* struct tapc_context.trace_args */
 
+/* A tracepoint site's own part (site->priv). */
+struct trace_site {
+	const char *name;		/* the tracepoint, without "system:" */
+	int nargs;			/* TP_PROTO's arguments */
+};
+
+static inline struct trace_site *tp(const struct site *site)
+{
+	return site->priv;
+}
+
 static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *point)
 {
 	const struct node *comps[4];
@@ -81,8 +92,9 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 		}
 		site = site_add(p, &tracepoint_provider, point,
 				arena_printf("kernel.trace(\"%s\")", names[i]));
-		site->func = arena_strdup(names[i]);
-		site->count = nargs < 0 ? 0 : nargs;
+		site->priv = arena_alloc(sizeof(struct trace_site));
+		tp(site)->name = arena_strdup(names[i]);
+		tp(site)->nargs = nargs < 0 ? 0 : nargs;
 		matched++;
 	}
 	if (!matched && !point->u.pp.optional) {
@@ -126,7 +138,7 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 	int types[MAX_TRACE_ARGS], n, i;
 
 	if (strcmp(name, "$$name") == 0 && !st) {
-		char *q = c_string(site->func, strlen(site->func));
+		char *q = c_string(tp(site)->name, strlen(tp(site)->name));
 
 		t->u.target.resolved = recipe_string(false);
 		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(", arena_printf(", %s)", q));
@@ -142,7 +154,7 @@ static enum type_kind tracepoint_vars_text(struct session *s, struct site *site,
 		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]", name);
 		return TYPE_UNKNOWN;
 	}
-	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
+	n = btf_tracepoint_params(im, tp(site)->name, argn, types, MAX_TRACE_ARGS);
 	for (i = 0; i < n; i++) {
 		one = fetch_parm_text(s, site, t, im, argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
 					 types[i], tracepoint_target);
@@ -171,14 +183,14 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 		diag_error(t->loc, "%s is not supported in kernel.trace probes yet", name);
 		return TYPE_UNKNOWN;
 	}
-	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
+	n = btf_tracepoint_params(im, tp(site)->name, argn, types, MAX_TRACE_ARGS);
 	which = find_arg(im, site, name, types);
 	if (which < 0) {
-		diag_error(t->loc, "%s is not an argument of tracepoint %s", name, site->func);
+		diag_error(t->loc, "%s is not an argument of tracepoint %s", name, tp(site)->name);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s", list, i ? " " : "",
 					    argn[i] ? argn[i] : arena_printf("arg%d", i + 1));
-		diag_note(t->loc, "the arguments of %s are: %s", site->func, n > 0 ? list : "(none)");
+		diag_note(t->loc, "the arguments of %s are: %s", tp(site)->name, n > 0 ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
 	return fetch_typed(im, t, types[which],
@@ -189,7 +201,7 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 static int find_arg(struct image *im, const struct site *site, const char *name, int *types)
 {
 	const char *argn[MAX_TRACE_ARGS];
-	int n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS), i;
+	int n = btf_tracepoint_params(im, tp(site)->name, argn, types, MAX_TRACE_ARGS), i;
 
 	if (strncmp(name, "$arg", 4) == 0 && name[4]) {
 		char *end;
@@ -222,7 +234,7 @@ static const char *tracepoint_vars(struct session *s, const struct site *site)
 	int types[MAX_TRACE_ARGS], n, i;
 	char *list = "";
 
-	n = btf_tracepoint_params(im, site->func, argn, types, MAX_TRACE_ARGS);
+	n = btf_tracepoint_params(im, tp(site)->name, argn, types, MAX_TRACE_ARGS);
 	for (i = 0; i < n; i++)
 		list = arena_printf("%s%s$%s:%s", list, i ? " " : "",
 				    argn[i] ? argn[i] : arena_printf("arg%d", i + 1),
@@ -246,7 +258,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 
 			if (site->ops != &tracepoint_provider)
 				continue;
-			for (i = 0; i < site->count; i++)
+			for (i = 0; i < tp(site)->nargs; i++)
 				params = arena_printf("%s, u64 a%d", params, i);
 			emit(e, "static void tp_cb_%d(void *data%s)", n++, params);
 			emit(e, "{");
@@ -255,7 +267,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 			emit(e, "%s", "");
 			emit(e, "if (!c)");
 			emit(e, "\treturn;");
-			for (i = 0; i < site->count; i++)
+			for (i = 0; i < tp(site)->nargs; i++)
 				emit(e, "c->trace_args[%d] = a%d;", i, i);
 			emit(e, "s->handler(c);");
 			emit(e, "tapc_context_exit(c);");
@@ -273,7 +285,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 				continue;
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
-			emit(e, ".name = \"%s\",", site->func);
+			emit(e, ".name = \"%s\",", tp(site)->name);
 			emit(e, ".pp = %s,", pp);
 			emit(e, ".callback = (void *)tp_cb_%d,", n++);
 			emit(e, ".handler = %s,", handler_name(pr));
