@@ -17,6 +17,9 @@ struct emitter;
 
 struct provider_ops {
 	const char *family;		/* "begin_end", "kprobe", "timer" */
+	/* its probes run in process context, one at a time, never while
+	 * ordinary probes run (begin/end/error) */
+	bool simple;
 	/* Expand point (whose first component matched) into sites added to
 	 * p->sites.  Returns the number of sites, or -1 after an error. */
 	int (*expand)(struct session *s, struct rprobe *p, struct node *point);

@@ -41,7 +41,7 @@ COMPONENTS = [
     ("translate*", "pass3-translate"),
     ("build.c", "pass4-build"),
     ("run.c", "pass5-run"),
-    ("fetch.*", "fetch"), ("pretty.c", "fetch"),
+    ("fetch.*", "fetch"), ("pretty.c", "fetch"), ("recipe.*", "fetch"),
     ("kernel.*", "target"), ("btf.c", "target"), ("dwarf*", "target"), ("modules.c", "target"),
     ("modindex.c", "target"), ("decompress.*", "target"), ("image.*", "target"),
     ("builtins.*", "lib"), ("format.*", "lib"), ("regex_dfa.*", "lib"),

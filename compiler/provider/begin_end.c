@@ -122,6 +122,7 @@ static void begin_end_desc(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops begin_end_provider = {
 	.family = "begin_end",
+	.simple = true,
 	.expand = begin_end_expand,
 	.target = NULL,
 	.emit_tables = begin_end_tables,
