@@ -216,14 +216,140 @@ static struct recipe *statement_expr(const struct recipe *code, const struct rec
 	return r;
 }
 
+/* [N] or [expr] (step number nstep) on the value or object w holds:
+ * false with out->err set when it can't be indexed. */
+static bool step_index(struct walk *w, const struct target_step *st, int nstep, struct btf_fetch *out)
+{
+	const struct btf_type *t = btf__type_by_id(w->btf, skip_mods(w->btf, w->type)), *et;
+	long long i = st->index->kind == NODE_NUM ? st->index->u.num.value : 0;
+	__s32 eid;
+
+	if (btf_is_ptr(t) && w->lvalue)
+		load_pointer(w);
+	if (btf_is_ptr(t)) {
+		eid = t->type;
+		wadd(w, "_a = _v;");
+	} else if (btf_is_array(t) && w->lvalue) {
+		eid = btf_array(t)->type;
+	} else {
+		out->err = arena_printf("can't index a value of type %s", btf_type_name(w->btf, w->type));
+		return false;
+	}
+	et = btf__type_by_id(w->btf, skip_mods(w->btf, eid));
+	if (!et || btf__resolve_size(w->btf, eid) <= 0) {
+		out->err = arena_printf("can't index %s: element size unknown",
+					btf_type_name(w->btf, w->type));
+		return false;
+	}
+	if (st->index->kind == NODE_NUM) {
+		wadd(w, arena_printf("_a += %lldULL * %lldULL;", i, (long long)btf__resolve_size(w->btf, eid)));
+	} else {
+		/* a computed index: the translator gives the value of step
+		 * nstep's index as an operand */
+		recipe_add(w->code, " _a += (u64)(");
+		recipe_add_operand(w->code, RECIPE_INDEX, nstep);
+		recipe_add(w->code, ") * %lldULL;", (long long)btf__resolve_size(w->btf, eid));
+	}
+	w->type = eid;
+	w->lvalue = true;
+	return true;
+}
+
+/* ->field on a pointer to struct, or on a struct object: false with
+ * out->err (and maybe out->note) set when there is no such member. */
+static bool step_field(struct walk *w, const struct target_step *st, struct btf_fetch *out)
+{
+	__s32 id = skip_mods(w->btf, w->type);
+	const struct btf_type *t = btf__type_by_id(w->btf, id);
+	const struct btf_member *m;
+	__u32 bits = 0, bsz = 0;
+
+	if (btf_is_ptr(t)) {
+		__s32 sid = skip_mods(w->btf, t->type);
+		const struct btf_type *stt = btf__type_by_id(w->btf, sid);
+
+		if (!stt || !btf_is_composite(stt)) {
+			out->err = arena_printf("'->%s' on %s, which doesn't point to a struct or union",
+						st->field, btf_type_name(w->btf, w->type));
+			return false;
+		}
+		if (w->lvalue)
+			load_pointer(w);
+		wadd(w, "_a = _v;");
+		id = sid;
+	} else if (!btf_is_composite(t) || !w->lvalue) {
+		out->err = arena_printf("'->%s' on %s, which is not a struct, union or pointer to one",
+					st->field, btf_type_name(w->btf, w->type));
+		return false;
+	}
+	m = find_member(w->btf, id, st->field, &bits, &bsz);
+	if (!m) {
+		out->err = arena_printf("%s has no member '%s'", btf_type_name(w->btf, id), st->field);
+		out->note = arena_printf("its members are: %s", member_list(w->btf, id));
+		return false;
+	}
+	w->type = m->type;
+	w->lvalue = true;
+	if (bsz) {
+		w->bitfield = true;
+		w->bit_off = bits;
+		w->bit_size = bsz;
+		return true;
+	}
+	if (bits % 8) {
+		out->err = "member at a bit offset is not supported";
+		return false;
+	}
+	wadd(w, arena_printf("_a += %u;", bits / 8));
+	return true;
+}
+
+/* The walk's end: out->expr reads the value w arrived at (a bit-field, a
+ * value in _v, an object at _a; base itself when there were no steps). */
+static bool finish_value(struct walk *w, const struct recipe *base, bool no_steps,
+			 struct btf_fetch *out)
+{
+	const struct btf_type *t = btf__type_by_id(w->btf, skip_mods(w->btf, w->type));
+	int size;
+	bool sg;
+
+	if (w->bitfield) {
+		/* load 8 bytes around the field: kernel bitfields are within a
+		 * naturally aligned word of their struct */
+		wadd(w, wread(w, "&_v", arena_printf("_a + %u", w->bit_off / 8), 8));
+		wadd(w, arena_printf("_v = (_v >> %u) & ((1ULL << %u) - 1);", w->bit_off % 8, w->bit_size));
+		out->expr = statement_expr(w->code, recipe_text("(int64_t)_v"));
+		return true;
+	}
+	if (!w->lvalue) {
+		out->expr = no_steps ? value_cast(w->btf, w->type, base)
+				     : statement_expr(w->code, value_cast(w->btf, w->type, recipe_text("_v")));
+		return true;
+	}
+	if (t && btf_is_array(t)) {
+		/* an array is its address, as in C: kernel_string($p->comm) */
+		out->expr = statement_expr(w->code, recipe_text("(int64_t)_a"));
+		return true;
+	}
+	if (!scalar_of(w->btf, w->type, &size, &sg)) {
+		out->err = arena_printf("the value is a %s: use ->member to read part of it",
+					btf_type_name(w->btf, w->type));
+		return false;
+	}
+	wadd(w, arena_printf("{ %s _x = 0; %s _v = (u64)_x; }", int_ctype(size, sg),
+			     wread(w, "&_x", "_a", size)));
+	out->expr = statement_expr(w->code, recipe_text("(int64_t)_v"));
+	return true;
+}
+
 bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	       const struct target_step *steps, const char *loc, struct btf_fetch *out)
 {
 	struct walk w = { image_btf(im), loc, recipe_new(), type, false, false, 0, 0, false,
 			  im->space == IMAGE_SPACE_USER };
 	const struct target_step *st, *pretty;
-	int size, nstep = 0;
-	bool sg;
+	const struct btf_type *bt;
+	int nstep = 0;
 
 	memset(out, 0, sizeof(*out));
 	pretty = pretty_step(steps, out);
@@ -233,19 +359,13 @@ bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	recipe_add(w.code, " u64 _v = (u64)(");
 	recipe_add_recipe(w.code, base);
 	recipe_add(w.code, "), _a = 0; bool _ok = true; (void)_ok;");
-	{
-		const struct btf_type *bt = btf__type_by_id(w.btf, skip_mods(w.btf, type));
-
-		/* @cast(p, "struct S"): the base is the address of an S */
-		if (bt && btf_is_composite(bt)) {
-			wadd(&w, "_a = _v;");
-			w.lvalue = true;
-		}
+	/* @cast(p, "struct S"): the base is the address of an S */
+	bt = btf__type_by_id(w.btf, skip_mods(w.btf, type));
+	if (bt && btf_is_composite(bt)) {
+		wadd(&w, "_a = _v;");
+		w.lvalue = true;
 	}
 	for (st = steps; st; st = st->next, nstep++) {
-		__s32 id = skip_mods(w.btf, w.type);
-		const struct btf_type *t = btf__type_by_id(w.btf, id);
-
 		out->step = st;
 		if (w.bitfield) {
 			out->err = "a bit-field has no members or elements";
@@ -253,136 +373,20 @@ bool btf_fetch(struct image *im, int type, const struct recipe *base,
 		}
 		if (st == pretty)
 			break;
-		if (st->kind == STEP_INDEX) {
-			const struct btf_type *et;
-			__s32 eid;
-			long long i;
-
-			/* a computed index: the translator gives the value of
-			 * step nstep's index as an operand */
-			i = st->index->kind == NODE_NUM ? st->index->u.num.value : 0;
-			if (btf_is_ptr(t) && w.lvalue)
-				load_pointer(&w);
-			if (btf_is_ptr(t)) {
-				eid = t->type;
-				wadd(&w, "_a = _v;");
-			} else if (btf_is_array(t) && w.lvalue) {
-				eid = btf_array(t)->type;
-			} else {
-				out->err = arena_printf("can't index a value of type %s",
-							btf_type_name(w.btf, w.type));
-				return false;
-			}
-			et = btf__type_by_id(w.btf, skip_mods(w.btf, eid));
-			if (!et || btf__resolve_size(w.btf, eid) <= 0) {
-				out->err = arena_printf("can't index %s: element size unknown",
-							btf_type_name(w.btf, w.type));
-				return false;
-			}
-			if (st->index->kind == NODE_NUM)
-				wadd(&w, arena_printf("_a += %lldULL * %lldULL;", i,
-						      (long long)btf__resolve_size(w.btf, eid)));
-			else {
-				recipe_add(w.code, " _a += (u64)(");
-				recipe_add_operand(w.code, RECIPE_INDEX, nstep);
-				recipe_add(w.code, ") * %lldULL;", (long long)btf__resolve_size(w.btf, eid));
-			}
-			w.type = eid;
-			w.lvalue = true;
-			continue;
-		}
-		/* ->field on a pointer to struct, or on a struct object */
-		if (btf_is_ptr(t)) {
-			__s32 sid = skip_mods(w.btf, t->type);
-			const struct btf_type *stt = btf__type_by_id(w.btf, sid);
-
-			if (!stt || !btf_is_composite(stt)) {
-				out->err = arena_printf("'->%s' on %s, which doesn't point to a struct or union",
-							st->field, btf_type_name(w.btf, w.type));
-				return false;
-			}
-			if (w.lvalue)
-				load_pointer(&w);
-			wadd(&w, "_a = _v;");
-			id = sid;
-			t = stt;
-		} else if (!btf_is_composite(t) || !w.lvalue) {
-			out->err = arena_printf("'->%s' on %s, which is not a struct, union or pointer to one",
-						st->field, btf_type_name(w.btf, w.type));
+		if (!(st->kind == STEP_INDEX ? step_index(&w, st, nstep, out) : step_field(&w, st, out)))
 			return false;
-		}
-		{
-			__u32 bits = 0, bsz = 0;
-			const struct btf_member *m = find_member(w.btf, id, st->field, &bits, &bsz);
-
-			if (!m) {
-				out->err = arena_printf("%s has no member '%s'",
-							btf_type_name(w.btf, id), st->field);
-				out->note = arena_printf("its members are: %s", member_list(w.btf, id));
-				return false;
-			}
-			w.type = m->type;
-			w.lvalue = true;
-			if (bsz) {
-				w.bitfield = true;
-				w.bit_off = bits;
-				w.bit_size = bsz;
-				continue;
-			}
-			if (bits % 8) {
-				out->err = "member at a bit offset is not supported";
-				return false;
-			}
-			wadd(&w, arena_printf("_a += %u;", bits / 8));
-		}
 	}
 	out->type = w.type;
-	if (pretty) {
-		if (w.bitfield) {
-			out->err = "a bit-field can't be pretty-printed: drop the '$'";
-			return false;
-		}
-		out->code = w.code;
-		out->lvalue = w.lvalue;
-		out->deep = pretty->kind == STEP_PRETTY_DEEP;
-		return true;
-	}
+	if (!pretty)
+		return finish_value(&w, base, !steps, out);
 	if (w.bitfield) {
-		/* load 8 bytes around the field: kernel bitfields are within a
-		 * naturally aligned word of their struct */
-		__u32 start = w.bit_off / 8;
-
-		wadd(&w, wread(&w, "&_v", arena_printf("_a + %u", start), 8));
-		wadd(&w, arena_printf("_v = (_v >> %u) & ((1ULL << %u) - 1);", w.bit_off % 8, w.bit_size));
-		out->expr = statement_expr(w.code, recipe_text("(int64_t)_v"));
-		return true;
+		out->err = "a bit-field can't be pretty-printed: drop the '$'";
+		return false;
 	}
-	if (!w.lvalue) {
-		if (!steps) {
-			out->expr = value_cast(w.btf, w.type, base);
-			return true;
-		}
-		out->expr = statement_expr(w.code, value_cast(w.btf, w.type, recipe_text("_v")));
-		return true;
-	}
-	{
-		const struct btf_type *t = btf__type_by_id(w.btf, skip_mods(w.btf, w.type));
-
-		if (t && btf_is_array(t)) {
-			/* an array is its address, as in C: kernel_string($p->comm) */
-			out->expr = statement_expr(w.code, recipe_text("(int64_t)_a"));
-			return true;
-		}
-		if (!scalar_of(w.btf, w.type, &size, &sg)) {
-			out->err = arena_printf("the value is a %s: use ->member to read part of it",
-						btf_type_name(w.btf, w.type));
-			return false;
-		}
-		wadd(&w, arena_printf("{ %s _x = 0; %s _v = (u64)_x; }", int_ctype(size, sg),
-				      wread(&w, "&_x", "_a", size)));
-		out->expr = statement_expr(w.code, recipe_text("(int64_t)_v"));
-		return true;
-	}
+	out->code = w.code;
+	out->lvalue = w.lvalue;
+	out->deep = pretty->kind == STEP_PRETTY_DEEP;
+	return true;
 }
 
 /* ---- target nodes ---- */
