@@ -786,149 +786,158 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	return TYPE_LONG;
 }
 
+/* kprobe_entry_N(c): the entry handler of kretprobe site N, saving its
+ * @entry values into the instance's data. */
+static void emit_entry_handler(struct emitter *e, const struct rprobe *pr, const struct site *site,
+			       int n)
+{
+	const struct entry_values *ev = kp(site)->entry;
+	int i;
+
+	emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n);
+	emit(e, "{");
+	emit(e, "char *d = c->entry_data;");
+	emit(e, "%s", "");
+	/* the instance's data is not cleared between calls: a value
+	 * an error or a skipped lock leaves unset reads 0 or "" */
+	for (i = 0; i < ev->n; i++)
+		emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;", ev->offs[i]);
+	for (i = 0; i < ev->n; i++) {
+		if (!ev->exprs[i])
+			continue;
+		if (ev->is_string[i])
+			emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
+			     recipe_render(ev->exprs[i], &(struct recipe_operands){ .dst = "tapc_str_dst" }));
+		else
+			emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
+			     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
+		emit(e, "if (c->last_error)");
+		emit(e, "\treturn;");
+	}
+	/* after the captures: the expressions may read them */
+	if (ev->exprs_fn)
+		emit(e, "%s_entry(c);", handler_name(pr));
+	emit(e, "(void)d;");
+	emit(e, "}");
+	emit(e, "%s", "");
+}
+
+/* One wrapper per probe and direction: the runtime's inline hit path with
+ * a direct call of the body instead of an indirect one through the site. */
+static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
+{
+	const struct site *site, *only = NULL;
+	int entry = 0;
+	bool ret = false;
+
+	for (site = pr->sites; site; site = site->next) {
+		if (site->ops != &kprobe_provider)
+			continue;
+		if (kp(site)->is_return) {
+			ret = true;
+		} else {
+			entry++;
+			only = site;
+		}
+	}
+	if (entry == 1) {	/* its pp and function as constants */
+		char *pp = c_string(only->pp, strlen(only->pp));
+
+		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
+		     handler_name(pr), pp, kp(only)->func, pr->index);
+		emit(e, "}");
+		emit(e, "%s", "");
+		free(pp);
+	} else if (entry) {
+		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
+		emit(e, "}");
+		emit(e, "%s", "");
+	}
+	if (ret) {
+		emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
+		     pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
+		emit(e, "}");
+		emit(e, "%s", "");
+	}
+}
+
+/* Site n's entry in tapc_kprobe_sites[]. */
+static void emit_site(struct emitter *e, const struct rprobe *pr, const struct site *site, int n)
+{
+	const struct kprobe_site *ks = kp(site);
+	char *pp = c_string(site->pp, strlen(site->pp));
+
+	emit(e, "{");
+	/* kallsyms finds a module's function as "MODULE:NAME" */
+	if (ks->absolute) {
+		/* no symbol: .offset is the address itself */
+		emit(e, ".func = \"\",");
+		emit(e, ".addr = 0x%lxUL,", ks->offset);
+	} else if (ks->module) {
+		emit(e, ".symbol = \"%s:%s\",", ks->module, ks->func);
+		emit(e, ".func = \"%s\",", ks->func);
+	} else if (ks->anchor) {
+		emit(e, ".symbol = \"%s\",", ks->anchor);
+		emit(e, ".func = \"%s\",", ks->func);
+	} else {
+		emit(e, ".symbol = \"%s\",", ks->func);
+	}
+	if (ks->offset && !ks->absolute)
+		emit(e, ".offset = %lu,", ks->offset);
+	emit(e, ".pp = %s,", pp);
+	if (ks->is_return)
+		emit(e, ".is_return = true,");
+	if (ks->maxactive)
+		emit(e, ".maxactive = %d,", ks->maxactive);
+	if (site->optional)
+		emit(e, ".optional = true,");
+	/* no .handler: the wrapper is the body's only caller, so the
+	 * compiler can inline it there */
+	if (ks->is_return)
+		emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
+	else
+		emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
+	if (ks->entry) {
+		emit(e, ".entry_handler = kprobe_entry_%d,", n);
+		emit(e, ".entry_data_size = %s,", entry_size(ks->entry->nlongs, ks->entry->nstrings));
+	}
+	emit(e, "},");
+	free(pp);
+}
+
+/* The entry handlers, the wrappers, then the site table; sites are
+ * numbered in table order. */
 static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
 	const struct site *site;
-
 	int n = 0;
 
 	if (!provider_count_sites(p, &kprobe_provider))
 		return;
-	/* entry handlers save the @entry values of their kretprobe site */
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
-			const struct entry_values *ev = kp(site)->entry;
-			int i;
-
 			if (site->ops != &kprobe_provider)
 				continue;
+			if (kp(site)->entry)
+				emit_entry_handler(e, pr, site, n);
 			n++;
-			if (!ev)
-				continue;
-			emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n - 1);
-			emit(e, "{");
-			emit(e, "char *d = c->entry_data;");
-			emit(e, "%s", "");
-			/* the instance's data is not cleared between calls: a value
-			 * an error or a skipped lock leaves unset reads 0 or "" */
-			for (i = 0; i < ev->n; i++)
-				emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;",
-				     ev->offs[i]);
-			for (i = 0; i < ev->n; i++) {
-				if (!ev->exprs[i])
-					continue;
-				if (ev->is_string[i])
-					emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
-					     recipe_render(ev->exprs[i], &(struct recipe_operands){
-						     .dst = "tapc_str_dst" }));
-				else
-					emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
-					     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
-				emit(e, "if (c->last_error)");
-				emit(e, "\treturn;");
-			}
-			/* after the captures: the expressions may read them */
-			if (ev->exprs_fn)
-				emit(e, "%s_entry(c);", handler_name(pr));
-			emit(e, "(void)d;");
-			emit(e, "}");
-			emit(e, "%s", "");
 		}
 	}
-	/* one wrapper per probe: the runtime's inline hit path with a direct
-	 * call of the body instead of an indirect one through the site */
-	for (pr = p->probes; pr; pr = pr->next) {
-		const struct site *only = NULL;
-		int entry = 0;
-		bool ret = false;
-
-		for (site = pr->sites; site; site = site->next) {
-			if (site->ops != &kprobe_provider)
-				continue;
-			if (kp(site)->is_return) {
-				ret = true;
-			} else {
-				entry++;
-				only = site;
-			}
-		}
-		if (entry == 1) {	/* its pp and function as constants */
-			char *pp = c_string(only->pp, strlen(only->pp));
-
-			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
-			     handler_name(pr), pp, kp(only)->func, pr->index);
-			emit(e, "}");
-			emit(e, "%s", "");
-			free(pp);
-		} else if (entry) {
-			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
-			emit(e, "}");
-			emit(e, "%s", "");
-		}
-		if (ret) {
-			emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
-			     pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
-			emit(e, "}");
-			emit(e, "%s", "");
-		}
-	}
+	for (pr = p->probes; pr; pr = pr->next)
+		emit_wrappers(e, pr);
 	n = 0;
 	emit(e, "static struct tapc_kprobe_site tapc_kprobe_sites[] = {");
-	for (pr = p->probes; pr; pr = pr->next) {
-		for (site = pr->sites; site; site = site->next) {
-			char *pp;
-
-			if (site->ops != &kprobe_provider)
-				continue;
-			pp = c_string(site->pp, strlen(site->pp));
-			emit(e, "{");
-			/* kallsyms finds a module's function as "MODULE:NAME" */
-			if (kp(site)->absolute) {
-				/* no symbol: .offset is the address itself */
-				emit(e, ".func = \"\",");
-				emit(e, ".addr = 0x%lxUL,", kp(site)->offset);
-			} else if (kp(site)->module) {
-				emit(e, ".symbol = \"%s:%s\",", kp(site)->module, kp(site)->func);
-				emit(e, ".func = \"%s\",", kp(site)->func);
-			} else if (kp(site)->anchor) {
-				emit(e, ".symbol = \"%s\",", kp(site)->anchor);
-				emit(e, ".func = \"%s\",", kp(site)->func);
-			} else {
-				emit(e, ".symbol = \"%s\",", kp(site)->func);
-			}
-			if (kp(site)->offset && !kp(site)->absolute)
-				emit(e, ".offset = %lu,", kp(site)->offset);
-			emit(e, ".pp = %s,", pp);
-			if (kp(site)->is_return)
-				emit(e, ".is_return = true,");
-			if (kp(site)->maxactive)
-				emit(e, ".maxactive = %d,", kp(site)->maxactive);
-			if (site->optional)
-				emit(e, ".optional = true,");
-			/* no .handler: the wrapper is the body's only caller,
-			 * so the compiler can inline it there */
-			if (kp(site)->is_return)
-				emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
-			else
-				emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
-			if (kp(site)->entry) {
-				emit(e, ".entry_handler = kprobe_entry_%d,", n);
-				const struct entry_values *ev = kp(site)->entry;
-
-				emit(e, ".entry_data_size = %s,", entry_size(ev->nlongs, ev->nstrings));
-			}
-			n++;
-			emit(e, "},");
-			free(pp);
-		}
-	}
+	for (pr = p->probes; pr; pr = pr->next)
+		for (site = pr->sites; site; site = site->next)
+			if (site->ops == &kprobe_provider)
+				emit_site(e, pr, site, n++);
 	emit(e, "};");
 	emit(e, "%s", "");
 }
