@@ -292,7 +292,7 @@ struct node {
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;
-			/* ENTRY of an expression: the C offset of its saved
+			/* ENTRY of an expression: the C address of its saved
 			 * value in the call's entry data (provider, pass 2),
 			 * written by the probe's entry function */
 			const char *slot;

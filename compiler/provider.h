@@ -41,9 +41,16 @@ struct provider_ops {
 	/* "$a:type $b:type" for tapc -L (NULL or "" when none).  NULL: the
 	 * family has no target variables. */
 	const char *(*vars)(struct session *s, const struct site *site);
-	/* Emit the site table(s) for every site of this family (before the
-	 * module descriptor), then the descriptor's fields. */
+	/* The family's runtime provider, R: its sites are a table
+	 * "tapc_R_sites" of the site struct runtime/provider/R.h declares,
+	 * armed by tapc_R_provider (runtime/provider/R.c).  NULL: nothing to
+	 * register (begin/end/error, never). */
+	const char *runtime;
+	/* Emit what the family's sites need before the module descriptor:
+	 * the site table and the code it names (wrappers, callbacks). */
 	void (*emit_tables)(struct emitter *e, const struct rprogram *p);
+	/* Fields of the descriptor the family fills itself (begin/end/error:
+	 * the session's own lists).  NULL: none. */
 	void (*emit_desc)(struct emitter *e, const struct rprogram *p);
 };
 

@@ -942,7 +942,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 /* An @entry(expr) slot of the kretprobe's per-call data. */
 static const char *entry_slot_read(struct tx *t, struct node *n)
 {
-	const char *at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot), *dst;
+	const char *at = n->u.wrap.slot, *dst;
 
 	if (n->type != TYPE_STRING)
 		return fmt("(*(int64_t *)%s)", at);
@@ -1431,6 +1431,28 @@ static const char *script_basename(const struct session *s)
 	return slash ? slash + 1 : s->script_name;
 }
 
+/* The groups of sites the runtime arms, one per family with a runtime
+ * provider and sites, in the families' order; their count. */
+static int emit_site_groups(struct emitter *out, const struct rprogram *p)
+{
+	const struct provider_ops *const *fam;
+	int n = 0;
+
+	for (fam = provider_families(); *fam; fam++) {
+		if (!(*fam)->runtime || !provider_count_sites(p, *fam))
+			continue;
+		if (!n++)
+			emit(out, "static const struct tapc_site_group tapc_site_groups[] = {");
+		emit(out, "{ &tapc_%s_provider, tapc_%s_sites, ARRAY_SIZE(tapc_%s_sites) },",
+		     (*fam)->runtime, (*fam)->runtime, (*fam)->runtime);
+	}
+	if (n) {
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	return n;
+}
+
 bool translate(struct session *s)
 {
 	struct tx t = { 0 };
@@ -1439,7 +1461,7 @@ bool translate(struct session *s)
 	struct rfunc *fn;
 	const struct provider_ops *const *fam;
 	const char *frames = "";
-	int errors = diag_errors();
+	int errors = diag_errors(), ngroups;
 
 	t.s = s;
 	t.p = s->resolved;
@@ -1454,7 +1476,9 @@ bool translate(struct session *s)
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
 	emit(&out, "#include \"stat.h\"");
-	emit(&out, "#include \"provider/kprobe.h\"");
+	for (fam = provider_families(); *fam; fam++)
+		if ((*fam)->runtime && provider_count_sites(t.p, *fam))
+			emit(&out, "#include \"provider/%s.h\"", (*fam)->runtime);
 	emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
 	collect_shapes(&t);
@@ -1482,6 +1506,7 @@ bool translate(struct session *s)
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
 			(*fam)->emit_tables(&out, t.p);
+	ngroups = emit_site_groups(&out, t.p);
 	emit_globals_init(&t, &out);
 	/* the runtime sizes each nesting level's frame by the largest one */
 	emit(&out, "union tapc_frames {");
@@ -1501,6 +1526,10 @@ bool translate(struct session *s)
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_desc)
 			(*fam)->emit_desc(&out, t.p);
+	if (ngroups) {
+		emit(&out, ".groups = tapc_site_groups,");
+		emit(&out, ".n_groups = ARRAY_SIZE(tapc_site_groups),");
+	}
 	emit(&out, ".frame_size = sizeof(union tapc_frames),");
 	if (has_maps(t.p)) {
 		emit(&out, ".globals_init = tapc_globals_init,");

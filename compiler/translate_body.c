@@ -415,7 +415,7 @@ bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
 		struct node *n = ee.list[i];
 		const char *v = gx(t, n->u.wrap.operand), *at;
 
-		at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot);
+		at = n->u.wrap.slot;
 		if (n->type == TYPE_STRING)
 			emit(t->e, "tapc_strcpy(%s, %s);", at, v);
 		else

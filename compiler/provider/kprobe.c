@@ -759,9 +759,9 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	if (ty == TYPE_STRING) {
 		t->u.target.resolved = recipe_string(false);
 		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
-			       arena_printf(", (char *)c->entry_data + %s)", ev->offs[i]));
+			       arena_printf(", (char *)c->probe_data + %s)", ev->offs[i]));
 	} else {
-		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
+		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)c->probe_data + %s))", ev->offs[i]);
 	}
 	return ty;
 }
@@ -782,7 +782,7 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	i = entry_slot(s, site, n->loc, NULL, true);
 	if (i < 0)
 		return TYPE_UNKNOWN;
-	n->u.wrap.slot = kp(site)->entry->offs[i];
+	n->u.wrap.slot = arena_printf("((char *)c->probe_data + %s)", kp(site)->entry->offs[i]);
 	return TYPE_LONG;
 }
 
@@ -796,7 +796,7 @@ static void emit_entry_handler(struct emitter *e, const struct rprobe *pr, const
 
 	emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n);
 	emit(e, "{");
-	emit(e, "char *d = c->entry_data;");
+	emit(e, "char *d = c->probe_data;");
 	emit(e, "%s", "");
 	/* the instance's data is not cleared between calls: a value
 	 * an error or a skipped lock leaves unset reads 0 or "" */
@@ -942,14 +942,6 @@ static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 	emit(e, "%s", "");
 }
 
-static void kprobe_desc(struct emitter *e, const struct rprogram *p)
-{
-	if (!provider_count_sites(p, &kprobe_provider))
-		return;
-	emit(e, ".kprobes = tapc_kprobe_sites,");
-	emit(e, ".n_kprobes = ARRAY_SIZE(tapc_kprobe_sites),");
-}
-
 static void kprobe_entry_scope(struct site *site, bool on)
 {
 	if (on) {
@@ -968,6 +960,6 @@ const struct provider_ops kprobe_provider = {
 	.entry_scope = kprobe_entry_scope,
 	.vars = kprobe_vars,
 	.defined = kprobe_defined,
+	.runtime = "kprobe",
 	.emit_tables = kprobe_tables,
-	.emit_desc = kprobe_desc,
 };

@@ -20,8 +20,9 @@ static const struct provider providers[] = {
 	{ "timer", &timer_provider },
 };
 
+/* Every family once, in the order their sites are armed. */
 static const struct provider_ops *const families[] = {
-	&begin_end_provider, &kprobe_provider, &timer_provider, &tracepoint_provider,
+	&begin_end_provider, &kprobe_provider, &tracepoint_provider, &timer_provider,
 	&never_provider, NULL,
 };
 

@@ -147,18 +147,10 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 	emit(e, "%s", "");
 }
 
-static void timer_desc(struct emitter *e, const struct rprogram *p)
-{
-	if (!provider_count_sites(p, &timer_provider))
-		return;
-	emit(e, ".timers = tapc_timer_sites,");
-	emit(e, ".n_timers = ARRAY_SIZE(tapc_timer_sites),");
-}
-
 const struct provider_ops timer_provider = {
 	.family = "timer",
 	.expand = timer_expand,
 	.target = NULL,
+	.runtime = "timer",
 	.emit_tables = timer_tables,
-	.emit_desc = timer_desc,
 };

@@ -2,8 +2,8 @@
  *
  * NAME is a glob over the btf_trace_* typedefs of the target kernel (a
  * "system:" prefix is accepted and ignored: BTF doesn't record systems).
- * Each match becomes a site whose typed callback (emitted here) stores the
- * tracepoint's arguments in c->trace_args and runs the probe handler; the
+ * Each match becomes a site whose typed callback (emitted here) hands the
+ * tracepoint's arguments to the probe handler as c->probe_data; the
  * runtime's provider/tracepoint.c registers it.  The arguments are $arg1..
  * $argN and, when BTF names them (on the event class's __bpf_trace_*
  * glue), $name too, typed so that $p->comm works as for kernel.function.
@@ -28,7 +28,7 @@
 #include "recipe.h"
 #include "session.h"
 
-#define MAX_TRACE_ARGS 12		/* struct tapc_context.trace_args */
+#define MAX_TRACE_ARGS 12
 
 /* A tracepoint site's own part (site->priv). */
 struct trace_site {
@@ -194,7 +194,7 @@ static enum type_kind tracepoint_target(struct session *s, struct site *site, st
 		return TYPE_UNKNOWN;
 	}
 	return fetch_typed(im, t, types[which],
-				     arena_printf("c->trace_args[%d]", which));
+				     arena_printf("((u64 *)c->probe_data)[%d]", which));
 }
 
 /* The argument t names (0-based), or -1; types[] filled. */
@@ -250,33 +250,37 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 
 	if (!provider_count_sites(p, &tracepoint_provider))
 		return;
-	/* one typed callback per site (see tapc_runtime.h) */
+	/* one callback per site (see runtime/provider/tracepoint.h): the
+	 * arguments on its stack are the hit's probe data */
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
-			char *params = "";
+			char *params = "", *args = "";
 			int i;
 
 			if (site->ops != &tracepoint_provider)
 				continue;
-			for (i = 0; i < tp(site)->nargs; i++)
+			for (i = 0; i < tp(site)->nargs; i++) {
 				params = arena_printf("%s, u64 a%d", params, i);
+				args = arena_printf("%s%sa%d", args, i ? ", " : "", i);
+			}
 			emit(e, "static void tp_cb_%d(void *data%s)", n++, params);
 			emit(e, "{");
 			emit(e, "struct tapc_trace_site *s = data;");
-			emit(e, "struct tapc_context *c = tapc_trace_enter(s);");
+			if (tp(site)->nargs)
+				emit(e, "u64 args[%d] = { %s };", tp(site)->nargs, args);
+			emit(e, "struct tapc_context *c = tapc_trace_enter(s, %s);",
+			     tp(site)->nargs ? "args" : "NULL");
 			emit(e, "%s", "");
 			emit(e, "if (!c)");
 			emit(e, "\treturn;");
-			for (i = 0; i < tp(site)->nargs; i++)
-				emit(e, "c->trace_args[%d] = a%d;", i, i);
 			emit(e, "s->handler(c);");
-			emit(e, "tapc_context_exit(c);");
+			emit(e, "tapc_trace_exit(c);");
 			emit(e, "}");
 			emit(e, "%s", "");
 		}
 	}
 	n = 0;
-	emit(e, "static struct tapc_trace_site tapc_trace_sites[] = {");
+	emit(e, "static struct tapc_trace_site tapc_tracepoint_sites[] = {");
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
 			char *pp;
@@ -299,20 +303,12 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 	emit(e, "%s", "");
 }
 
-static void tracepoint_desc(struct emitter *e, const struct rprogram *p)
-{
-	if (!provider_count_sites(p, &tracepoint_provider))
-		return;
-	emit(e, ".traces = tapc_trace_sites,");
-	emit(e, ".n_traces = ARRAY_SIZE(tapc_trace_sites),");
-}
-
 const struct provider_ops tracepoint_provider = {
 	.family = "tracepoint",
 	.expand = tracepoint_expand,
 	.target = tracepoint_target,
 	.vars = tracepoint_vars,
 	.defined = tracepoint_defined,
+	.runtime = "tracepoint",
 	.emit_tables = tracepoint_tables,
-	.emit_desc = tracepoint_desc,
 };
