@@ -17,6 +17,9 @@ struct emitter;
 
 struct provider_ops {
 	const char *family;		/* "begin_end", "kprobe", "timer" */
+	/* the component paths it answers to ("kernel", "kernel.trace"),
+	 * NULL-terminated */
+	const char *const *paths;
 	/* its probes run in process context, one at a time, never while
 	 * ordinary probes run (begin/end/error) */
 	bool simple;
@@ -54,24 +57,11 @@ struct provider_ops {
 	void (*emit_desc)(struct emitter *e, const struct rprogram *p);
 };
 
-struct provider {
-	const char *name;		/* component path: "kernel", "kernel.trace" */
-	const struct provider_ops *ops;
-};
-
-/* The provider of a probe point: the longest path of the table it starts
- * with, or NULL. */
-const struct provider *provider_find(const struct node *point);
-/* Every distinct family, for the translator's table emission. */
+/* The provider of a probe point: the family one of whose paths is the
+ * longest the point starts with, or NULL. */
+const struct provider_ops *provider_find(const struct node *point);
+/* Every family once (NULL-terminated), in the order their sites are armed. */
 const struct provider_ops *const *provider_families(void);
-/* Paths in the table, for "did you mean". */
-const struct provider *provider_table(int *n);
-
-extern const struct provider_ops begin_end_provider;
-extern const struct provider_ops kprobe_provider;
-extern const struct provider_ops timer_provider;
-extern const struct provider_ops tracepoint_provider;	/* kernel.trace */
-extern const struct provider_ops never_provider;	/* no tables: never runs */
 
 /* Helpers for providers (provider/site.c). */
 struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,

@@ -775,23 +775,23 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn)
 static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
 {
 	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(point);
+	const struct provider_ops *prov = provider_find(point);
 	int n;
 
 	if (!prov) {
 		struct hint h = { first, NULL, 99 };
-		const struct provider *tab;
-		int i, count;
+		const struct provider_ops *const *fam;
+		const char *const *path;
 
 		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
 			   pp_text(point), first);
-		tab = provider_table(&count);
-		for (i = 0; i < count; i++)
-			hint_try(&h, tab[i].name);
+		for (fam = provider_families(); *fam; fam++)
+			for (path = (*fam)->paths; *path; path++)
+				hint_try(&h, *path);
 		hint_note(&h, point->loc);
 		return false;
 	}
-	n = prov->ops->expand(r->s, p, point);
+	n = prov->expand(r->s, p, point);
 	if (n < 0)
 		return false;
 	return true;

@@ -13,6 +13,8 @@
 #include "emit.h"
 #include "provider.h"
 
+extern const struct provider_ops begin_end_provider, never_provider;
+
 enum { SIMPLE_BEGIN, SIMPLE_END, SIMPLE_ERROR, SIMPLE_COUNT };
 
 static const char *const list_names[SIMPLE_COUNT] = { "begins", "ends", "errors" };
@@ -122,6 +124,7 @@ static void begin_end_desc(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops begin_end_provider = {
 	.family = "begin_end",
+	.paths = (const char *const[]){ "begin", "end", "error", NULL },
 	.simple = true,
 	.expand = begin_end_expand,
 	.target = NULL,
@@ -143,5 +146,6 @@ static int never_expand(struct session *s, struct rprobe *p, struct node *point)
 
 const struct provider_ops never_provider = {
 	.family = "never",
+	.paths = (const char *const[]){ "never", NULL },
 	.expand = never_expand,
 };

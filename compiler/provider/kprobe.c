@@ -28,6 +28,8 @@
 #include "recipe.h"
 #include "session.h"
 
+extern const struct provider_ops kprobe_provider;
+
 struct expand_state {
 	struct rprobe *p;
 	struct node *point;
@@ -954,6 +956,9 @@ static void kprobe_entry_scope(struct site *site, bool on)
 
 const struct provider_ops kprobe_provider = {
 	.family = "kprobe",
+	/* "kernel" also takes kernel.* that no other family claims */
+	.paths = (const char *const[]){ "kernel", "kernel.function", "kernel.statement", "kprobe",
+					"module", NULL },
 	.expand = kprobe_expand,
 	.target = kprobe_target,
 	.entry = kprobe_entry,

@@ -1,29 +1,33 @@
-/* The provider table: probe point families by their component paths.
- * One line per path; a family may answer to several (kernel, kprobe), and
- * the longest path a point starts with wins, so kernel.trace is not
- * kernel.function's.  A path of one component also takes the points of
- * that family no longer path matches, whose provider then says what it
- * expected. */
+/* The provider table: every probe family, one line each, in the order
+ * their sites are armed when the module starts.  A family answers to the
+ * component paths its ops list (provider_ops.paths); the longest path a
+ * point starts with wins, so kernel.trace is not kernel.function's.  A
+ * path of one component also takes the points of that family no longer
+ * path matches, whose provider then says what it expected.
+ *
+ * Adding a family: compiler/provider/FAMILY.c defining FAMILY_provider,
+ * and an X(FAMILY) line here (see docs/internals.md).
+ */
 #include <string.h>
 
 #include "provider.h"
 
-static const struct provider providers[] = {
-	{ "begin", &begin_end_provider },
-	{ "end", &begin_end_provider },
-	{ "error", &begin_end_provider },
-	{ "never", &never_provider },
-	{ "kernel", &kprobe_provider },
-	{ "kernel.trace", &tracepoint_provider },
-	{ "kprobe", &kprobe_provider },
-	{ "module", &kprobe_provider },
-	{ "timer", &timer_provider },
-};
+#define FAMILIES(X) \
+	X(begin_end) \
+	X(kprobe) \
+	X(tracepoint) \
+	X(timer) \
+	X(never)
 
-/* Every family once, in the order their sites are armed. */
+#define DECLARE(f) extern const struct provider_ops f##_provider;
+FAMILIES(DECLARE)
+#undef DECLARE
+
 static const struct provider_ops *const families[] = {
-	&begin_end_provider, &kprobe_provider, &tracepoint_provider, &timer_provider,
-	&never_provider, NULL,
+#define ENTRY(f) &f##_provider,
+	FAMILIES(ENTRY)
+#undef ENTRY
+	NULL,
 };
 
 /* How many components of point the dotted path names (names only: the
@@ -48,17 +52,19 @@ static int path_match(const char *path, const struct node *point)
 	return 0;
 }
 
-const struct provider *provider_find(const struct node *point)
+const struct provider_ops *provider_find(const struct node *point)
 {
-	const struct provider *best = NULL;
+	const struct provider_ops *const *fam, *best = NULL;
+	const char *const *path;
 	int best_n = 0, n;
-	size_t i;
 
-	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-		n = path_match(providers[i].name, point);
-		if (n > best_n) {
-			best_n = n;
-			best = &providers[i];
+	for (fam = families; *fam; fam++) {
+		for (path = (*fam)->paths; *path; path++) {
+			n = path_match(*path, point);
+			if (n > best_n) {
+				best_n = n;
+				best = *fam;
+			}
 		}
 	}
 	return best;
@@ -67,10 +73,4 @@ const struct provider *provider_find(const struct node *point)
 const struct provider_ops *const *provider_families(void)
 {
 	return families;
-}
-
-const struct provider *provider_table(int *n)
-{
-	*n = sizeof(providers) / sizeof(providers[0]);
-	return providers;
 }

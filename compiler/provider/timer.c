@@ -12,6 +12,8 @@
 #include "emit.h"
 #include "provider.h"
 
+extern const struct provider_ops timer_provider;
+
 struct unit {
 	const char *name;
 	const char *ns_expr;		/* nanoseconds per unit, as C */
@@ -149,6 +151,7 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops timer_provider = {
 	.family = "timer",
+	.paths = (const char *const[]){ "timer", NULL },
 	.expand = timer_expand,
 	.target = NULL,
 	.runtime = "timer",

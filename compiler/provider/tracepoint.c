@@ -28,6 +28,8 @@
 #include "recipe.h"
 #include "session.h"
 
+extern const struct provider_ops tracepoint_provider;
+
 #define MAX_TRACE_ARGS 12
 
 /* A tracepoint site's own part (site->priv). */
@@ -305,6 +307,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops tracepoint_provider = {
 	.family = "tracepoint",
+	.paths = (const char *const[]){ "kernel.trace", NULL },
 	.expand = tracepoint_expand,
 	.target = tracepoint_target,
 	.vars = tracepoint_vars,
