@@ -1,5 +1,6 @@
-/* AST helpers: node allocation in the arena, list handling, and the name
- * tables every printer and diagnostic uses (kinds, operators, types).
+/* AST helpers: node allocation in the arena, list handling, the name
+ * tables every printer and diagnostic uses (kinds, operators, types), and
+ * a probe point's text and components (passes and providers use them).
  */
 #include <stddef.h>
 
