@@ -1,8 +1,8 @@
 /* The kprobe family's own declarations (kernel.function, kernel.statement,
  * module(...), kprobe.*): its part of a site and what its files share.
  * Not for other providers or the passes. */
-#ifndef TAPC_PROVIDER_KPROBE_H
-#define TAPC_PROVIDER_KPROBE_H
+#ifndef TAPC_COMPILER_KPROBE_H
+#define TAPC_COMPILER_KPROBE_H
 
 #include <stdbool.h>
 
