@@ -1,10 +1,12 @@
 /* Compiler-side probe providers.
  *
- * A probe point's leading components name its provider in one table
- * (provider/table.c), by component path ("kernel.trace").  A provider expands a probe point into
- * sites, resolves the $variables its sites offer, and emits the site table
- * the matching runtime provider consumes.  Adding a probe family means one
- * new file here and one in runtime/provider/, not editing the passes.
+ * A probe point's leading components name its provider, by component path
+ * ("kernel.trace"), among the families of one table (provider/table.c).  A
+ * provider expands a probe point into sites, resolves the $variables its
+ * sites offer (with the target-variable library, fetch.h), and emits the
+ * site table the matching runtime provider consumes.  Adding a probe family
+ * means one new file here, one (a .c/.h pair) in runtime/provider/ and one
+ * line in the table, not editing the passes (docs/internals.md).
  */
 #ifndef TAPC_PROVIDER_H
 #define TAPC_PROVIDER_H
@@ -23,12 +25,13 @@ struct provider_ops {
 	/* its probes run in process context, one at a time, never while
 	 * ordinary probes run (begin/end/error) */
 	bool simple;
-	/* Expand point (whose first component matched) into sites added to
+	/* Expand point (one of whose paths matched) into sites added to
 	 * p->sites.  Returns the number of sites, or -1 after an error. */
 	int (*expand)(struct session *s, struct rprobe *p, struct node *point);
 	/* Resolve the TARGET node t ($name) at site: set t->u.target.resolved
-	 * to a C expression (const char *) and return its type, or report an
-	 * error and return TYPE_UNKNOWN.  NULL: the family has no $vars. */
+	 * to its recipe (recipe.h; and t->u.target.store when it is written)
+	 * and return its type, or report an error and return TYPE_UNKNOWN.
+	 * NULL: the family has no $vars. */
 	enum type_kind (*target)(struct session *s, struct site *site, struct node *t);
 	/* Resolve @entry(e) (node n) at site: arrange for e to be saved when
 	 * the function is entered and make e read the saved value.  NULL:
