@@ -199,7 +199,16 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			break;
 		case NODE_PROBE:
 			break;
-		default:
+		case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
+		case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+		case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE:
+		case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+		case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_CALL:
+		case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+		case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+		case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+		case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			die("collect_file: unexpected %s", node_kind_names[d->kind]);
 		}
 	}
@@ -1063,7 +1072,10 @@ static struct node *copy_node(const struct node *n)
 		c->u.pp.comps = copy_list(n->u.pp.comps);
 		c->u.pp.cond = copy_node(n->u.pp.cond);
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PP_COMP: case NODE_PARAM: case NODE_NULLSTMT:
+	case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 	return c;

@@ -166,9 +166,18 @@ bool stable(const struct node *n)
 	case NODE_CALL:
 		return n->u.call.sym && n->u.call.sym->kind == SYM_BUILTIN &&
 		       n->u.call.sym->builtin->form != BUILTIN_STMT && !n->u.call.args;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_VAR: case NODE_INDEX:
+	case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR:
+	case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
+	die("stable: bad node kind %d", (int)n->kind);
 }
 
 /* Nodes whose evaluation changes nothing: what runs before them may keep
@@ -188,9 +197,17 @@ bool no_side_effects(const struct node *n)
 		       no_side_effects(n->u.bin.left) && no_side_effects(n->u.bin.right);
 	case NODE_UNARY:
 		return no_side_effects(n->u.un.operand);
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_INDEX: case NODE_PRINT:
+	case NODE_LOGICAL: case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+	case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
+	die("no_side_effects: bad node kind %d", (int)n->kind);
 }
 
 /* ---- variables, arrays ---- */
@@ -330,8 +347,11 @@ static const char *gx_arith(struct tx *t, struct node *at, enum binop op, const 
 	case BIN_AND: return fmt("(%s & %s)", a, b);
 	case BIN_OR: return fmt("(%s | %s)", a, b);
 	case BIN_XOR: return fmt("(%s ^ %s)", a, b);
-	default: die("gx_arith: op %d", (int)op);
+	case BIN_CONCAT: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE: case BIN_EQ:
+	case BIN_NE:
+		die("gx_arith: op %d", (int)op);
 	}
+	die("gx_arith: bad value %d", (int)(op));
 }
 
 static const char *cmp_text(enum binop op)
@@ -343,8 +363,11 @@ static const char *cmp_text(enum binop op)
 	case BIN_GE: return ">=";
 	case BIN_EQ: return "==";
 	case BIN_NE: return "!=";
-	default: die("cmp_text: op %d", (int)op);
+	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV: case BIN_MOD: case BIN_SHL:
+	case BIN_SHR: case BIN_USHR: case BIN_AND: case BIN_OR: case BIN_XOR: case BIN_CONCAT:
+		die("cmp_text: op %d", (int)op);
 	}
+	die("cmp_text: bad value %d", (int)(op));
 }
 
 static const char *gx_binary(struct tx *t, struct node *n)
@@ -553,8 +576,11 @@ static const char *arg_cast(enum fmt_conv conv, const char *v)
 	case FMT_SIGNED: return fmt("(long long)%s", v);
 	case FMT_CHAR: return fmt("(int)%s", v);
 	case FMT_STRING: return v;
-	default: return fmt("(unsigned long long)%s", v);
+	case FMT_LITERAL: case FMT_UNSIGNED: case FMT_OCTAL: case FMT_HEX: case FMT_HEX_UPPER:
+	case FMT_POINTER: case FMT_BINARY: case FMT_MEMORY:
+		return fmt("(unsigned long long)%s", v);
 	}
+	die("arg_cast: bad value %d", (int)(conv));
 }
 
 /* printf/sprintf: returns the kernel format and fills the argument list. */
@@ -756,8 +782,11 @@ static const char *assign_op_c(enum assignop op)
 	case ASSIGN_AND: return "&";
 	case ASSIGN_OR: return "|";
 	case ASSIGN_XOR: return "^";
-	default: return NULL;
+	case ASSIGN_SET: case ASSIGN_DIV: case ASSIGN_MOD: case ASSIGN_SHL: case ASSIGN_SHR:
+	case ASSIGN_CONCAT: case ASSIGN_AGG:
+		return NULL;
 	}
+	die("assign_op_c: bad value %d", (int)(op));
 }
 
 static enum binop assign_binop(enum assignop op)
@@ -773,8 +802,9 @@ static enum binop assign_binop(enum assignop op)
 	case ASSIGN_AND: return BIN_AND;
 	case ASSIGN_OR: return BIN_OR;
 	case ASSIGN_XOR: return BIN_XOR;
-	default: die("assign_binop: %d", (int)op);
+	case ASSIGN_SET: case ASSIGN_CONCAT: case ASSIGN_AGG: die("assign_binop: %d", (int)op);
 	}
+	die("assign_binop: bad value %d", (int)(op));
 }
 
 /* n op= v on a per-CPU counter (translate_counters.c says which ops can
@@ -1005,9 +1035,14 @@ const char *gx(struct tx *t, struct node *n)
 		return fmt(n->type == TYPE_STRING ? "((const char *)(%s))" : "((int64_t)(%s))",
 			   n->u.embedded.code);
 	case NODE_WILDCARD: unsupported(t, n, "'*' here"); return "0";
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_KIND_COUNT:
 		die("gx: unexpected %s", node_kind_names[n->kind]);
 	}
+	die("gx: bad node kind %d", (int)n->kind);
 }
 
 /* A target variable's recipe, its operands filled in: @cast's operand,
@@ -1289,7 +1324,13 @@ void gs(struct tx *t, struct node *n)
 	case NODE_EMBEDDED:
 		unsupported(t, n, "embedded C");
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY:
+	case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN:
+	case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST:
+	case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR:
+	case NODE_WILDCARD: case NODE_KIND_COUNT:
 		die("gs: unexpected %s", node_kind_names[n->kind]);
 	}
 }
