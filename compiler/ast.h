@@ -123,6 +123,7 @@ struct target_step {
 };
 
 struct symbol;		/* resolve.h: what a VAR/CALL names after pass 2 */
+struct recipe;		/* recipe.h: how pass 3 reads a TARGET */
 
 struct node {
 	enum node_kind kind;
@@ -284,14 +285,14 @@ struct node {
 			const char *cast_type;	/* @cast type / @var name */
 			const char *cast_module;
 			struct target_step *steps;
-			void *resolved;		/* provider's fetch recipe (pass 2) */
+			struct recipe *resolved;	/* how to read it (pass 2) */
 			bool written;		/* assigned to (guru mode) */
-			const char *store;	/* provider's C statement that writes
-						 * TAPC_VALUE into it (pass 2) */
+			struct recipe *store;	/* how to write a value into it
+						 * (guru mode, pass 2) */
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;
-			/* ENTRY of an expression: the C offset of its saved
+			/* ENTRY of an expression: the C address of its saved
 			 * value in the call's entry data (provider, pass 2),
 			 * written by the probe's entry function */
 			const char *slot;
@@ -325,5 +326,10 @@ const char *stat_op_name(enum stat_op op);
 /* Append b to the list a; returns the head.  O(n), lists are short. */
 struct node *node_append(struct node *a, struct node *b);
 int node_count(const struct node *list);
+
+/* The canonical text of a probe point, e.g. kernel.function("f").return */
+const char *pp_text(const struct node *point);
+/* Components of a probe point as an array; returns the count. */
+int pp_comps(const struct node *point, const struct node **comps, int max);
 
 #endif

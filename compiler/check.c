@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "provider.h"
 #include "resolve.h"
 
 /* ---- probe conditions ---- */
@@ -285,8 +286,8 @@ static void address_node(struct node *n, void *arg)
 	    t->u.target.name[1] == '$' || !pr)
 		return;
 	for (site = pr->sites; site; site = site->next)
-		if (site->statement)
-			return;		/* a DWARF variable may live in memory */
+		if (site->ops->addressable && site->ops->addressable(site))
+			return;		/* e.g. a DWARF variable may live in memory */
 	if (strcmp(t->u.target.name, "$return") == 0)
 		diag_error(t->loc, "can't take the address of $return: the return value is in a register, "
 			   "not in memory");

@@ -692,31 +692,33 @@ static void no_alias_match(struct walk *w)
 static int derive_plain(struct expand *x, struct node *point, bool optional, struct rprobe *plain)
 {
 	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(first);
+	const struct provider_ops *prov = provider_find(point);
 	struct rprobe tmp = { 0 };
 	struct site *site;
 	int n = 0;
 
 	if (!prov) {
-		const struct provider *tab;
-		const char *const *heads = tapset_generated_heads(), *const *h;
+		const struct provider_ops *const *fam;
+		const char *const *heads = tapset_generated_heads(), *const *h, *const *path;
 		char **names;
-		int i, count;
-		size_t k = 0, max;
+		size_t k = 0, max = 0;
 
 		if (optional)
 			return 0;
 		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
 			   pp_text(point), first);
-		tab = provider_table(&count);
-		max = count + x->t->root.nkids;
+		for (fam = provider_families(); *fam; fam++)
+			for (path = (*fam)->paths; *path; path++)
+				max++;
+		max += x->t->root.nkids;
 		for (h = heads; *h; h++)
 			max++;
 		names = malloc(max * sizeof(*names));
 		if (!names)
 			die("out of memory");
-		for (i = 0; i < count; i++)
-			names[k++] = (char *)tab[i].name;
+		for (fam = provider_families(); *fam; fam++)
+			for (path = (*fam)->paths; *path; path++)
+				names[k++] = (char *)*path;
 		for (size_t j = 0; j < x->t->root.nkids; j++)
 			names[k++] = (char *)x->t->root.kids[j]->name;
 		for (h = heads; *h; h++)
@@ -729,7 +731,7 @@ static int derive_plain(struct expand *x, struct node *point, bool optional, str
 	}
 	tmp.decl = plain->decl;
 	tmp.body = plain->body;
-	if (prov->ops->expand(x->t->s, &tmp, point) < 0)
+	if (prov->expand(x->t->s, &tmp, point) < 0)
 		return EXPAND_FAILED;
 	for (site = tmp.sites; site; site = site->next, n++)
 		site->probe = plain;
@@ -770,7 +772,7 @@ static int derive_point(struct expand *x, struct node *decl, struct node *point,
 	}
 	/* a family of both aliases and a provider (perf.sw.* and
 	 * perf.type(T)): what no alias name fits is the provider's */
-	if (provider_find(first))
+	if (provider_find(point))
 		return derive_plain(x, point, optional, plain);
 	*is_plain = false;
 	if (!optional)

@@ -117,17 +117,6 @@ static void locate_tapsets(struct session *s)
 		s->tapset_dir = dir;
 }
 
-/* ---- the target kernel, opened on first use ---- */
-
-struct kernel *session_kernel(struct session *s)
-{
-	if (!s->kernel) {
-		s->kernel = kernel_open(s->kernel_arg, s->vm);
-		if (!s->kernel)
-			exit(1);
-	}
-	return s->kernel;
-}
 
 /* ---- timing for -v ---- */
 

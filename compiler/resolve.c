@@ -18,9 +18,11 @@
 #include "builtins.h"
 #include "diag.h"
 #include "expand.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
+#include "recipe.h"
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
@@ -69,36 +71,6 @@ static struct rfunc *func_find(struct rfunc *list, const char *name)
 		if (strcmp(list->sym->name, name) == 0)
 			return list;
 	return NULL;
-}
-
-int pp_comps(const struct node *point, const struct node **comps, int max)
-{
-	const struct node *c;
-	int n = 0;
-
-	for (c = point->u.pp.comps; c && n < max; c = c->next)
-		comps[n++] = c;
-	return n;
-}
-
-const char *pp_text(const struct node *point)
-{
-	const struct node *c;
-	char *out = "";
-
-	for (c = point->u.pp.comps; c; c = c->next) {
-		const char *dot = c == point->u.pp.comps ? "" : ".";
-
-		if (!c->u.comp.arg)
-			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
-		else if (c->u.comp.arg->kind == NODE_NUM)
-			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
-					   (long long)c->u.comp.arg->u.num.value);
-		else
-			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
-					   c->u.comp.arg->u.str.value);
-	}
-	return out;
 }
 
 /* Bounded edit distance for "did you mean" hints. */
@@ -241,7 +213,16 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			break;
 		case NODE_PROBE:
 			break;
-		default:
+		case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
+		case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+		case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE:
+		case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+		case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_CALL:
+		case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+		case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+		case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+		case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			die("collect_file: unexpected %s", node_kind_names[d->kind]);
 		}
 	}
@@ -454,7 +435,7 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 static void bind_target(struct rctx *r, struct node *n)
 {
 	struct site *site;
-	const char *expr = NULL;
+	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -465,7 +446,7 @@ static void bind_target(struct rctx *r, struct node *n)
 	if (strcmp(n->u.target.name, "@cast") == 0 &&
 	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
 		/* a function, or begin/end/timer: the target kernel's types */
-		n->type = provider_cast(r->s, n);
+		n->type = fetch_cast(kernel_image(session_kernel(r->s)), n);
 		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
 			diag_error(n->loc, "@cast can't be written here");
 			n->type = TYPE_UNKNOWN;
@@ -492,7 +473,7 @@ static void bind_target(struct rctx *r, struct node *n)
 			diag_error(n->loc, "%s can't be written at %s", n->u.target.name, site->pp);
 			return;
 		}
-		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
+		if (expr && !recipe_equal(expr, n->u.target.resolved)) {
 			diag_error(n->loc, "%s means different things at the points of this probe",
 				   n->u.target.name);
 			return;
@@ -553,19 +534,11 @@ static void bind_entry(struct rctx *r, struct node *n)
 	if (n->u.wrap.operand->kind != NODE_TARGET || n->u.wrap.operand->u.target.cast_expr) {
 		/* an expression: evaluated by the probe's entry function, so
 		 * its target variables are those of the function's entry */
-		size_t i = 0, nsites = 0;
-		bool *was;
-
 		for (site = r->probe->sites; site; site = site->next)
-			nsites++;
-		was = arena_alloc(nsites * sizeof(*was));
-		for (site = r->probe->sites; site; site = site->next, i++) {
-			was[i] = site->is_return;
-			site->is_return = false;
-		}
+			site->ops->entry_scope(site, true);
 		bind(r, n->u.wrap.operand);
-		for (site = r->probe->sites, i = 0; site; site = site->next, i++)
-			site->is_return = was[i];
+		for (site = r->probe->sites; site; site = site->next)
+			site->ops->entry_scope(site, false);
 		node_visit(n->u.wrap.operand, entry_locals_check, n);
 	}
 	for (site = r->probe->sites; site; site = site->next) {

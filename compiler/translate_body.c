@@ -233,7 +233,15 @@ static void bound_node(struct node *n, void *arg)
 	case NODE_BLOCK:
 		b->total += node_count(n->u.block.stmts);
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_RETURN:
+	case NODE_DELETE: case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+	case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_PRINT:
+	case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -415,7 +423,7 @@ bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
 		struct node *n = ee.list[i];
 		const char *v = gx(t, n->u.wrap.operand), *at;
 
-		at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot);
+		at = n->u.wrap.slot;
 		if (n->type == TYPE_STRING)
 			emit(t->e, "tapc_strcpy(%s, %s);", at, v);
 		else

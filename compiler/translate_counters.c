@@ -96,7 +96,7 @@ bool probe_is_simple(const struct rprobe *pr)
 	const struct site *site;
 
 	for (site = pr->sites; site; site = site->next)
-		if (site->ops != &begin_end_provider)
+		if (!site->ops->simple)
 			return false;
 	return true;
 }

@@ -42,6 +42,10 @@ struct tx {
 	struct symbol **counters;	/* scalar globals kept per CPU */
 	int ncounters;
 	bool in_simple;			/* in a begin/end/error probe */
+	/* the string temporaries tmp_string() made, by address (a hash
+	 * set): a value that is one belongs to its user */
+	const char **str_tmps;
+	size_t nstr_tmps, str_tmps_cap;
 	long action_bound;		/* most statements the body can run, -1: unknown */
 };
 
@@ -51,6 +55,8 @@ const char *cstr(const char *s);
 const char *loc_of(const struct node *n);
 const char *tmp_long(struct tx *t);
 const char *tmp_string(struct tx *t);
+/* s is a string temporary (from tmp_string()), not a variable or literal. */
+bool is_tmp_string(const struct tx *t, const char *s);
 void goto_out(struct tx *t);
 void goto_err(struct tx *t);
 void check_error(struct tx *t);
