@@ -487,6 +487,30 @@ static const struct target_step *pretty_step(const struct target_step *steps,
 	return NULL;
 }
 
+/* The end of a path under '&': the address of the object at _a.  A
+ * register value has none; alone ("&$count") it is left to pass 2's
+ * check of '&', which explains where the value lives. */
+static bool fetch_address(struct walk *w, const struct target_step *steps,
+			  const struct target_step *st, struct btf_fetch *out)
+{
+	if (w->bitfield) {
+		out->err = "a bit-field has no address";
+		return false;
+	}
+	if (!w->lvalue) {
+		if (st == steps) {
+			out->expr = "0";
+			out->type = w->type;
+			return true;
+		}
+		out->err = "the value is not in memory, so it has no address";
+		return false;
+	}
+	out->type = w->type;
+	out->expr = arena_printf("({%s (int64_t)_a; })", w->code);
+	return true;
+}
+
 bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
 	       const char *loc, struct btf_fetch *out)
 {
@@ -515,6 +539,8 @@ bool btf_fetch(struct kernel *k, int type, const char *base, const struct target
 		const struct btf_type *t = btf__type_by_id(w.btf, id);
 
 		out->step = st;
+		if (st->kind == STEP_ADDR)
+			return fetch_address(&w, steps, st, out);
 		if (w.bitfield) {
 			out->err = "a bit-field has no members or elements";
 			return false;
