@@ -137,6 +137,8 @@ struct node {
 		struct {		/* PROBE */
 			struct node *points;	/* PROBE_POINT list */
 			struct node *body;	/* BLOCK */
+			const char *alias_pp;	/* made of an alias: the alias
+						 * point it stands for (-l, -L) */
 		} probe;
 		struct {		/* ALIAS */
 			struct node *names;	/* PROBE_POINT list (alias names) */

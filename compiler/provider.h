@@ -75,6 +75,8 @@ enum type_kind provider_typed_target(struct session *s, struct node *t, int type
 enum type_kind provider_cast(struct session *s, struct node *t);
 /* Whether t's steps fit a base of BTF type `type` (-1: no type). */
 bool provider_fetch_ok(struct session *s, const struct node *t, int type);
+/* @defined(@cast(...)->...): whether the kernel's types have that path. */
+bool provider_cast_defined(struct session *s, const struct node *t);
 /* t has a $ or $$ pretty-printing step. */
 bool provider_has_pretty(const struct node *t);
 /* What a string target's statement starts with: its text is appended to

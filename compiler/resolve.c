@@ -514,6 +514,10 @@ static bool bind_defined(struct rctx *r, struct node *n)
 		ok = false;
 	} else if (t->u.target.cast_expr) {
 		bind(r, t->u.target.cast_expr);
+		/* the kernel's types decide, not a site: so also in a function */
+		n->kind = NODE_NUM;
+		n->u.num.value = ok = provider_cast_defined(r->s, t);
+		return ok;
 	}
 	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
 		ok = site->ops->defined && site->ops->defined(r->s, site, t);
