@@ -509,6 +509,9 @@ static bool bind_defined(struct rctx *r, struct node *n)
 	struct site *site;
 	bool ok = r->probe != NULL;
 
+	/* @defined(&$p->m): the path ends in its STEP_ADDR */
+	if (t->kind == NODE_UNARY && t->u.un.op == UN_ADDR && t->u.un.operand->kind == NODE_TARGET)
+		t = t->u.un.operand;
 	if (t->kind != NODE_TARGET) {
 		diag_error(n->loc, "@defined needs a target variable ($name, $p->f, @cast(...))");
 		ok = false;
