@@ -111,9 +111,10 @@ enum stat_op {
 
 enum sort_dir { SORT_NONE = 0, SORT_ASC = 1, SORT_DESC = -1 };
 
-/* One step of a target-variable access path: ->name, [index], or a
- * trailing $ / $$ pretty-print request. */
-enum target_step_kind { STEP_FIELD, STEP_INDEX, STEP_PRETTY, STEP_PRETTY_DEEP };
+/* One step of a target-variable access path: ->name, [index], a
+ * trailing $ / $$ pretty-print request, or a trailing & (the path's
+ * address instead of its value: the operand of '&'). */
+enum target_step_kind { STEP_FIELD, STEP_INDEX, STEP_PRETTY, STEP_PRETTY_DEEP, STEP_ADDR };
 struct target_step {
 	enum target_step_kind kind;
 	const char *field;		/* STEP_FIELD */
@@ -137,6 +138,8 @@ struct node {
 		struct {		/* PROBE */
 			struct node *points;	/* PROBE_POINT list */
 			struct node *body;	/* BLOCK */
+			const char *alias_pp;	/* made of an alias: the alias
+						 * point it stands for (-l, -L) */
 		} probe;
 		struct {		/* ALIAS */
 			struct node *names;	/* PROBE_POINT list (alias names) */

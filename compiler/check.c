@@ -282,7 +282,7 @@ static void address_node(struct node *n, void *arg)
 			   "(a member or element, e.g. &$p->field)");
 		return;
 	}
-	if (t->u.target.steps || t->u.target.cast_expr || t->u.target.name[0] != '$' ||
+	if ((t->u.target.steps && t->u.target.steps->kind != STEP_ADDR) || t->u.target.cast_expr || t->u.target.name[0] != '$' ||
 	    t->u.target.name[1] == '$' || !pr)
 		return;
 	for (site = pr->sites; site; site = site->next)

@@ -504,6 +504,19 @@ static void add_derived(struct expand *x, struct rprobe *p, const struct via *vi
 	x->out[x->n++].via = via;
 }
 
+/* The alias point a use stands for: the alias's name and the suffix,
+ * as -l and -L list it (stap lists vfs.read, not kernel.function). */
+static const char *alias_point_text(const struct alias_end *e, const struct node *const *suffix,
+				    int nsuffix)
+{
+	struct node *named = copy_node(e->name);
+	int i;
+
+	for (i = 0; i < nsuffix; i++)
+		named->u.pp.comps = node_append(named->u.pp.comps, copy_node(suffix[i]));
+	return pp_text(named);
+}
+
 /* Expand alias use: the alias end e with the point's components from pos
  * on as the suffix. */
 static int use_alias(struct walk *w, const struct alias_end *e, int pos)
@@ -530,6 +543,8 @@ static int use_alias(struct walk *w, const struct alias_end *e, int pos)
 	via->outer = w->via;
 	via->depth = w->via ? w->via->depth + 1 : 1;
 	inst = alias_instance(e->decl, w->comps + pos, w->n - pos, w->point, w->optional, w->decl);
+	inst->u.probe.alias_pp = w->decl->u.probe.alias_pp ? w->decl->u.probe.alias_pp :
+		alias_point_text(e, w->comps + pos, w->n - pos);
 	diag_context_push(w->point->loc, "in alias %s at %s:%d", alias_text(e), e->name->loc.file,
 			  e->name->loc.line);
 	r = derive_probe(w->x, inst, via, w->optional);

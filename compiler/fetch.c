@@ -342,6 +342,30 @@ static bool finish_value(struct walk *w, const struct recipe *base, bool no_step
 	return true;
 }
 
+/* The end of a path under '&': the address of the object at _a.  A
+ * register value has none; alone ("&$count") it is left to pass 2's
+ * check of '&', which explains where the value lives. */
+static bool fetch_address(struct walk *w, const struct target_step *steps,
+			  const struct target_step *st, struct btf_fetch *out)
+{
+	if (w->bitfield) {
+		out->err = "a bit-field has no address";
+		return false;
+	}
+	if (!w->lvalue) {
+		if (st == steps) {
+			out->expr = recipe_text("0");
+			out->type = w->type;
+			return true;
+		}
+		out->err = "the value is not in memory, so it has no address";
+		return false;
+	}
+	out->type = w->type;
+	out->expr = statement_expr(w->code, recipe_text("(int64_t)_a"));
+	return true;
+}
+
 bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	       const struct target_step *steps, const char *loc, struct btf_fetch *out)
 {
@@ -367,6 +391,8 @@ bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	}
 	for (st = steps; st; st = st->next, nstep++) {
 		out->step = st;
+		if (st->kind == STEP_ADDR)
+			return fetch_address(&w, steps, st, out);
 		if (w.bitfield) {
 			out->err = "a bit-field has no members or elements";
 			return false;
@@ -508,6 +534,13 @@ bool fetch_ok(struct image *im, const struct node *t, int type)
 	struct btf_fetch f;
 
 	return type >= 0 && btf_fetch(im, type, recipe_text("0"), t->u.target.steps, "\"\"", &f);
+}
+
+/* @defined(@cast(...)->...): whether im's types have that path. */
+bool fetch_cast_defined(struct image *im, const struct node *t)
+{
+	return t->u.target.cast_type && image_btf(im) &&
+	       fetch_ok(im, t, btf_find_type(im, t->u.target.cast_type));
 }
 
 /* ---- variables at an address, from DWARF (statement probes) ---- */

@@ -56,6 +56,8 @@ enum type_kind fetch_typed(struct image *im, struct node *t, int type, const cha
 enum type_kind fetch_cast(struct image *im, struct node *t);
 /* Whether t's steps fit a base of BTF type `type` of im (-1: no type). */
 bool fetch_ok(struct image *im, const struct node *t, int type);
+/* @defined(@cast(...)->...): whether im's types have that path. */
+bool fetch_cast_defined(struct image *im, const struct node *t);
 /* t has a $ or $$ pretty-printing step. */
 bool fetch_has_pretty(const struct node *t);
 /* t's recipe for a btf_fetch() of steps that end in $ or $$ (f->code

@@ -267,6 +267,18 @@ static void add_step(struct node *t, struct target_step *s)
 	*p = s;
 }
 
+/* &target: the path ends in a STEP_ADDR, so its fetch yields the
+ * address of what it names instead of the value. */
+static void target_take_address(struct node *t, struct loc l)
+{
+	struct target_step *s = arena_alloc(sizeof(*s));
+
+	memset(s, 0, sizeof(*s));
+	s->kind = STEP_ADDR;
+	s->loc = l;
+	add_step(t, s);
+}
+
 /* BASE followed by a postfix operator: extend a target, or autocast. */
 static struct node *postfix_base(struct pstate *ps, struct node *base, struct srcloc l)
 {
@@ -1202,6 +1214,8 @@ crement:
 	| postfix DEC			{ $$ = mk_incdec(false, false, $1, @2); $$->loc = $1->loc; }
 	| '&' postfix %prec NOSEMI	{
 			$$ = mk_un(UN_ADDR, $2, @1);
+			if ($2->kind == NODE_TARGET)
+				target_take_address($2, L(@1));
 			if (($2->kind != NODE_TARGET || !strcmp($2->u.target.name, "@autocast")) &&
 			    version_below(ps, "2.6"))
 				diag_error(L(@1), "'&' of a value other than a target variable needs --compatible 2.6 or newer");

@@ -443,6 +443,18 @@ static int cmp_line(const void *a, const void *b)
 }
 
 /* -l / -L: the sites of the one probe, sorted, each once. */
+/* "ALIAS name:type ..." with the alias body's variables (-L), leaving out
+ * the tapset's private ones (__name). */
+static const char *list_alias_locals(const struct rprobe *p, const char *line)
+{
+	const struct symbol *l;
+
+	for (l = p->locals; list_mode == 'L' && l; l = l->next)
+		if (l->kind == SYM_LOCAL && strncmp(l->name, "__", 2) != 0)
+			line = arena_printf("%s %s:%s", line, l->name, type_name(l->type));
+	return line;
+}
+
 static int list_sites(struct session *s)
 {
 	const struct rprobe *p;
@@ -454,6 +466,11 @@ static int list_sites(struct session *s)
 		for (site = p->sites; site; site = site->next) {
 			const char *line = site->pp;
 
+			/* a probe an alias made is listed by the alias's point,
+			 * -L with the variables its body sets, then the
+			 * site's target variables, as stap -L shows them */
+			if (p->decl->u.probe.alias_pp)
+				line = list_alias_locals(p, p->decl->u.probe.alias_pp);
 			if (list_mode == 'L' && site->ops->vars) {
 				const char *vars = site->ops->vars(s, site);
 

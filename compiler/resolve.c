@@ -490,11 +490,18 @@ static bool bind_defined(struct rctx *r, struct node *n)
 	struct site *site;
 	bool ok = r->probe != NULL;
 
+	/* @defined(&$p->m): the path ends in its STEP_ADDR */
+	if (t->kind == NODE_UNARY && t->u.un.op == UN_ADDR && t->u.un.operand->kind == NODE_TARGET)
+		t = t->u.un.operand;
 	if (t->kind != NODE_TARGET) {
 		diag_error(n->loc, "@defined needs a target variable ($name, $p->f, @cast(...))");
 		ok = false;
 	} else if (t->u.target.cast_expr) {
 		bind(r, t->u.target.cast_expr);
+		/* the kernel's types decide, not a site: so also in a function */
+		n->kind = NODE_NUM;
+		n->u.num.value = ok = fetch_cast_defined(kernel_image(session_kernel(r->s)), t);
+		return ok;
 	}
 	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
 		ok = site->ops->defined && site->ops->defined(r->s, site, t);

@@ -1010,7 +1010,12 @@ const char *gx(struct tx *t, struct node *n)
 		case UN_NOT: return fmt("(int64_t)!%s", v);
 		case UN_BITNOT: return fmt("(~%s)", v);
 		case UN_PLUS: return v;
-		case UN_ADDR: unsupported(t, n, "'&' on a target variable"); return "0";
+		case UN_ADDR:
+			/* the target's fetch ends in STEP_ADDR: v is the address */
+			if (n->u.un.operand->kind == NODE_TARGET)
+				return v;
+			unsupported(t, n, "'&' of this expression");
+			return "0";
 		}
 		return "0";
 	}
