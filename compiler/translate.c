@@ -571,11 +571,13 @@ static void print_raw_directive(struct tx *t, struct node *at, const struct fmt_
 		t->e->depth++;
 		goto_err(t);
 		t->e->depth--;
-		if (d->hex)
+		if (d->hex) {
+			emit(t->e, "/* bounded scan: at most MAXSTRINGLEN bytes */");
 			emit(t->e, "for (%s = 0; %s < %s; %s++) tapc_printf(c, \"%%02x\", (unsigned char)%s[%s]);",
 			     i, i, tl, i, buf, i);
-		else
+		} else {
 			emit(t->e, "tapc_print_bytes(c, %s, %s);", buf, tl);
+		}
 	}
 }
 
@@ -880,6 +882,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 		slice_values(t, sym, n->u.index.keys, vals);
 		fprintf(t->decls, "\tvoid *it%d;\n", it);
 		emit(t->e, "%s = 0;", r);
+		emit(t->e, "/* bounded scan: one round per entry of the map */");
 		emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
 		     it, sym->name, it, it, sym->name, it);
 		emit(t->e, "if (%s) {", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -1048,16 +1051,25 @@ void gs_block(struct tx *t, struct node *n)
 	gs_list(t, n->u.block.stmts);
 }
 
-/* A loop body: charge one action per iteration even when it isn't a block. */
-/* A loop's body, where `continue` jumps to contLABEL at its end. */
+/* A loop's body, where `continue` jumps to contLABEL at its end (the
+ * label only when something jumps there: the kernel warns about unused
+ * labels).  Every round is charged at least one action, an empty body
+ * too: a loop the budget does not see spins for good in probe context,
+ * where nothing else can stop it. */
 void gs_loop_body(struct tx *t, struct node *body, int label)
 {
 	if (t->nloops == 64)
 		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
+	t->loop_cont[t->nloops] = label;
+	t->loop_cont_used[t->nloops++] = false;
+	if (body->kind == NODE_BLOCK && !body->u.block.stmts)
+		emit_actions(t, 1, body);
+	else
+		gs_body(t, body);
+	if (t->loop_cont_used[--t->nloops]) {
+		emit(t->e, "cont%d:", label);
+		emit(t->e, ";");
+	}
 }
 
 void gs_body(struct tx *t, struct node *body)
@@ -1095,8 +1107,6 @@ static void gs_loop(struct tx *t, struct node *n)
 	gs_loop_body(t, n->u.loop.body, label);
 	if (n->u.loop.step)
 		gs_or_expr(t, n->u.loop.step);
-	else
-		emit(t->e, ";");
 	emit(t->e, "}");
 }
 
@@ -1128,6 +1138,7 @@ static void gs_delete(struct tx *t, struct node *n)
 
 			slice_values(t, sym, target->u.index.keys, vals);
 			fprintf(t->decls, "\tvoid *it%d, *nx%d;\n", it, it);
+			emit(t->e, "/* bounded scan: one round per entry of the map */");
 			emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = nx%d) {", it, sym->name, it, it, it);
 			emit(t->e, "nx%d = tapc_map_next(g_%s, it%d);", it, sym->name, it);
 			emit(t->e, "if (%s)", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -1183,8 +1194,14 @@ static void gs_try(struct tx *t, struct node *n)
 	emit(t->e, "goto done%d;", label);
 	emit(t->e, "catch%d:", label);
 	/* MAXACTION is not catchable (as in SystemTap): the budget stays
-	 * spent, so leave the probe or function with the error still set */
-	emit(t->e, "if (c->actions_left < 0)");
+	 * spent, so leave the probe or function with the error still set.
+	 * A body that can't run more than MAXACTION statements has no budget
+	 * of its own (probe_N_budget): actions_left is what an earlier hit
+	 * on this CPU left, so it must not be read there. */
+	if (t->action_bound >= 0)
+		emit(t->e, "if (%ld > MAXACTION && c->actions_left < 0)", t->action_bound);
+	else
+		emit(t->e, "if (c->actions_left < 0)");
 	t->e->depth++;
 	goto_out(t);
 	t->e->depth--;
@@ -1245,6 +1262,7 @@ void gs(struct tx *t, struct node *n)
 		break;
 	case NODE_CONTINUE:
 		emit(t->e, "goto cont%d;", t->loop_cont[t->nloops - 1]);
+		t->loop_cont_used[t->nloops - 1] = true;
 		break;
 	case NODE_NEXT:
 		if (t->func)

@@ -30,6 +30,7 @@ struct tx {
 	bool err_used;			/* ... and whether anything jumped there */
 	struct rfunc *func;		/* NULL in a probe */
 	int loop_cont[64];		/* continue labels of enclosing loops */
+	bool loop_cont_used[64];	/* ... and whether a continue jumps there */
 	int nloops;
 	struct symbol **keyed;		/* arrays with a key temp in this frame */
 	int nkeyed;
