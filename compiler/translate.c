@@ -1285,12 +1285,10 @@ void gs(struct tx *t, struct node *n)
 static void emit_globals(struct tx *t, struct emitter *out)
 {
 	struct symbol *g;
-	int i = 0;
 
 	for (g = t->p->globals; g; g = g->next) {
 		struct node *init = g->decl ? g->decl->u.global.init : NULL;
 
-		g->index = i++;
 		if (g->type == TYPE_STATS) {
 			if (g->arity > 0) {
 				int k;
@@ -1354,7 +1352,7 @@ static bool has_maps(const struct rprogram *p)
 
 static void emit_globals_init(struct tx *t, struct emitter *out)
 {
-	const struct symbol *g, *h;
+	const struct symbol *g, *h, **done;
 	int n = 0, i;
 
 	if (!has_maps(t->p))
@@ -1387,17 +1385,18 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 	}
 	emit(out, "return 0;");
 	/* unwind: free what was allocated before the failing map */
+	done = calloc(n + 1, sizeof(*done));
+	if (!done)
+		die("out of memory");
+	for (h = t->p->globals, i = 0; h; h = h->next)
+		if (allocated(h))
+			done[i++] = h;
 	for (i = n - 1; i >= 0; i--) {
-		int j = 0;
-
 		emit(out, "fail%d:", i);
-		for (h = t->p->globals; h; h = h->next) {
-			if (!allocated(h))
-				continue;
-			if (j++ == i - 1)
-				emit(out, "%s(g_%s);", free_fn(h), h->name);
-		}
+		if (i > 0)
+			emit(out, "%s(g_%s);", free_fn(done[i - 1]), done[i - 1]->name);
 	}
+	free(done);
 	emit(out, "return -ENOMEM;");
 	emit(out, "}");
 	emit(out, "%s", "");
@@ -1424,7 +1423,8 @@ bool translate(struct session *s)
 	struct rprobe *pr;
 	struct rfunc *fn;
 	const struct provider_ops *const *fam;
-	const char *frames = "";
+	struct emitter frames;	/* members of union tapc_frames */
+	char *text;
 	int errors = diag_errors();
 
 	t.s = s;
@@ -1443,9 +1443,13 @@ bool translate(struct session *s)
 	emit(&out, "#include \"provider/kprobe.h\"");
 	emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
+	for (struct symbol *g = t.p->globals; g; g = g->next)
+		g->index = t.nglobals++;
 	collect_shapes(&t);
 	find_counters(&t);
 	emit_globals(&t, &out);
+	emit_open(&frames);
+	frames.depth = 1;
 	for (fn = t.p->funcs; fn; fn = fn->next)
 		emit(&out, "%s;", func_signature(fn));
 	if (t.p->funcs)
@@ -1456,14 +1460,13 @@ bool translate(struct session *s)
 			continue;
 		}
 		emit_function(&t, &out, fn);
-		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
+		emit(&frames, "struct f_%s_frame f_%s;", fn->sym->name, fn->sym->name);
 	}
 	for (pr = t.p->probes; pr; pr = pr->next) {
 		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_entry_frame probe_%d_entry;\n", frames,
-				     pr->index, pr->index);
+			emit(&frames, "struct probe_%d_entry_frame probe_%d_entry;", pr->index, pr->index);
 		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_frame probe_%d;\n", frames, pr->index, pr->index);
+			emit(&frames, "struct probe_%d_frame probe_%d;", pr->index, pr->index);
 	}
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
@@ -1471,7 +1474,9 @@ bool translate(struct session *s)
 	emit_globals_init(&t, &out);
 	/* the runtime sizes each nesting level's frame by the largest one */
 	emit(&out, "union tapc_frames {");
-	emit_raw(&out, frames);
+	text = emit_close(&frames, NULL);
+	emit_raw(&out, text);
+	free(text);
 	emit(&out, "char none;");
 	emit(&out, "};");
 	emit(&out, "%s", "");
@@ -1495,7 +1500,10 @@ bool translate(struct session *s)
 	emit(&out, "};");
 	free(t.keyed);
 	free(t.shapes);
-	free(t.counters);
+	free(t.counter);
+	free(t.gsym);
+	free(t.gcount);
+	free(t.gtouched);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

@@ -40,8 +40,10 @@ struct tx {
 	int nhelpers;
 	struct shape *shapes;		/* statistics globals' histogram shapes */
 	int nshapes;
-	struct symbol **counters;	/* scalar globals kept per CPU */
-	int ncounters;
+	bool *counter;			/* by global index: kept per CPU */
+	int nglobals;			/* p->globals, numbered by their index */
+	struct symbol **gsym;		/* ... by index (lock_list) */
+	int *gcount, *gtouched;		/* lock_list's counts, kept zeroed */
 	bool in_simple;			/* in a begin/end/error probe */
 	long action_bound;		/* most statements the body can run, -1: unknown */
 };
