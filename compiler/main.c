@@ -355,11 +355,13 @@ static bool pass1_parse(struct session *s)
 			fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
 			return false;
 		}
-		text = read_all(f);
-		if (f != stdin)
-			fclose(f);
 		if (strcmp(name, "-") == 0)
 			name = s->script_name = "<stdin>";
+		text = parse_read_script(f, name);
+		if (f != stdin)
+			fclose(f);
+		if (!text)
+			return false;
 	}
 	kv = arena_strdup(k->release);
 	kv[strspn(kv, "0123456789.")] = 0;
