@@ -101,6 +101,10 @@ bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr);
 /* -t: tapc_probe_info[], what the hit report names each probe by */
 void emit_probe_info(struct tx *t, struct emitter *out);
 
+/* translate_limits.c: false (after a positioned error) when the arrays
+ * need more memory than the machine the module runs on has */
+bool check_global_memory(struct tx *t);
+
 /* translate_counters.c: scalar globals that become per-CPU counters */
 void find_counters(struct tx *t);
 bool is_counter(const struct tx *t, const struct symbol *sym);
