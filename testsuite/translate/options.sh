@@ -130,6 +130,18 @@ TMPDIR="$W/t\$(shell touch $P)" refused <<EOF
 tapc: error: TMPDIR '$W/t\$(shell touch $P)' is not a usable directory (an existing one, its path of letters, digits and _ . / + @ -)
 EOF
 
+# What the command-line fuzzer kept (testsuite/fuzz/regress/*.args, one
+# argument a line): an answer, 0 or 1, in time, and no file made.
+for f in testsuite/fuzz/regress/*.args; do
+	[ -e "$f" ] || continue
+	mapfile -t args <"$f"
+	n=$((n + 1))
+	(cd "$W" && timeout 20 "$TAPC" "${args[@]}" -p2 -e 'probe begin {}' >/dev/null 2>&1)
+	st=$?
+	[ $st -le 1 ] || fail "$f: exit status $st (124: over 20 s; >128: a signal)"
+	if [ -e "$W/PWNED" ] || [ -e PWNED ]; then fail "$f: PWNED was created"; rm -f "$W/PWNED" PWNED; fi
+done
+
 # Values that pass reach the C compiler as they were written, and a cache
 # directory make would misread is never handed to it (the module builds
 # its runtime itself then).
