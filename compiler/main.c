@@ -475,17 +475,25 @@ static bool kernel_arg_ok(const char *a)
 	return true;
 }
 
-/* -x PID: a process id the kernel could have (PID_MAX_LIMIT, 2^22). */
-static bool pid_ok(const char *a)
+/* A decimal number from min to max, all of a (no sign, no blanks, no
+ * overflow: -p 4294967298 was pass 2 when the long became an int). */
+static bool number_in(const char *a, long min, long max, long *v)
 {
 	char *end;
-	long v;
 
 	if (!isdigit((unsigned char)a[0]))
 		return false;
 	errno = 0;
-	v = strtol(a, &end, 10);
-	return !*end && !errno && v >= 1 && v <= 4194304;
+	*v = strtol(a, &end, 10);
+	return !*end && !errno && *v >= min && *v <= max;
+}
+
+/* -x PID: a process id the kernel could have (PID_MAX_LIMIT, 2^22). */
+static bool pid_ok(const char *a)
+{
+	long v;
+
+	return number_in(a, 1, 4194304, &v);
 }
 
 /* -T SECONDS: at least the timer's millisecond, at most what its
@@ -531,17 +539,17 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
-	char *end;
+	long num;
 
 	s->last_pass = 5;
 	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			s->last_pass = strtol(optarg, &end, 10);
-			if (*end || s->last_pass < 1 || s->last_pass > 5) {
+			if (!number_in(optarg, 1, 5, &num)) {
 				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", diag_escape(optarg));
 				return -1;
 			}
+			s->last_pass = (int)num;
 			break;
 		case 'e':
 			if (s->script_text) {
@@ -634,8 +642,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		}
 		case 's':
-			c = strtol(optarg, &end, 10);
-			if (*end || c < 1 || c > 4095) {
+			if (!number_in(optarg, 1, 4095, &num)) {
 				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", diag_escape(optarg));
 				return -1;
 			}

@@ -11,7 +11,7 @@
  * checked here against rules written out again (an oracle, not a call of
  * the same code): a -D value holds no byte make, a shell or the
  * preprocessor would act on and a limit's value is a number in its range;
- * -r, TMPDIR and -x and -T values are plain.  A violation aborts, so it is
+ * -r, TMPDIR, -x, -T, -s and -p values are plain and in range.  A violation aborts, so it is
  * reported as a crash.  No option is acted on: nothing is built or run,
  * and no file is written.  See README.md beside this file.
  */
@@ -105,6 +105,13 @@ static void check_session(const struct session *s)
 	}
 	if (s->module_name && !valid_module_name(s->module_name))
 		violation("a module name", s->module_name);
+	if (s->last_pass < 1 || s->last_pass > 5)
+		violation("a pass number", "-p");
+	if (s->bufsize_mb) {
+		check_plain("a -s value", s->bufsize_mb, "");
+		if (strlen(s->bufsize_mb) > 4 || atoi(s->bufsize_mb) < 1 || atoi(s->bufsize_mb) > 4095)
+			violation("a -s value", s->bufsize_mb);
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -118,6 +118,12 @@ EOF
 refused -m $'a\033[2J' <<'EOF'
 tapc: error: invalid module name 'a\x1b[2J' (lower case letters, digits and _, at most 55)
 EOF
+refused -p 4294967298 <<'EOF'
+tapc: error: invalid pass number '4294967298' (should be 1-5)
+EOF
+refused -s 4294967297 <<'EOF'
+tapc: error: invalid buffer size '4294967297' (MiB, 1-4095)
+EOF
 refused -o '' <<'EOF'
 tapc: error: -o needs a value, not ''
 EOF
