@@ -36,6 +36,10 @@ struct rctx {
 	struct rprobe *probe;		/* current probe, NULL in a function */
 	struct rfunc *func;		/* current function */
 	struct aliases *aliases;	/* probe alias names, user's first */
+	struct rprobe **probes_tail;	/* end of p->probes (NULL: p->probes) */
+	struct scope_ent *index;	/* see scope_find() */
+	struct rfunc **funcs_tail;	/* end of p->funcs, NULL: not indexed */
+	size_t nindex, index_cap;
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -63,6 +67,139 @@ static struct symbol *sym_find(struct symbol *list, const char *name)
 		if (strcmp(list->name, name) == 0)
 			return list;
 	return NULL;
+}
+
+/*
+ * Names are bound through one hash table over the lists they live in (the
+ * program's globals and functions, each body's parameters and locals),
+ * keyed by the list's address and the name; the entry with a NULL name
+ * holds the list's last symbol.  So binding costs the size of the script,
+ * not its square (thousands of globals, functions, or locals in one body,
+ * as in the end probe that displays every global).  Only scope_append()
+ * and funcs_append() may add to an indexed list.  The tapset's candidate
+ * lists are not indexed: their size does not depend on the script.
+ */
+struct scope_ent {
+	const void *list;		/* a symbol list, or &p->funcs */
+	const char *name;
+	struct symbol *sym;
+};
+
+static size_t scope_slot(const struct rctx *r, const void *list, const char *name)
+{
+	uint64_t h = (uintptr_t)list * 0x9e3779b97f4a7c15ULL;
+	size_t i, mask = r->index_cap - 1;
+
+	for (const char *p = name ? name : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (i = h & mask; r->index[i].list; i = (i + 1) & mask)
+		if (r->index[i].list == list && (r->index[i].name == name ||
+		    (name && r->index[i].name && strcmp(r->index[i].name, name) == 0)))
+			break;
+	return i;
+}
+
+/* The table lives in the arena: a grown table leaves the old one there. */
+static void scope_set(struct rctx *r, const void *list, const char *name, struct symbol *sym)
+{
+	size_t i;
+
+	if (2 * (r->nindex + 1) > r->index_cap) {
+		struct scope_ent *old = r->index;
+		size_t cap = r->index_cap;
+
+		r->index_cap = cap ? 2 * cap : 1024;
+		r->index = arena_alloc(r->index_cap * sizeof(*r->index));
+		r->nindex = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i].list)
+				scope_set(r, old[i].list, old[i].name, old[i].sym);
+	}
+	i = scope_slot(r, list, name);
+	if (!r->index[i].list)
+		r->nindex++;
+	r->index[i] = (struct scope_ent){ list, name, sym };
+}
+
+/* The last symbol of list, indexing the list first if it is not yet (a
+ * list filled before, or again after scope_forget()).  The first symbol
+ * of a name wins, as in a walk of the list. */
+static struct symbol *scope_get(const struct rctx *r, const void *list, const char *name)
+{
+	return r->index_cap ? r->index[scope_slot(r, list, name)].sym : NULL;
+}
+
+static struct symbol *scope_last(struct rctx *r, struct symbol **list)
+{
+	struct symbol *sym, *last = scope_get(r, list, NULL);
+
+	if (last || !*list)
+		return last;
+	for (sym = *list; sym; sym = sym->next) {
+		if (!scope_get(r, list, sym->name))
+			scope_set(r, list, sym->name, sym);
+		last = sym;
+	}
+	scope_set(r, list, NULL, last);
+	return last;
+}
+
+static struct symbol *scope_find(struct rctx *r, struct symbol **list, const char *name)
+{
+	scope_last(r, list);
+	return scope_get(r, list, name);
+}
+
+static void scope_append(struct rctx *r, struct symbol **list, struct symbol *sym)
+{
+	struct symbol *last = scope_last(r, list);
+
+	if (last)
+		last->next = sym;
+	else
+		*list = sym;
+	if (!scope_get(r, list, sym->name))
+		scope_set(r, list, sym->name, sym);
+	scope_set(r, list, NULL, sym);
+}
+
+/* After symbols were taken off the lists: index them afresh on use. */
+static void scope_forget(struct rctx *r)
+{
+	r->index = NULL;
+	r->nindex = r->index_cap = 0;
+	r->funcs_tail = NULL;
+}
+
+/* The program's functions, by the same index (their symbols' names). */
+static void funcs_index(struct rctx *r)
+{
+	struct rfunc **tail;
+
+	if (r->funcs_tail)
+		return;
+	for (tail = &r->p->funcs; *tail; tail = &(*tail)->next)
+		if (!scope_get(r, &r->p->funcs, (*tail)->sym->name))
+			scope_set(r, &r->p->funcs, (*tail)->sym->name, (*tail)->sym);
+	r->funcs_tail = tail;
+}
+
+static struct rfunc *funcs_find(struct rctx *r, const char *name)
+{
+	struct symbol *sym;
+
+	funcs_index(r);
+	sym = scope_get(r, &r->p->funcs, name);
+	return sym ? sym->func : NULL;
+}
+
+static void funcs_append(struct rctx *r, struct rfunc *fn)
+{
+	funcs_index(r);
+	*r->funcs_tail = fn;
+	r->funcs_tail = &fn->next;
+	if (!scope_get(r, &r->p->funcs, fn->sym->name))
+		scope_set(r, &r->p->funcs, fn->sym->name, fn->sym);
 }
 
 static struct rfunc *func_find(struct rfunc *list, const char *name)
@@ -144,7 +281,8 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		switch (d->kind) {
 		case NODE_GLOBAL: {
 			struct symbol **list = tapset ? &r->tapset_globals : &r->p->globals;
-			struct symbol *old = sym_find(*list, d->u.global.name), *sym;
+			struct symbol *old = tapset ? sym_find(*list, d->u.global.name) :
+						      scope_find(r, list, d->u.global.name), *sym;
 
 			if (old && !tapset) {
 				diag_error(d->loc, "global '%s' declared twice", d->u.global.name);
@@ -156,12 +294,16 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			sym = symbol_new(SYM_GLOBAL, d->u.global.name, d->loc);
 			sym->decl = d;
 			d->u.global.sym = sym;
-			sym_append(list, sym);
+			if (tapset)
+				sym_append(list, sym);
+			else
+				scope_append(r, list, sym);
 			break;
 		}
 		case NODE_FUNCTION: {
 			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
-			struct rfunc *old = func_find(*list, d->u.func.name), *fn;
+			struct rfunc *old = tapset ? func_find(*list, d->u.func.name) :
+						     funcs_find(r, d->u.func.name), *fn;
 			struct node *param;
 
 			if (old && !tapset) {
@@ -183,22 +325,24 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			for (param = d->u.func.params; param; param = param->next) {
 				struct symbol *ps = symbol_new(SYM_PARAM, param->u.param.name, param->loc);
 
-				if (sym_find(fn->locals, ps->name))
+				if (scope_find(r, &fn->locals, ps->name))
 					diag_error(param->loc, "parameter '%s' declared twice", ps->name);
 				ps->decl = param;
 				ps->type = param->u.param.decl;
 				ps->type_loc = param->loc;
 				ps->arity = 0;
 				ps->assigned = true;
-				sym_append(&fn->locals, ps);
+				scope_append(r, &fn->locals, ps);
 				fn->nparams++;
 			}
-			{
+			if (tapset) {
 				struct rfunc **tail = list;
 
 				while (*tail)
 					tail = &(*tail)->next;
 				*tail = fn;
+			} else {
+				funcs_append(r, fn);
 			}
 			break;
 		}
@@ -240,7 +384,7 @@ static void bind_list(struct rctx *r, struct node *n)
 
 static struct symbol *global_lookup(struct rctx *r, const char *name)
 {
-	struct symbol *sym = sym_find(r->p->globals, name), **pp;
+	struct symbol *sym = scope_find(r, &r->p->globals, name), **pp;
 
 	if (sym)
 		return sym;
@@ -249,7 +393,7 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 			sym = *pp;
 			*pp = sym->next;
 			sym->next = NULL;
-			sym_append(&r->p->globals, sym);
+			scope_append(r, &r->p->globals, sym);
 			return sym;
 		}
 	}
@@ -268,7 +412,7 @@ static bool declared_array(const struct symbol *sym)
 static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
 {
 	const char *name = var->u.var.name;
-	struct symbol *sym = sym_find(*r->scope, name);
+	struct symbol *sym = scope_find(r, r->scope, name);
 
 	if (!sym)
 		sym = global_lookup(r, name);
@@ -279,7 +423,7 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		}
 		sym = symbol_new(SYM_LOCAL, name, var->loc);
 		sym->arity = 0;
-		sym_append(r->scope, sym);
+		scope_append(r, r->scope, sym);
 	}
 	var->u.var.sym = sym;
 	if (write)
@@ -332,7 +476,7 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn);
 static void bind_call(struct rctx *r, struct node *n)
 {
 	const char *name = n->u.call.name;
-	struct rfunc *fn = func_find(r->p->funcs, name), **pp;
+	struct rfunc *fn = funcs_find(r, name), **pp;
 	const struct builtin *b = NULL;
 	int nargs = node_count(n->u.call.args), want;
 
@@ -342,14 +486,10 @@ static void bind_call(struct rctx *r, struct node *n)
 	if (!fn && !b) {
 		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
 			if (strcmp((*pp)->sym->name, name) == 0) {
-				struct rfunc **tail = &r->p->funcs;
-
 				fn = *pp;
 				*pp = fn->next;
 				fn->next = NULL;
-				while (*tail)
-					tail = &(*tail)->next;
-				*tail = fn;
+				funcs_append(r, fn);
 				break;
 			}
 		}
@@ -856,16 +996,16 @@ static bool guard_body(struct rprobe *p, struct node *decl)
 static void bind_probe(void *ctx, struct rprobe *p)
 {
 	struct rctx *r = ctx;
-	struct rprobe **tail;
 
 	if (!guard_body(p, p->decl))
 		return;
 	if (!p->sites)		/* only optional points, none matched */
 		return;
 	p->index = r->p->nprobes++;
-	for (tail = &r->p->probes; *tail; tail = &(*tail)->next)
-		;
-	*tail = p;
+	if (!r->probes_tail)
+		r->probes_tail = &r->p->probes;
+	*r->probes_tail = p;
+	r->probes_tail = &p->next;
 	r->scope = &p->locals;
 	r->probe = p;
 	r->func = NULL;
@@ -916,20 +1056,29 @@ static struct node *global_display_probe(struct rctx *r)
 {
 	struct parse_opts o = { 0 };
 	struct file_ast *f;
-	const char *text = "probe end {\n";
+	char *buf = NULL;
+	const char *text;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);	/* one pass: many globals, no quadratic copying */
 	struct symbol *g;
 	bool any = false;
 
+	if (!mf)
+		die("out of memory");
+	fputs("probe end {\n", mf);
 	for (g = r->p->globals; g; g = g->next) {
 		if (!g->decl || g->decl->from_tapset || !g->assigned || g->read || g->arity < 0 ||
 		    g->type == TYPE_UNKNOWN)
 			continue;
-		text = arena_printf("%s%s", text, display_global(g));
+		fputs(display_global(g), mf);
 		any = true;
 	}
+	fputs("}\n", mf);
+	fclose(mf);
+	text = arena_strdup(buf);
+	free(buf);
 	if (!any)
 		return NULL;
-	text = arena_printf("%s}\n", text);
 	f = parse_text("<global display>", text, &o);
 	if (!f || !f->decls)
 		die("global display probe does not parse:\n%s", text);
@@ -971,6 +1120,7 @@ static bool resolve_program(struct rctx *r)
 	 * function with untyped parameters is not an error (-u keeps it) */
 	if (!s->unoptimized)
 		prune(s, r->p);
+	scope_forget(r);	/* prune took symbols off the lists */
 	if (!types_infer(s, r->p) || !check_program(r->p))
 		return false;
 	if ((display = global_display_probe(r))) {

@@ -636,11 +636,13 @@ static void print_raw_directive(struct tx *t, struct node *at, const struct fmt_
 		t->e->depth++;
 		goto_err(t);
 		t->e->depth--;
-		if (d->hex)
+		if (d->hex) {
+			emit(t->e, "/* bounded scan: at most MAXSTRINGLEN bytes */");
 			emit(t->e, "for (%s = 0; %s < %s; %s++) tapc_printf(c, \"%%02x\", (unsigned char)%s[%s]);",
 			     i, i, tl, i, buf, i);
-		else
+		} else {
 			emit(t->e, "tapc_print_bytes(c, %s, %s);", buf, tl);
+		}
 	}
 }
 
@@ -949,6 +951,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 		slice_values(t, sym, n->u.index.keys, vals);
 		fprintf(t->decls, "\tvoid *it%d;\n", it);
 		emit(t->e, "%s = 0;", r);
+		emit(t->e, "/* bounded scan: one round per entry of the map */");
 		emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
 		     it, sym->name, it, it, sym->name, it);
 		emit(t->e, "if (%s) {", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -1121,16 +1124,25 @@ void gs_block(struct tx *t, struct node *n)
 	gs_list(t, n->u.block.stmts);
 }
 
-/* A loop body: charge one action per iteration even when it isn't a block. */
-/* A loop's body, where `continue` jumps to contLABEL at its end. */
+/* A loop's body, where `continue` jumps to contLABEL at its end (the
+ * label only when something jumps there: the kernel warns about unused
+ * labels).  Every round is charged at least one action, an empty body
+ * too: a loop the budget does not see spins for good in probe context,
+ * where nothing else can stop it. */
 void gs_loop_body(struct tx *t, struct node *body, int label)
 {
 	if (t->nloops == 64)
 		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
+	t->loop_cont[t->nloops] = label;
+	t->loop_cont_used[t->nloops++] = false;
+	if (body->kind == NODE_BLOCK && !body->u.block.stmts)
+		emit_actions(t, 1, body);
+	else
+		gs_body(t, body);
+	if (t->loop_cont_used[--t->nloops]) {
+		emit(t->e, "cont%d:", label);
+		emit(t->e, ";");
+	}
 }
 
 void gs_body(struct tx *t, struct node *body)
@@ -1168,8 +1180,6 @@ static void gs_loop(struct tx *t, struct node *n)
 	gs_loop_body(t, n->u.loop.body, label);
 	if (n->u.loop.step)
 		gs_or_expr(t, n->u.loop.step);
-	else
-		emit(t->e, ";");
 	emit(t->e, "}");
 }
 
@@ -1201,6 +1211,7 @@ static void gs_delete(struct tx *t, struct node *n)
 
 			slice_values(t, sym, target->u.index.keys, vals);
 			fprintf(t->decls, "\tvoid *it%d, *nx%d;\n", it, it);
+			emit(t->e, "/* bounded scan: one round per entry of the map */");
 			emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = nx%d) {", it, sym->name, it, it, it);
 			emit(t->e, "nx%d = tapc_map_next(g_%s, it%d);", it, sym->name, it);
 			emit(t->e, "if (%s)", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -1256,8 +1267,14 @@ static void gs_try(struct tx *t, struct node *n)
 	emit(t->e, "goto done%d;", label);
 	emit(t->e, "catch%d:", label);
 	/* MAXACTION is not catchable (as in SystemTap): the budget stays
-	 * spent, so leave the probe or function with the error still set */
-	emit(t->e, "if (c->actions_left < 0)");
+	 * spent, so leave the probe or function with the error still set.
+	 * A body that can't run more than MAXACTION statements has no budget
+	 * of its own (probe_N_budget): actions_left is what an earlier hit
+	 * on this CPU left, so it must not be read there. */
+	if (t->action_bound >= 0)
+		emit(t->e, "if (%ld > MAXACTION && c->actions_left < 0)", t->action_bound);
+	else
+		emit(t->e, "if (c->actions_left < 0)");
 	t->e->depth++;
 	goto_out(t);
 	t->e->depth--;
@@ -1318,6 +1335,7 @@ void gs(struct tx *t, struct node *n)
 		break;
 	case NODE_CONTINUE:
 		emit(t->e, "goto cont%d;", t->loop_cont[t->nloops - 1]);
+		t->loop_cont_used[t->nloops - 1] = true;
 		break;
 	case NODE_NEXT:
 		if (t->func)
@@ -1346,12 +1364,10 @@ void gs(struct tx *t, struct node *n)
 static void emit_globals(struct tx *t, struct emitter *out)
 {
 	struct symbol *g;
-	int i = 0;
 
 	for (g = t->p->globals; g; g = g->next) {
 		struct node *init = g->decl ? g->decl->u.global.init : NULL;
 
-		g->index = i++;
 		if (g->type == TYPE_STATS) {
 			if (g->arity > 0) {
 				int k;
@@ -1415,7 +1431,7 @@ static bool has_maps(const struct rprogram *p)
 
 static void emit_globals_init(struct tx *t, struct emitter *out)
 {
-	const struct symbol *g, *h;
+	const struct symbol *g, *h, **done;
 	int n = 0, i;
 
 	if (!has_maps(t->p))
@@ -1448,17 +1464,18 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 	}
 	emit(out, "return 0;");
 	/* unwind: free what was allocated before the failing map */
+	done = calloc(n + 1, sizeof(*done));
+	if (!done)
+		die("out of memory");
+	for (h = t->p->globals, i = 0; h; h = h->next)
+		if (allocated(h))
+			done[i++] = h;
 	for (i = n - 1; i >= 0; i--) {
-		int j = 0;
-
 		emit(out, "fail%d:", i);
-		for (h = t->p->globals; h; h = h->next) {
-			if (!allocated(h))
-				continue;
-			if (j++ == i - 1)
-				emit(out, "%s(g_%s);", free_fn(h), h->name);
-		}
+		if (i > 0)
+			emit(out, "%s(g_%s);", free_fn(done[i - 1]), done[i - 1]->name);
 	}
+	free(done);
 	emit(out, "return -ENOMEM;");
 	emit(out, "}");
 	emit(out, "%s", "");
@@ -1507,11 +1524,14 @@ bool translate(struct session *s)
 	struct rprobe *pr;
 	struct rfunc *fn;
 	const struct provider_ops *const *fam;
-	const char *frames = "";
+	struct emitter frames;	/* members of union tapc_frames */
+	char *text;
 	int errors = diag_errors(), ngroups;
 
 	t.s = s;
 	t.p = s->resolved;
+	if (!check_global_memory(&t))
+		return false;
 	emit_open(&out);
 	emit(&out, "/*");
 	emit(&out, " * %s: generated by tapc from %s.", s->module_name, script_basename(s));
@@ -1528,9 +1548,13 @@ bool translate(struct session *s)
 			emit(&out, "#include \"provider/%s.h\"", (*fam)->runtime);
 	emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
+	for (struct symbol *g = t.p->globals; g; g = g->next)
+		g->index = t.nglobals++;
 	collect_shapes(&t);
 	find_counters(&t);
 	emit_globals(&t, &out);
+	emit_open(&frames);
+	frames.depth = 1;
 	for (fn = t.p->funcs; fn; fn = fn->next)
 		emit(&out, "%s;", func_signature(fn));
 	if (t.p->funcs)
@@ -1541,14 +1565,13 @@ bool translate(struct session *s)
 			continue;
 		}
 		emit_function(&t, &out, fn);
-		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
+		emit(&frames, "struct f_%s_frame f_%s;", fn->sym->name, fn->sym->name);
 	}
 	for (pr = t.p->probes; pr; pr = pr->next) {
 		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_entry_frame probe_%d_entry;\n", frames,
-				     pr->index, pr->index);
+			emit(&frames, "struct probe_%d_entry_frame probe_%d_entry;", pr->index, pr->index);
 		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_frame probe_%d;\n", frames, pr->index, pr->index);
+			emit(&frames, "struct probe_%d_frame probe_%d;", pr->index, pr->index);
 	}
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
@@ -1557,7 +1580,9 @@ bool translate(struct session *s)
 	emit_globals_init(&t, &out);
 	/* the runtime sizes each nesting level's frame by the largest one */
 	emit(&out, "union tapc_frames {");
-	emit_raw(&out, frames);
+	text = emit_close(&frames, NULL);
+	emit_raw(&out, text);
+	free(text);
 	emit(&out, "char none;");
 	emit(&out, "};");
 	emit(&out, "%s", "");
@@ -1586,7 +1611,10 @@ bool translate(struct session *s)
 	free(t.keyed);
 	free(t.str_tmps);
 	free(t.shapes);
-	free(t.counters);
+	free(t.counter);
+	free(t.gsym);
+	free(t.gcount);
+	free(t.gtouched);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "provider.h"
 #include "translate_int.h"
@@ -149,24 +150,63 @@ void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	t->func = NULL;
 }
 
-/* Globals a probe touches, directly or through the functions it calls. */
-/* A global only ever fed by `<<<` needs no lock: the runtime adds to
- * the running CPU's own copy under that copy's lock. */
+/* Globals a probe touches, directly or through the functions it calls.
+ * A global only ever fed by `<<<` needs no lock: the runtime adds to
+ * the running CPU's own copy under that copy's lock.  Counting costs the
+ * size of the code visited, not the number of globals or functions in
+ * the program: the per-global counts live as long as the translation
+ * and only the entries touched are reset (lock_list). */
 struct uses {
 	int *globals;			/* mentions, by symbol index */
 	int *agg;			/* ... of those, as the target of <<< */
-	struct rfunc **seen;
-	int nseen;
+	int *touched;			/* indices with a mention, once each */
+	int ntouched;
+	const struct rfunc **seen;	/* open addressing, NULL = free */
+	size_t nseen, seen_cap;
 };
+
+static void uses_touch(struct uses *u, const struct symbol *sym)
+{
+	if (!u->globals[sym->index] && !u->agg[sym->index])
+		u->touched[u->ntouched++] = sym->index;
+}
+
+/* Whether fn was seen already; marks it seen. */
+static bool uses_seen(struct uses *u, const struct rfunc *fn)
+{
+	size_t i, mask;
+
+	if (2 * (u->nseen + 1) > u->seen_cap) {
+		const struct rfunc **old = u->seen;
+		size_t cap = u->seen_cap, j;
+
+		u->seen_cap = cap ? 2 * cap : 16;
+		u->seen = calloc(u->seen_cap, sizeof(*u->seen));
+		if (!u->seen)
+			die("out of memory");
+		u->nseen = 0;
+		for (j = 0; j < cap; j++)
+			if (old[j])
+				uses_seen(u, old[j]);
+		free(old);
+	}
+	mask = u->seen_cap - 1;
+	for (i = ((uintptr_t)fn >> 4) & mask; u->seen[i]; i = (i + 1) & mask)
+		if (u->seen[i] == fn)
+			return true;
+	u->seen[i] = fn;
+	u->nseen++;
+	return false;
+}
 
 static void uses_node(struct node *n, void *arg)
 {
 	struct uses *u = arg;
 	struct symbol *sym = NULL;
-	int i;
 
 	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_AGG && (sym = stat_sym(n->u.assign.left)) &&
 	    sym->kind == SYM_GLOBAL) {
+		uses_touch(u, sym);
 		u->agg[sym->index]++;
 		return;
 	}
@@ -176,27 +216,14 @@ static void uses_node(struct node *n, void *arg)
 		sym = n->u.call.sym;
 	if (!sym)
 		return;
-	if (sym->kind == SYM_GLOBAL)
+	if (sym->kind == SYM_GLOBAL) {
+		uses_touch(u, sym);
 		u->globals[sym->index]++;
-	if (sym->kind != SYM_FUNCTION)
+	}
+	if (sym->kind != SYM_FUNCTION || uses_seen(u, sym->func))
 		return;
-	for (i = 0; i < u->nseen; i++)
-		if (u->seen[i] == sym->func)
-			return;
-	u->seen = realloc(u->seen, (u->nseen + 1) * sizeof(*u->seen));
-	u->seen[u->nseen++] = sym->func;
 	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind != NODE_EMBEDDED)
 		node_visit(sym->func->decl->u.func.body, uses_node, u);
-}
-
-static int count_globals(const struct rprogram *p)
-{
-	const struct symbol *g;
-	int n = 0;
-
-	for (g = p->globals; g; g = g->next)
-		n++;
-	return n;
 }
 
 bool probe_emitted(const struct rprobe *pr)
@@ -256,27 +283,53 @@ static long action_bound(struct node *body)
 	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 /* The locks of the globals code[n] reads or writes (not those it only
- * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock". */
+ * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock", in
+ * the order of p->globals. */
 static int lock_list(struct tx *t, struct node **code, int n, const char **locks)
 {
 	struct uses u = { 0 };
-	const struct symbol *g;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
 	int nlocks = 0, i;
 
-	*locks = "";
-	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
-	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
+	if (!t->gsym) {
+		struct symbol *g;
+
+		t->gsym = calloc(t->nglobals + 1, sizeof(*t->gsym));
+		t->gcount = calloc(2 * (t->nglobals + 1), sizeof(int));
+		t->gtouched = calloc(t->nglobals + 1, sizeof(int));
+		if (!t->gsym || !t->gcount || !t->gtouched)
+			die("out of memory");
+		for (g = t->p->globals; g; g = g->next)
+			t->gsym[g->index] = g;
+	}
+	u.globals = t->gcount;
+	u.agg = t->gcount + t->nglobals + 1;
+	u.touched = t->gtouched;
 	for (i = 0; i < n; i++)
 		node_visit(code[i], uses_node, &u);
-	for (g = t->p->globals; g; g = g->next) {
-		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
-			continue;
-		*locks = fmt("%s%s&g_%s_lock", *locks, nlocks ? ", " : "", g->name);
-		nlocks++;
+	qsort(u.touched, u.ntouched, sizeof(int), cmp_int);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		die("out of memory");
+	for (i = 0; i < u.ntouched; i++) {
+		int x = u.touched[i];
+		const struct symbol *g = t->gsym[x];
+
+		if (u.globals[x] > u.agg[x] && !is_counter(t, g))
+			fprintf(f, "%s&g_%s_lock", nlocks++ ? ", " : "", g->name);
+		u.globals[x] = u.agg[x] = 0;
 	}
-	free(u.globals);
-	free(u.agg);
+	fclose(f);
+	*locks = arena_strdup(buf);
+	free(buf);
 	free(u.seen);
 	return nlocks;
 }

@@ -30,6 +30,7 @@ struct tx {
 	bool err_used;			/* ... and whether anything jumped there */
 	struct rfunc *func;		/* NULL in a probe */
 	int loop_cont[64];		/* continue labels of enclosing loops */
+	bool loop_cont_used[64];	/* ... and whether a continue jumps there */
 	int nloops;
 	struct symbol **keyed;		/* arrays with a key temp in this frame */
 	int nkeyed;
@@ -39,8 +40,10 @@ struct tx {
 	int nhelpers;
 	struct shape *shapes;		/* statistics globals' histogram shapes */
 	int nshapes;
-	struct symbol **counters;	/* scalar globals kept per CPU */
-	int ncounters;
+	bool *counter;			/* by global index: kept per CPU */
+	int nglobals;			/* p->globals, numbered by their index */
+	struct symbol **gsym;		/* ... by index (lock_list) */
+	int *gcount, *gtouched;		/* lock_list's counts, kept zeroed */
 	bool in_simple;			/* in a begin/end/error probe */
 	/* the string temporaries tmp_string() made, by address (a hash
 	 * set): a value that is one belongs to its user */
@@ -103,6 +106,10 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr);
 bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr);
 /* -t: tapc_probe_info[], what the hit report names each probe by */
 void emit_probe_info(struct tx *t, struct emitter *out);
+
+/* translate_limits.c: false (after a positioned error) when the arrays
+ * need more memory than the machine the module runs on has */
+bool check_global_memory(struct tx *t);
 
 /* translate_counters.c: scalar globals that become per-CPU counters */
 void find_counters(struct tx *t);
