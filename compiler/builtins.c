@@ -34,6 +34,9 @@ static const struct builtin builtins[] = {
 	 * template naming $L can fail: the translator checks the error) */
 	{ "kernel_string", S, 1, { L }, BUILTIN_STRING_INTO,
 	  "tapc_kernel_string(c, $0, (unsigned long)$1, $L)" },
+	/* kernel_string(addr, err_msg): err_msg instead of the error */
+	{ "kernel_string", S, 2, { L, S }, BUILTIN_STRING_INTO,
+	  "if (tapc_strncpy_nofault($0, (unsigned long)$1, MAXSTRINGLEN, false) < 0) tapc_strcpy($0, $2)" },
 	{ "kernel_string_n", S, 2, { L, L }, BUILTIN_STRING_INTO,
 	  "if (tapc_kernel_string(c, $0, (unsigned long)$1, $L) && $2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
 	{ "user_string", S, 1, { L }, BUILTIN_STRING_INTO,
@@ -62,12 +65,12 @@ static const struct builtin builtins[] = {
 #undef UREAD
 };
 
-const struct builtin *builtin_find(const char *name)
+const struct builtin *builtin_find(const char *name, int nargs)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		if (strcmp(builtins[i].name, name) == 0)
+		if (strcmp(builtins[i].name, name) == 0 && (nargs < 0 || builtins[i].nargs == nargs))
 			return &builtins[i];
 	return NULL;
 }

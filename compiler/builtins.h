@@ -27,7 +27,8 @@ struct builtin {
 	const char *tmpl;
 };
 
-const struct builtin *builtin_find(const char *name);
+/* The built-in name taking nargs arguments (-1: any arity), or NULL. */
+const struct builtin *builtin_find(const char *name, int nargs);
 /* The table, for "did you mean". */
 const struct builtin *builtin_table(int *n);
 
