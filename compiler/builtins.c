@@ -11,6 +11,8 @@
  *    ppfunc(): a string function would copy into a buffer), or
  *  - reports an error at the script position of the call ($L: the memory
  *    readers; an embedded function only knows its own position).
+ * A name is built in with all its arities (kernel_string(addr, err_msg)
+ * stays beside kernel_string(addr)): a name lives in one place.
  * A tapset function with embedded C costs no more than a built-in: it is
  * a static function the C compiler inlines, and the translator checks for
  * an error after it only when its code can raise one.
