@@ -452,6 +452,15 @@ static void call_mismatch(struct rctx *r, struct node *n, int nargs)
 	}
 }
 
+/* An embedded-C function marked guru in the library (set_kernel_long(),
+ * panic()...) may only be called with -g, as in stap. */
+static bool needs_guru(const struct rfunc *fn)
+{
+	const struct node *body = fn->decl->u.func.body;
+
+	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
+}
+
 static void bind_call(struct rctx *r, struct node *n)
 {
 	const char *name = n->u.call.name;
@@ -467,6 +476,10 @@ static void bind_call(struct rctx *r, struct node *n)
 	if (!fn && !b) {
 		call_mismatch(r, n, nargs);
 		return;
+	}
+	if (fn && needs_guru(fn) && !r->s->guru) {
+		diag_error(n->loc, "function '%s' needs guru mode (-g)", name);
+		diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn) {
 		n->u.call.sym = fn->sym;
