@@ -6,7 +6,8 @@
  * a library that defines a built-in's name).  A built-in needs the
  * translator when it
  *  - is called by the compiler's own code (exit() ends -T's timer probe),
- *  - changes control flow (error() jumps to the enclosing catch),
+ *  - changes control flow (error() jumps to the enclosing catch, abort()
+ *    past it),
  *  - hands out the probe's own data without a copy (pp(), probefunc(),
  *    ppfunc(): a string function would copy into a buffer), or
  *  - reports an error at the script position of the call ($L: the memory
@@ -30,6 +31,8 @@ static const struct builtin builtins[] = {
 	{ "probefunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
 	{ "ppfunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
 	{ "exit", V, 0, { 0 }, BUILTIN_STMT, "tapc_request_exit()" },
+	/* abort(): exit() that ends the hit at once (no catch stops it) */
+	{ "abort", V, 0, { 0 }, BUILTIN_ABORT, "tapc_abort_hit(c)" },
 	/* error(msg): a run-time error try/catch can catch */
 	{ "error", V, 1, { S }, BUILTIN_RAISE, "tapc_errorf(c, $L, \"%s\", $1)" },
 	/* memory reads: nofault, a bad address is a run-time error (a

@@ -127,7 +127,8 @@ bool stable(const struct node *n)
 		return true;
 	case NODE_CALL:
 		return n->u.call.sym && n->u.call.sym->kind == SYM_BUILTIN &&
-		       n->u.call.sym->builtin->form != BUILTIN_STMT && !n->u.call.args;
+		       n->u.call.sym->builtin->form != BUILTIN_STMT &&
+		       n->u.call.sym->builtin->form != BUILTIN_ABORT && !n->u.call.args;
 	default:
 		return false;
 	}
@@ -452,6 +453,12 @@ static const char *gx_call(struct tx *t, struct node *n)
 			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
 			return "0";
 		case BUILTIN_RAISE:
+			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
+			goto_err(t);
+			return "0";
+		case BUILTIN_ABORT:
+			/* the probe's handler clears it (tapc_abort_done) */
+			t->aborts = true;
 			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
 			goto_err(t);
 			return "0";

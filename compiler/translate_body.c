@@ -358,6 +358,9 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
 	emit_raw(out, b.code);
 	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
+	/* abort() ended the hit: the run stops, nothing is reported */
+	if (t->aborts)
+		emit(out, "tapc_abort_done(c);");
 	emit(out, "}");
 	emit(out, "%s", "");
 	if (t->s->timing) {

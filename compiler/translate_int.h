@@ -43,6 +43,8 @@ struct tx {
 	int ncounters;
 	bool in_simple;			/* in a begin/end/error probe */
 	long action_bound;		/* most statements the body can run, -1: unknown */
+	bool aborts;			/* abort() is called (in the functions, emitted
+					 * first, or in the probes so far) */
 };
 
 /* translate.c: text and temporaries */
