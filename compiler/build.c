@@ -174,6 +174,9 @@ static int run_make(struct session *s, const char *build_dir, const char *mdir,
 				dup2(fd, 2);
 				close(fd);
 			}
+		} else {
+			/* stdout is for what -p asks for (the module path) */
+			dup2(2, 1);
 		}
 		/* a user's ARCH would confuse Kbuild */
 		unsetenv("ARCH");
