@@ -60,7 +60,9 @@ struct run {
 	int child_status;
 	bool child_done;
 	bool child_killed;			/* by our SIGTERM at the end */
-	bool output_broken;			/* EPIPE on data_fd */
+	const char *data_name;			/* "stdout" or the -o file */
+	int output_errno;			/* first write error on data_fd */
+	unsigned long long output_lost;		/* bytes not written after it */
 	bool saw_error;				/* an ERROR: line from the module */
 	char *buf;
 };
@@ -461,8 +463,24 @@ static void reap_child(struct run *r, bool wait)
 
 /* ---- talking to the module ---- */
 
+/* The first failed write of the script's output (a full disk, an I/O
+ * error, a reader gone) is reported, ends the run, and makes the exit
+ * status 1; what could not be written after it is counted. */
+static void output_failed(struct run *r, int err, size_t unwritten)
+{
+	if (!r->output_errno) {
+		r->output_errno = err;
+		error_msg("cannot write the output to %s: %s", r->data_name, strerror(err));
+	}
+	r->output_lost += unwritten;
+}
+
 static void write_all(struct run *r, int fd, const char *p, size_t n)
 {
+	if (fd == r->data_fd && r->output_errno) {
+		r->output_lost += n;
+		return;
+	}
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
@@ -470,7 +488,7 @@ static void write_all(struct run *r, int fd, const char *p, size_t n)
 			continue;
 		if (k <= 0) {
 			if (fd == r->data_fd)
-				r->output_broken = true;
+				output_failed(r, k < 0 ? errno : EIO, n);
 			return;
 		}
 		p += k;
@@ -504,7 +522,7 @@ static size_t drain(struct run *r)
 					r->saw_error = true;
 				write_all(r, STDERR_FILENO, r->buf + off, rec.len);
 			}
-			else if (!r->output_broken)
+			else
 				write_all(r, r->data_fd, r->buf + off, rec.len);
 			off += rec.len;
 		}
@@ -580,8 +598,8 @@ static void run_loop(struct run *r, const struct options *o)
 			say("interrupted");
 			return;
 		}
-		if (r->output_broken) {
-			say("output closed");
+		if (r->output_errno) {
+			say("output failed");
 			return;
 		}
 		if (read_status(r, &s) == 0 && strcmp(s.state, "RUNNING") != 0) {
@@ -613,6 +631,16 @@ static void report_child(struct run *r)
 		WTERMSIG(st), strsignal(WTERMSIG(st)));
 }
 
+/* The last write error of a file may show only when it is closed (NFS). */
+static void finish_output(struct run *r)
+{
+	if (r->data_fd >= 0 && close(r->data_fd) < 0 && errno != EINTR)
+		output_failed(r, errno, 0);
+	r->data_fd = -1;
+	if (r->output_lost)
+		error_msg("%llu bytes of output were not written", r->output_lost);
+}
+
 static void setup_signals(void)
 {
 	struct sigaction sa;
@@ -629,7 +657,7 @@ static void setup_signals(void)
 static int native_main(const struct options *o)
 {
 	struct run r = { .out_fd = -1, .ctl_fd = -1, .child_pipe = -1,
-			 .data_fd = STDOUT_FILENO };
+			 .data_fd = STDOUT_FILENO, .data_name = "stdout" };
 	struct status s = { .state = "?" };
 	long target = o->target;
 	char *params;
@@ -637,6 +665,11 @@ static int native_main(const struct options *o)
 
 	if (preflight() < 0 || module_name(o->module, r.name, sizeof(r.name)) < 0)
 		return 1;
+	/* a closed stdout would be reused by the first open(): output lost */
+	if (!o->outfile && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		error_msg("stdout is closed (use -o FILE)");
+		return 1;
+	}
 	r.buf = malloc(READ_SIZE);
 	if (!r.buf) {
 		error_msg("out of memory");
@@ -648,6 +681,7 @@ static int native_main(const struct options *o)
 			error_msg("cannot open %s: %s", o->outfile, strerror(errno));
 			return 1;
 		}
+		r.data_name = o->outfile;
 	}
 	setup_signals();
 	if (o->command) {
@@ -675,6 +709,7 @@ static int native_main(const struct options *o)
 	if (err)
 		error_msg("stop: %s", strerror(-err));
 	drain(&r);
+	finish_output(&r);
 	if (read_status(&r, &s) < 0)
 		error_msg("cannot read %s/ctl", r.dir);
 	say("state=%s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
@@ -685,7 +720,7 @@ static int native_main(const struct options *o)
 	if (s.dropped)	/* stap's words, and how much was lost */
 		fprintf(stderr, "WARNING: There were %ld transport failures. Try -s to increase the buffer size from %ld MiB (%ld bytes of output dropped).\n",
 			s.dropwrites, o->bufsize_mb ? o->bufsize_mb : 1, s.dropped);
-	rc = s.errors || r.saw_error || strcmp(s.state, "STOPPED") ? 1 : 0;
+	rc = s.errors || r.saw_error || r.output_errno || strcmp(s.state, "STOPPED") ? 1 : 0;
 unload:
 	if (r.out_fd >= 0)
 		close(r.out_fd);

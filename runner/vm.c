@@ -898,6 +898,9 @@ struct vm_run {
 	bool qemu_done;
 	int qemu_status;
 	int con_fd, out_fd, stop_fd, sig_fd, dest_fd;
+	const char *dest_name;	/* "stdout" or the -o file */
+	int dest_errno;		/* first failed write of the guest's stdout */
+	unsigned long long lost;	/* bytes not written after it */
 	struct buf line;	/* partial console line */
 	int exit_status;	/* from @@TAPC-EXIT=N@@, -1 until seen */
 	int stop_requests;	/* SIGINT/SIGTERM received */
@@ -992,6 +995,18 @@ static void console_feed(struct vm_run *r, const char *p, size_t n)
 	}
 }
 
+/* The guest's stdout could not be written here (a full disk, an I/O
+ * error, a reader gone): say so once, stop the guest's command, count
+ * what is lost, and fail the run. */
+static void dest_failed(struct vm_run *r, int err, size_t n)
+{
+	if (!r->dest_errno) {
+		r->dest_errno = err ? err : EIO;
+		vm_err("cannot write the output to %s: %s", r->dest_name, strerror(r->dest_errno));
+	}
+	r->lost += n;
+}
+
 /* Relay what is there on the console or stdout port; > 0 if anything was. */
 static ssize_t pump(struct vm_run *r, int fd)
 {
@@ -1002,8 +1017,10 @@ static ssize_t pump(struct vm_run *r, int fd)
 		return n;
 	if (fd == r->con_fd)
 		console_feed(r, chunk, (size_t)n);
-	else if (!write_all(r->dest_fd, chunk, (size_t)n) && errno == EPIPE)
-		r->dest_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	else if (r->dest_errno)
+		r->lost += (size_t)n;
+	else if (!write_all(r->dest_fd, chunk, (size_t)n))
+		dest_failed(r, errno, (size_t)n);
 	return n;
 }
 
@@ -1038,7 +1055,7 @@ static void send_stop(struct vm_run *r, double t)
 	char path[PATH_MAX + 32];
 	int fd;
 
-	if (!r->stop_requests || r->killed || t - r->stop_sent < 2)
+	if ((!r->stop_requests && !r->dest_errno) || r->killed || t - r->stop_sent < 2)
 		return;
 	snprintf(path, sizeof(path), "%s/stop", r->work);
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -1062,7 +1079,7 @@ static void vm_loop(struct vm_run *r, int timeout)
 			{ .fd = r->out_fd, .events = POLLIN },
 			{ .fd = r->sig_fd, .events = POLLIN },
 		};
-		int wait_ms = r->stop_requests ? 500 : -1;
+		int wait_ms = r->stop_requests || r->dest_errno ? 500 : -1;
 		double t = now_s();
 
 		if (deadline && (wait_ms < 0 || deadline - t < wait_ms / 1e3))
@@ -1131,21 +1148,42 @@ static void cleanup_work(const char *work)
 	rmdir(work);
 }
 
+/* The exit status of a finished guest run. */
+static int vm_status(const struct vm_run *r, const struct vm_opts *o, const char *work)
+{
+	if (r->stop_requests > 1)
+		return 130;
+	if (r->exit_status >= 0)
+		return r->exit_status;
+	if (r->timed_out) {
+		vm_err("timeout after %d s: guest killed", o->timeout);
+		return VM_EXIT_TIMEOUT;
+	}
+	vm_err("the guest ended without an exit status (qemu %s %d)",
+	       WIFEXITED(r->qemu_status) ? "exit status" : "signal",
+	       WIFEXITED(r->qemu_status) ? WEXITSTATUS(r->qemu_status) : WTERMSIG(r->qemu_status));
+	show_qemu_log(work);
+	return VM_EXIT_NOSTATUS;
+}
+
 /* Boot, relay, and turn the outcome into an exit status. */
 static int vm_boot(const struct vm_opts *o, const char *image, const char *work, char **shares)
 {
-	struct vm_run r = { .exit_status = -1, .dest_fd = 1, .stop_sent = -10, .work = work };
+	struct vm_run r = { .exit_status = -1, .dest_fd = 1, .dest_name = "stdout", .stop_sent = -10,
+			    .work = work };
 	struct argv_list a = qemu_argv(o, image, work, shares);
 	sigset_t mask, old;
 	double t0 = now_s();
-	int in_fd;
+	int in_fd, rc;
 
 	char stop[PATH_MAX + 32];
 
 	snprintf(stop, sizeof(stop), "%s/stop", work);
 	unlink(stop);	/* a --keep directory may hold an old one */
-	if (o->outfile)
+	if (o->outfile) {
 		r.dest_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		r.dest_name = o->outfile;
+	}
 	r.con_fd = open_fifo(work, "con.out");
 	in_fd = open_fifo(work, "con.in");
 	r.out_fd = open_fifo(work, "out.out");
@@ -1174,19 +1212,13 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (o->verbose)
 		fprintf(stderr, "taprun: --vm: guest ran %.1f s\n", now_s() - t0);
-	if (r.stop_requests > 1)
-		return 130;
-	if (r.exit_status >= 0)
-		return r.exit_status;
-	if (r.timed_out) {
-		vm_err("timeout after %d s: guest killed", o->timeout);
-		return VM_EXIT_TIMEOUT;
-	}
-	vm_err("the guest ended without an exit status (qemu %s %d)",
-	       WIFEXITED(r.qemu_status) ? "exit status" : "signal",
-	       WIFEXITED(r.qemu_status) ? WEXITSTATUS(r.qemu_status) : WTERMSIG(r.qemu_status));
-	show_qemu_log(work);
-	return VM_EXIT_NOSTATUS;
+	/* the last write error of a file may show only when it is closed (NFS) */
+	if (close(r.dest_fd) < 0 && errno != EINTR)
+		dest_failed(&r, errno, 0);
+	if (r.lost)
+		vm_err("%llu bytes of output were not written", r.lost);
+	rc = vm_status(&r, o, work);
+	return r.dest_errno && rc == 0 ? 1 : rc;
 }
 
 /*
