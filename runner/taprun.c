@@ -7,8 +7,10 @@
  * The protocol is in docs/internals.md: the module creates /proc/tapc_NAME/
  * with `out` (records of struct taprun_rec + bytes, polled: the module never
  * wakes us) and `ctl` (commands start/stop, and the session state).  The -c
- * child is forked first and waits on a pipe, so target() is known at load
- * time and the command starts only once the probes are armed.  Everything
+ * child (command.c) is forked first, checks that the command can start,
+ * and waits on a pipe, so target() is known at load time, a command that
+ * can't run is an error before the module loads, and the command starts
+ * only once the probes are armed.  Everything
  * that ends a run (SIGINT/SIGTERM, -T, the child's exit, exit() in the
  * script, an error limit) leads to the same path: write `stop` (end probes
  * run in the module), drain `out`, report, delete_module.
@@ -27,11 +29,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <wordexp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 
+#include "command.h"
 #include "taprun.h"
 
 #define POLL_NS		(20 * 1000 * 1000L)	/* 20 ms, like stapio */
@@ -55,11 +56,7 @@ struct run {
 	char name[64];				/* module name */
 	char dir[128];				/* /proc/tapc_NAME */
 	int out_fd, ctl_fd, data_fd;		/* data_fd: stdout or -o */
-	pid_t child;
-	int child_pipe;				/* write end: release the child */
-	int child_status;
-	bool child_done;
-	bool child_killed;			/* by our SIGTERM at the end */
+	struct command cmd;			/* -c */
 	const char *data_name;			/* "stdout" or the -o file */
 	int output_errno;			/* first write error on data_fd */
 	unsigned long long output_lost;		/* bytes not written after it */
@@ -375,92 +372,6 @@ static void unload_module(const char *name)
 	error_msg("cannot unload module %s: %s", name, strerror(errno));
 }
 
-/* ---- the -c child ---- */
-
-
-/*
- * Run the -c command as stap does: a plain command line (words, quotes,
- * variables) is split with wordexp(3) and exec'd directly, so target() is
- * the command itself and no shell runs code (a shell calls getpid() at
- * startup, which a getpid probe would see).  Anything with shell syntax
- * (redirections, pipes, lists) goes through /bin/sh -c, with "exec" in front
- * when it is a single command, so the pid is still the command's.
- */
-static void child_exec(const char *cmd)
-{
-	static char buf[8192];
-	wordexp_t w;
-
-	if (wordexp(cmd, &w, WRDE_NOCMD) == 0 && w.we_wordc > 0) {
-		execvp(w.we_wordv[0], w.we_wordv);
-		fprintf(stderr, "taprun: %s: %s\n", w.we_wordv[0], strerror(errno));
-		_exit(127);
-	}
-	if (!strpbrk(cmd, ";&|\n()") && strlen(cmd) + 6 <= sizeof(buf)) {
-		snprintf(buf, sizeof(buf), "exec %s", cmd);
-		cmd = buf;
-	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
-}
-
-static int fork_child(const struct options *o, struct run *r)
-{
-	int fds[2];
-	char go;
-
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error_msg("pipe: %s", strerror(errno));
-		return -1;
-	}
-	r->child = fork();
-	if (r->child < 0) {
-		error_msg("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (r->child == 0) {
-		close(fds[1]);
-		/* wait until the probes are armed; EOF means taprun gave up */
-		if (read(fds[0], &go, 1) != 1)
-			_exit(127);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (o->chroot_dir && (chroot(o->chroot_dir) < 0 || chdir("/") < 0)) {
-			fprintf(stderr, "taprun: chroot %s: %s\n", o->chroot_dir, strerror(errno));
-			_exit(127);
-		}
-		if (o->cwd && chdir(o->cwd) < 0) {
-			fprintf(stderr, "taprun: cd %s: %s\n", o->cwd, strerror(errno));
-			_exit(127);
-		}
-		child_exec(o->command);
-		_exit(127);
-	}
-	close(fds[0]);
-	r->child_pipe = fds[1];
-	return 0;
-}
-
-static void release_child(struct run *r)
-{
-	if (r->child_pipe < 0)
-		return;
-	if (write(r->child_pipe, "g", 1) != 1)
-		error_msg("cannot start the -c command: %s", strerror(errno));
-	close(r->child_pipe);
-	r->child_pipe = -1;
-}
-
-static void reap_child(struct run *r, bool wait)
-{
-	if (r->child <= 0 || r->child_done)
-		return;
-	if (waitpid(r->child, &r->child_status, wait ? 0 : WNOHANG) == r->child)
-		r->child_done = true;
-}
-
 /* ---- talking to the module ---- */
 
 /* The first failed write of the script's output (a full disk, an I/O
@@ -606,8 +517,8 @@ static void run_loop(struct run *r, const struct options *o)
 			say("module state %s", s.state);
 			return;
 		}
-		reap_child(r, false);
-		if (r->child_done) {
+		command_reap(&r->cmd, false);
+		if (r->cmd.done) {
 			say("command exited");
 			return;
 		}
@@ -617,18 +528,6 @@ static void run_loop(struct run *r, const struct options *o)
 		}
 		nanosleep(&tick, NULL);
 	}
-}
-
-static void report_child(struct run *r)
-{
-	int st = r->child_status;
-
-	if (!r->child_done || !WIFSIGNALED(st))
-		return;
-	if (r->child_killed)		/* our own SIGTERM is not news */
-		return;
-	fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
-		WTERMSIG(st), strsignal(WTERMSIG(st)));
 }
 
 /* The last write error of a file may show only when it is closed (NFS). */
@@ -656,7 +555,7 @@ static void setup_signals(void)
 
 static int native_main(const struct options *o)
 {
-	struct run r = { .out_fd = -1, .ctl_fd = -1, .child_pipe = -1,
+	struct run r = { .out_fd = -1, .ctl_fd = -1,
 			 .data_fd = STDOUT_FILENO, .data_name = "stdout" };
 	struct status s = { .state = "?" };
 	long target = o->target;
@@ -685,14 +584,14 @@ static int native_main(const struct options *o)
 	}
 	setup_signals();
 	if (o->command) {
-		if (fork_child(o, &r) < 0)
+		if (command_fork(&r.cmd, o->command, o->chroot_dir, o->cwd) < 0)
 			return 1;
-		target = r.child;
+		target = r.cmd.pid;
 	}
 	params = param_string(o, target);
 	say("loading %s (module %s) with '%s'", o->module, r.name, params ? params : "");
 	if (!params || load_module(o, params) < 0)
-		goto kill_child;
+		goto end_command;
 	if (open_proc(&r) < 0)
 		goto unload;
 
@@ -702,7 +601,7 @@ static int native_main(const struct options *o)
 		error_msg("cannot start %s: %s", r.name, strerror(-err));
 		goto unload;
 	}
-	release_child(&r);
+	command_release(&r.cmd);
 	run_loop(&r, o);
 
 	err = command(&r, "stop");
@@ -728,17 +627,10 @@ unload:
 		close(r.ctl_fd);
 	say("unloading %s", r.name);
 	unload_module(r.name);
-kill_child:
-	if (r.child > 0) {
-		close(r.child_pipe);	/* never released: it exits 127 */
-		reap_child(&r, false);
-		if (!r.child_done) {
-			r.child_killed = true;
-			kill(r.child, SIGTERM);
-		}
-		reap_child(&r, true);
-		report_child(&r);
-	}
+end_command:
+	command_finish(&r.cmd, false);
+	if (r.cmd.failed)
+		rc = 1;
 	free(params);
 	free(r.buf);
 	return rc;

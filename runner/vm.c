@@ -40,6 +40,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "vm.h"
 
 #ifndef QEMU_PATH
@@ -65,6 +66,8 @@ struct vm_opts {
 	bool boot_verbose;	/* keep kernel boot messages */
 	const char *keep;	/* keep the work directory here */
 	const char *outfile;	/* -o: host file for the guest's stdout */
+	const char *command;	/* -c, for the guest's taprun */
+	bool command_moved;	/* --chroot or --cwd: it runs elsewhere */
 	const char *shares[VM_MAX_SHARES];
 	int nshares;
 	char **qemu_extra;	/* --qemu ARG, each one word */
@@ -482,6 +485,9 @@ static bool parse_args(struct vm_opts *o, int argc, char **argv)
 			guest_arg(o, a);
 		} else if (a[0] == '-' && a[1] && !o->shell) {
 			guest_arg(o, a);
+			if (!strcmp(a, "-c") && i + 1 < argc)
+				o->command = argv[i + 1];
+			o->command_moved |= !strcmp(a, "--chroot") || !strcmp(a, "--cwd");
 			if (taprun_opt_has_value(a) && i + 1 < argc)
 				guest_arg(o, argv[++i]);
 		} else if (a[0] == '-' && a[1]) {
@@ -1245,6 +1251,29 @@ static void share_tmp_cwd(struct vm_opts *o, char **shares)
 	o->nshares++;
 }
 
+/*
+ * The guest's taprun checks the -c command before it loads the module;
+ * a program named by its path can be checked here already, without a
+ * boot: the guest sees the host's files at the same paths (a PATH lookup
+ * is left to the guest, whose PATH differs).
+ */
+static bool command_ready(const struct vm_opts *o)
+{
+	char what[256];
+	int err;
+
+	if (!o->command || o->command_moved)
+		return true;
+	err = command_check(o->command, false, what, sizeof(what));
+	if (!err)
+		return true;
+	if (err == EINVAL)
+		fprintf(stderr, "taprun: cannot run the -c command: shell syntax error in %s\n", what);
+	else
+		fprintf(stderr, "taprun: cannot run the -c command: %s: %s\n", what, strerror(err));
+	return false;
+}
+
 int vm_main(int argc, char **argv)
 {
 	struct vm_opts o = { 0 };
@@ -1255,6 +1284,8 @@ int vm_main(int argc, char **argv)
 
 	if (argc < 2 || !parse_args(&o, argc, argv) || !pick_kernel(&o, &image, &release))
 		return VM_EXIT_USAGE;
+	if (!command_ready(&o))
+		return 1;
 	for (int i = 0; i < o.nshares; i++) {
 		struct stat st;
 
