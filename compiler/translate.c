@@ -1337,7 +1337,7 @@ static bool has_maps(const struct rprogram *p)
 static void emit_globals_init(struct tx *t, struct emitter *out)
 {
 	const struct symbol *g, *h;
-	int n = 0, i;
+	int n = 0, i, nsort;
 
 	if (!has_maps(t->p))
 		return;
@@ -1364,6 +1364,12 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 			     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
 			     size ? fmt("%lld", size) : "MAXMAPENTRIES",
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
+		for (i = 0, nsort = 0; i < t->nsorted; i++)
+			nsort += t->sorted[i] == g;
+		if (nsort)	/* a failure here frees the map, then unwinds as its own */
+			emit(out, "if (g_%s && !%s(g_%s, %d)) { %s(g_%s); g_%s = NULL; }", g->name,
+			     g->type == TYPE_STATS ? "tapc_stat_map_sort_bufs" : "tapc_map_sort_bufs",
+			     g->name, nsort, free_fn(g), g->name, g->name);
 		emit(out, "if (!g_%s)", g->name);
 		emit(out, "\tgoto fail%d;", n++);
 	}
@@ -1478,6 +1484,7 @@ bool translate(struct session *s)
 	free(t.keyed);
 	free(t.shapes);
 	free(t.counters);
+	free(t.sorted);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

@@ -41,6 +41,8 @@ struct tx {
 	int nshapes;
 	struct symbol **counters;	/* scalar globals kept per CPU */
 	int ncounters;
+	struct symbol **sorted;		/* the array of each sorted foreach, in order */
+	int nsorted;
 	bool in_simple;			/* in a begin/end/error probe */
 	long action_bound;		/* most statements the body can run, -1: unknown */
 };
