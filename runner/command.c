@@ -219,7 +219,7 @@ int command_fork(struct command *c, const char *cmd, const char *chroot_dir, con
 
 void command_release(struct command *c)
 {
-	if (c->go_fd < 0)
+	if (!c->pid || c->go_fd < 0)
 		return;
 	if (write(c->go_fd, "g", 1) != 1)
 		fprintf(stderr, "taprun: cannot start the -c command: %s\n", strerror(errno));
