@@ -60,11 +60,14 @@ struct run {
 	const char *data_name;			/* "stdout" or the -o file */
 	int output_errno;			/* first write error on data_fd */
 	unsigned long long output_lost;		/* bytes not written after it */
+	bool cut_short;				/* a forced stop left output unread */
 	bool saw_error;				/* an ERROR: line from the module */
 	char *buf;
 };
 
-static volatile sig_atomic_t interrupted;
+/* SIGINT/SIGTERM/SIGHUP received: from our parent (tapc passing its own
+ * on) and from anyone else; see stop_requests() */
+static volatile sig_atomic_t sig_forwarded, sig_direct, last_signal;
 static int verbose;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -107,10 +110,37 @@ static void usage(FILE *f)
 	      "  --chroot DIR, --cwd DIR   where the -c command runs\n", f);
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *ctx)
 {
-	(void)sig;
-	interrupted = 1;
+	(void)ctx;
+	if (si->si_code == SI_USER && si->si_pid == getppid())
+		sig_forwarded++;
+	else
+		sig_direct++;
+	last_signal = sig;
+}
+
+/*
+ * How many times we were asked to stop.  tapc passes on what it gets, and
+ * a Ctrl-C or a signal to the process group reaches tapc and us alike: the
+ * larger of the two counts is what was meant.  The first stops the run
+ * cleanly; a second forces it (stop_forced()).
+ */
+static int stop_requests(void)
+{
+	return sig_forwarded > sig_direct ? sig_forwarded : sig_direct;
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "?";
+}
+
+/* A second request: stop waiting for output and for the -c command; the
+ * module is still stopped (its end probes run) and unloaded. */
+static bool stop_forced(void)
+{
+	return stop_requests() > 1;
 }
 
 static int parse_long(const char *s, long *v)
@@ -395,6 +425,10 @@ static void write_all(struct run *r, int fd, const char *p, size_t n)
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
+		if (k < 0 && errno == EINTR && stop_forced()) {
+			r->cut_short = true;	/* a blocked reader holds us no longer */
+			return;
+		}
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
@@ -413,9 +447,14 @@ static size_t drain(struct run *r)
 	size_t total = 0;
 
 	for (;;) {
-		ssize_t n = read(r->out_fd, r->buf, READ_SIZE);
+		ssize_t n;
 		size_t off = 0;
 
+		if (stop_forced()) {
+			r->cut_short = true;	/* the rest goes with the module */
+			break;
+		}
+		n = read(r->out_fd, r->buf, READ_SIZE);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -505,7 +544,7 @@ static void run_loop(struct run *r, const struct options *o)
 
 	for (;;) {
 		drain(r);
-		if (interrupted) {
+		if (stop_requests()) {
 			say("interrupted");
 			return;
 		}
@@ -545,7 +584,10 @@ static void setup_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	/* no SA_RESTART: a blocked write to our output or the wait for the
+	 * -c command returns, so that a second signal can force the end */
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -628,9 +670,17 @@ unload:
 	say("unloading %s", r.name);
 	unload_module(r.name);
 end_command:
-	command_finish(&r.cmd, false);
+	/* a command that outlives our SIGTERM is killed on a second signal */
+	do
+		command_finish(&r.cmd, stop_forced());
+	while (r.cmd.pid && !r.cmd.done);
 	if (r.cmd.failed)
 		rc = 1;
+	if (stop_forced()) {
+		error_msg("stopped by a second signal (%s)%s", signal_name(last_signal),
+			  r.cut_short ? ": the rest of the output was discarded" : "");
+		rc = 128 + last_signal;
+	}
 	free(params);
 	free(r.buf);
 	return rc;

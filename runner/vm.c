@@ -12,10 +12,13 @@
  * Two serial ports carry the traffic, each on a pair of FIFOs we create
  * (qemu's "pipe" chardev): ttyS0 is the kernel console and the command's
  * stderr, ending with the line @@TAPC-EXIT=N@@ which becomes our exit
- * status; ttyS1 is the command's stdout, raw.  On SIGINT/SIGTERM we ask the
- * guest to SIGINT the command (bytes on ttyS1, and a file "stop" in our work
- * directory, which the guest sees read-only over 9p), so Ctrl-C on the host
- * still runs the module's end probes and their output comes back.
+ * status; ttyS1 is the command's stdout, raw.  On SIGINT/SIGTERM/SIGHUP we
+ * ask the guest to SIGINT the command (bytes on ttyS1, and a file "stop" in
+ * our work directory, which the guest sees read-only over 9p), so Ctrl-C on
+ * the host still runs the module's end probes and their output comes back;
+ * a second signal is passed on the same way ("force": the guest's taprun
+ * gets a second SIGINT and unloads without waiting), and a third, or a
+ * forced guest that has not ended after VM_FORCE_GRACE seconds, kills qemu.
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -54,6 +57,7 @@
 #define VM_EXIT_TIMEOUT 124
 #define VM_EXIT_NOSTATUS 125
 #define VM_MAX_SHARES 8
+#define VM_FORCE_GRACE 30	/* s a forced guest gets before it is killed */
 #define EXIT_MARKER "@@TAPC-EXIT="
 #define READY_MARKER "@@TAPC-READY@@"
 
@@ -909,7 +913,9 @@ struct vm_run {
 	unsigned long long lost;	/* bytes not written after it */
 	struct buf line;	/* partial console line */
 	int exit_status;	/* from @@TAPC-EXIT=N@@, -1 until seen */
-	int stop_requests;	/* SIGINT/SIGTERM received */
+	int stop_requests;	/* SIGINT/SIGTERM/SIGHUP received (see on_signal()) */
+	int sig_forwarded, sig_direct, last_signal;
+	double force_first;	/* when the force request first went out, or 0 */
 	bool ready;		/* the guest listens for stop requests */
 	const char *work;	/* work directory, shared with the guest at /ctl */
 	double stop_sent;	/* when the last stop request went out */
@@ -1030,6 +1036,23 @@ static ssize_t pump(struct vm_run *r, int fd)
 	return n;
 }
 
+static void kill_guest(struct vm_run *r, const char *why)
+{
+	if (r->killed)
+		return;
+	vm_err("%s: killing the guest", why);
+	kill(r->qemu, SIGKILL);
+	r->killed = true;
+}
+
+/*
+ * A signal asks the guest's command to stop; a second one forces it (the
+ * guest's taprun then stops waiting for output and for its -c command),
+ * and a third kills the guest.  tapc passes its signals on to us, and a
+ * Ctrl-C or a signal to the process group reaches tapc and us alike: the
+ * larger of the two counts (from our parent, from anyone else) is what
+ * was meant, as in taprun's native mode.
+ */
 static void on_signal(struct vm_run *r)
 {
 	struct signalfd_siginfo si;
@@ -1040,11 +1063,14 @@ static void on_signal(struct vm_run *r)
 				r->qemu_done = true;
 			continue;
 		}
-		if (++r->stop_requests > 1 && !r->killed) {
-			vm_err("second signal: killing the guest");
-			kill(r->qemu, SIGKILL);
-			r->killed = true;
-		}
+		if (si.ssi_code == SI_USER && (pid_t)si.ssi_pid == getppid())
+			r->sig_forwarded++;
+		else
+			r->sig_direct++;
+		r->last_signal = (int)si.ssi_signo;
+		r->stop_requests = r->sig_forwarded > r->sig_direct ? r->sig_forwarded : r->sig_direct;
+		if (r->stop_requests > 2)
+			kill_guest(r, "third signal");
 	}
 }
 
@@ -1057,18 +1083,27 @@ static void on_signal(struct vm_run *r)
  */
 static void send_stop(struct vm_run *r, double t)
 {
-	static const char burst[16] = "SSSSSSSSSSSSSSSS";
-	char path[PATH_MAX + 32];
+	bool force = r->stop_requests > 1;
+	char burst[16], path[PATH_MAX + 32];
 	int fd;
 
-	if ((!r->stop_requests && !r->dest_errno) || r->killed || t - r->stop_sent < 2)
+	if ((!r->stop_requests && !r->dest_errno) || r->killed)
 		return;
-	snprintf(path, sizeof(path), "%s/stop", r->work);
+	/* the guest's taprun unloads its module even when forced; a guest
+	 * that still does not end is killed */
+	if (force && !r->force_first)
+		r->force_first = t;
+	if (force && t - r->force_first > VM_FORCE_GRACE)
+		kill_guest(r, "the guest did not stop");
+	if (r->killed || t - r->stop_sent < 2)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", r->work, force ? "force" : "stop");
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		close(fd);
 	if (!r->ready)
 		return;
+	memset(burst, force ? 'F' : 'S', sizeof(burst));
 	if (write(r->stop_fd, burst, sizeof(burst)) < 0 && errno != EAGAIN)
 		vm_err("cannot send the stop request: %s", strerror(errno));
 	r->stop_sent = t;
@@ -1144,7 +1179,7 @@ static int open_fifo(const char *work, const char *name)
 static void cleanup_work(const char *work)
 {
 	static const char *const files[] = { "con.in", "con.out", "out.in", "out.out",
-					      "initramfs.cpio", "qemu.log", "stop" };
+					      "initramfs.cpio", "qemu.log", "stop", "force" };
 	char path[PATH_MAX + 32];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -1157,10 +1192,10 @@ static void cleanup_work(const char *work)
 /* The exit status of a finished guest run. */
 static int vm_status(const struct vm_run *r, const struct vm_opts *o, const char *work)
 {
-	if (r->stop_requests > 1)
-		return 130;
 	if (r->exit_status >= 0)
 		return r->exit_status;
+	if (r->killed && !r->timed_out)
+		return 128 + r->last_signal;
 	if (r->timed_out) {
 		vm_err("timeout after %d s: guest killed", o->timeout);
 		return VM_EXIT_TIMEOUT;
@@ -1186,6 +1221,8 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 
 	snprintf(stop, sizeof(stop), "%s/stop", work);
 	unlink(stop);	/* a --keep directory may hold an old one */
+	snprintf(stop, sizeof(stop), "%s/force", work);
+	unlink(stop);
 	if (o->outfile) {
 		r.dest_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		r.dest_name = o->outfile;
@@ -1208,6 +1245,7 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	signal(SIGPIPE, SIG_IGN);
