@@ -72,6 +72,9 @@ bool kernel_host_can_load(const char **why);
 /* btf.c: the .BTF section of an ELF image (libelf's Elf), or NULL. */
 struct Elf;
 const void *btf_elf_section(struct Elf *e, size_t *size);
+/* btf.c: what a cache entry made from /boot/vmlinuz-RELEASE was made from
+ * (its size and modification time; "" without one), for cache_seal(). */
+const char *kernel_image_stamp(const char *release);
 /* btf.c: the target's BTF (NULL when unavailable; a note is printed with -v). */
 struct btf *btf_load(struct kernel *k, int verbose);
 /* Names of all BTF functions, sorted (for targets without a real System.map). */
