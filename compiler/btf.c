@@ -73,16 +73,15 @@ static bool elf_btf_section(struct buf *elfimg, struct buf *btfraw)
 	return ok;
 }
 
-/* Find the compressed vmlinux in a bzImage and pull its .BTF out. */
-static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
+bool kernel_image(const char *release, struct buf *vmlinux)
 {
 	static const unsigned char xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
 	static const unsigned char zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	struct buf img = { 0 }, vmlinux = { 0 };
+	struct buf img = { 0 };
 	bool ok = false;
 	size_t i;
 
-	if (!buf_read_file(path, &img))
+	if (!buf_read_file(arena_printf("/boot/vmlinuz-%s", release), &img))
 		return false;
 	for (i = 0; !ok && i + 6 < img.len; i++) {
 		bool is_xz = memcmp(img.data + i, xz_magic, 6) == 0;
@@ -91,12 +90,23 @@ static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
 		if (!is_xz && !is_zstd)
 			continue;
 		/* the xz payload may be followed by other data */
-		if (is_xz ? decompress_xz(img.data + i, img.len - i, &vmlinux) || vmlinux.len > (1 << 20)
-			  : decompress_zstd(img.data + i, img.len - i, &vmlinux))
-			ok = vmlinux.len > 4 && memcmp(vmlinux.data, "\177ELF", 4) == 0 &&
-			     elf_btf_section(&vmlinux, btfraw);
+		if (is_xz ? decompress_xz(img.data + i, img.len - i, vmlinux) || vmlinux->len > (1 << 20)
+			  : decompress_zstd(img.data + i, img.len - i, vmlinux))
+			ok = vmlinux->len > 4 && memcmp(vmlinux->data, "\177ELF", 4) == 0;
 	}
 	free(img.data);
+	return ok;
+}
+
+/* Find the compressed vmlinux in a bzImage and pull its .BTF out; the
+ * image's kallsyms are read while it is at hand (kallsyms.c). */
+static bool btf_from_vmlinuz(const char *release, struct buf *btfraw)
+{
+	struct buf vmlinux = { 0 };
+	bool ok = kernel_image(release, &vmlinux) && elf_btf_section(&vmlinux, btfraw);
+
+	if (ok)
+		kallsyms_store(release, &vmlinux);
 	free(vmlinux.data);
 	return ok;
 }
@@ -169,7 +179,7 @@ struct btf *btf_load(struct kernel *k, int verbose)
 	if (k->btf)
 		return k->btf;
 	snprintf(path, sizeof(path), "/boot/vmlinuz-%s", k->release);
-	if (!btf_from_vmlinuz(path, &raw)) {
+	if (!btf_from_vmlinuz(k->release, &raw)) {
 		if (verbose)
 			fprintf(stderr, "tapc: note: no BTF for kernel %s in %s\n", k->release, path);
 		free(raw.data);

@@ -340,7 +340,9 @@ const char *kernel_blacklist_reason(struct kernel *k, const char *name)
 	load_funcs(k);
 	if (in_sorted(k->blacklist, k->nblacklist, name))
 		return "on the kernel's kprobe blacklist";
-	return NULL;
+	/* the running kernel's debugfs list has no __init functions, and
+	 * another kernel's is out of reach: its image says */
+	return k->module ? NULL : kallsyms_noprobe(k, name);
 }
 
 bool kernel_blacklisted(struct kernel *k, const char *name)

@@ -24,6 +24,11 @@ struct kernel {
 	bool funcs_loaded;
 	char **blacklist;		/* sorted, from the kprobe blacklist */
 	size_t nblacklist;
+	struct noprobe {		/* sorted: what kallsyms.c found refused */
+		const char *name, *why;
+	} *noprobe;
+	size_t nnoprobe;
+	bool noprobe_loaded;
 	/* a module (kernel_module()): its name and .ko; funcs and btf are
 	 * the module's, the rest is its kernel's */
 	const char *module;
@@ -72,6 +77,16 @@ bool kernel_host_can_load(const char **why);
 /* btf.c: the .BTF section of an ELF image (libelf's Elf), or NULL. */
 struct Elf;
 const void *btf_elf_section(struct Elf *e, size_t *size);
+struct buf;
+/* btf.c: the vmlinux ELF inside /boot/vmlinuz-RELEASE, decompressed. */
+bool kernel_image(const char *release, struct buf *vmlinux);
+/* kallsyms.c: from the kallsyms tables of a vmlinux image, what can't be
+ * probed (__init, NOKPROBE_SYMBOL, __kprobes, noinstr, entry code), into
+ * the cache for release. */
+void kallsyms_store(const char *release, struct buf *vmlinux);
+/* kallsyms.c: why the kernel refuses a kprobe on function name (a static
+ * phrase), or NULL; from the cache, or from k's image once. */
+const char *kallsyms_noprobe(struct kernel *k, const char *name);
 /* btf.c: what a cache entry made from /boot/vmlinuz-RELEASE was made from
  * (its size and modification time; "" without one), for cache_seal(). */
 const char *kernel_image_stamp(const char *release);
