@@ -89,6 +89,13 @@ struct ksym {
 	char type;
 };
 
+/* Code, local or global, weak or not (arch_call_rest_init is a weak
+ * __init function: 'W'). */
+static bool is_code(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
 static uint32_t rd32(const struct image *im, size_t off)
 {
 	uint32_t v;
@@ -355,7 +362,7 @@ static const char *text_sym_at(const struct ksym *s, uint32_t n, uint64_t addr)
 			hi = mid;
 	}
 	for (; lo < n && s[lo].addr == addr; lo++)
-		if ((s[lo].type == 't' || s[lo].type == 'T') && strncmp(s[lo].name + 1, "__pfx_", 6))
+		if (is_code(s[lo].type) && strncmp(s[lo].name + 1, "__pfx_", 6))
 			return s[lo].name + 1;
 	return NULL;
 }
@@ -430,7 +437,7 @@ static void classify(const struct image *im, struct ksym *s, uint32_t n, FILE *o
 		for (j = i; j < n && !strcmp(s[j].name, s[i].name); j++) {
 			enum why w = WHY_NONE;
 
-			if (s[j].type != 't' && s[j].type != 'T')
+			if (!is_code(s[j].type))
 				continue;
 			if ((s[j].addr >= im->init_lo && s[j].addr < im->init_hi) ||
 			    (s[j].addr >= im->exit_lo && s[j].addr < im->exit_hi))
