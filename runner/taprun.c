@@ -266,6 +266,41 @@ static int preflight(void)
 	return 0;
 }
 
+/* MemAvailable of /proc/meminfo in bytes, or -1. */
+static long long mem_available(void)
+{
+	char line[256];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "MemAvailable: %lld kB", &kb) != 1)
+		;
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/*
+ * The module allocates -s MiB of output buffer for every possible CPU when
+ * it loads; more than the memory available fails in the kernel with an
+ * allocator warning and no word of why.  Say so here instead.
+ */
+static int check_bufsize(const struct options *o)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	long long avail = mem_available(), need;
+
+	if (!o->bufsize_mb || ncpu <= 0 || avail < 0)
+		return 0;
+	need = (long long)o->bufsize_mb * ncpu << 20;
+	if (need <= avail)
+		return 0;
+	error_msg("-s %ld: %ld CPUs x %ld MiB of output buffer is more than the %lld MiB of memory available",
+		  o->bufsize_mb, ncpu, o->bufsize_mb, avail >> 20);
+	return -1;
+}
+
 /* Does the running kernel export a symbol?  (For error diagnosis only.) */
 static bool kernel_has_symbol(const char *sym)
 {
@@ -604,7 +639,8 @@ static int native_main(const struct options *o)
 	char *params;
 	int rc = 1, err;
 
-	if (preflight() < 0 || module_name(o->module, r.name, sizeof(r.name)) < 0)
+	if (preflight() < 0 || check_bufsize(o) < 0 ||
+	    module_name(o->module, r.name, sizeof(r.name)) < 0)
 		return 1;
 	/* a closed stdout would be reused by the first open(): output lost */
 	if (!o->outfile && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
