@@ -28,7 +28,12 @@
  *    (6.12), whichever makes _stext the address of .text.
  * The names are those the kernel itself has: _kbl_addr_F for each
  * NOKPROBE_SYMBOL(F), and the section bounds (_sinittext, __noinstr_text_
- * start, ...) as symbols.  The result is cached with the BTF, as
+ * start, ...) as symbols, and the bounds of the tables of code the kernel
+ * patches itself (static branches, static calls, BUG()s), where
+ * register_kprobe() also says no: a function whose first instruction is
+ * one of those (sched_clock, want_init_on_free, udp_lib_hash) is refused.
+ * A name several functions share stands for the first by address, as it
+ * does to kallsyms_lookup_name().  The result is cached with the BTF, as
  * KVER.noprobe, sealed with the image's size and time.
  */
 #define _GNU_SOURCE
@@ -56,6 +61,9 @@ enum why {
 	WHY_KPROBES_TEXT,	/* __kprobes */
 	WHY_NOINSTR,		/* noinstr */
 	WHY_ENTRY,		/* entry text */
+	WHY_JUMP_LABEL,		/* a static branch where the probe would go */
+	WHY_STATIC_CALL,	/* a static call there */
+	WHY_BUG,		/* a BUG() there */
 	WHY_COUNT
 };
 
@@ -65,10 +73,13 @@ static const char *const why_text[WHY_COUNT] = {
 	[WHY_KPROBES_TEXT] = "__kprobes code, on the kernel's kprobe blacklist",
 	[WHY_NOINSTR] = "noinstr code, on the kernel's kprobe blacklist",
 	[WHY_ENTRY] = "kernel entry code, on the kernel's kprobe blacklist",
+	[WHY_JUMP_LABEL] = "it starts with a static branch, which the kernel patches itself",
+	[WHY_STATIC_CALL] = "it starts with a static call, which the kernel patches itself",
+	[WHY_BUG] = "it starts with a BUG()",
 };
 
 /* One letter per reason in the cache file. */
-static const char why_letter[WHY_COUNT + 1] = "-iknse";
+static const char why_letter[WHY_COUNT + 1] = "-iknsejcb";
 
 /* The vmlinux image: its bytes and where .rodata, .text, .init.text and
  * .exit.text are, and every section with bytes in the file. */
@@ -325,20 +336,120 @@ static bool addresses(const struct image *im, struct ksym *s, uint32_t n, size_t
 	return false;
 }
 
-/* The 8 bytes at address addr of the image, if it has them. */
-static bool word_at(const struct image *im, uint64_t addr, uint64_t *v)
+static bool in_text(const struct image *im, uint64_t v)
+{
+	return v >= im->text_addr && v < im->text_end;
+}
+
+/* The n bytes at address addr of the image, if it has them. */
+static bool bytes_at(const struct image *im, uint64_t addr, void *out, size_t n)
 {
 	for (int i = 0; i < im->nsec; i++)
-		if (addr >= im->sec[i].addr && addr + 8 <= im->sec[i].addr + im->sec[i].size) {
-			memcpy(v, im->d + im->sec[i].off + (addr - im->sec[i].addr), 8);
+		if (addr >= im->sec[i].addr && addr + n <= im->sec[i].addr + im->sec[i].size) {
+			memcpy(out, im->d + im->sec[i].off + (addr - im->sec[i].addr), n);
 			return true;
 		}
 	return false;
 }
 
-static bool in_text(const struct image *im, uint64_t v)
+static bool word_at(const struct image *im, uint64_t addr, uint64_t *v)
 {
-	return v >= im->text_addr && v < im->text_end;
+	return bytes_at(im, addr, v, 8);
+}
+
+/* Where a kprobe on the function at addr goes: past an endbr64. */
+static uint64_t probe_addr(const struct image *im, uint64_t addr)
+{
+	static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	unsigned char b[4];
+
+	return bytes_at(im, addr, b, 4) && !memcmp(b, endbr64, 4) ? addr + 4 : addr;
+}
+
+/*
+ * Code the kernel patches itself, where it refuses a kprobe: static
+ * branches (__jump_table: s32 code, s32 target, long key, each relative to
+ * its own field), static calls (static_call_sites: s32 addr, s32 key) and
+ * BUG()s (__bug_table: s32 addr, s32 file, u16 line, u16 flags).  Each
+ * table lies between its __start_ and __stop_ symbols.
+ */
+struct patched {
+	uint64_t addr, len;
+	enum why why;
+};
+
+static const struct {
+	const char *start, *stop;
+	unsigned size, len;		/* entry size, bytes of code at addr */
+	enum why why;
+} patch_tables[] = {
+	{ "__start___jump_table", "__stop___jump_table", 16, 5, WHY_JUMP_LABEL },
+	{ "__start_static_call_sites", "__stop_static_call_sites", 8, 5, WHY_STATIC_CALL },
+	{ "__start___bug_table", "__stop___bug_table", 12, 2, WHY_BUG },
+};
+
+static uint64_t sym_addr(const struct ksym *s, uint32_t n, const char *name)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!strcmp(s[i].name + 1, name))
+			return s[i].addr;
+	return 0;
+}
+
+static int cmp_patched(const void *a, const void *b)
+{
+	const struct patched *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every patched site of the image, sorted; their count in *np. */
+static struct patched *patched_sites(const struct image *im, const struct ksym *s, uint32_t n,
+				     size_t *np)
+{
+	struct patched *v = NULL;
+	size_t len = 0;
+
+	for (size_t t = 0; t < sizeof(patch_tables) / sizeof(patch_tables[0]); t++) {
+		uint64_t lo = sym_addr(s, n, patch_tables[t].start), hi = sym_addr(s, n, patch_tables[t].stop);
+		int32_t rel;
+
+		if (!lo || hi <= lo || (hi - lo) % patch_tables[t].size)
+			continue;
+		v = realloc(v, (len + (hi - lo) / patch_tables[t].size) * sizeof(*v));
+		if (!v)
+			return NULL;
+		for (uint64_t a = lo; a < hi; a += patch_tables[t].size) {
+			if (!bytes_at(im, a, &rel, 4) || !in_text(im, a + rel))
+				continue;
+			v[len].addr = a + rel;
+			v[len].len = patch_tables[t].len;
+			v[len++].why = patch_tables[t].why;
+		}
+	}
+	qsort(v, len, sizeof(*v), cmp_patched);
+	*np = len;
+	return v;
+}
+
+/* Is the probe address of a function at addr in a patched site? */
+static enum why patched_at(const struct patched *v, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {		/* the first site at or after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && v[lo].addr == addr)
+		return v[lo].why;
+	if (lo > 0 && addr < v[lo - 1].addr + v[lo - 1].len)
+		return v[lo - 1].why;
+	return WHY_NONE;
 }
 
 static int cmp_sym_addr(const void *a, const void *b)
@@ -369,14 +480,17 @@ static const char *text_sym_at(const struct ksym *s, uint32_t n, uint64_t addr)
 
 /*
  * The kernel's NOKPROBE list: the _kprobe_blacklist array of function
- * addresses (in init data).  Its C entries are named _kbl_addr_F; entries
- * from assembly (_ASM_NOKPROBE: xen_asm_exc_*, the retpoline thunks) have
- * no name but sit in the same array, so the array is taken as the run of
- * text addresses around the named entries.  s is sorted by address here.
+ * addresses (in init data), between __start_kprobe_blacklist and
+ * __stop_kprobe_blacklist.  Its C entries are also named _kbl_addr_F;
+ * entries from assembly (_ASM_NOKPROBE: xen_asm_exc_*, the retpoline
+ * thunks) have no name.  Without the bounds, the array is taken as the
+ * run of text addresses around the named entries.  s is sorted by address.
  */
 static void nokprobe_list(const struct image *im, const struct ksym *s, uint32_t n, FILE *out)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, a, v;
+	uint64_t start = sym_addr(s, n, "__start_kprobe_blacklist");
+	uint64_t stop = sym_addr(s, n, "__stop_kprobe_blacklist");
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
@@ -385,12 +499,17 @@ static void nokprobe_list(const struct image *im, const struct ksym *s, uint32_t
 			lo = s[i].addr < lo ? s[i].addr : lo;
 			hi = s[i].addr > hi ? s[i].addr : hi;
 		}
-	if (lo > hi)
+	if (start && stop > start) {
+		lo = start;
+		hi = stop - 8;
+	} else if (lo > hi) {
 		return;
-	while (word_at(im, lo - 8, &v) && in_text(im, v))
-		lo -= 8;
-	while (word_at(im, hi + 8, &v) && in_text(im, v))
-		hi += 8;
+	} else {
+		while (word_at(im, lo - 8, &v) && in_text(im, v))
+			lo -= 8;
+		while (word_at(im, hi + 8, &v) && in_text(im, v))
+			hi += 8;
+	}
 	for (a = lo; a <= hi; a += 8) {
 		const char *name;
 
@@ -405,9 +524,13 @@ struct range {
 	uint64_t lo, hi;
 };
 
+/* By name (without the type), then address. */
 static int cmp_sym_name(const void *a, const void *b)
 {
-	return strcmp(((const struct ksym *)a)->name, ((const struct ksym *)b)->name);
+	const struct ksym *x = a, *y = b;
+	int c = strcmp(x->name + 1, y->name + 1);
+
+	return c ? c : x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 /* Why each text symbol can't be probed, into out as "LETTER NAME" lines. */
@@ -418,6 +541,8 @@ static void classify(const struct image *im, struct ksym *s, uint32_t n, FILE *o
 		{ "__noinstr_text_start", "__noinstr_text_end", WHY_NOINSTR, 0, 0 },
 		{ "__entry_text_start", "__entry_text_end", WHY_ENTRY, 0, 0 },
 	};
+	struct patched *patched;
+	size_t npatched = 0;
 	uint32_t i, j;
 
 	for (i = 0; i < n; i++)
@@ -429,28 +554,31 @@ static void classify(const struct image *im, struct ksym *s, uint32_t n, FILE *o
 		}
 	qsort(s, n, sizeof(*s), cmp_sym_addr);
 	nokprobe_list(im, s, n, out);
+	patched = patched_sites(im, s, n, &npatched);
 	qsort(s, n, sizeof(*s), cmp_sym_name);
-	/* a name several functions share is refused only when all are */
+	/* a name several functions share means the first by address to
+	 * kallsyms_lookup_name(), which a kprobe by name goes through */
 	for (i = 0; i < n; i = j) {
-		enum why why = WHY_COUNT;
+		enum why why = WHY_NONE;
+		uint32_t first = n;
 
-		for (j = i; j < n && !strcmp(s[j].name, s[i].name); j++) {
-			enum why w = WHY_NONE;
-
-			if (!is_code(s[j].type))
-				continue;
-			if ((s[j].addr >= im->init_lo && s[j].addr < im->init_hi) ||
-			    (s[j].addr >= im->exit_lo && s[j].addr < im->exit_hi))
-				w = WHY_INIT;
-			for (size_t k = 0; w == WHY_NONE && k < sizeof(r) / sizeof(r[0]); k++)
-				if (r[k].lo < r[k].hi && s[j].addr >= r[k].lo && s[j].addr < r[k].hi)
-					w = r[k].why;
-			if (why == WHY_COUNT || w == WHY_NONE)
-				why = w;
-		}
-		if (why != WHY_COUNT && why != WHY_NONE)
-			fprintf(out, "%c %s\n", why_letter[why], s[i].name + 1);
+		for (j = i; j < n && !strcmp(s[j].name + 1, s[i].name + 1); j++)
+			if (first == n && is_code(s[j].type))
+				first = j;
+		if (first == n)
+			continue;
+		if ((s[first].addr >= im->init_lo && s[first].addr < im->init_hi) ||
+		    (s[first].addr >= im->exit_lo && s[first].addr < im->exit_hi))
+			why = WHY_INIT;
+		for (size_t k = 0; why == WHY_NONE && k < sizeof(r) / sizeof(r[0]); k++)
+			if (r[k].lo < r[k].hi && s[first].addr >= r[k].lo && s[first].addr < r[k].hi)
+				why = r[k].why;
+		if (why == WHY_NONE)
+			why = patched_at(patched, npatched, probe_addr(im, s[first].addr));
+		if (why != WHY_NONE)
+			fprintf(out, "%c %s\n", why_letter[why], s[first].name + 1);
 	}
+	free(patched);
 }
 
 /* The "LETTER NAME" lines for the image, or NULL if its kallsyms can't be
