@@ -56,7 +56,9 @@ const char *kernel_closest_function(struct kernel *k, const char *name);
 /* The one of names[n] closest to name (edit distance, within a third of
  * its length), or NULL. */
 const char *closest_name(const char *name, char *const *names, size_t n);
-/* True when name is on the kprobe blacklist (running kernel only). */
+/* True when the kernel refuses a kprobe on name: kprobes' own code, the
+ * running kernel's debugfs blacklist, what kallsyms.c finds in the
+ * target's image (__init, NOKPROBE_SYMBOL, noinstr, patched code). */
 bool kernel_blacklisted(struct kernel *k, const char *name);
 /* Why name can't be probed (a static phrase), or NULL. */
 const char *kernel_blacklist_reason(struct kernel *k, const char *name);
