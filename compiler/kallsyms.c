@@ -9,7 +9,7 @@
  * One refused site and no probe of the module can start, so wildcards
  * must leave them out.
  *
- * The vmlinux inside /boot/vmlinuz-KVER has no symbol table, but it has
+ * The vmlinux inside the image (/boot/vmlinuz-KVER) has no symbol table, but it has
  * the kernel's own kallsyms tables in .rodata, which scripts/kallsyms.c
  * wrote: kallsyms_num_syms, kallsyms_names (each symbol a length byte, or
  * two for a long one, then indexes into the token table; the first
@@ -83,7 +83,7 @@ static const char why_letter[WHY_COUNT + 1] = "-iknsejcb";
 
 /* The vmlinux image: its bytes and where .rodata, .text, .init.text and
  * .exit.text are, and every section with bytes in the file. */
-struct image {
+struct vmlinux_img {
 	const unsigned char *d;
 	size_t len;
 	size_t ro_off, ro_end;		/* .rodata in the file */
@@ -107,7 +107,7 @@ static bool is_code(char type)
 	return type == 't' || type == 'T' || type == 'w' || type == 'W';
 }
 
-static uint32_t rd32(const struct image *im, size_t off)
+static uint32_t rd32(const struct vmlinux_img *im, size_t off)
 {
 	uint32_t v;
 
@@ -115,7 +115,7 @@ static uint32_t rd32(const struct image *im, size_t off)
 	return v;
 }
 
-static uint64_t rd64(const struct image *im, size_t off)
+static uint64_t rd64(const struct vmlinux_img *im, size_t off)
 {
 	uint64_t v;
 
@@ -125,14 +125,14 @@ static uint64_t rd64(const struct image *im, size_t off)
 
 /* The next 8-byte aligned position (aligned as an address: .rodata's
  * file offset and address agree modulo the page size). */
-static size_t align8(const struct image *im, size_t off)
+static size_t align8(const struct vmlinux_img *im, size_t off)
 {
 	uint64_t a = im->ro_addr + (off - im->ro_off);
 
 	return off + (size_t)(((a + 7) & ~(uint64_t)7) - a);
 }
 
-static bool image_sections(struct image *im, struct buf *vmlinux)
+static bool vmlinux_sections(struct vmlinux_img *im, struct buf *vmlinux)
 {
 	Elf *e;
 	Elf_Scn *scn = NULL;
@@ -182,7 +182,7 @@ static bool image_sections(struct image *im, struct buf *vmlinux)
 
 /* The token table holding "0" at off, checked against the index after
  * it: its start, and the index's position in *index. */
-static bool token_table_at(const struct image *im, size_t off, size_t *table, size_t *index)
+static bool token_table_at(const struct vmlinux_img *im, size_t off, size_t *table, size_t *index)
 {
 	size_t p = off, start, i;
 
@@ -219,7 +219,7 @@ static bool token_table_at(const struct image *im, size_t off, size_t *table, si
 	return true;
 }
 
-static bool find_token_table(const struct image *im, size_t *table, size_t *index)
+static bool find_token_table(const struct vmlinux_img *im, size_t *table, size_t *index)
 {
 	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
 	const unsigned char *p = im->d + im->ro_off, *end = im->d + im->ro_end;
@@ -234,7 +234,7 @@ static bool find_token_table(const struct image *im, size_t *table, size_t *inde
 
 /* Are there n names from off, ending before limit, with markers after
  * them?  Their end in *names_end. */
-static bool names_at(const struct image *im, size_t off, uint32_t n, size_t limit, size_t *names_end)
+static bool names_at(const struct vmlinux_img *im, size_t off, uint32_t n, size_t limit, size_t *names_end)
 {
 	size_t p = off, m;
 	uint32_t i, nmark = (n + 255) / 256;
@@ -267,7 +267,7 @@ static bool names_at(const struct image *im, size_t off, uint32_t n, size_t limi
 }
 
 /* kallsyms_num_syms: a count, then padding, then the names. */
-static bool find_names(const struct image *im, size_t table, size_t *names, uint32_t *count)
+static bool find_names(const struct vmlinux_img *im, size_t table, size_t *names, uint32_t *count)
 {
 	size_t p = align8(im, table) - 8, end;
 
@@ -286,7 +286,7 @@ static bool find_names(const struct image *im, size_t table, size_t *names, uint
 }
 
 /* Symbol i's name (type first) from the token stream at *p. */
-static char *expand_name(const struct image *im, size_t *p, size_t table, size_t index)
+static char *expand_name(const struct vmlinux_img *im, size_t *p, size_t table, size_t index)
 {
 	size_t len = im->d[*p], i;
 	char buf[1024];
@@ -312,7 +312,7 @@ static char *expand_name(const struct image *im, size_t *p, size_t table, size_t
 /* Addresses from offsets at off and the base at base_off; the two ways
  * kallsyms stores them (with or without absolute per-CPU symbols): the
  * one that puts stext at .text.  False if neither does. */
-static bool addresses(const struct image *im, struct ksym *s, uint32_t n, size_t off,
+static bool addresses(const struct vmlinux_img *im, struct ksym *s, uint32_t n, size_t off,
 		      size_t base_off, uint32_t stext)
 {
 	uint64_t base;
@@ -336,13 +336,13 @@ static bool addresses(const struct image *im, struct ksym *s, uint32_t n, size_t
 	return false;
 }
 
-static bool in_text(const struct image *im, uint64_t v)
+static bool in_text(const struct vmlinux_img *im, uint64_t v)
 {
 	return v >= im->text_addr && v < im->text_end;
 }
 
 /* The n bytes at address addr of the image, if it has them. */
-static bool bytes_at(const struct image *im, uint64_t addr, void *out, size_t n)
+static bool bytes_at(const struct vmlinux_img *im, uint64_t addr, void *out, size_t n)
 {
 	for (int i = 0; i < im->nsec; i++)
 		if (addr >= im->sec[i].addr && addr + n <= im->sec[i].addr + im->sec[i].size) {
@@ -352,13 +352,13 @@ static bool bytes_at(const struct image *im, uint64_t addr, void *out, size_t n)
 	return false;
 }
 
-static bool word_at(const struct image *im, uint64_t addr, uint64_t *v)
+static bool word_at(const struct vmlinux_img *im, uint64_t addr, uint64_t *v)
 {
 	return bytes_at(im, addr, v, 8);
 }
 
 /* Where a kprobe on the function at addr goes: past an endbr64. */
-static uint64_t probe_addr(const struct image *im, uint64_t addr)
+static uint64_t probe_addr(const struct vmlinux_img *im, uint64_t addr)
 {
 	static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	unsigned char b[4];
@@ -404,7 +404,7 @@ static int cmp_patched(const void *a, const void *b)
 }
 
 /* Every patched site of the image, sorted; their count in *np. */
-static struct patched *patched_sites(const struct image *im, const struct ksym *s, uint32_t n,
+static struct patched *patched_sites(const struct vmlinux_img *im, const struct ksym *s, uint32_t n,
 				     size_t *np)
 {
 	struct patched *v = NULL;
@@ -486,7 +486,7 @@ static const char *text_sym_at(const struct ksym *s, uint32_t n, uint64_t addr)
  * thunks) have no name.  Without the bounds, the array is taken as the
  * run of text addresses around the named entries.  s is sorted by address.
  */
-static void nokprobe_list(const struct image *im, const struct ksym *s, uint32_t n, FILE *out)
+static void nokprobe_list(const struct vmlinux_img *im, const struct ksym *s, uint32_t n, FILE *out)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, a, v;
 	uint64_t start = sym_addr(s, n, "__start_kprobe_blacklist");
@@ -534,7 +534,7 @@ static int cmp_sym_name(const void *a, const void *b)
 }
 
 /* Why each text symbol can't be probed, into out as "LETTER NAME" lines. */
-static void classify(const struct image *im, struct ksym *s, uint32_t n, FILE *out)
+static void classify(const struct vmlinux_img *im, struct ksym *s, uint32_t n, FILE *out)
 {
 	struct range r[] = {
 		{ "__kprobes_text_start", "__kprobes_text_end", WHY_KPROBES_TEXT, 0, 0 },
@@ -585,7 +585,7 @@ static void classify(const struct image *im, struct ksym *s, uint32_t n, FILE *o
  * found (malloc'ed text). */
 static char *noprobe_text(struct buf *vmlinux)
 {
-	struct image im = { 0 };
+	struct vmlinux_img im = { 0 };
 	size_t table, index, names, p, end;
 	uint32_t n, i, stext = UINT32_MAX;
 	struct ksym *s;
@@ -594,7 +594,7 @@ static char *noprobe_text(struct buf *vmlinux)
 	FILE *out;
 	bool ok;
 
-	if (!image_sections(&im, vmlinux) || !find_token_table(&im, &table, &index) ||
+	if (!vmlinux_sections(&im, vmlinux) || !find_token_table(&im, &table, &index) ||
 	    !find_names(&im, table, &names, &n))
 		return NULL;
 	s = calloc(n, sizeof(*s));
@@ -706,7 +706,7 @@ const char *kallsyms_noprobe(struct kernel *k, const char *name)
 		struct buf vmlinux = { 0 };
 
 		k->noprobe_loaded = true;
-		if (!noprobe_read(k) && kernel_image(k->release, &vmlinux)) {
+		if (!noprobe_read(k) && kernel_vmlinux(k->release, &vmlinux)) {
 			kallsyms_store(k->release, &vmlinux);
 			noprobe_read(k);
 		}

@@ -3,9 +3,9 @@
  * Functions not reachable from a probe (tapset functions pulled in by an
  * unused user function, helpers nobody calls) and globals that kept code
  * never mentions are removed, so pass 3 emits neither.  An assignment to a
- * local nothing reads keeps only its value, and a statement that is only
- * a side-effect-free expression goes, each with stap's warning.  -u keeps
- * everything.
+ * local nothing reads keeps only its value, a statement that is only a
+ * side-effect-free expression goes, and so does a probe whose body is left
+ * doing nothing, each with a warning as stap's.  -u keeps everything.
  * node_visit(), the generic walk over a body, lives here too.
  */
 #include <stdint.h>
@@ -203,7 +203,15 @@ static void fold(struct node *n)
 			to_num(n, n->u.logical.is_and ? (a && b) : (a || b));
 		}
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -242,9 +250,17 @@ static bool pure(const struct node *n)
 			if (!pure(k))
 				return false;
 		return true;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_CALL: case NODE_PRINT:
+	case NODE_INCDEC: case NODE_ASSIGN: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+	case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+	case NODE_KIND_COUNT:
 		return false;
 	}
+	die("pure: bad node kind %d", (int)n->kind);
 }
 
 /* stap warns about the user's code only, not what an alias brought in. */
@@ -276,7 +292,11 @@ static void elide_stmts(struct node *n, const struct elide *e)
 		case NODE_EXPRSTMT: {
 			struct node *x = n->u.expr.expr;
 
-			if (x->kind == NODE_ASSIGN && x->u.assign.op == ASSIGN_SET &&
+			/* x <<< v too: a local nothing reads (an error to keep,
+			 * statistics are globals, but stap drops it first);
+			 * and again for a = b = v */
+			while (x->kind == NODE_ASSIGN &&
+			    (x->u.assign.op == ASSIGN_SET || x->u.assign.op == ASSIGN_AGG) &&
 			    x->u.assign.left->kind == NODE_VAR && x->u.assign.left->u.var.sym &&
 			    x->u.assign.left->u.var.sym->kind == SYM_LOCAL &&
 			    !x->u.assign.left->u.var.sym->read) {
@@ -290,7 +310,15 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			}
 			break;
 		}
-		default:
+		case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+		case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+		case NODE_NULLSTMT: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+		case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR: case NODE_VAR:
+		case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY:
+		case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN:
+		case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+		case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+		case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 			break;
 		}
 	}
@@ -315,6 +343,61 @@ static void drop_locals(struct symbol **list, struct node *body)
 			*list = (*list)->next;
 		else
 			list = &(*list)->next;
+	}
+}
+
+/* Does running the statements N do nothing?  What elision leaves of a
+ * body: empty blocks, ifs over pure conditions with empty branches, and
+ * ifs whose folded condition takes an empty branch. */
+static bool stmts_empty(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == NODE_BLOCK && stmts_empty(n->u.block.stmts))
+			continue;
+		if (n->kind == NODE_NULLSTMT)
+			continue;
+		if (n->kind == NODE_IF && n->u.if_.cond->kind == NODE_NUM &&
+		    stmts_empty(n->u.if_.cond->u.num.value ? n->u.if_.then : n->u.if_.els))
+			continue;
+		if (n->kind == NODE_IF && pure(n->u.if_.cond) && stmts_empty(n->u.if_.then) &&
+		    stmts_empty(n->u.if_.els))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* A probe whose body does nothing goes, with a warning, when other probes
+ * are left to run (stap 5's probe elision).  When none would be left, all
+ * stay with stap 4.8's "side-effect-free probe" warning: `probe
+ * syscall.read { }` is a fine way to check a probe point, and dropping
+ * everything would only turn it into "no probes found".  -t keeps them,
+ * it counts their hits. */
+static void elide_probes(struct rprogram *p)
+{
+	struct rprobe **pp = &p->probes, *pr;
+	bool keep = true;
+
+	for (pr = p->probes; pr; pr = pr->next)
+		if (!stmts_empty(pr->body))
+			keep = false;
+	p->nprobes = 0;
+	while ((pr = *pp)) {
+		bool empty = stmts_empty(pr->body);
+		bool warn = empty && !pr->decl->from_tapset && !pr->decl->synthetic;
+
+		if (!empty || keep) {
+			if (warn)
+				diag_warning(pr->decl->loc, "side-effect-free probe %s",
+					     pp_text(pr->decl->u.probe.points));
+			pr->index = p->nprobes++;
+			pp = &pr->next;
+			continue;
+		}
+		if (warn)
+			diag_warning(pr->decl->loc, "eliding probe %s: its body does nothing",
+				     pp_text(pr->decl->u.probe.points));
+		*pp = pr->next;
 	}
 }
 
@@ -345,7 +428,6 @@ void prune(struct session *s, struct rprogram *p)
 	struct rfunc *fn, **fp;
 	struct symbol *g, **gp;
 
-	(void)s;
 	for (pr = p->probes; pr; pr = pr->next) {
 		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file };
 
@@ -361,6 +443,8 @@ void prune(struct session *s, struct rprogram *p)
 			elide_stmts(fn->decl->u.func.body, &e);
 			drop_locals(&fn->locals, fn->decl->u.func.body);
 		}
+	if (!s->timing)
+		elide_probes(p);
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)
