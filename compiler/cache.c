@@ -1,6 +1,6 @@
 /* The per-user cache: runtime objects and kernel API tests (build.c), BTF
  * and the symbols of installed kernels (btf.c, kallsyms.c), module
- * function lists (modindex.c), -p4 modules.
+ * function lists (modindex.c), generated tapsets (tapset.c), -p4 modules.
  *
  * What is cached goes into modules that are loaded into the kernel, so the
  * cache must be the user's alone: $XDG_CACHE_HOME/tapc, else ~/.cache/tapc
