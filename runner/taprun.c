@@ -531,8 +531,9 @@ static void run_system(const char *cmd, size_t len)
 	}
 	if (pid < 0)
 		error_msg("system(): fork: %s", strerror(errno));
-	else
-		waitpid(pid, NULL, 0);
+	else	/* our signal handlers don't restart it (setup_signals()) */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	free(text);
 }
 
