@@ -280,6 +280,31 @@ static void sort_kids(struct alias_node *node)
 	node->sorted = true;
 }
 
+static void list_node(struct alias_node *node, const char *prefix,
+		      void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	const char *name = *prefix ? arena_printf("%s.%s", prefix, node->name) : node->name;
+	size_t i;
+
+	if (node->nends || node->nparts)
+		fn(ctx, name);
+	sort_kids(node);
+	for (i = 0; i < node->nkids; i++)
+		list_node(node->kids[i], name, fn, ctx);
+}
+
+void aliases_list(struct aliases *t, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	const char *const *head;
+	size_t i;
+
+	for (head = tapset_generated_heads(); *head; head++)
+		ask_generated(t, *head);
+	sort_kids(&t->root);
+	for (i = 0; i < t->root.nkids; i++)
+		list_node(t->root.kids[i], "", fn, ctx);
+}
+
 /* ---- copies of an alias's parts ---- */
 
 static struct node *copy_node(const struct node *n);

@@ -27,6 +27,9 @@ struct aliases *aliases_new(struct session *s, const struct expand_hooks *h);
  * in file order: the order of their probes). */
 void aliases_add(struct aliases *t, struct node *alias);
 void aliases_free(struct aliases *t);
+/* Each alias name of the table, generated families included (made on
+ * the way), in sorted order; fn gets the dotted name. */
+void aliases_list(struct aliases *t, void (*fn)(void *ctx, const char *name), void *ctx);
 
 /* Expand the points of probe decl (a PROBE) into probes with sites and
  * bind each, in order: the probes of its alias uses, point by point, then

@@ -25,6 +25,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "dump.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
@@ -70,6 +71,8 @@ static void usage(FILE *f)
 	      "  --module-path DIR  look for module(\"NAME\")'s NAME.ko in DIR first\n"
 	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
 	      "  --need-vm-flag  print --vm if this host can't load modules\n"
+	      "  --dump-functions, --dump-probe-aliases, --dump-probe-types\n"
+	      "              list the library's functions, its probe aliases, the probe point forms\n"
 	      "  -h, -V      help, version\n", f);
 }
 
@@ -241,11 +244,12 @@ static const char *default_module_name(struct session *s)
 /* ---- options ---- */
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
-       OPT_MODULE_PATH };
+       OPT_MODULE_PATH, OPT_DUMP_FUNCTIONS, OPT_DUMP_ALIASES, OPT_DUMP_TYPES };
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
 static int list_mode;
+static int dump_mode;		/* OPT_DUMP_*, or 0 */
 
 /* stap refuses a TMPDIR that is not a directory; we also refuse one with
  * characters make or the shell would interpret: the module is built
@@ -343,6 +347,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
 		{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
 		{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
+		{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
+		{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
+		{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -469,6 +476,13 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_MODULE_PATH:
 			if (!add_arg(s->module_dirs, &s->nmodule_dirs, "--module-path options", optarg))
 				return -1;
+			break;
+		case OPT_DUMP_FUNCTIONS:
+		case OPT_DUMP_ALIASES:
+		case OPT_DUMP_TYPES:
+			dump_mode = c;
+			s->script_text = "probe never {}";	/* pass 1 reads the library */
+			s->script_name = "<input>";
 			break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
@@ -600,6 +614,9 @@ int main(int argc, char **argv)
 	}
 	if (s->verbose)
 		fprintf(stderr, " in %.0fms.\n", now_ms() - t);
+	if (dump_mode)
+		return dump_mode == OPT_DUMP_FUNCTIONS ? dump_functions(s) :
+		       dump_mode == OPT_DUMP_ALIASES ? dump_probe_aliases(s) : dump_probe_types();
 	if (s->last_pass == 1) {
 		for (struct file_ast *f = s->program->user; f; f = f->next)
 			unparse_file(stdout, f);

@@ -22,6 +22,9 @@ struct provider_ops {
 	/* the component paths it answers to ("kernel", "kernel.trace"),
 	 * NULL-terminated */
 	const char *const *paths;
+	/* the point forms it takes, as --dump-probe-types prints them
+	 * ("timer.ms(number)"), NULL-terminated; NULL: its paths */
+	const char *const *patterns;
 	/* its probes run in process context, one at a time, never while
 	 * ordinary probes run (begin/end/error) */
 	bool simple;

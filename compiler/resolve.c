@@ -1309,6 +1309,38 @@ bool resolve(struct session *s)
 	return ok;
 }
 
+/* --dump-functions and --dump-probe-aliases: every library function
+ * resolved and typed as far as it goes (errors are dropped: a function
+ * whose body needs what this kernel lacks keeps what could be inferred),
+ * and every alias name, generated families included. */
+struct rprogram *resolve_library(struct session *s, void (*alias_name)(void *ctx, const char *name),
+				 void *ctx)
+{
+	struct rctx r = { 0 };
+	struct expand_hooks hooks = { bind_probe, collect_tapset, alias_used, &r };
+	struct diag_trial trial;
+	struct file_ast *f;
+
+	r.s = s;
+	r.p = arena_alloc(sizeof(*r.p));
+	r.aliases = aliases_new(s, &hooks);
+	diag_trial_begin(&trial);
+	for (f = s->program->tapsets; f; f = f->next)
+		collect_file(&r, f, true);
+	aliases_list(r.aliases, alias_name, ctx);
+	while (r.tapset_funcs) {
+		struct rfunc *fn = pull_tapset_func(&r, r.tapset_funcs->sym->name,
+						    r.tapset_funcs->nparams);
+
+		if (!fn->resolved)
+			resolve_function_body(&r, fn);
+	}
+	types_infer(s, r.p);
+	diag_trial_end(&trial, DIAG_DROP);
+	aliases_free(r.aliases);
+	return r.p;
+}
+
 /* ---- -p2 printer ---- */
 
 static void print_sym_type(FILE *f, const struct symbol *sym)

@@ -116,4 +116,9 @@ void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 /* A fresh local in a scope list (providers and resolve use it). */
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);
 
+/* Every library function resolved and typed as far as it goes (errors
+ * dropped), and each probe alias name passed to alias_name, sorted. */
+struct rprogram *resolve_library(struct session *s, void (*alias_name)(void *ctx, const char *name),
+				 void *ctx);
+
 #endif

@@ -125,6 +125,8 @@ static void begin_end_desc(struct emitter *e, const struct rprogram *p)
 const struct provider_ops begin_end_provider = {
 	.family = "begin_end",
 	.paths = (const char *const[]){ "begin", "end", "error", NULL },
+	.patterns = (const char *const[]){ "begin", "begin(number)", "end", "end(number)", "error",
+					   "error(number)", NULL },
 	.simple = true,
 	.expand = begin_end_expand,
 	.target = NULL,

@@ -1001,6 +1001,15 @@ const struct provider_ops kprobe_provider = {
 	/* "kernel" also takes kernel.* that no other family claims */
 	.paths = (const char *const[]){ "kernel", "kernel.function", "kernel.statement", "kprobe",
 					"module", NULL },
+	.patterns = (const char *const[]){
+		"kernel.function(string)", "kernel.function(string).call",
+		"kernel.function(string).return", "kernel.function(string).return.maxactive(number)",
+		"kernel.statement(string)", "kernel.statement(number).absolute",
+		"kprobe.function(string)", "kprobe.function(string).return", "kprobe.statement(number).absolute",
+		"kprobe.function(string).return.maxactive(number)",
+		"kprobe.module(string).function(string)", "kprobe.module(string).function(string).return",
+		"module(string).function(string)", "module(string).function(string).call",
+		"module(string).function(string).return", "module(string).statement(string)", NULL },
 	.expand = kprobe_expand,
 	.target = kprobe_target,
 	.entry = kprobe_entry,

@@ -152,6 +152,17 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 const struct provider_ops timer_provider = {
 	.family = "timer",
 	.paths = (const char *const[]){ "timer", NULL },
+	.patterns = (const char *const[]){
+		"timer.s(number)", "timer.s(number).randomize(number)",
+		"timer.sec(number)", "timer.sec(number).randomize(number)",
+		"timer.ms(number)", "timer.ms(number).randomize(number)",
+		"timer.msec(number)", "timer.msec(number).randomize(number)",
+		"timer.us(number)", "timer.us(number).randomize(number)",
+		"timer.usec(number)", "timer.usec(number).randomize(number)",
+		"timer.ns(number)", "timer.ns(number).randomize(number)",
+		"timer.nsec(number)", "timer.nsec(number).randomize(number)",
+		"timer.jiffies(number)", "timer.jiffies(number).randomize(number)",
+		"timer.hz(number)", "timer.profile", "timer.profile.tick", NULL },
 	.expand = timer_expand,
 	.target = NULL,
 	.runtime = "timer",

@@ -308,6 +308,7 @@ static void tracepoint_tables(struct emitter *e, const struct rprogram *p)
 const struct provider_ops tracepoint_provider = {
 	.family = "tracepoint",
 	.paths = (const char *const[]){ "kernel.trace", NULL },
+	.patterns = (const char *const[]){ "kernel.trace(string)", NULL },
 	.expand = tracepoint_expand,
 	.target = tracepoint_target,
 	.vars = tracepoint_vars,
