@@ -21,7 +21,11 @@
  *
  * vmlinux debuginfo (/usr/lib/debug/boot/vmlinux-KVER and friends) is read
  * the same way but only for source lines: its types keep coming from the
- * kernel's BTF, which is much faster to load than DWARF.
+ * kernel's BTF, which is much faster to load than DWARF.  When none is
+ * there and DEBUGINFOD_URLS is set, the vmlinux inside the vmlinuz is
+ * reported instead, and libdwfl's standard search finds its debuginfo by
+ * build id (/usr/lib/debug/.build-id, then the debuginfod servers, as for
+ * a stripped module).
  */
 #define _GNU_SOURCE
 #include <dwarf.h>
@@ -41,6 +45,7 @@
 
 #include "config.h"
 #include "arena.h"
+#include "decompress.h"
 #include "dwarf_int.h"
 #include "kernel.h"
 
@@ -627,6 +632,45 @@ static struct image *module_debuginfo(struct image *m)
 	return m->dwarf ? m : NULL;
 }
 
+bool debuginfod_wanted(void)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	return urls && *urls;
+}
+
+/* The vmlinux of the target's vmlinuz, from memory, for libdwfl to find
+ * its debuginfo by build id (decompressing costs a second: only asked for
+ * when a debuginfod server may have it). */
+static struct image *kernel_debuginfo_by_build_id(struct image *im)
+{
+	struct buf vmlinux = { 0 };
+	struct dwarf_info *di;
+	Dwarf_Addr bias;
+	int fd;
+	bool ok;
+
+	if (!kernel_vmlinux(im->kernel->release, &vmlinux))
+		return NULL;
+	fd = memfd_create("vmlinux", MFD_CLOEXEC);
+	ok = fd >= 0 && write(fd, vmlinux.data, vmlinux.len) == (ssize_t)vmlinux.len;
+	free(vmlinux.data);
+	if (!ok) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	di = dwarf_open_file("kernel", arena_printf("vmlinux of %s", kernel_vmlinuz_path(im->kernel->release)), fd);
+	if (!di)
+		return NULL;
+	if (!dwfl_module_getdwarf(di->mod, &bias)) {
+		dwfl_end(di->dwfl);
+		return NULL;
+	}
+	im->dwarf = di;
+	return im;
+}
+
 struct image *kernel_debuginfo(struct image *im)
 {
 	struct kernel *k = im->kernel;
@@ -655,13 +699,19 @@ struct image *kernel_debuginfo(struct image *im)
 		im->dwarf = di;
 		return im;
 	}
-	return NULL;
+	return debuginfod_wanted() ? kernel_debuginfo_by_build_id(im) : NULL;
 }
 
 const char *kernel_debuginfo_paths(struct kernel *k)
 {
 	return arena_printf("/usr/lib/debug/boot/vmlinux-%s, /usr/lib/debug/lib/modules/%s/vmlinux, "
 			    "/lib/modules/%s/build/vmlinux", k->release, k->release, k->release);
+}
+
+const char *debuginfod_hint(void)
+{
+	return debuginfod_wanted() ? " (nor at the debuginfod servers of DEBUGINFOD_URLS)"
+				   : " (set DEBUGINFOD_URLS to fetch it from a debuginfod server)";
 }
 
 /* ---- source lines and functions by file ----

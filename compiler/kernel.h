@@ -198,6 +198,10 @@ struct image *kernel_module(struct kernel *k, const char *name, struct ko_image 
 struct image *kernel_debuginfo(struct image *im);
 /* Where kernel_debuginfo() looks, for messages. */
 const char *kernel_debuginfo_paths(struct kernel *k);
+/* DEBUGINFOD_URLS is set: libdwfl asks its servers for what is missing. */
+bool debuginfod_wanted(void);
+/* The end of a "needs debuginfo" message: where debuginfod stands. */
+const char *debuginfod_hint(void);
 /* A probe site found in DWARF: an address inside function symbol func. */
 struct dwarf_site {
 	const char *func;		/* the function symbol the address is in */

@@ -3,17 +3,18 @@
 # (compilers, libraries, qemu, busybox), then any PACKAGE named, e.g. the
 # running kernel's headers.  --test-kernels adds the test matrix (./check.sh):
 # Debian's 6.1, 6.1-rt and 6.12 kernels with their headers, installed as
-# system kernels.  Says what it installs; idempotent; needs root (or sudo).
+# system kernels, and the debuginfod server the debuginfod test runs.  Says what it installs; idempotent; needs root (or sudo).
 #
 #   scripts/deps.sh [--test-kernels] [PACKAGE...]
 set -e
 PKGS="build-essential autoconf automake pkg-config flex bison libbpf-dev libelf-dev
-libdw-dev liblzma-dev libzstd-dev zlib1g-dev qemu-system-x86 busybox-static cpio xz-utils zstd kmod file"
+libdw-dev libdebuginfod1 liblzma-dev libzstd-dev zlib1g-dev qemu-system-x86 busybox-static cpio xz-utils
+zstd kmod file"
 TEST_KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-rt-amd64 linux-headers-rt-amd64"
 if [ "${1:-}" = --test-kernels ]; then
 	shift
-	PKGS="$PKGS $TEST_KERNELS"
+	PKGS="$PKGS $TEST_KERNELS debuginfod"
 fi
 PKGS="$PKGS $*"
 SUDO=

@@ -284,6 +284,8 @@ static int match_sites(struct expand_state *st, const char *pattern, const char 
 		return -2;
 	matched = line ? dwarf_line_sites(dk, pattern, file, line, add_dwarf_site, st)
 		       : dwarf_func_sites(dk, pattern, file, add_dwarf_site, st);
+	if (matched < 0)	/* the file is there, its DWARF is not (stripped) */
+		return -2;
 	return st->ambiguous ? -1 : matched;
 }
 
@@ -375,9 +377,10 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		if (matched == -1)
 			return -1;
 		if (matched == -2) {
-			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s",
+			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s%s",
 				   pp_text(point), line ? "source lines" : "functions by source file",
-				   st.im->name ? st.im->path : kernel_debuginfo_paths(st.im->kernel));
+				   st.im->name ? st.im->path : kernel_debuginfo_paths(st.im->kernel),
+				   debuginfod_hint());
 			return -1;
 		}
 	}
