@@ -3,7 +3,7 @@
 # (compilers, libraries, qemu, busybox), then any PACKAGE named, e.g. the
 # running kernel's headers.  --test-kernels adds the test matrix (./check.sh):
 # Debian's 6.1, 6.1-rt and 6.12 kernels with their headers, installed as
-# system kernels, and the debuginfod server the debuginfod test runs.  Says what it installs; idempotent; needs root (or sudo).
+# system kernels, and the debuginfod server (and curl) the debuginfod test runs.  Says what it installs; idempotent; needs root (or sudo).
 #
 #   scripts/deps.sh [--test-kernels] [PACKAGE...]
 set -e
@@ -14,7 +14,7 @@ TEST_KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux
 linux-image-rt-amd64 linux-headers-rt-amd64"
 if [ "${1:-}" = --test-kernels ]; then
 	shift
-	PKGS="$PKGS $TEST_KERNELS debuginfod"
+	PKGS="$PKGS $TEST_KERNELS debuginfod curl"
 fi
 PKGS="$PKGS $*"
 SUDO=

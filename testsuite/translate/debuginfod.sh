@@ -13,7 +13,8 @@ case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
 K=${KERNELS:-}
 K=${K# }
 K=${K%% *}
-command -v debuginfod >/dev/null || { echo "no debuginfod server (Debian package debuginfod)"; exit 77; }
+command -v debuginfod >/dev/null && command -v curl >/dev/null ||
+	{ echo "no debuginfod server or no curl (Debian packages debuginfod, curl)"; exit 77; }
 [ -n "$K" ] || { echo "no kernel to compile for"; exit 77; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-debuginfod.XXXXXX") || exit 1
 server=
