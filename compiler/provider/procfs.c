@@ -30,6 +30,7 @@
 #include "kernel.h"
 #include "provider.h"
 #include "recipe.h"
+#include "session.h"
 
 extern const struct provider_ops procfs_provider;
 
@@ -220,7 +221,9 @@ static enum type_kind procfs_target(struct session *s, struct site *site, struct
 {
 	const char *loc = fetch_loc(t);
 
-	(void)s;
+	/* @cast in a probe of ours: the kernel's types */
+	if (!strcmp(t->u.target.name, "@cast"))
+		return fetch_cast(kernel_image(session_kernel(s)), t);
 	if (strcmp(t->u.target.name, "$value") != 0) {
 		diag_error(t->loc, "%s is not a procfs variable (procfs probes have $value)",
 			   t->u.target.name);
