@@ -19,6 +19,7 @@
 	X(timer) \
 	X(procfs) \
 	X(perf) \
+	X(netfilter) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;
