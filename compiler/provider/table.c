@@ -20,6 +20,7 @@
 	X(procfs) \
 	X(perf) \
 	X(netfilter) \
+	X(hwbkpt) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;
