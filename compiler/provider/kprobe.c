@@ -44,6 +44,8 @@ struct expand_state {
 	const char *first_blacklisted;
 	const char *file;		/* "F@FILE..." as written, NULL: none */
 	bool ambiguous;			/* a DWARF site could not be placed */
+	bool exported;			/* .exported: only EXPORT_SYMBOL'ed functions */
+	int unexported;			/* functions .exported left out */
 };
 
 static struct site *new_site(struct expand_state *st, const char *func)
@@ -66,6 +68,10 @@ static void add_site(const char *func, void *arg)
 {
 	struct expand_state *st = arg;
 
+	if (st->exported && !kernel_exported(st->im, func)) {
+		st->unexported++;
+		return;
+	}
 	if (kernel_blacklisted(st->im, func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
@@ -83,6 +89,10 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
+	if (st->exported && !kernel_exported(st->im, ds->func)) {
+		st->unexported++;
+		return;
+	}
 	if (kernel_blacklisted(st->im, ds->func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
@@ -163,7 +173,8 @@ static bool split_source(const struct node *arg, bool no_line, const char **func
 	return true;
 }
 
-/* The suffixes after .function("F"): .call, .return, .maxactive(N). */
+/* The suffixes after .function("F"): .exported, .call, .return,
+ * .maxactive(N). */
 static bool parse_suffixes(struct expand_state *st, const struct node **comps, int i, int n,
 			   bool allow_call, struct node *point)
 {
@@ -171,7 +182,11 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 		const char *c = comps[i]->u.comp.name;
 		const struct node *a = comps[i]->u.comp.arg;
 
-		if (strcmp(c, "return") == 0 && !a && !st->is_return) {
+		if (strcmp(c, "exported") == 0 && !a && !st->exported && !st->is_return && !*st->suffix &&
+		    strcmp(st->what, "function") == 0) {
+			st->exported = true;
+			st->suffix = ".exported";
+		} else if (strcmp(c, "return") == 0 && !a && !st->is_return) {
 			st->is_return = true;
 			st->suffix = arena_printf("%s.return", st->suffix);
 		} else if (strcmp(c, "call") == 0 && !a && allow_call && !st->is_return) {
@@ -263,7 +278,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const struct node *comps[6], *arg;
 	int n = pp_comps(point, comps, 6), i = 1;
 	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
-	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false };
+	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false,
+				   false, 0 };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
@@ -356,6 +372,12 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 				   pp_text(point), pattern, file);
 		return -1;
 	}
+	if (st.unexported && matched == st.blacklisted + st.unexported && !point->u.pp.optional) {
+		diag_error(point->loc, "no match for probe point %s (no function matching \"%s\" is "
+			   "exported%s)", pp_text(point), pattern,
+			   st.im->kernel->nexports ? "" : ": the kernel's build tree has no Module.symvers");
+		return -1;
+	}
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
 			   pp_text(point), st.first_blacklisted,
@@ -373,7 +395,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", st.prefix, hint, st.suffix);
 		return -1;
 	}
-	return matched - st.blacklisted;
+	return matched - st.blacklisted - st.unexported;
 }
 
 /* Where a site's symbols and types come from: its module, or the kernel. */
