@@ -45,6 +45,7 @@ struct expand_state {
 	const char *file;		/* "F@FILE..." as written, NULL: none */
 	bool ambiguous;			/* a DWARF site could not be placed */
 	bool exported;			/* .exported: only EXPORT_SYMBOL'ed functions */
+	bool nearest;			/* .nearest: the closest line with code */
 	int unexported;			/* functions .exported left out */
 };
 
@@ -174,7 +175,7 @@ static bool split_source(const struct node *arg, bool no_line, const char **func
 }
 
 /* The suffixes after .function("F"): .exported, .call, .return,
- * .maxactive(N). */
+ * .maxactive(N); after .statement("F@FILE:LINE"): .nearest. */
 static bool parse_suffixes(struct expand_state *st, const struct node **comps, int i, int n,
 			   bool allow_call, struct node *point)
 {
@@ -182,7 +183,9 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 		const char *c = comps[i]->u.comp.name;
 		const struct node *a = comps[i]->u.comp.arg;
 
-		if (strcmp(c, "exported") == 0 && !a && !st->exported && !st->is_return && !*st->suffix &&
+		if (strcmp(c, "nearest") == 0 && !a && !st->nearest && strcmp(st->what, "statement") == 0) {
+			st->nearest = true;
+		} else if (strcmp(c, "exported") == 0 && !a && !st->exported && !st->is_return && !*st->suffix &&
 		    strcmp(st->what, "function") == 0) {
 			st->exported = true;
 			st->suffix = ".exported";
@@ -254,6 +257,27 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 /* Sites of st->im's functions matching pattern, or with file set those
  * defined in file (at line, when not 0) from its DWARF; -1 after an
  * error, -2 when st->im has no DWARF for a source file. */
+static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line);
+
+/* .nearest: the sites of LINE, or else of the closest line with code in a
+ * matching function, NEAREST_MAX lines at most either way (a later line
+ * first: a line without code is most often a blank or a declaration
+ * before the statement meant). */
+#define NEAREST_MAX 50
+#define STR(x) #x
+#define XSTR(x) STR(x)
+static int match_nearest(struct expand_state *st, const char *pattern, const char *file, int line)
+{
+	int m = match_sites(st, pattern, file, line), d;
+
+	for (d = 1; line && m == 0 && d <= NEAREST_MAX; d++) {
+		m = match_sites(st, pattern, file, line + d);
+		if (m == 0 && line - d > 0)
+			m = match_sites(st, pattern, file, line - d);
+	}
+	return m;
+}
+
 static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
 {
 	struct image *dk;
@@ -279,7 +303,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	int n = pp_comps(point, comps, 6), i = 1;
 	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
 	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false,
-				   false, 0 };
+				   false, 0, false };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
@@ -344,7 +368,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 			st.im = views[i];
 			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
 						 st.im->name);
-			m = match_sites(&st, pattern, file, line);
+			m = st.nearest ? match_nearest(&st, pattern, file, line)
+				       : match_sites(&st, pattern, file, line);
 			if (m == -1)
 				return -1;
 			matched += m > 0 ? m : 0;
@@ -353,7 +378,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		st.im = modarg ? module_view(s, modarg) : kernel_image(session_kernel(s));
 		if (!st.im)
 			return -1;
-		matched = match_sites(&st, pattern, file, line);
+		matched = st.nearest ? match_nearest(&st, pattern, file, line)
+				     : match_sites(&st, pattern, file, line);
 		if (matched == -1)
 			return -1;
 		if (matched == -2) {
@@ -365,8 +391,9 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	}
 	if (file && matched <= 0 && !point->u.pp.optional) {
 		if (line)
-			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-				   pp_text(point), file, line, pattern);
+			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d%s in %s)",
+				   pp_text(point), file, line,
+				   st.nearest ? " or the " XSTR(NEAREST_MAX) " lines either side" : "", pattern);
 		else
 			diag_error(arg->loc, "no match for probe point %s (no function %s defined in %s)",
 				   pp_text(point), pattern, file);
