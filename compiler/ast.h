@@ -292,6 +292,8 @@ struct node {
 			bool written;		/* assigned to (guru mode) */
 			struct recipe *store;	/* how to write a value into it
 						 * (guru mode, pass 2) */
+			struct recipe *append;	/* how to append a string to it
+						 * (.=), NULL: only = stores */
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;

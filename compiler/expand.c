@@ -699,19 +699,17 @@ static const char *names_under(struct alias_node *node, const char *prefix, int 
 	return out;
 }
 
-/* "no match" for a point no alias name fits, with the closest name. */
-static void no_alias_match(struct walk *w)
+/* The closest alias name to where the walk missed, as a note (NULL: none). */
+static const char *closest_alias(struct walk *w, const char **prefix_out)
 {
 	struct alias_node *miss = w->miss;
 	const char *prefix = "", *best = NULL;
 	char **names;
-	int i, left = 3;
+	int i;
 
-	diag_error(w->point->loc, "no match for probe point %s", pp_text(w->point));
-	if (!miss)
-		return;
 	for (i = 0; i < w->miss_pos && i < w->n; i++)
 		prefix = arena_printf("%s%s%s", prefix, i ? "." : "", w->comps[i]->u.comp.name);
+	*prefix_out = prefix;
 	if (w->miss_pos < w->n && miss->nkids) {
 		names = malloc(miss->nkids * sizeof(*names));
 		if (!names)
@@ -721,6 +719,29 @@ static void no_alias_match(struct walk *w)
 		best = closest_name(w->comps[w->miss_pos]->u.comp.name, names, miss->nkids);
 		free(names);
 	}
+	return best;
+}
+
+/* A provider's point that looks like a misspelled alias name: the hint. */
+static void alias_hint(struct walk *w)
+{
+	const char *prefix, *best = closest_alias(w, &prefix);
+
+	if (best)
+		diag_note(w->point->loc, "did you mean %s.%s?", prefix, best);
+}
+
+/* "no match" for a point no alias name fits, with the closest name. */
+static void no_alias_match(struct walk *w)
+{
+	struct alias_node *miss = w->miss;
+	const char *prefix = "", *best = NULL;
+	int left = 3;
+
+	diag_error(w->point->loc, "no match for probe point %s", pp_text(w->point));
+	if (!miss)
+		return;
+	best = closest_alias(w, &prefix);
 	if (best)
 		diag_note(w->point->loc, "did you mean %s.%s?", prefix, best);
 	else
@@ -811,9 +832,15 @@ static int derive_point(struct expand *x, struct node *decl, struct node *point,
 		return r;
 	}
 	/* a family of both aliases and a provider (perf.sw.* and
-	 * perf.type(T)): what no alias name fits is the provider's */
-	if (provider_find(point))
-		return derive_plain(x, point, optional, plain);
+	 * perf.type(T)): what no alias name fits is the provider's; when
+	 * the provider can't take it either and the point went down the
+	 * alias names (perf.sw.cpu_clok), the closest name is a hint too */
+	if (provider_find(point)) {
+		r = derive_plain(x, point, optional, plain);
+		if (r < 0 && !optional && w.miss && w.miss_pos > 1)
+			alias_hint(&w);
+		return r;
+	}
 	*is_plain = false;
 	if (!optional)
 		no_alias_match(&w);

@@ -402,6 +402,51 @@ const char *kernel_blacklist_reason(struct image *im, const char *name)
 	return kallsyms_noprobe(k, name);
 }
 
+/* Module.symvers: "CRC<TAB>symbol<TAB>module<TAB>EXPORT_...", the module
+ * "vmlinux" or its path in the tree ("fs/ext4/ext4"). */
+static void load_exports(struct kernel *k)
+{
+	char path[PATH_MAX], line[1024];
+	size_t cap = 0;
+	FILE *f;
+
+	if (k->exports_loaded)
+		return;
+	k->exports_loaded = true;
+	if (!k->build_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/Module.symvers", k->build_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *sym, *mod, *base, *save, *p;
+
+		if (!strtok_r(line, "\t", &save) || !(sym = strtok_r(NULL, "\t", &save)) ||
+		    !(mod = strtok_r(NULL, "\t\n", &save)))
+			continue;
+		base = strrchr(mod, '/') ? strrchr(mod, '/') + 1 : mod;
+		for (p = base; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		snprintf(path, sizeof(path), "%s:%s", base, sym);
+		push_name(&k->exports, &k->nexports, &cap, path);
+	}
+	fclose(f);
+	if (k->exports)
+		qsort(k->exports, k->nexports, sizeof(char *), cmp_str);
+}
+
+bool kernel_exported(struct image *im, const char *name)
+{
+	char key[512];
+
+	load_exports(im->kernel);
+	snprintf(key, sizeof(key), "%s:%s", im->name ? module_canonical_name(im->name) : "vmlinux",
+		 name);
+	return in_sorted(im->kernel->exports, im->kernel->nexports, key);
+}
+
 bool kernel_blacklisted(struct image *im, const char *name)
 {
 	return kernel_blacklist_reason(im, name) != NULL;

@@ -40,6 +40,9 @@ struct kernel {
 	char **initfuncs;		/* sorted, in .init.text (freed after boot);
 					 * known only from a symbol file with addresses */
 	size_t ninitfuncs;
+	char **exports;			/* sorted "MODULE:symbol" of Module.symvers */
+	size_t nexports;
+	bool exports_loaded;
 	char **config;			/* "CONFIG_X=value" lines of .config, sorted */
 	size_t nconfig;
 	bool config_loaded;
@@ -78,6 +81,9 @@ const char *closest_name(const char *name, char *const *names, size_t n);
  * finds in the target's image (__init, NOKPROBE_SYMBOL, noinstr, patched
  * code).  Modules: kprobes' own code only. */
 bool kernel_blacklisted(struct image *im, const char *name);
+/* Whether im (the kernel or a module) exports name (EXPORT_SYMBOL*), as
+ * the build tree's Module.symvers says; false without one. */
+bool kernel_exported(struct image *im, const char *name);
 /* Why name can't be probed (a static phrase), or NULL. */
 const char *kernel_blacklist_reason(struct image *im, const char *name);
 

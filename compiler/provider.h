@@ -47,6 +47,11 @@ struct provider_ops {
 	/* @defined(t): whether target t resolves at site, without reporting
 	 * anything.  NULL: never. */
 	bool (*defined)(struct session *s, struct site *site, struct node *t);
+	/* Whether an assignment to t at site needs no guru mode: the
+	 * family's own output variable (a procfs read probe's $value),
+	 * whose target() then says whether it may be written there.
+	 * NULL: every write to a target variable needs -g. */
+	bool (*writable)(const struct site *site, const struct node *t);
 	/* Whether a plain $name at site may live in memory, so & of it can
 	 * make sense (DWARF variables of a statement site).  NULL: never,
 	 * the family's $names are values or registers. */

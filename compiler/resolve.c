@@ -689,18 +689,34 @@ static void bind_call(struct rctx *r, struct node *n)
 		resolve_function_body(r, fn);
 }
 
+static bool target_writable(struct rctx *r, const struct node *t);
+
 static bool is_lvalue(struct rctx *r, struct node *n)
 {
 	if (n->kind == NODE_VAR || n->kind == NODE_INDEX)
 		return true;
-	if (n->kind == NODE_TARGET && r->s->guru)
+	if (n->kind == NODE_TARGET && (r->s->guru || target_writable(r, n)))
 		return true;
 	return false;
 }
 
+/* Whether every site of the probe lets a script assign target t without
+ * guru mode (the provider's own output variable, like procfs's $value). */
+static bool target_writable(struct rctx *r, const struct node *t)
+{
+	const struct site *site;
+
+	if (!r->probe || !r->probe->sites)
+		return false;
+	for (site = r->probe->sites; site; site = site->next)
+		if (!site->ops->writable || !site->ops->writable(site, t))
+			return false;
+	return true;
+}
+
 static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 {
-	if (n->kind == NODE_TARGET && !r->s->guru) {
+	if (n->kind == NODE_TARGET && !r->s->guru && !target_writable(r, n)) {
 		diag_error(n->loc, "writing to target variable '%s' needs guru mode (-g)", n->u.target.name);
 		bind(r, n);
 		return;
@@ -979,6 +995,12 @@ static void bind(struct rctx *r, struct node *n)
 	case NODE_ASSIGN:
 		bind(r, n->u.assign.right);
 		bind_lvalue(r, n->u.assign.left, "cannot assign to");
+		/* a store only sets a value; .= appends where the provider can */
+		if (n->u.assign.left->kind == NODE_TARGET && n->u.assign.left->u.target.store &&
+		    n->u.assign.op != ASSIGN_SET &&
+		    !(n->u.assign.op == ASSIGN_CONCAT && n->u.assign.left->u.target.append))
+			diag_error(n->loc, "%s can only be assigned with '='%s", n->u.assign.left->u.target.name,
+				   n->u.assign.left->u.target.append ? " or '.='" : "");
 		break;
 	case NODE_TERNARY:
 		if (n->u.ternary.cond->kind == NODE_DEFINED) {

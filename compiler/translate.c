@@ -851,15 +851,19 @@ static const char *gx_assign(struct tx *t, struct node *n)
 	if (op == ASSIGN_AGG)
 		return gx_aggregate(t, n);
 	if (left->kind == NODE_TARGET) {
-		/* guru mode: the provider said how to store into it */
-		const struct recipe *store = left->u.target.store;
+		/* the provider said how to store into it (guru mode, or its
+		 * own output like procfs's $value), and maybe how to append */
+		const struct recipe *store = op == ASSIGN_CONCAT ? left->u.target.append :
+			op == ASSIGN_SET ? left->u.target.store : NULL;
 
-		if (op != ASSIGN_SET || !store || !recipe_uses(store, RECIPE_VALUE, 0)) {
+		if (!store || !recipe_uses(store, RECIPE_VALUE, 0)) {
 			unsupported(t, n, "this assignment to a target variable");
 			return "0";
 		}
 		v = gx(t, n->u.assign.right);
 		emit(t->e, "%s;", recipe_render(store, &(struct recipe_operands){ .value = fmt("(%s)", v) }));
+		if (store->may_fail)
+			check_error(t);
 		return v;
 	}
 	v = gx(t, n->u.assign.right);

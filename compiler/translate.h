@@ -22,7 +22,4 @@ bool build_path_ok(const char *path);
 /* -D NAME[=VALUE]: NULL when it may go to the module, else why not (a
  * limit's value out of range, text a C #define can't hold). */
 const char *build_define_error(const char *def);
-/* A limit the translator needs (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
- * of it, or the runtime's default. */
-
 #endif

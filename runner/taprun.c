@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -63,6 +64,7 @@ struct run {
 	unsigned long long output_lost;		/* bytes not written after it */
 	bool cut_short;				/* a forced stop left output unread */
 	bool saw_error;				/* an ERROR: line from the module */
+	int stdin_fd;				/* the module's __stdin, -1: none */
 	const char *outfile;			/* -o FILE, or NULL */
 	int nswitch;				/* switch_file() calls: FILE.N */
 	char *buf;
@@ -650,6 +652,44 @@ static int open_proc(struct run *r)
 	return 0;
 }
 
+/* input.char / input.line (tapset/input.stp): a script that has them
+ * has a procfs file __stdin, which gets our stdin.  Opened after start
+ * (the file exists while the probes are registered). */
+static void open_stdin_feed(struct run *r)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/__stdin", r->dir);
+	r->stdin_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (r->stdin_fd >= 0)
+		say("feeding stdin to %s", path);
+}
+
+/* Wait up to one poll tick for stdin and pass what came one byte per
+ * write(2), so each byte is one input.char; EOF ends the feeding. */
+static void feed_stdin(struct run *r)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	char buf[4096];
+	ssize_t n, i;
+
+	if (poll(&p, 1, POLL_NS / 1000000) <= 0)
+		return;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		say("stdin: %s", n ? strerror(errno) : "end of file");
+		close(r->stdin_fd);
+		r->stdin_fd = -1;
+		return;
+	}
+	/* a probe that fails (EIO) loses its byte: the error is reported */
+	for (i = 0; i < n; i++)
+		while (write(r->stdin_fd, buf + i, 1) < 0 && errno == EINTR)
+			;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -688,7 +728,10 @@ static void run_loop(struct run *r, const struct options *o)
 			say("-T expired");
 			return;
 		}
-		nanosleep(&tick, NULL);
+		if (r->stdin_fd >= 0)
+			feed_stdin(r);
+		else
+			nanosleep(&tick, NULL);
 	}
 }
 
@@ -720,8 +763,8 @@ static void setup_signals(void)
 
 static int native_main(const struct options *o)
 {
-	struct run r = { .out_fd = -1, .ctl_fd = -1,
-			 .data_fd = STDOUT_FILENO, .data_name = "stdout" };
+	struct run r = { .out_fd = -1, .ctl_fd = -1, .data_fd = STDOUT_FILENO,
+			 .data_name = "stdout", .stdin_fd = -1 };
 	struct status s = { .state = "?" };
 	long target = o->target;
 	char *params;
@@ -769,7 +812,10 @@ static int native_main(const struct options *o)
 		goto unload;
 	}
 	command_release(&r.cmd);
+	open_stdin_feed(&r);
 	run_loop(&r, o);
+	if (r.stdin_fd >= 0)
+		close(r.stdin_fd);
 
 	err = command(&r, "stop");
 	if (err)

@@ -27,7 +27,7 @@ COMP = os.path.join(TOP, "compiler")
 
 # First match wins; paths relative to compiler/.
 COMPONENTS = [
-    ("main.c", "main"),
+    ("main.c", "main"), ("dump.*", "main"),
     ("provider/table.c", "provider-table"),
     ("provider/site.c", "provider-iface"),
     ("provider/*.c", None),            # provider:<family>, see family_of()

@@ -49,6 +49,9 @@ struct expand_state {
 		int n;
 	} left[24];
 	int nleft;
+	bool exported;			/* .exported: only EXPORT_SYMBOL'ed functions */
+	bool nearest;			/* .nearest: the closest line with code */
+	int unexported;			/* functions .exported left out */
 };
 
 static struct site *new_site(struct expand_state *st, const char *func)
@@ -108,6 +111,10 @@ static void add_site(const char *func, void *arg)
 {
 	struct expand_state *st = arg;
 
+	if (st->exported && !kernel_exported(st->im, func)) {
+		st->unexported++;
+		return;
+	}
 	if (!left_out(st, func))
 		new_site(st, func);
 }
@@ -120,6 +127,10 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
+	if (st->exported && !kernel_exported(st->im, ds->func)) {
+		st->unexported++;
+		return;
+	}
 	if (left_out(st, ds->func))
 		return;
 	if (ds->anchor && (!*ds->anchor || st->im->name)) {
@@ -196,7 +207,8 @@ static bool split_source(const struct node *arg, bool no_line, const char **func
 	return true;
 }
 
-/* The suffixes after .function("F"): .call, .return, .maxactive(N). */
+/* The suffixes after .function("F"): .exported, .call, .return,
+ * .maxactive(N); after .statement("F@FILE:LINE"): .nearest. */
 static bool parse_suffixes(struct expand_state *st, const struct node **comps, int i, int n,
 			   bool allow_call, struct node *point)
 {
@@ -204,7 +216,13 @@ static bool parse_suffixes(struct expand_state *st, const struct node **comps, i
 		const char *c = comps[i]->u.comp.name;
 		const struct node *a = comps[i]->u.comp.arg;
 
-		if (strcmp(c, "return") == 0 && !a && !st->is_return) {
+		if (strcmp(c, "nearest") == 0 && !a && !st->nearest && strcmp(st->what, "statement") == 0) {
+			st->nearest = true;
+		} else if (strcmp(c, "exported") == 0 && !a && !st->exported && !st->is_return && !*st->suffix &&
+		    strcmp(st->what, "function") == 0) {
+			st->exported = true;
+			st->suffix = ".exported";
+		} else if (strcmp(c, "return") == 0 && !a && !st->is_return) {
 			st->is_return = true;
 			st->suffix = arena_printf("%s.return", st->suffix);
 		} else if (strcmp(c, "call") == 0 && !a && allow_call && !st->is_return) {
@@ -272,6 +290,27 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 /* Sites of st->im's functions matching pattern, or with file set those
  * defined in file (at line, when not 0) from its DWARF; -1 after an
  * error, -2 when st->im has no DWARF for a source file. */
+static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line);
+
+/* .nearest: the sites of LINE, or else of the closest line with code in a
+ * matching function, NEAREST_MAX lines at most either way (a later line
+ * first: a line without code is most often a blank or a declaration
+ * before the statement meant). */
+#define NEAREST_MAX 50
+#define STR(x) #x
+#define XSTR(x) STR(x)
+static int match_nearest(struct expand_state *st, const char *pattern, const char *file, int line)
+{
+	int m = match_sites(st, pattern, file, line), d;
+
+	for (d = 1; line && m == 0 && d <= NEAREST_MAX; d++) {
+		m = match_sites(st, pattern, file, line + d);
+		if (m == 0 && line - d > 0)
+			m = match_sites(st, pattern, file, line - d);
+	}
+	return m;
+}
+
 static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
 {
 	struct image *dk;
@@ -364,7 +403,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 			st.im = views[i];
 			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
 						 st.im->name);
-			m = match_sites(&st, pattern, file, line);
+			m = st.nearest ? match_nearest(&st, pattern, file, line)
+				       : match_sites(&st, pattern, file, line);
 			if (m == -1)
 				return -1;
 			matched += m > 0 ? m : 0;
@@ -373,7 +413,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		st.im = modarg ? module_view(s, modarg) : kernel_image(session_kernel(s));
 		if (!st.im)
 			return -1;
-		matched = match_sites(&st, pattern, file, line);
+		matched = st.nearest ? match_nearest(&st, pattern, file, line)
+				     : match_sites(&st, pattern, file, line);
 		if (matched == -1)
 			return -1;
 		if (matched == -2) {
@@ -386,11 +427,18 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	}
 	if (file && matched <= 0 && !point->u.pp.optional) {
 		if (line)
-			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d in %s)",
-				   pp_text(point), file, line, pattern);
+			diag_error(arg->loc, "no match for probe point %s (no code for %s:%d%s in %s)",
+				   pp_text(point), file, line,
+				   st.nearest ? " or the " XSTR(NEAREST_MAX) " lines either side" : "", pattern);
 		else
 			diag_error(arg->loc, "no match for probe point %s (no function %s defined in %s)",
 				   pp_text(point), pattern, file);
+		return -1;
+	}
+	if (st.unexported && matched == st.blacklisted + st.unexported && !point->u.pp.optional) {
+		diag_error(point->loc, "no match for probe point %s (no function matching \"%s\" is "
+			   "exported%s)", pp_text(point), pattern,
+			   st.im->kernel->nexports ? "" : ": the kernel's build tree has no Module.symvers");
 		return -1;
 	}
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
@@ -412,7 +460,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	}
 	if (s->verbose && st.blacklisted)
 		note_left_out(&st, matched);
-	return matched - st.blacklisted;
+	return matched - st.blacklisted - st.unexported;
 }
 
 /* Where a site's symbols and types come from: its module, or the kernel. */

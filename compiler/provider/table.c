@@ -17,6 +17,10 @@
 	X(kprobe) \
 	X(tracepoint) \
 	X(timer) \
+	X(procfs) \
+	X(perf) \
+	X(netfilter) \
+	X(hwbkpt) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;
