@@ -63,10 +63,12 @@ static struct symbol *sym_find(struct symbol *list, const char *name)
 	return NULL;
 }
 
-static struct rfunc *func_find(struct rfunc *list, const char *name)
+/* The function name/arity in list; arity -1: any arity.  Functions are
+ * overloaded by their number of parameters, as in stap. */
+static struct rfunc *func_find(struct rfunc *list, const char *name, int arity)
 {
 	for (; list; list = list->next)
-		if (strcmp(list->sym->name, name) == 0)
+		if (strcmp(list->sym->name, name) == 0 && (arity < 0 || list->nparams == arity))
 			return list;
 	return NULL;
 }
@@ -189,7 +191,8 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		}
 		case NODE_FUNCTION: {
 			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
-			struct rfunc *old = func_find(*list, d->u.func.name), *fn;
+			int arity = node_count(d->u.func.params);
+			struct rfunc *old = func_find(*list, d->u.func.name, arity), *fn;
 			struct node *param;
 
 			if (old && !tapset) {
@@ -200,6 +203,10 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			if (old)
 				break;
 			fn = arena_alloc(sizeof(*fn));
+			fn->cname = d->u.func.name;
+			if (func_find(r->p->funcs, d->u.func.name, -1) ||
+			    func_find(r->tapset_funcs, d->u.func.name, -1))
+				fn->cname = arena_printf("%d_%s", arity, d->u.func.name);
 			fn->decl = d;
 			fn->sym = symbol_new(SYM_FUNCTION, d->u.func.name, d->loc);
 			fn->sym->decl = d;
@@ -351,16 +358,16 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn);
 static void bind_call(struct rctx *r, struct node *n)
 {
 	const char *name = n->u.call.name;
-	struct rfunc *fn = func_find(r->p->funcs, name), **pp;
-	const struct builtin *b = NULL;
 	int nargs = node_count(n->u.call.args), want;
+	struct rfunc *fn = func_find(r->p->funcs, name, nargs), **pp;
+	const struct builtin *b = NULL;
 
 	bind_list(r, n->u.call.args);
 	if (!fn)
 		b = builtin_find(name);
 	if (!fn && !b) {
 		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
-			if (strcmp((*pp)->sym->name, name) == 0) {
+			if (strcmp((*pp)->sym->name, name) == 0 && (*pp)->nparams == nargs) {
 				struct rfunc **tail = &r->p->funcs;
 
 				fn = *pp;
@@ -373,6 +380,9 @@ static void bind_call(struct rctx *r, struct node *n)
 			}
 		}
 	}
+	/* no definition of this arity: the error names one of another */
+	if (!fn && !b && !(fn = func_find(r->p->funcs, name, -1)))
+		fn = func_find(r->tapset_funcs, name, -1);
 	if (!fn && !b) {
 		struct hint h = { name, NULL, 99 };
 		const struct builtin *tab;
@@ -406,6 +416,7 @@ static void bind_call(struct rctx *r, struct node *n)
 			   want == 1 ? "" : "s", nargs);
 		if (fn)
 			diag_note(fn->decl->loc, "'%s' is defined here", name);
+		return;
 	}
 	if (fn && !fn->resolved)
 		resolve_function_body(r, fn);

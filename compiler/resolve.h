@@ -93,6 +93,10 @@ struct rfunc {
 	struct node *decl;		/* FUNCTION */
 	struct symbol *locals;		/* parameters first, in order */
 	int nparams;
+	/* its C name after "f_": the script name, or "N_name" for a name
+	 * that another arity defined first (no script name starts with a
+	 * digit, so the two can't meet) */
+	const char *cname;
 	bool resolved;			/* body bound (tapset functions: on use) */
 	struct rfunc *next;
 };

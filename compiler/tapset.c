@@ -294,6 +294,7 @@ static bool parse_file_of(struct session *s, const char *path, const char *text,
 
 struct defn {
 	const struct node *decl;
+	int arity;
 	size_t order;
 };
 
@@ -302,12 +303,15 @@ static int cmp_defns(const void *a, const void *b)
 	const struct defn *x = a, *y = b;
 	int c = strcmp(x->decl->u.func.name, y->decl->u.func.name);
 
+	if (!c)
+		c = x->arity - y->arity;
 	return c ? c : x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* One definition per function name in the library, and none of a
- * built-in's: which one a call gets must not depend on the order files
- * are read in.  (Names, not arities: pass 2 has no overloading yet.) */
+/* One definition per function name and arity in the library (stap
+ * overloads by the number of parameters), and none of a built-in's
+ * name: which one a call gets must not depend on the order files are
+ * read in. */
 static void check_names(struct session *s)
 {
 	struct file_ast *f;
@@ -329,6 +333,7 @@ static void check_names(struct session *s)
 					die("out of memory");
 			}
 			defs[n].decl = d;
+			defs[n].arity = node_count(d->u.func.params);
 			defs[n].order = n;
 			n++;
 		}
@@ -336,7 +341,8 @@ static void check_names(struct session *s)
 	if (n)
 		qsort(defs, n, sizeof(*defs), cmp_defns);
 	for (i = 1; i < n; i++) {
-		if (strcmp(defs[i].decl->u.func.name, defs[i - 1].decl->u.func.name) != 0)
+		if (strcmp(defs[i].decl->u.func.name, defs[i - 1].decl->u.func.name) != 0 ||
+		    defs[i].arity != defs[i - 1].arity)
 			continue;
 		diag_error(defs[i].decl->loc, "library function '%s' is defined twice",
 			   defs[i].decl->u.func.name);

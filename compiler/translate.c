@@ -461,12 +461,12 @@ static const char *gx_call(struct tx *t, struct node *n)
 		list = fmt("%s, %s", list, args[j]);
 	if (sym->type == TYPE_STRING) {
 		r = tmp_string(t);
-		emit(t->e, "f_%s(c, %s%s);", sym->name, r, list);
+		emit(t->e, "f_%s(c, %s%s);", sym->func->cname, r, list);
 	} else if (sym->type == TYPE_LONG) {
 		r = tmp_long(t);
-		emit(t->e, "%s = f_%s(c%s);", r, sym->name, list);
+		emit(t->e, "%s = f_%s(c%s);", r, sym->func->cname, list);
 	} else {
-		emit(t->e, "f_%s(c%s);", sym->name, list);
+		emit(t->e, "f_%s(c%s);", sym->func->cname, list);
 		r = "0";
 	}
 	if (embedded_may_fail(sym->func))
@@ -1439,7 +1439,7 @@ bool translate(struct session *s)
 			continue;
 		}
 		emit_function(&t, &out, fn);
-		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
+		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->cname, fn->cname);
 	}
 	for (pr = t.p->probes; pr; pr = pr->next) {
 		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))

@@ -98,7 +98,7 @@ const char *func_signature(const struct rfunc *fn)
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++)
 		s = fmt("%s, %s a_%s", s, ps->type == TYPE_STRING ? "const char *" : "int64_t", ps->name);
 	return fmt("static %s f_%s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
-		   fn->sym->name, s);
+		   fn->cname, s);
 }
 
 void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
@@ -123,13 +123,13 @@ void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	else
 		gs(t, fn->decl->u.func.body);
 	body_end(t, &b, out);
-	emit(out, "struct f_%s_frame {", fn->sym->name);
+	emit(out, "struct f_%s_frame {", fn->cname);
 	emit_raw(out, b.frame);
 	emit(out, "};");
 	emit(out, "%s", "");
 	emit(out, "%s", func_signature(fn));
 	emit(out, "{");
-	emit(out, "struct f_%s_frame *f;", fn->sym->name);
+	emit(out, "struct f_%s_frame *f;", fn->cname);
 	if (fn->sym->type == TYPE_LONG)
 		emit(out, "int64_t ret = 0;");
 	emit_raw(out, b.decls);
