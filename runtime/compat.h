@@ -39,4 +39,26 @@ static inline u32 tapc_compat_random_below(u32 ceil)
 #endif
 }
 
+#include <linux/module.h>
+
+/* A module's text, and everything else it keeps after init, in bytes:
+ * struct module's mem[] replaced core_layout in 6.4. */
+static inline unsigned long tapc_compat_module_text_size(const struct module *m)
+{
+#ifdef TAPC_HAVE_MODULE_MEM
+	return m->mem[MOD_TEXT].size;
+#else
+	return m->core_layout.text_size;
+#endif
+}
+
+static inline unsigned long tapc_compat_module_data_size(const struct module *m)
+{
+#ifdef TAPC_HAVE_MODULE_MEM
+	return m->mem[MOD_DATA].size + m->mem[MOD_RODATA].size + m->mem[MOD_RO_AFTER_INIT].size;
+#else
+	return m->core_layout.size - m->core_layout.text_size;
+#endif
+}
+
 #endif /* TAPC_COMPAT_H */

@@ -352,6 +352,12 @@ bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
  * user_long_error() fails). */
 bool tapc_uread(struct tapc_context *c, void *dst, unsigned long addr,
 		size_t n, const char *loc);
+/* The NUL-separated strings of the current task's memory [start, end)
+ * (its argv or environment area: mm->arg_start..arg_end, env_start..
+ * env_end), a byte at a time: fn(arg, b), b 0 ending each string, until
+ * fn returns false, a read faults, or end (at most the first 64 KiB). */
+void tapc_ustrings_walk(unsigned long start, unsigned long end,
+			bool (*fn)(void *arg, char b), void *arg);
 
 /* ---- $var$ pretty printing (pretty.c): the translator's table of what
  * to read at which offset from a base address, and how to print it ---- */
