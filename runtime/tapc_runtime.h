@@ -52,6 +52,9 @@
 #ifndef TAPC_PRINTBUF_SIZE
 #define TAPC_PRINTBUF_SIZE 8192	/* per-hit print buffer (STP_BUFFER_SIZE) */
 #endif
+#ifndef MAXBACKTRACE
+#define MAXBACKTRACE 20		/* kernel stack frames a backtrace holds */
+#endif
 #ifndef KRETACTIVE
 #define KRETACTIVE 0		/* 0 = max(15, 6 * num_possible_cpus()) */
 #endif
