@@ -61,4 +61,22 @@ static inline unsigned long tapc_compat_module_data_size(const struct module *m)
 #endif
 }
 
+#ifdef CONFIG_X86
+#include <asm/msr.h>
+
+/* A model-specific register (print_regs()); rdmsrq() is rdmsrl()'s
+ * name since 6.16. */
+static inline u64 tapc_compat_rdmsr(u32 msr)
+{
+	u64 v;
+
+#ifdef TAPC_HAVE_RDMSRQ
+	rdmsrq(msr, v);
+#else
+	rdmsrl(msr, v);
+#endif
+	return v;
+}
+#endif
+
 #endif /* TAPC_COMPAT_H */
