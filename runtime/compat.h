@@ -61,6 +61,23 @@ static inline unsigned long tapc_compat_module_data_size(const struct module *m)
 #endif
 }
 
+#include <linux/mm_types.h>
+#include <linux/percpu_counter.h>
+
+/* Where the mm's page counter `member` (MM_FILEPAGES...) is, as a long:
+ * rss_stat is an array of percpu_counters since 6.2 (their shared count;
+ * the CPUs' pending deltas are not in it, as get_mm_counter() reads it),
+ * an mm_rss_stat of atomic_long_t before. */
+static inline unsigned long tapc_compat_mm_counter_addr(unsigned long mm, int member)
+{
+#ifdef TAPC_HAVE_MM_RSS_PERCPU
+	return mm + offsetof(struct mm_struct, rss_stat) + member * sizeof(struct percpu_counter) +
+	       offsetof(struct percpu_counter, count);
+#else
+	return mm + offsetof(struct mm_struct, rss_stat) + member * sizeof(atomic_long_t);
+#endif
+}
+
 #ifdef CONFIG_X86
 #include <asm/msr.h>
 
