@@ -418,6 +418,12 @@ static void bind_call(struct rctx *r, struct node *n)
 			diag_note(fn->decl->loc, "'%s' is defined here", name);
 		return;
 	}
+	/* as stap: a library function whose C is marked guru (it writes
+	 * kernel memory, or reads what it can't check) needs -g */
+	if (fn && fn->decl->from_tapset && !r->s->guru && fn->decl->u.func.body &&
+	    fn->decl->u.func.body->kind == NODE_EMBEDDED &&
+	    strstr(fn->decl->u.func.body->u.embedded.code, "/* guru */"))
+		diag_error(n->loc, "function '%s' is only for guru mode (-g)", name);
 	if (fn && !fn->resolved)
 		resolve_function_body(r, fn);
 }
