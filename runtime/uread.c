@@ -36,6 +36,8 @@ void tapc_ustrings_walk(unsigned long start, unsigned long end,
 	unsigned long p = start;
 	size_t k, i;
 
+	if (end <= start)
+		return;
 	if (end - start > TAPC_USTRINGS_MAX)
 		end = start + TAPC_USTRINGS_MAX;
 	while (p < end) {
