@@ -73,8 +73,6 @@ enum type_kind provider_typed_target(struct session *s, struct node *t, int type
 /* @cast(addr, "TYPE") typed from the target kernel's BTF: in functions,
  * and in probes whose provider has no types of its own. */
 enum type_kind provider_cast(struct session *s, struct node *t);
-/* provider_cast() without the diagnostics, for @defined. */
-bool provider_cast_defined(struct session *s, const struct node *t);
 /* Whether t's steps fit a base of BTF type `type` (-1: no type). */
 bool provider_fetch_ok(struct session *s, const struct node *t, int type);
 /* t has a $ or $$ pretty-printing step. */

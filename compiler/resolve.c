@@ -519,9 +519,7 @@ static void bind_target(struct rctx *r, struct node *n)
 }
 
 /* @defined(e): whether every site of the probe offers target variable e,
- * asked quietly of the providers; the node becomes that constant.  A
- * @cast where bind_target() types it from the kernel (in a function, or
- * a probe whose provider has no types) asks the kernel's BTF. */
+ * asked quietly of the providers; the node becomes that constant. */
 static bool bind_defined(struct rctx *r, struct node *n)
 {
 	struct node *t = n->u.wrap.operand;
@@ -533,13 +531,6 @@ static bool bind_defined(struct rctx *r, struct node *n)
 		ok = false;
 	} else if (t->u.target.cast_expr) {
 		bind(r, t->u.target.cast_expr);
-		if (strcmp(t->u.target.name, "@cast") == 0 &&
-		    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
-			ok = provider_cast_defined(r->s, t);
-			n->kind = NODE_NUM;
-			n->u.num.value = ok;
-			return ok;
-		}
 	}
 	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
 		ok = site->ops->defined && site->ops->defined(r->s, site, t);

@@ -727,13 +727,6 @@ bool provider_fetch_ok(struct session *s, const struct node *t, int type)
 	return fetch_ok(session_kernel(s), t, type);
 }
 
-bool provider_cast_defined(struct session *s, const struct node *t)
-{
-	struct kernel *k = session_kernel(s);
-
-	return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
-}
-
 /* kprobe_target() without the diagnostics, for @defined. */
 static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 {
