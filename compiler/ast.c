@@ -1,5 +1,6 @@
-/* AST helpers: node allocation in the arena, list handling, and the name
- * tables every printer and diagnostic uses (kinds, operators, types).
+/* AST helpers: node allocation in the arena, list handling, the name
+ * tables every printer and diagnostic uses (kinds, operators, types), and
+ * a probe point's text and components (passes and providers use them).
  */
 #include <stddef.h>
 
@@ -110,4 +111,34 @@ int node_count(const struct node *list)
 	for (; list; list = list->next)
 		n++;
 	return n;
+}
+
+int pp_comps(const struct node *point, const struct node **comps, int max)
+{
+	const struct node *c;
+	int n = 0;
+
+	for (c = point->u.pp.comps; c && n < max; c = c->next)
+		comps[n++] = c;
+	return n;
+}
+
+const char *pp_text(const struct node *point)
+{
+	const struct node *c;
+	char *out = "";
+
+	for (c = point->u.pp.comps; c; c = c->next) {
+		const char *dot = c == point->u.pp.comps ? "" : ".";
+
+		if (!c->u.comp.arg)
+			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
+		else if (c->u.comp.arg->kind == NODE_NUM)
+			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
+					   (long long)c->u.comp.arg->u.num.value);
+		else
+			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
+					   c->u.comp.arg->u.str.value);
+	}
+	return out;
 }

@@ -7,6 +7,7 @@
  * kept in build.log and shown only when the build fails (or with -v).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -118,24 +119,172 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 	return ok;
 }
 
-static const char *ccflags(struct session *s)
+/*
+ * -D NAME=VALUE reaches the C compiler as a line of tapc_defines.h, which
+ * every object of the module includes first (-include): never through a
+ * Makefile or a shell command line, where make would expand a `$(...)`
+ * and the shell run a quote's escape (issue 11: -D 'X=$(shell touch F)'
+ * ran the command).  build_define_error() has checked the text already;
+ * for a NAME given twice the last value counts, as with gcc's -D.
+ */
+static const char *defines_header(const struct session *s)
 {
-	const char *flags = "-I$(src)/runtime";
-	int i;
+	const char *text = "/* -D options of the tapc command line */\n";
+	int i, j;
 
-	for (i = 0; i < s->ndefines; i++)
-		flags = arena_printf("%s '-D%s'", flags, s->defines[i]);
-	return flags;
+	for (i = 0; i < s->ndefines; i++) {
+		const char *d = s->defines[i], *eq = strchr(d, '=');
+		size_t n = eq ? (size_t)(eq - d) : strlen(d);
+
+		for (j = i + 1; j < s->ndefines; j++)
+			if (strncmp(s->defines[j], d, n) == 0 &&
+			    (s->defines[j][n] == '=' || !s->defines[j][n]))
+				break;
+		if (j < s->ndefines)	/* given again later */
+			continue;
+		text = arena_printf("%s#define %.*s %s\n", text, (int)n, d, eq ? eq + 1 : "1");
+	}
+	return text;
 }
 
-/* A Kbuild file for module name made of first (may be "") and objs. */
+/* Paths go to make (M=DIR, -C DIR, names in the Kbuild file), which
+ * expands `$`, splits at spaces and reads `:` `%` `#` `=` `,`, and from
+ * there into shell recipes: only characters none of them interprets. */
+bool build_path_ok(const char *path)
+{
+	if (!*path)
+		return false;
+	for (; *path; path++)
+		if (!isalnum((unsigned char)*path) && !strchr("_./+@-", *path))
+			return false;
+	return true;
+}
+
+/* The same, with a clear message naming where the path came from. */
+static bool path_checked(const char *what, const char *path)
+{
+	if (build_path_ok(path))
+		return true;
+	fprintf(stderr, "tapc: error: %s '%s' has characters make or the shell would interpret "
+		"(allowed: letters, digits and _ . / + @ -)\n", what, diag_escape(path));
+	return false;
+}
+
+/* The limits runtime/tapc_runtime.h takes from -D, with the values the
+ * runtime can work with: anything else is refused before a module is
+ * built (issue 11: MAXMAPENTRIES=-5 became a 4 GB allocation and a kernel
+ * warning at load, MAXSTRINGLEN=0 zero-sized strings). */
+static const struct limit {
+	const char *name;
+	long long min, max;
+	const char *why;	/* of the bounds, when not obvious */
+} limits[] = {
+	{ "MAXACTION", 1, 1000000000, NULL },
+	{ "MAXACTION_INTERRUPTIBLE", 1, 10000000000LL, NULL },
+	{ "MAXNESTING", 0, 1000, "each level is a frame per CPU" },
+	{ "MAXSTRINGLEN", 16, 1048576, "a task's name, 16 bytes, must fit" },
+	{ "MAXMAPENTRIES", 1, 4294967295LL, NULL },
+	{ "MAXERRORS", 0, 2147483647, NULL },
+	{ "MAXSKIPPED", 0, 2147483647, NULL },
+	{ "MAXTRYLOCK", 1, 2147483647, NULL },
+	{ "TRYLOCKDELAY", 0, 1000, "microseconds of busy waiting" },
+	{ "KRETACTIVE", 0, 4096, "the kernel's KRETPROBE_MAXACTIVE_MAX" },
+	{ "TAPC_PRINTBUF_SIZE", 256, 1048576, "bytes per CPU" },
+	{ "MAXBACKTRACE", 1, 256, "the frames are held on the kernel stack" },
+};
+
+static const struct limit *limit_find(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (strlen(limits[i].name) == n && strncmp(limits[i].name, name, n) == 0)
+			return &limits[i];
+	return NULL;
+}
+
+/* A value is C tokens a #define can hold and nothing else: identifiers,
+ * numbers, spaces, operators and brackets.  Not quotes, `$`, `\`, `#`,
+ * `;`, braces, control bytes, comments. */
+static bool define_value_char(const char *p)
+{
+	if (isalnum((unsigned char)*p) || strchr("_ +-*%&|^~!<>=?:,.()[]", *p))
+		return *p != 0;
+	return *p == '/' && p[1] != '*' && p[1] != '/';
+}
+
+const char *build_define_error(const char *def)
+{
+	const char *eq = strchr(def, '='), *p;
+	size_t n = eq ? (size_t)(eq - def) : strlen(def);
+	const struct limit *l;
+	long long v;
+	char *end;
+
+	if (!n || !(isalpha((unsigned char)def[0]) || def[0] == '_'))
+		return "needs NAME or NAME=VALUE, NAME a C identifier";
+	for (p = def; p < def + n; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return "needs NAME or NAME=VALUE, NAME a C identifier";
+	if (!eq)
+		return limit_find(def, n) ? "needs a value for this limit" : NULL;
+	if (strlen(eq + 1) > 200)
+		return "the value is too long (at most 200 bytes)";
+	for (p = eq + 1; *p; p++)
+		if (!define_value_char(p))
+			return arena_printf("the value may hold only letters, digits, spaces and C "
+					    "operators, not \"%s\"", diag_escape((char[]){ *p, 0 }));
+	if (!(l = limit_find(def, n)))
+		return NULL;
+	errno = 0;
+	v = strtoll(eq + 1, &end, 10);
+	if (!isdigit((unsigned char)eq[1]) || *end || errno || v < l->min || v > l->max)
+		return arena_printf("%.*s must be a whole number from %lld to %lld%s%s%s", (int)n, def,
+				    l->min, l->max, l->why ? " (" : "", l->why ? l->why : "",
+				    l->why ? ")" : "");
+	return NULL;
+}
+
+long long build_limit(const struct session *s, const char *name)
+{
+	const char *dflt[][2] = { { "MAXSTRINGLEN", "512" }, { "MAXMAPENTRIES", "2048" } };
+	const char *v = NULL;
+	size_t n = strlen(name);
+
+	for (int i = 0; i < s->ndefines; i++)	/* the last one counts */
+		if (strncmp(s->defines[i], name, n) == 0 && s->defines[i][n] == '=')
+			v = s->defines[i] + n + 1;
+	for (size_t i = 0; !v && i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		if (strcmp(dflt[i][0], name) == 0)
+			v = dflt[i][1];
+	if (!v)
+		die("build_limit: no default for %s", name);
+	return strtoll(v, NULL, 10);
+}
+
+static const char *ccflags(struct session *s)
+{
+	(void)s;
+	return "-I$(src)/runtime -include $(src)/tapc_defines.h";
+}
+
+/* A Kbuild file for module name made of first (may be "") and objs, and
+ * the defines header its ccflags include. */
 static bool write_kbuild(struct session *s, const char *dir, const char *name,
 			 const char *first, const char *objs)
 {
 	const char *text = arena_printf("obj-m := %s.o\n%s-y := %s%s\nccflags-y := %s\n",
 					name, name, first, objs, ccflags(s));
+	const char *defs = defines_header(s);
 
-	return write_file(arena_printf("%s/Kbuild", dir), text, strlen(text));
+	for (const char *o = objs, *sp; *o; o = sp) {	/* names of runtime files */
+		o += strspn(o, " ");
+		sp = o + strcspn(o, " ");
+		if (sp > o && !path_checked("runtime object", arena_printf("%.*s", (int)(sp - o), o)))
+			return false;
+	}
+	if (!path_checked("module name", name))
+		return false;
+	return write_file(arena_printf("%s/Kbuild", dir), text, strlen(text)) &&
+	       write_file(arena_printf("%s/tapc_defines.h", dir), defs, strlen(defs));
 }
 
 static volatile pid_t make_pid;
@@ -193,6 +342,8 @@ static int run_make(struct session *s, struct kernel *k, const char *mdir, const
 	pid_t pid;
 	int status;
 
+	if (!path_checked("kernel build directory", k->build_dir) || !path_checked("build directory", mdir))
+		return -1;
 	if (s->verbose)
 		explain_make(k, argv, strcmp(targets, "modules") == 0);
 	fflush(NULL);
@@ -374,10 +525,14 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	char *objlist = "";
 	uint64_t h = 0xcbf29ce484222325ULL;
 
+	/* make must not read the cache's path: build in the module's directory */
+	if (!build_path_ok(cache_dir()))
+		return NULL;
 	h = hash_bytes(h, k->build_dir, strlen(k->build_dir) + 1);
 	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
 		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
 	h = hash_bytes(h, ccflags(s), strlen(ccflags(s)));
+	h = hash_bytes(h, defines_header(s), strlen(defines_header(s)));
 	h = hash_tree(h, s->runtime_dir);
 	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
 	if (access(arena_printf("%s/ok", dir), F_OK) == 0)
@@ -426,6 +581,9 @@ bool build(struct session *s)
 			"(install its headers, or pick another kernel with -r KVER)\n", k->release, k->release);
 		return false;
 	}
+	/* runtime/autoconf/probe.sh hands it to make too */
+	if (!path_checked("kernel build directory", k->build_dir))
+		return false;
 	dir = arena_printf("%s/tapc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "tapc: error: cannot make a temporary directory: %s\n", strerror(errno));

@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "provider.h"
 #include "resolve.h"
 
 /* ---- probe conditions ---- */
@@ -281,12 +282,12 @@ static void address_node(struct node *n, void *arg)
 			   "(a member or element, e.g. &$p->field)");
 		return;
 	}
-	if (t->u.target.steps || t->u.target.cast_expr || t->u.target.name[0] != '$' ||
+	if ((t->u.target.steps && t->u.target.steps->kind != STEP_ADDR) || t->u.target.cast_expr || t->u.target.name[0] != '$' ||
 	    t->u.target.name[1] == '$' || !pr)
 		return;
 	for (site = pr->sites; site; site = site->next)
-		if (site->statement)
-			return;		/* a DWARF variable may live in memory */
+		if (site->ops->addressable && site->ops->addressable(site))
+			return;		/* e.g. a DWARF variable may live in memory */
 	if (strcmp(t->u.target.name, "$return") == 0)
 		diag_error(t->loc, "can't take the address of $return: the return value is in a register, "
 			   "not in memory");

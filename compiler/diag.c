@@ -10,6 +10,7 @@
  * when the next error or warning starts, when the context is popped, or
  * at diag_flush().
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,11 +82,86 @@ static const char *source_text(const char *name)
 	return NULL;
 }
 
-/* Print line LINE of the file and a caret under byte column COL. */
+/*
+ * User input in a message (a source line, a name, an option) is shown as
+ * it is only where that is safe on a terminal: printable ASCII, tabs and
+ * well-formed UTF-8.  Any other byte is written \xNN, so garbage can't
+ * move the cursor, clear the screen or hide text (issue 11).
+ */
+
+/* The length of the UTF-8 character at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	unsigned int c;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	c = p[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* How byte i of s shows: 0 = printed as is, else the bytes of a whole
+ * UTF-8 character (*n), or -1: escaped. */
+static int byte_shown(const char *s, size_t len, size_t i, size_t *n)
+{
+	unsigned char c = s[i];
+
+	*n = 1;
+	if ((c >= 0x20 && c < 0x7f) || c == '\t')
+		return 0;
+	if (c >= 0x80 && (*n = utf8_len((const unsigned char *)s + i, len - i)))
+		return 0;
+	*n = 1;
+	return -1;
+}
+
+static void put_escaped(FILE *f, const char *s, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		if (byte_shown(s, len, i, &n) == 0)
+			fwrite(s + i, 1, n, f);
+		else
+			fprintf(f, "\\x%02x", (unsigned char)s[i]);
+	}
+}
+
+const char *diag_escape(const char *s)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	const char *a;
+
+	if (!f)
+		die("out of memory");
+	put_escaped(f, s, strlen(s));
+	fclose(f);
+	a = arena_strdup(buf);
+	free(buf);
+	return a;
+}
+
+/* Print line LINE of the file and a caret under byte column COL: one
+ * column per character as shown, the line's tabs kept. */
 static void show_line(struct loc loc)
 {
 	const char *p = source_text(loc.file);
 	int line = 1;
+	size_t i, n;
 
 	if (!p)
 		return;
@@ -96,20 +172,28 @@ static void show_line(struct loc loc)
 	if (line != loc.line)
 		return;
 	const char *end = strchr(p, '\n');
-	int len = end ? (int)(end - p) : (int)strlen(p);
+	size_t len = end ? (size_t)(end - p) : strlen(p);
 
-	fprintf(stderr, "%.*s\n", len, p);
-	for (int i = 0; i < loc.col - 1 && i < len; i++)
-		fputc(p[i] == '\t' ? '\t' : ' ', stderr);
+	put_escaped(stderr, p, len);
+	fputc('\n', stderr);
+	for (i = 0; (long)i < (long)loc.col - 1 && i < len; i += n) {
+		int escaped = byte_shown(p, len, i, &n);
+
+		fputs(p[i] == '\t' ? "\t" : escaped ? "    " : " ", stderr);
+	}
 	fputs("^\n", stderr);
 }
 
 static void report(struct loc loc, const char *what, const char *text)
 {
-	if (loc.file && loc.line > 0)
-		fprintf(stderr, "%s:%d:%d: %s: %s\n", loc.file, loc.line, loc.col, what, text);
-	else
-		fprintf(stderr, "tapc: %s: %s\n", what, text);
+	if (loc.file && loc.line > 0) {
+		put_escaped(stderr, loc.file, strlen(loc.file));
+		fprintf(stderr, ":%d:%d: %s: ", loc.line, loc.col, what);
+	} else {
+		fprintf(stderr, "tapc: %s: ", what);
+	}
+	put_escaped(stderr, text, strlen(text));
+	fputc('\n', stderr);
 	if (loc.file && loc.line > 0)
 		show_line(loc);
 }

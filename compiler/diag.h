@@ -73,6 +73,10 @@ void diag_configure(bool suppress_warnings, bool warnings_are_errors);
  * arena: call this whenever arena_free_all() is called. */
 void diag_reset(void);
 
+/* s with every byte a terminal should not get (control bytes, broken
+ * UTF-8) written as \xNN, for messages quoting user input. */
+const char *diag_escape(const char *s);
+
 /* An internal compiler bug: prints "tapc: internal error: ..." and aborts. */
 _Noreturn void die(const char *fmt, ...) DIAG_PRINTF(1, 2);
 

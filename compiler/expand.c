@@ -504,6 +504,19 @@ static void add_derived(struct expand *x, struct rprobe *p, const struct via *vi
 	x->out[x->n++].via = via;
 }
 
+/* The alias point a use stands for: the alias's name and the suffix,
+ * as -l and -L list it (stap lists vfs.read, not kernel.function). */
+static const char *alias_point_text(const struct alias_end *e, const struct node *const *suffix,
+				    int nsuffix)
+{
+	struct node *named = copy_node(e->name);
+	int i;
+
+	for (i = 0; i < nsuffix; i++)
+		named->u.pp.comps = node_append(named->u.pp.comps, copy_node(suffix[i]));
+	return pp_text(named);
+}
+
 /* Expand alias use: the alias end e with the point's components from pos
  * on as the suffix. */
 static int use_alias(struct walk *w, const struct alias_end *e, int pos)
@@ -530,6 +543,8 @@ static int use_alias(struct walk *w, const struct alias_end *e, int pos)
 	via->outer = w->via;
 	via->depth = w->via ? w->via->depth + 1 : 1;
 	inst = alias_instance(e->decl, w->comps + pos, w->n - pos, w->point, w->optional, w->decl);
+	inst->u.probe.alias_pp = w->decl->u.probe.alias_pp ? w->decl->u.probe.alias_pp :
+		alias_point_text(e, w->comps + pos, w->n - pos);
 	diag_context_push(w->point->loc, "in alias %s at %s:%d", alias_text(e), e->name->loc.file,
 			  e->name->loc.line);
 	r = derive_probe(w->x, inst, via, w->optional);
@@ -692,31 +707,33 @@ static void no_alias_match(struct walk *w)
 static int derive_plain(struct expand *x, struct node *point, bool optional, struct rprobe *plain)
 {
 	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(first);
+	const struct provider_ops *prov = provider_find(point);
 	struct rprobe tmp = { 0 };
 	struct site *site;
 	int n = 0;
 
 	if (!prov) {
-		const struct provider *tab;
-		const char *const *heads = tapset_generated_heads(), *const *h;
+		const struct provider_ops *const *fam;
+		const char *const *heads = tapset_generated_heads(), *const *h, *const *path;
 		char **names;
-		int i, count;
-		size_t k = 0, max;
+		size_t k = 0, max = 0;
 
 		if (optional)
 			return 0;
 		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
 			   pp_text(point), first);
-		tab = provider_table(&count);
-		max = count + x->t->root.nkids;
+		for (fam = provider_families(); *fam; fam++)
+			for (path = (*fam)->paths; *path; path++)
+				max++;
+		max += x->t->root.nkids;
 		for (h = heads; *h; h++)
 			max++;
 		names = malloc(max * sizeof(*names));
 		if (!names)
 			die("out of memory");
-		for (i = 0; i < count; i++)
-			names[k++] = (char *)tab[i].name;
+		for (fam = provider_families(); *fam; fam++)
+			for (path = (*fam)->paths; *path; path++)
+				names[k++] = (char *)*path;
 		for (size_t j = 0; j < x->t->root.nkids; j++)
 			names[k++] = (char *)x->t->root.kids[j]->name;
 		for (h = heads; *h; h++)
@@ -729,7 +746,7 @@ static int derive_plain(struct expand *x, struct node *point, bool optional, str
 	}
 	tmp.decl = plain->decl;
 	tmp.body = plain->body;
-	if (prov->ops->expand(x->t->s, &tmp, point) < 0)
+	if (prov->expand(x->t->s, &tmp, point) < 0)
 		return EXPAND_FAILED;
 	for (site = tmp.sites; site; site = site->next, n++)
 		site->probe = plain;
@@ -770,7 +787,7 @@ static int derive_point(struct expand *x, struct node *decl, struct node *point,
 	}
 	/* a family of both aliases and a provider (perf.sw.* and
 	 * perf.type(T)): what no alias name fits is the provider's */
-	if (provider_find(first))
+	if (provider_find(point))
 		return derive_plain(x, point, optional, plain);
 	*is_plain = false;
 	if (!optional)

@@ -327,10 +327,23 @@ static bool in_sorted(char **v, size_t n, const char *name)
 	return n && bsearch(&name, v, n, sizeof(*v), cmp_str) != NULL;
 }
 
-bool kernel_has_function(struct kernel *k, const char *name)
+char **image_funcs(struct image *im, size_t *n)
 {
-	load_funcs(k);
-	return in_sorted(k->funcs, k->nfuncs, name);
+	if (im->kind == IMAGE_KERNEL) {
+		load_funcs(im->kernel);
+		*n = im->kernel->nfuncs;
+		return im->kernel->funcs;
+	}
+	*n = im->nfuncs;
+	return im->funcs;
+}
+
+bool kernel_has_function(struct image *im, const char *name)
+{
+	size_t n;
+	char **funcs = image_funcs(im, &n);
+
+	return in_sorted(funcs, n, name);
 }
 
 /* Functions a kprobe must not go on whatever the target: the kernel
@@ -369,13 +382,16 @@ static const struct {
 	{ "__x86_return_thunk", "a compiler-generated thunk" },
 };
 
-const char *kernel_blacklist_reason(struct kernel *k, const char *name)
+const char *kernel_blacklist_reason(struct image *im, const char *name)
 {
+	struct kernel *k = im->kernel;
 	size_t i;
 
 	for (i = 0; i < sizeof(never_probe) / sizeof(never_probe[0]); i++)
 		if (fnmatch(never_probe[i].glob, name, 0) == 0)
 			return never_probe[i].reason;
+	if (im->kind != IMAGE_KERNEL)
+		return NULL;
 	load_funcs(k);
 	if (in_sorted(k->blacklist, k->nblacklist, name))
 		return "on the kernel's kprobe blacklist";
@@ -384,29 +400,29 @@ const char *kernel_blacklist_reason(struct kernel *k, const char *name)
 	return NULL;
 }
 
-bool kernel_blacklisted(struct kernel *k, const char *name)
+bool kernel_blacklisted(struct image *im, const char *name)
 {
-	return kernel_blacklist_reason(k, name) != NULL;
+	return kernel_blacklist_reason(im, name) != NULL;
 }
 
-size_t kernel_match_functions(struct kernel *k, const char *pattern,
+size_t kernel_match_functions(struct image *im, const char *pattern,
 			      void (*fn)(const char *name, void *arg), void *arg)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, nfuncs;
+	char **funcs = image_funcs(im, &nfuncs);
 
-	load_funcs(k);
 	if (!strpbrk(pattern, "*?[")) {
-		if (!kernel_has_function(k, pattern))
+		if (!kernel_has_function(im, pattern))
 			return 0;
 		fn(pattern, arg);
 		return 1;
 	}
-	for (i = 0; i < k->nfuncs; i++) {
+	for (i = 0; i < nfuncs; i++) {
 		/* skip duplicates of static functions with the same name */
-		if (i && strcmp(k->funcs[i], k->funcs[i - 1]) == 0)
+		if (i && strcmp(funcs[i], funcs[i - 1]) == 0)
 			continue;
-		if (fnmatch(pattern, k->funcs[i], 0) == 0) {
-			fn(k->funcs[i], arg);
+		if (fnmatch(pattern, funcs[i], 0) == 0) {
+			fn(funcs[i], arg);
 			n++;
 		}
 	}
@@ -469,10 +485,12 @@ const char *closest_name(const char *name, char *const *names, size_t n)
 	return best;
 }
 
-const char *kernel_closest_function(struct kernel *k, const char *name)
+const char *kernel_closest_function(struct image *im, const char *name)
 {
-	load_funcs(k);
-	return closest_name(name, k->funcs, k->nfuncs);
+	size_t n;
+	char **funcs = image_funcs(im, &n);
+
+	return closest_name(name, funcs, n);
 }
 
 /* The source headers of a build tree: the tree itself, or (Debian) the

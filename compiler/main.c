@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,17 +118,6 @@ static void locate_tapsets(struct session *s)
 		s->tapset_dir = dir;
 }
 
-/* ---- the target kernel, opened on first use ---- */
-
-struct kernel *session_kernel(struct session *s)
-{
-	if (!s->kernel) {
-		s->kernel = kernel_open(s->kernel_arg, s->vm);
-		if (!s->kernel)
-			exit(1);
-	}
-	return s->kernel;
-}
 
 /* ---- timing for -v ---- */
 
@@ -155,29 +145,12 @@ static void pass_failed(int pass, const char *what)
 
 /* ---- pass 1 ---- */
 
-static char *read_all(FILE *f)
-{
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap);
-	size_t got;
-
-	while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	if (!buf)
-		die("out of memory");
-	buf[len] = 0;
-	return buf;
-}
-
 /* The user's script: the -e text, stdin or the file. */
 static const char *script_text(struct session *s)
 {
 	const char *name = s->script_name;
 	FILE *f;
-	char *text;
+	const char *text;
 
 	if (s->script_text)
 		return s->script_text;
@@ -186,11 +159,11 @@ static const char *script_text(struct session *s)
 		fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
 		return NULL;
 	}
-	text = read_all(f);
+	if (strcmp(name, "-") == 0)
+		name = s->script_name = "<stdin>";
+	text = parse_read_script(f, name);
 	if (f != stdin)
 		fclose(f);
-	if (strcmp(name, "-") == 0)
-		s->script_name = "<stdin>";
 	return text;
 }
 
@@ -277,7 +250,8 @@ enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PRO
 static int list_mode;
 
 /* stap refuses a TMPDIR that is not a directory; we also refuse one with
- * white space, which Kbuild's make cannot quote. */
+ * characters make or the shell would interpret: the module is built
+ * there by Kbuild (build_path_ok). */
 static bool tmpdir_ok(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -285,10 +259,79 @@ static bool tmpdir_ok(void)
 
 	if (!t || !*t)
 		return true;
-	if (strpbrk(t, " \t\n") || stat(t, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "tapc: error: TMPDIR '%s' is not a usable directory\n", t);
+	if (!build_path_ok(t) || stat(t, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tapc: error: TMPDIR '%s' is not a usable directory (an existing one, "
+			"its path of letters, digits and _ . / + @ -)\n", diag_escape(t));
 		return false;
 	}
+	return true;
+}
+
+/* Option values are checked here, before anything runs: what reaches
+ * make, the shell, taprun or the VM is known to be sane (issue 11). */
+
+/* -r KVER or -r DIR: a release names /lib/modules/KVER; a directory is
+ * a build tree handed to make. */
+static bool kernel_arg_ok(const char *a)
+{
+	if (a[0] == '/')
+		return build_path_ok(a);
+	if (!*a || a[0] == '.' || a[0] == '-')
+		return false;
+	for (; *a; a++)
+		if (!isalnum((unsigned char)*a) && !strchr("._+-", *a))
+			return false;
+	return true;
+}
+
+/* A decimal number from min to max, all of a (no sign, no blanks, no
+ * overflow: -p 4294967298 was pass 2 when the long became an int). */
+static bool number_in(const char *a, long min, long max, long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)a[0]))
+		return false;
+	errno = 0;
+	*v = strtol(a, &end, 10);
+	return !*end && !errno && *v >= min && *v <= max;
+}
+
+/* -x PID: a process id the kernel could have (PID_MAX_LIMIT, 2^22). */
+static bool pid_ok(const char *a)
+{
+	long v;
+
+	return number_in(a, 1, 4194304, &v);
+}
+
+/* -T SECONDS: at least the timer's millisecond, at most what its
+ * nanoseconds hold (int64: 292 years). */
+#define TIMEOUT_MAX 9223372036.0
+static const char *timeout_error(const char *a)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(a, &end);
+	if (end == a || *end || isnan(v) || !(v > 0))
+		return "needs a positive number of seconds";
+	if (v < 0.001)
+		return "needs at least 0.001 seconds (the timer counts milliseconds)";
+	if (v > TIMEOUT_MAX || errno == ERANGE)
+		return "is too large: at most 9223372036 seconds (292 years)";
+	return NULL;
+}
+
+/* Keep an option's value in a session array of SESSION_MAX_ARGS. */
+static bool add_arg(const char **v, int *n, const char *what, const char *arg)
+{
+	if (*n == SESSION_MAX_ARGS) {
+		fprintf(stderr, "tapc: error: too many %s (at most %d)\n", what, SESSION_MAX_ARGS);
+		return false;
+	}
+	v[(*n)++] = arg;
 	return true;
 }
 
@@ -305,17 +348,17 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
-	char *end;
+	long num;
 
 	s->last_pass = 5;
 	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			s->last_pass = strtol(optarg, &end, 10);
-			if (*end || s->last_pass < 1 || s->last_pass > 5) {
-				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", optarg);
+			if (!number_in(optarg, 1, 5, &num)) {
+				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", diag_escape(optarg));
 				return -1;
 			}
+			s->last_pass = (int)num;
 			break;
 		case 'e':
 			if (s->script_text) {
@@ -340,7 +383,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case 'W': warnings_are_errors = true; break;
 		case OPT_COMPATIBLE:
 			if (!isdigit((unsigned char)optarg[0]) || optarg[strspn(optarg, "0123456789.")]) {
-				fprintf(stderr, "tapc: error: --compatible needs a version like 4.2, not '%s'\n", optarg);
+				fprintf(stderr, "tapc: error: --compatible needs a version like 4.2, not '%s'\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			compatible = optarg;
@@ -351,59 +395,82 @@ static int parse_options(struct session *s, int argc, char **argv)
 			 * the valid values are accepted and change nothing. */
 			if (optarg && strcmp(optarg, "always") && strcmp(optarg, "never") &&
 			    strcmp(optarg, "auto")) {
-				fprintf(stderr, "tapc: error: --prologue-searching takes always, never or auto, not '%s'\n", optarg);
+				fprintf(stderr, "tapc: error: --prologue-searching takes always, never or auto, not '%s'\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			break;
 		case 'm':
 			if (!valid_module_name(optarg)) {
-				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n", optarg);
+				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			s->module_name = optarg;
 			s->module_name_given = true;
 			break;
-		case 'o': s->output_file = optarg; break;
-		case 'r': s->kernel_arg = optarg; break;
-		case 'c': s->cmd = optarg; break;
-		case 'x': s->target_pid = optarg; break;
-		case 'T':
-			if (strtod(optarg, &end) <= 0 || *end) {
-				fprintf(stderr, "tapc: error: -T needs a positive number of seconds, not '%s'\n", optarg);
+		case 'o':
+		case 'c':
+		case 'I':
+			if (!*optarg) {
+				fprintf(stderr, "tapc: error: -%c needs a value, not ''\n", c);
+				return -1;
+			}
+			if (c == 'o')
+				s->output_file = optarg;
+			else if (c == 'c')
+				s->cmd = optarg;	/* a shell command, as stap's: run by taprun */
+			else if (!add_arg(s->include_dirs, &s->ninclude_dirs, "-I options", optarg))
+				return -1;
+			break;
+		case 'r':
+			if (!kernel_arg_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -r needs a kernel release (letters, digits and . _ + -) "
+					"or the absolute path of a build tree (letters, digits and _ . / + @ -), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			s->kernel_arg = optarg;
+			break;
+		case 'x':
+			if (!pid_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -x needs a process id (a number from 1 to 4194304), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			s->target_pid = optarg;
+			break;
+		case 'T': {
+			const char *why = timeout_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -T %s, not '%s'\n", why, diag_escape(optarg));
 				return -1;
 			}
 			s->timeout = optarg;
 			break;
+		}
 		case 's':
-			c = strtol(optarg, &end, 10);
-			if (*end || c < 1 || c > 4095) {
-				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", optarg);
+			if (!number_in(optarg, 1, 4095, &num)) {
+				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", diag_escape(optarg));
 				return -1;
 			}
 			s->bufsize_mb = optarg;
 			break;
-		case 'D':
-		case 'I':
-			if ((c == 'D' ? s->ndefines : s->ninclude_dirs) == SESSION_MAX_ARGS) {
-				fprintf(stderr, "tapc: error: too many -%c options\n", c);
+		case 'D': {
+			const char *why = build_define_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -D '%s': %s\n", diag_escape(optarg), why);
 				return -1;
 			}
-			if (c == 'D') {
-				if (!isalpha((unsigned char)optarg[0]) && optarg[0] != '_') {
-					fprintf(stderr, "tapc: error: -D needs NAME or NAME=VALUE, not '%s'\n", optarg);
-					return -1;
-				}
-				s->defines[s->ndefines++] = optarg;
-			} else {
-				s->include_dirs[s->ninclude_dirs++] = optarg;
-			}
+			if (!add_arg(s->defines, &s->ndefines, "-D options", optarg))
+				return -1;
 			break;
+		}
 		case OPT_MODULE_PATH:
-			if (s->nmodule_dirs == SESSION_MAX_ARGS) {
-				fprintf(stderr, "tapc: error: too many --module-path options\n");
+			if (!add_arg(s->module_dirs, &s->nmodule_dirs, "--module-path options", optarg))
 				return -1;
-			}
-			s->module_dirs[s->nmodule_dirs++] = optarg;
 			break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
@@ -454,6 +521,18 @@ static int cmp_line(const void *a, const void *b)
 }
 
 /* -l / -L: the sites of the one probe, sorted, each once. */
+/* "ALIAS name:type ..." with the alias body's variables (-L), leaving out
+ * the tapset's private ones (__name). */
+static const char *list_alias_locals(const struct rprobe *p, const char *line)
+{
+	const struct symbol *l;
+
+	for (l = p->locals; list_mode == 'L' && l; l = l->next)
+		if (l->kind == SYM_LOCAL && strncmp(l->name, "__", 2) != 0)
+			line = arena_printf("%s %s:%s", line, l->name, type_name(l->type));
+	return line;
+}
+
 static int list_sites(struct session *s)
 {
 	const struct rprobe *p;
@@ -465,6 +544,11 @@ static int list_sites(struct session *s)
 		for (site = p->sites; site; site = site->next) {
 			const char *line = site->pp;
 
+			/* a probe an alias made is listed by the alias's point,
+			 * -L with the variables its body sets, then the
+			 * site's target variables, as stap -L shows them */
+			if (p->decl->u.probe.alias_pp)
+				line = list_alias_locals(p, p->decl->u.probe.alias_pp);
 			if (list_mode == 'L' && site->ops->vars) {
 				const char *vars = site->ops->vars(s, site);
 

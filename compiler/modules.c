@@ -209,7 +209,8 @@ size_t kernel_list_modules(struct kernel *k, const char *const *dirs, int ndirs,
 		walk_modules(where[i], depth[i], list_one, &l);
 	for (j = 0; j < l.n; j++)
 		l.v[j].path = arena_printf("%08zx%s", j, l.v[j].path);
-	qsort(l.v, l.n, sizeof(*l.v), cmp_module);
+	if (l.n)	/* qsort's base must not be NULL, even for no element */
+		qsort(l.v, l.n, sizeof(*l.v), cmp_module);
 	for (j = 0; j < l.n; j++) {
 		if (kept && strcmp(l.v[kept - 1].name, l.v[j].name) == 0)
 			continue;

@@ -41,6 +41,11 @@ struct parse_opts {
 /* The language version we implement (systemtap_v when no --compatible). */
 #define PARSE_LANGUAGE_VERSION "5.6"
 
+/* Read a script file whole (lexer.l).  NULL after an error: a read
+ * error, or a NUL byte in it (positioned; the text stays registered with
+ * diag for the caret).  The text is malloc'd and kept. */
+const char *parse_read_script(FILE *f, const char *name);
+
 /* Parse TEXT (NUL-terminated, must outlive the compilation: diagnostics
  * quote it) as file NAME.  Returns the file's declarations, or NULL after
  * printing at least one error.  A user script with no declaration at all

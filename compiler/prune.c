@@ -203,7 +203,15 @@ static void fold(struct node *n)
 			to_num(n, n->u.logical.is_and ? (a && b) : (a || b));
 		}
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -242,9 +250,17 @@ static bool pure(const struct node *n)
 			if (!pure(k))
 				return false;
 		return true;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_CALL: case NODE_PRINT:
+	case NODE_INCDEC: case NODE_ASSIGN: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+	case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+	case NODE_KIND_COUNT:
 		return false;
 	}
+	die("pure: bad node kind %d", (int)n->kind);
 }
 
 /* stap warns about the user's code only, not what an alias brought in. */
@@ -294,7 +310,15 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			}
 			break;
 		}
-		default:
+		case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+		case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+		case NODE_NULLSTMT: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+		case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR: case NODE_VAR:
+		case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY:
+		case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN:
+		case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+		case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+		case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 			break;
 		}
 	}

@@ -18,9 +18,11 @@
 #include "builtins.h"
 #include "diag.h"
 #include "expand.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
+#include "recipe.h"
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
@@ -34,6 +36,10 @@ struct rctx {
 	struct rprobe *probe;		/* current probe, NULL in a function */
 	struct rfunc *func;		/* current function */
 	struct aliases *aliases;	/* probe alias names, user's first */
+	struct rprobe **probes_tail;	/* end of p->probes (NULL: p->probes) */
+	struct scope_ent *index;	/* see scope_find() */
+	struct rfunc **funcs_tail;	/* end of p->funcs, NULL: not indexed */
+	size_t nindex, index_cap;
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -63,44 +69,174 @@ static struct symbol *sym_find(struct symbol *list, const char *name)
 	return NULL;
 }
 
-/* The function name/arity in list; arity -1: any arity.  Functions are
- * overloaded by their number of parameters, as in stap. */
-static struct rfunc *func_find(struct rfunc *list, const char *name, int arity)
+/*
+ * Names are bound through one hash table over the lists they live in (the
+ * program's globals and functions, each body's parameters and locals),
+ * keyed by the list's address and the name; the entry with a NULL name
+ * holds the list's last symbol.  So binding costs the size of the script,
+ * not its square (thousands of globals, functions, or locals in one body,
+ * as in the end probe that displays every global).  Only scope_append()
+ * and funcs_append() may add to an indexed list.  The tapset's candidate
+ * lists are not indexed: their size does not depend on the script.
+ */
+struct scope_ent {
+	const void *list;		/* a symbol list, or &p->funcs */
+	const char *name;
+	struct symbol *sym;
+};
+
+static size_t scope_slot(const struct rctx *r, const void *list, const char *name)
+{
+	uint64_t h = (uintptr_t)list * 0x9e3779b97f4a7c15ULL;
+	size_t i, mask = r->index_cap - 1;
+
+	for (const char *p = name ? name : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (i = h & mask; r->index[i].list; i = (i + 1) & mask)
+		if (r->index[i].list == list && (r->index[i].name == name ||
+		    (name && r->index[i].name && strcmp(r->index[i].name, name) == 0)))
+			break;
+	return i;
+}
+
+/* The table lives in the arena: a grown table leaves the old one there. */
+static void scope_set(struct rctx *r, const void *list, const char *name, struct symbol *sym)
+{
+	size_t i;
+
+	if (2 * (r->nindex + 1) > r->index_cap) {
+		struct scope_ent *old = r->index;
+		size_t cap = r->index_cap;
+
+		r->index_cap = cap ? 2 * cap : 1024;
+		r->index = arena_alloc(r->index_cap * sizeof(*r->index));
+		r->nindex = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i].list)
+				scope_set(r, old[i].list, old[i].name, old[i].sym);
+	}
+	i = scope_slot(r, list, name);
+	if (!r->index[i].list)
+		r->nindex++;
+	r->index[i] = (struct scope_ent){ list, name, sym };
+}
+
+/* The last symbol of list, indexing the list first if it is not yet (a
+ * list filled before, or again after scope_forget()).  The first symbol
+ * of a name wins, as in a walk of the list. */
+static struct symbol *scope_get(const struct rctx *r, const void *list, const char *name)
+{
+	return r->index_cap ? r->index[scope_slot(r, list, name)].sym : NULL;
+}
+
+static struct symbol *scope_last(struct rctx *r, struct symbol **list)
+{
+	struct symbol *sym, *last = scope_get(r, list, NULL);
+
+	if (last || !*list)
+		return last;
+	for (sym = *list; sym; sym = sym->next) {
+		if (!scope_get(r, list, sym->name))
+			scope_set(r, list, sym->name, sym);
+		last = sym;
+	}
+	scope_set(r, list, NULL, last);
+	return last;
+}
+
+static struct symbol *scope_find(struct rctx *r, struct symbol **list, const char *name)
+{
+	scope_last(r, list);
+	return scope_get(r, list, name);
+}
+
+static void scope_append(struct rctx *r, struct symbol **list, struct symbol *sym)
+{
+	struct symbol *last = scope_last(r, list);
+
+	if (last)
+		last->next = sym;
+	else
+		*list = sym;
+	if (!scope_get(r, list, sym->name))
+		scope_set(r, list, sym->name, sym);
+	scope_set(r, list, NULL, sym);
+}
+
+/* After symbols were taken off the lists: index them afresh on use. */
+static void scope_forget(struct rctx *r)
+{
+	r->index = NULL;
+	r->nindex = r->index_cap = 0;
+	r->funcs_tail = NULL;
+}
+
+/* The program's functions, by the same index: by name (the first of
+ * that name) and by "name/arity" (stap overloads by arity). */
+static const char *func_key(const char *name, int nparams)
+{
+	return arena_printf("%s/%d", name, nparams);
+}
+
+static void funcs_key(struct rctx *r, struct rfunc *fn)
+{
+	if (!scope_get(r, &r->p->funcs, fn->sym->name))
+		scope_set(r, &r->p->funcs, fn->sym->name, fn->sym);
+	scope_set(r, &r->p->funcs, func_key(fn->sym->name, fn->nparams), fn->sym);
+}
+
+static void funcs_index(struct rctx *r)
+{
+	struct rfunc **tail;
+
+	if (r->funcs_tail)
+		return;
+	for (tail = &r->p->funcs; *tail; tail = &(*tail)->next)
+		funcs_key(r, *tail);
+	r->funcs_tail = tail;
+}
+
+/* The program's function name/nparams (nparams -1: the first of that
+ * name, of any arity). */
+static struct rfunc *funcs_find(struct rctx *r, const char *name, int nparams)
+{
+	struct symbol *sym;
+
+	funcs_index(r);
+	sym = scope_get(r, &r->p->funcs, nparams < 0 ? name : func_key(name, nparams));
+	return sym ? sym->func : NULL;
+}
+
+/* Append fn to the program's functions; a name already there with
+ * another arity makes both overloaded (C names that say the arity: a
+ * third arity finds the first one marked already, and marks itself). */
+static void funcs_append(struct rctx *r, struct rfunc *fn)
+{
+	struct rfunc *other = funcs_find(r, fn->sym->name, -1);
+
+	if (other && other->nparams != fn->nparams)
+		other->overloaded = fn->overloaded = true;
+	*r->funcs_tail = fn;
+	r->funcs_tail = &fn->next;
+	funcs_key(r, fn);
+}
+
+/* The function name/nparams of list (nparams -1: of any arity).  As in
+ * stap, functions of one name and different arities are different
+ * functions (overloading by arity). */
+static struct rfunc *func_find(struct rfunc *list, const char *name, int nparams)
 {
 	for (; list; list = list->next)
-		if (strcmp(list->sym->name, name) == 0 && (arity < 0 || list->nparams == arity))
+		if (strcmp(list->sym->name, name) == 0 && (nparams < 0 || list->nparams == nparams))
 			return list;
 	return NULL;
 }
 
-int pp_comps(const struct node *point, const struct node **comps, int max)
+const char *func_cname(const struct rfunc *fn)
 {
-	const struct node *c;
-	int n = 0;
-
-	for (c = point->u.pp.comps; c && n < max; c = c->next)
-		comps[n++] = c;
-	return n;
-}
-
-const char *pp_text(const struct node *point)
-{
-	const struct node *c;
-	char *out = "";
-
-	for (c = point->u.pp.comps; c; c = c->next) {
-		const char *dot = c == point->u.pp.comps ? "" : ".";
-
-		if (!c->u.comp.arg)
-			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
-		else if (c->u.comp.arg->kind == NODE_NUM)
-			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
-					   (long long)c->u.comp.arg->u.num.value);
-		else
-			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
-					   c->u.comp.arg->u.str.value);
-	}
-	return out;
+	if (fn->overloaded)
+		return arena_printf("f%d_%s", fn->nparams, fn->sym->name);
+	return arena_printf("f_%s", fn->sym->name);
 }
 
 /* Bounded edit distance for "did you mean" hints. */
@@ -174,7 +310,8 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		switch (d->kind) {
 		case NODE_GLOBAL: {
 			struct symbol **list = tapset ? &r->tapset_globals : &r->p->globals;
-			struct symbol *old = sym_find(*list, d->u.global.name), *sym;
+			struct symbol *old = tapset ? sym_find(*list, d->u.global.name) :
+						      scope_find(r, list, d->u.global.name), *sym;
 
 			if (old && !tapset) {
 				diag_error(d->loc, "global '%s' declared twice", d->u.global.name);
@@ -186,13 +323,17 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			sym = symbol_new(SYM_GLOBAL, d->u.global.name, d->loc);
 			sym->decl = d;
 			d->u.global.sym = sym;
-			sym_append(list, sym);
+			if (tapset)
+				sym_append(list, sym);
+			else
+				scope_append(r, list, sym);
 			break;
 		}
 		case NODE_FUNCTION: {
 			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
-			int arity = node_count(d->u.func.params);
-			struct rfunc *old = func_find(*list, d->u.func.name, arity), *fn;
+			int nparams = node_count(d->u.func.params);
+			struct rfunc *old = tapset ? func_find(*list, d->u.func.name, nparams) :
+						     funcs_find(r, d->u.func.name, nparams), *fn;
 			struct node *param;
 
 			if (old && !tapset) {
@@ -203,10 +344,6 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			if (old)
 				break;
 			fn = arena_alloc(sizeof(*fn));
-			fn->cname = d->u.func.name;
-			if (func_find(r->p->funcs, d->u.func.name, -1) ||
-			    func_find(r->tapset_funcs, d->u.func.name, -1))
-				fn->cname = arena_printf("%d_%s", arity, d->u.func.name);
 			fn->decl = d;
 			fn->sym = symbol_new(SYM_FUNCTION, d->u.func.name, d->loc);
 			fn->sym->decl = d;
@@ -218,22 +355,24 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			for (param = d->u.func.params; param; param = param->next) {
 				struct symbol *ps = symbol_new(SYM_PARAM, param->u.param.name, param->loc);
 
-				if (sym_find(fn->locals, ps->name))
+				if (scope_find(r, &fn->locals, ps->name))
 					diag_error(param->loc, "parameter '%s' declared twice", ps->name);
 				ps->decl = param;
 				ps->type = param->u.param.decl;
 				ps->type_loc = param->loc;
 				ps->arity = 0;
 				ps->assigned = true;
-				sym_append(&fn->locals, ps);
+				scope_append(r, &fn->locals, ps);
 				fn->nparams++;
 			}
-			{
+			if (tapset) {
 				struct rfunc **tail = list;
 
 				while (*tail)
 					tail = &(*tail)->next;
 				*tail = fn;
+			} else {
+				funcs_append(r, fn);
 			}
 			break;
 		}
@@ -248,7 +387,16 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			break;
 		case NODE_PROBE:
 			break;
-		default:
+		case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
+		case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+		case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE:
+		case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+		case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_CALL:
+		case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+		case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+		case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+		case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			die("collect_file: unexpected %s", node_kind_names[d->kind]);
 		}
 	}
@@ -266,7 +414,7 @@ static void bind_list(struct rctx *r, struct node *n)
 
 static struct symbol *global_lookup(struct rctx *r, const char *name)
 {
-	struct symbol *sym = sym_find(r->p->globals, name), **pp;
+	struct symbol *sym = scope_find(r, &r->p->globals, name), **pp;
 
 	if (sym)
 		return sym;
@@ -275,7 +423,7 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 			sym = *pp;
 			*pp = sym->next;
 			sym->next = NULL;
-			sym_append(&r->p->globals, sym);
+			scope_append(r, &r->p->globals, sym);
 			return sym;
 		}
 	}
@@ -294,7 +442,7 @@ static bool declared_array(const struct symbol *sym)
 static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
 {
 	const char *name = var->u.var.name;
-	struct symbol *sym = sym_find(*r->scope, name);
+	struct symbol *sym = scope_find(r, r->scope, name);
 
 	if (!sym)
 		sym = global_lookup(r, name);
@@ -305,7 +453,7 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		}
 		sym = symbol_new(SYM_LOCAL, name, var->loc);
 		sym->arity = 0;
-		sym_append(r->scope, sym);
+		scope_append(r, r->scope, sym);
 	}
 	var->u.var.sym = sym;
 	if (write)
@@ -355,75 +503,121 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 
 static void resolve_function_body(struct rctx *r, struct rfunc *fn);
 
-static void bind_call(struct rctx *r, struct node *n)
+/* Move the library function name/nargs into the program, or NULL. */
+static struct rfunc *pull_tapset_func(struct rctx *r, const char *name, int nargs)
+{
+	struct rfunc **pp, *fn;
+
+	for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->sym->name, name) != 0 || (*pp)->nparams != nargs)
+			continue;
+		fn = *pp;
+		*pp = fn->next;
+		fn->next = NULL;
+		funcs_append(r, fn);
+		return fn;
+	}
+	return NULL;
+}
+
+/* "1", "1 or 2", "0, 1 or 3": the arities name has (bit i: i arguments). */
+static const char *arities_text(unsigned mask)
+{
+	const char *out = "";
+	int i, left = __builtin_popcount(mask);
+
+	for (i = 0; i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		left--;
+		out = arena_printf("%s%s%d", out, !*out ? "" : left ? ", " : " or ", i);
+	}
+	return out;
+}
+
+/* No function name takes nargs arguments: say which arities it has, or
+ * that it is unknown (with the closest name). */
+static void call_mismatch(struct rctx *r, struct node *n, int nargs)
 {
 	const char *name = n->u.call.name;
-	int nargs = node_count(n->u.call.args), want;
-	struct rfunc *fn = func_find(r->p->funcs, name, nargs), **pp;
-	const struct builtin *b = NULL;
+	const struct builtin *tab;
+	const struct rfunc *f, *first = NULL;
+	unsigned mask = 0;
+	int i, count, last = 0;
 
-	bind_list(r, n->u.call.args);
-	if (!fn)
-		b = builtin_find(name);
-	if (!fn && !b) {
-		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
-			if (strcmp((*pp)->sym->name, name) == 0 && (*pp)->nparams == nargs) {
-				struct rfunc **tail = &r->p->funcs;
-
-				fn = *pp;
-				*pp = fn->next;
-				fn->next = NULL;
-				while (*tail)
-					tail = &(*tail)->next;
-				*tail = fn;
-				break;
-			}
+	for (f = r->p->funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
 		}
+	for (f = r->tapset_funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
+		}
+	tab = builtin_table(&count);
+	for (i = 0; i < count; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			mask |= 1u << tab[i].nargs, last = tab[i].nargs;
+	if (mask) {
+		diag_error(n->loc, "function '%s' takes %s argument%s, %d given", name,
+			   arities_text(mask), last == 1 && !(mask & (mask - 1)) ? "" : "s", nargs);
+		if (first)
+			diag_note(first->decl->loc, "'%s' is defined here", name);
+		return;
 	}
-	/* no definition of this arity: the error names one of another */
-	if (!fn && !b && !(fn = func_find(r->p->funcs, name, -1)))
-		fn = func_find(r->tapset_funcs, name, -1);
-	if (!fn && !b) {
+	{
 		struct hint h = { name, NULL, 99 };
-		const struct builtin *tab;
-		struct rfunc *f;
-		int i, count;
 
 		diag_error(n->loc, "unknown function '%s'", name);
 		for (f = r->p->funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
 		for (f = r->tapset_funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
-		tab = builtin_table(&count);
 		for (i = 0; i < count; i++)
 			hint_try(&h, tab[i].name);
 		hint_note(&h, n->loc);
+	}
+}
+
+/* An embedded-C function marked guru in the library (set_kernel_long(),
+ * panic()...) may only be called with -g, as in stap. */
+static bool needs_guru(const struct rfunc *fn)
+{
+	const struct node *body = fn->decl->u.func.body;
+
+	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
+}
+
+static void bind_call(struct rctx *r, struct node *n)
+{
+	const char *name = n->u.call.name;
+	int nargs = node_count(n->u.call.args);
+	struct rfunc *fn = funcs_find(r, name, nargs);
+	const struct builtin *b = NULL;
+
+	bind_list(r, n->u.call.args);
+	if (!fn)
+		b = builtin_find(name, nargs);
+	if (!fn && !b)
+		fn = pull_tapset_func(r, name, nargs);
+	if (!fn && !b) {
+		call_mismatch(r, n, nargs);
 		return;
+	}
+	if (fn && needs_guru(fn) && !r->s->guru) {
+		diag_error(n->loc, "function '%s' needs guru mode (-g)", name);
+		diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn) {
 		n->u.call.sym = fn->sym;
-		want = fn->nparams;
 	} else {
 		struct symbol *sym = symbol_new(SYM_BUILTIN, name, n->loc);
 
 		sym->builtin = b;
 		sym->type = b->ret;
 		n->u.call.sym = sym;
-		want = b->nargs;
 	}
-	if (nargs != want) {
-		diag_error(n->loc, "function '%s' takes %d argument%s, %d given", name, want,
-			   want == 1 ? "" : "s", nargs);
-		if (fn)
-			diag_note(fn->decl->loc, "'%s' is defined here", name);
-		return;
-	}
-	/* as stap: a library function whose C is marked guru (it writes
-	 * kernel memory, or reads what it can't check) needs -g */
-	if (fn && fn->decl->from_tapset && !r->s->guru && fn->decl->u.func.body &&
-	    fn->decl->u.func.body->kind == NODE_EMBEDDED &&
-	    strstr(fn->decl->u.func.body->u.embedded.code, "/* guru */"))
-		diag_error(n->loc, "function '%s' is only for guru mode (-g)", name);
 	if (fn && !fn->resolved)
 		resolve_function_body(r, fn);
 }
@@ -471,7 +665,7 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 static void bind_target(struct rctx *r, struct node *n)
 {
 	struct site *site;
-	const char *expr = NULL;
+	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -482,7 +676,7 @@ static void bind_target(struct rctx *r, struct node *n)
 	if (strcmp(n->u.target.name, "@cast") == 0 &&
 	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
 		/* a function, or begin/end/timer: the target kernel's types */
-		n->type = provider_cast(r->s, n);
+		n->type = fetch_cast(kernel_image(session_kernel(r->s)), n);
 		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
 			diag_error(n->loc, "@cast can't be written here");
 			n->type = TYPE_UNKNOWN;
@@ -509,7 +703,7 @@ static void bind_target(struct rctx *r, struct node *n)
 			diag_error(n->loc, "%s can't be written at %s", n->u.target.name, site->pp);
 			return;
 		}
-		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
+		if (expr && !recipe_equal(expr, n->u.target.resolved)) {
 			diag_error(n->loc, "%s means different things at the points of this probe",
 				   n->u.target.name);
 			return;
@@ -526,11 +720,18 @@ static bool bind_defined(struct rctx *r, struct node *n)
 	struct site *site;
 	bool ok = r->probe != NULL;
 
+	/* @defined(&$p->m): the path ends in its STEP_ADDR */
+	if (t->kind == NODE_UNARY && t->u.un.op == UN_ADDR && t->u.un.operand->kind == NODE_TARGET)
+		t = t->u.un.operand;
 	if (t->kind != NODE_TARGET) {
 		diag_error(n->loc, "@defined needs a target variable ($name, $p->f, @cast(...))");
 		ok = false;
 	} else if (t->u.target.cast_expr) {
 		bind(r, t->u.target.cast_expr);
+		/* the kernel's types decide, not a site: so also in a function */
+		n->kind = NODE_NUM;
+		n->u.num.value = ok = fetch_cast_defined(kernel_image(session_kernel(r->s)), t);
+		return ok;
 	}
 	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
 		ok = site->ops->defined && site->ops->defined(r->s, site, t);
@@ -570,19 +771,11 @@ static void bind_entry(struct rctx *r, struct node *n)
 	if (n->u.wrap.operand->kind != NODE_TARGET || n->u.wrap.operand->u.target.cast_expr) {
 		/* an expression: evaluated by the probe's entry function, so
 		 * its target variables are those of the function's entry */
-		size_t i = 0, nsites = 0;
-		bool *was;
-
 		for (site = r->probe->sites; site; site = site->next)
-			nsites++;
-		was = arena_alloc(nsites * sizeof(*was));
-		for (site = r->probe->sites; site; site = site->next, i++) {
-			was[i] = site->is_return;
-			site->is_return = false;
-		}
+			site->ops->entry_scope(site, true);
 		bind(r, n->u.wrap.operand);
-		for (site = r->probe->sites, i = 0; site; site = site->next, i++)
-			site->is_return = was[i];
+		for (site = r->probe->sites; site; site = site->next)
+			site->ops->entry_scope(site, false);
 		node_visit(n->u.wrap.operand, entry_locals_check, n);
 	}
 	for (site = r->probe->sites; site; site = site->next) {
@@ -893,16 +1086,16 @@ static bool guard_body(struct rprobe *p, struct node *decl)
 static void bind_probe(void *ctx, struct rprobe *p)
 {
 	struct rctx *r = ctx;
-	struct rprobe **tail;
 
 	if (!guard_body(p, p->decl))
 		return;
 	if (!p->sites)		/* only optional points, none matched */
 		return;
 	p->index = r->p->nprobes++;
-	for (tail = &r->p->probes; *tail; tail = &(*tail)->next)
-		;
-	*tail = p;
+	if (!r->probes_tail)
+		r->probes_tail = &r->p->probes;
+	*r->probes_tail = p;
+	r->probes_tail = &p->next;
 	r->scope = &p->locals;
 	r->probe = p;
 	r->func = NULL;
@@ -953,20 +1146,29 @@ static struct node *global_display_probe(struct rctx *r)
 {
 	struct parse_opts o = { 0 };
 	struct file_ast *f;
-	const char *text = "probe end {\n";
+	char *buf = NULL;
+	const char *text;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);	/* one pass: many globals, no quadratic copying */
 	struct symbol *g;
 	bool any = false;
 
+	if (!mf)
+		die("out of memory");
+	fputs("probe end {\n", mf);
 	for (g = r->p->globals; g; g = g->next) {
 		if (!g->decl || g->decl->from_tapset || !g->assigned || g->read || g->arity < 0 ||
 		    g->type == TYPE_UNKNOWN)
 			continue;
-		text = arena_printf("%s%s", text, display_global(g));
+		fputs(display_global(g), mf);
 		any = true;
 	}
+	fputs("}\n", mf);
+	fclose(mf);
+	text = arena_strdup(buf);
+	free(buf);
 	if (!any)
 		return NULL;
-	text = arena_printf("%s}\n", text);
 	f = parse_text("<global display>", text, &o);
 	if (!f || !f->decls)
 		die("global display probe does not parse:\n%s", text);
@@ -1008,6 +1210,7 @@ static bool resolve_program(struct rctx *r)
 	 * function with untyped parameters is not an error (-u keeps it) */
 	if (!s->unoptimized)
 		prune(s, r->p);
+	scope_forget(r);	/* prune took symbols off the lists */
 	if (!types_infer(s, r->p) || !check_program(r->p))
 		return false;
 	if ((display = global_display_probe(r))) {

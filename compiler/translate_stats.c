@@ -398,6 +398,5 @@ void gs_foreach(struct tx *t, struct node *n)
 			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
 	}
 	gs_loop_body(t, n->u.foreach.body, label);
-	emit(t->e, ";");
 	emit(t->e, "}");
 }

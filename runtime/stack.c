@@ -152,10 +152,9 @@ void tapc_print_kstack(struct tapc_context *c)
 {
 	unsigned long pcs[MAXBACKTRACE];
 	unsigned int n = tapc_kstack(c, pcs, MAXBACKTRACE), i = 0;
-	struct kretprobe *rp;
 
-	if (c->kri && n && (rp = get_kretprobe(c->kri))) {
-		print_frame(c, "Returning from: ", (unsigned long)rp->kp.addr);
+	if (c->return_from && n) {
+		print_frame(c, "Returning from: ", c->return_from);
 		print_frame(c, "Returning to  : ", pcs[0]);
 		i = 1;
 	}
