@@ -201,8 +201,9 @@ bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc)
 {
-	if (op == TAPC_STAT_COUNT) {
-		*out = d->count;
+	/* as in stap since 1.5: an empty aggregate has a count and a sum */
+	if (op == TAPC_STAT_COUNT || (op == TAPC_STAT_SUM && d->count == 0)) {
+		*out = op == TAPC_STAT_COUNT ? d->count : 0;
 		return true;
 	}
 	if (d->count == 0) {

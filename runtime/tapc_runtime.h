@@ -280,7 +280,7 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 					 const char *loc);
 
 /* @count/@sum/@min/@max/@avg/@variance of d: false with "empty aggregate"
- * set for anything but @count of an empty aggregate. */
+ * set for anything but @count and @sum (0) of an empty aggregate. */
 bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc);
