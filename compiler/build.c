@@ -191,6 +191,7 @@ static const struct limit {
 	{ "TRYLOCKDELAY", 0, 1000, "microseconds of busy waiting" },
 	{ "KRETACTIVE", 0, 4096, "the kernel's KRETPROBE_MAXACTIVE_MAX" },
 	{ "TAPC_PRINTBUF_SIZE", 256, 1048576, "bytes per CPU" },
+	{ "MAXBACKTRACE", 1, 256, "the frames are held on the kernel stack" },
 };
 
 static const struct limit *limit_find(const char *name, size_t n)

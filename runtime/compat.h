@@ -39,4 +39,61 @@ static inline u32 tapc_compat_random_below(u32 ceil)
 #endif
 }
 
+#include <linux/module.h>
+
+/* A module's text, and everything else it keeps after init, in bytes:
+ * struct module's mem[] replaced core_layout in 6.4. */
+static inline unsigned long tapc_compat_module_text_size(const struct module *m)
+{
+#ifdef TAPC_HAVE_MODULE_MEM
+	return m->mem[MOD_TEXT].size;
+#else
+	return m->core_layout.text_size;
+#endif
+}
+
+static inline unsigned long tapc_compat_module_data_size(const struct module *m)
+{
+#ifdef TAPC_HAVE_MODULE_MEM
+	return m->mem[MOD_DATA].size + m->mem[MOD_RODATA].size + m->mem[MOD_RO_AFTER_INIT].size;
+#else
+	return m->core_layout.size - m->core_layout.text_size;
+#endif
+}
+
+#include <linux/mm_types.h>
+#include <linux/percpu_counter.h>
+
+/* Where the mm's page counter `member` (MM_FILEPAGES...) is, as a long:
+ * rss_stat is an array of percpu_counters since 6.2 (their shared count;
+ * the CPUs' pending deltas are not in it, as get_mm_counter() reads it),
+ * an mm_rss_stat of atomic_long_t before. */
+static inline unsigned long tapc_compat_mm_counter_addr(unsigned long mm, int member)
+{
+#ifdef TAPC_HAVE_MM_RSS_PERCPU
+	return mm + offsetof(struct mm_struct, rss_stat) + member * sizeof(struct percpu_counter) +
+	       offsetof(struct percpu_counter, count);
+#else
+	return mm + offsetof(struct mm_struct, rss_stat) + member * sizeof(atomic_long_t);
+#endif
+}
+
+#ifdef CONFIG_X86
+#include <asm/msr.h>
+
+/* A model-specific register (print_regs()); rdmsrq() is rdmsrl()'s
+ * name since 6.16. */
+static inline u64 tapc_compat_rdmsr(u32 msr)
+{
+	u64 v;
+
+#ifdef TAPC_HAVE_RDMSRQ
+	rdmsrq(msr, v);
+#else
+	rdmsrl(msr, v);
+#endif
+	return v;
+}
+#endif
+
 #endif /* TAPC_COMPAT_H */

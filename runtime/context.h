@@ -9,7 +9,7 @@
  * handlers already run with preemption disabled (kprobes, kretprobes).
  *
  * Between two hits a context is kept clean: last_error and probe_data
- * are NULL, pb_len and nesting are 0 (whoever sets them restores them on
+ * are NULL, return_from 0, pb_len and nesting are 0 (whoever sets them restores them on
  * the way out), so taking it only writes the fields that describe the new
  * hit.
  */

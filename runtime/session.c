@@ -14,6 +14,7 @@
 
 #include "tapc_runtime.h"
 #include "context.h"
+#include "loader.h"
 #include "print.h"
 #include "session.h"
 #include "transport.h"
@@ -235,6 +236,7 @@ static int __init tapc_init(void)
 {
 	int rc;
 
+	tapc_loader_init();
 	rc = tapc_context_init();
 	if (rc)
 		return rc;
@@ -259,6 +261,7 @@ free_transport:
 	tapc_transport_exit();
 free_context:
 	tapc_context_free();
+	tapc_loader_exit();
 	return rc;
 }
 
@@ -271,6 +274,7 @@ static void __exit tapc_exit(void)
 		tapc_module.globals_free();
 	tapc_timing_free();
 	tapc_context_free();
+	tapc_loader_exit();
 }
 
 module_init(tapc_init);

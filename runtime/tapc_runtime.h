@@ -52,6 +52,9 @@
 #ifndef TAPC_PRINTBUF_SIZE
 #define TAPC_PRINTBUF_SIZE 8192	/* per-hit print buffer (STP_BUFFER_SIZE) */
 #endif
+#ifndef MAXBACKTRACE
+#define MAXBACKTRACE 20		/* kernel stack frames a backtrace holds */
+#endif
 #ifndef KRETACTIVE
 #define KRETACTIVE 0		/* 0 = max(15, 6 * num_possible_cpus()) */
 #endif
@@ -67,6 +70,9 @@ struct tapc_context {
 	/* the hit's family data (a kretprobe's per-call data, a
 	 * tracepoint's arguments), NULL if none */
 	void *probe_data;
+	/* in a return probe, the address of the function that returns
+	 * (is_return(), "Returning from:" of print_stack()), else 0 */
+	unsigned long return_from;
 
 	long actions_left;		/* MAXACTION budget, see tapc_actions() */
 	int nesting;			/* function call depth, 0 in the probe body */
@@ -358,6 +364,12 @@ bool tapc_user_string(struct tapc_context *c, char *dst, unsigned long addr,
  * user_long_error() fails). */
 bool tapc_uread(struct tapc_context *c, void *dst, unsigned long addr,
 		size_t n, const char *loc);
+/* The NUL-separated strings of the current task's memory [start, end)
+ * (its argv or environment area: mm->arg_start..arg_end, env_start..
+ * env_end), a byte at a time: fn(arg, b), b 0 ending each string, until
+ * fn returns false, a read faults, or end (at most the first 64 KiB). */
+void tapc_ustrings_walk(unsigned long start, unsigned long end,
+			bool (*fn)(void *arg, char b), void *arg);
 
 /* ---- $var$ pretty printing (pretty.c): the translator's table of what
  * to read at which offset from a base address, and how to print it ---- */

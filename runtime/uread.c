@@ -24,3 +24,29 @@ bool tapc_uread(struct tapc_context *c, void *dst, unsigned long addr,
 			    addr);
 	return false;
 }
+
+/* At most this many bytes of an argument or environment area are read:
+ * the environment may be megabytes, and a probe has microseconds. */
+#define TAPC_USTRINGS_MAX (64 * 1024)
+
+void tapc_ustrings_walk(unsigned long start, unsigned long end,
+			bool (*fn)(void *arg, char b), void *arg)
+{
+	char buf[64];
+	unsigned long p = start;
+	size_t k, i;
+
+	if (end <= start)
+		return;
+	if (end - start > TAPC_USTRINGS_MAX)
+		end = start + TAPC_USTRINGS_MAX;
+	while (p < end) {
+		k = min_t(size_t, sizeof(buf), end - p);
+		if (copy_from_user_nofault(buf, (const void __user *)p, k))
+			return;
+		for (i = 0; i < k; i++)
+			if (!fn(arg, buf[i]))
+				return;
+		p += k;
+	}
+}

@@ -60,6 +60,7 @@ static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
 	/* NULL unless the session runs: that load is the session check */
 	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
+	unsigned long ip;
 
 	if (unlikely(!c))
 		return 0;
@@ -67,7 +68,14 @@ static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 					   func ? func : s->func ? s->func : s->symbol, regs,
 					   false, budget)))
 		return 0;
+	/* The kprobe hands over regs->ip past the breakpoint (the int3, or
+	 * the ftrace call it emulates); addr(), register("rip") and the
+	 * backtrace's first frame are the probed address, as in stap.  The
+	 * kprobe code after us needs its own value back. */
+	ip = instruction_pointer(regs);
+	instruction_pointer_set(regs, (unsigned long)p->addr);
 	h(c);
+	instruction_pointer_set(regs, ip);
 	tapc_context_put(c);
 	return 0;
 }
@@ -98,8 +106,10 @@ static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 	/* NULL again before the context is released (context.h) */
 	if (s->entry_data_size)
 		c->probe_data = (void *)ri->data;
+	c->return_from = (unsigned long)s->u.krp.kp.addr;
 	h(c);
 	c->probe_data = NULL;
+	c->return_from = 0;
 	tapc_context_put(c);
 	return 0;
 }
