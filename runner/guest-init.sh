@@ -52,6 +52,9 @@ for m in /lib/tapc/*.ko; do
 	insmod "$m" || echo "tapc-vm: insmod $m failed" >&2
 done
 
+# A system's loopback interface is up: tests talk TCP and UDP over it.
+ip link set lo up 2>/dev/null || echo "tapc-vm: cannot bring lo up" >&2
+
 mkdir -p $H
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose host $H ||
 	fail "cannot mount the host's root file system over 9p"
