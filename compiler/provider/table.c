@@ -17,6 +17,7 @@
 	X(kprobe) \
 	X(tracepoint) \
 	X(timer) \
+	X(uprobe) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;
