@@ -6,11 +6,14 @@
  * a library that defines a built-in's name).  A built-in needs the
  * translator when it
  *  - is called by the compiler's own code (exit() ends -T's timer probe),
- *  - changes control flow (error() jumps to the enclosing catch),
+ *  - changes control flow (error() jumps to the enclosing catch, abort()
+ *    past it),
  *  - hands out the probe's own data without a copy (pp(), probefunc(),
  *    ppfunc(): a string function would copy into a buffer), or
  *  - reports an error at the script position of the call ($L: the memory
  *    readers; an embedded function only knows its own position).
+ * A name is built in with all its arities (kernel_string(addr, err_msg)
+ * stays beside kernel_string(addr)): a name lives in one place.
  * A tapset function with embedded C costs no more than a built-in: it is
  * a static function the C compiler inlines, and the translator checks for
  * an error after it only when its code can raise one.
@@ -28,12 +31,17 @@ static const struct builtin builtins[] = {
 	{ "probefunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
 	{ "ppfunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
 	{ "exit", V, 0, { 0 }, BUILTIN_STMT, "tapc_request_exit()" },
+	/* abort(): exit() that ends the hit at once (no catch stops it) */
+	{ "abort", V, 0, { 0 }, BUILTIN_ABORT, "tapc_abort_hit(c)" },
 	/* error(msg): a run-time error try/catch can catch */
 	{ "error", V, 1, { S }, BUILTIN_RAISE, "tapc_errorf(c, $L, \"%s\", $1)" },
 	/* memory reads: nofault, a bad address is a run-time error (a
 	 * template naming $L can fail: the translator checks the error) */
 	{ "kernel_string", S, 1, { L }, BUILTIN_STRING_INTO,
 	  "tapc_kernel_string(c, $0, (unsigned long)$1, $L)" },
+	/* kernel_string(addr, err_msg): err_msg instead of the error */
+	{ "kernel_string", S, 2, { L, S }, BUILTIN_STRING_INTO,
+	  "if (tapc_strncpy_nofault($0, (unsigned long)$1, MAXSTRINGLEN, false) < 0) tapc_strcpy($0, $2)" },
 	{ "kernel_string_n", S, 2, { L, L }, BUILTIN_STRING_INTO,
 	  "if (tapc_kernel_string(c, $0, (unsigned long)$1, $L) && $2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
 	{ "user_string", S, 1, { L }, BUILTIN_STRING_INTO,
@@ -62,12 +70,12 @@ static const struct builtin builtins[] = {
 #undef UREAD
 };
 
-const struct builtin *builtin_find(const char *name)
+const struct builtin *builtin_find(const char *name, int nargs)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		if (strcmp(builtins[i].name, name) == 0)
+		if (strcmp(builtins[i].name, name) == 0 && (nargs < 0 || builtins[i].nargs == nargs))
 			return &builtins[i];
 	return NULL;
 }

@@ -171,7 +171,20 @@ static void scope_forget(struct rctx *r)
 	r->funcs_tail = NULL;
 }
 
-/* The program's functions, by the same index (their symbols' names). */
+/* The program's functions, by the same index: by name (the first of
+ * that name) and by "name/arity" (stap overloads by arity). */
+static const char *func_key(const char *name, int nparams)
+{
+	return arena_printf("%s/%d", name, nparams);
+}
+
+static void funcs_key(struct rctx *r, struct rfunc *fn)
+{
+	if (!scope_get(r, &r->p->funcs, fn->sym->name))
+		scope_set(r, &r->p->funcs, fn->sym->name, fn->sym);
+	scope_set(r, &r->p->funcs, func_key(fn->sym->name, fn->nparams), fn->sym);
+}
+
 static void funcs_index(struct rctx *r)
 {
 	struct rfunc **tail;
@@ -179,35 +192,51 @@ static void funcs_index(struct rctx *r)
 	if (r->funcs_tail)
 		return;
 	for (tail = &r->p->funcs; *tail; tail = &(*tail)->next)
-		if (!scope_get(r, &r->p->funcs, (*tail)->sym->name))
-			scope_set(r, &r->p->funcs, (*tail)->sym->name, (*tail)->sym);
+		funcs_key(r, *tail);
 	r->funcs_tail = tail;
 }
 
-static struct rfunc *funcs_find(struct rctx *r, const char *name)
+/* The program's function name/nparams (nparams -1: the first of that
+ * name, of any arity). */
+static struct rfunc *funcs_find(struct rctx *r, const char *name, int nparams)
 {
 	struct symbol *sym;
 
 	funcs_index(r);
-	sym = scope_get(r, &r->p->funcs, name);
+	sym = scope_get(r, &r->p->funcs, nparams < 0 ? name : func_key(name, nparams));
 	return sym ? sym->func : NULL;
 }
 
+/* Append fn to the program's functions; a name already there with
+ * another arity makes both overloaded (C names that say the arity: a
+ * third arity finds the first one marked already, and marks itself). */
 static void funcs_append(struct rctx *r, struct rfunc *fn)
 {
-	funcs_index(r);
+	struct rfunc *other = funcs_find(r, fn->sym->name, -1);
+
+	if (other && other->nparams != fn->nparams)
+		other->overloaded = fn->overloaded = true;
 	*r->funcs_tail = fn;
 	r->funcs_tail = &fn->next;
-	if (!scope_get(r, &r->p->funcs, fn->sym->name))
-		scope_set(r, &r->p->funcs, fn->sym->name, fn->sym);
+	funcs_key(r, fn);
 }
 
-static struct rfunc *func_find(struct rfunc *list, const char *name)
+/* The function name/nparams of list (nparams -1: of any arity).  As in
+ * stap, functions of one name and different arities are different
+ * functions (overloading by arity). */
+static struct rfunc *func_find(struct rfunc *list, const char *name, int nparams)
 {
 	for (; list; list = list->next)
-		if (strcmp(list->sym->name, name) == 0)
+		if (strcmp(list->sym->name, name) == 0 && (nparams < 0 || list->nparams == nparams))
 			return list;
 	return NULL;
+}
+
+const char *func_cname(const struct rfunc *fn)
+{
+	if (fn->overloaded)
+		return arena_printf("f%d_%s", fn->nparams, fn->sym->name);
+	return arena_printf("f_%s", fn->sym->name);
 }
 
 /* Bounded edit distance for "did you mean" hints. */
@@ -302,8 +331,9 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		}
 		case NODE_FUNCTION: {
 			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
-			struct rfunc *old = tapset ? func_find(*list, d->u.func.name) :
-						     funcs_find(r, d->u.func.name), *fn;
+			int nparams = node_count(d->u.func.params);
+			struct rfunc *old = tapset ? func_find(*list, d->u.func.name, nparams) :
+						     funcs_find(r, d->u.func.name, nparams), *fn;
 			struct node *param;
 
 			if (old && !tapset) {
@@ -473,60 +503,120 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 
 static void resolve_function_body(struct rctx *r, struct rfunc *fn);
 
-static void bind_call(struct rctx *r, struct node *n)
+/* Move the library function name/nargs into the program, or NULL. */
+static struct rfunc *pull_tapset_func(struct rctx *r, const char *name, int nargs)
+{
+	struct rfunc **pp, *fn;
+
+	for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->sym->name, name) != 0 || (*pp)->nparams != nargs)
+			continue;
+		fn = *pp;
+		*pp = fn->next;
+		fn->next = NULL;
+		funcs_append(r, fn);
+		return fn;
+	}
+	return NULL;
+}
+
+/* "1", "1 or 2", "0, 1 or 3": the arities name has (bit i: i arguments). */
+static const char *arities_text(unsigned mask)
+{
+	const char *out = "";
+	int i, left = __builtin_popcount(mask);
+
+	for (i = 0; i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		left--;
+		out = arena_printf("%s%s%d", out, !*out ? "" : left ? ", " : " or ", i);
+	}
+	return out;
+}
+
+/* No function name takes nargs arguments: say which arities it has, or
+ * that it is unknown (with the closest name). */
+static void call_mismatch(struct rctx *r, struct node *n, int nargs)
 {
 	const char *name = n->u.call.name;
-	struct rfunc *fn = funcs_find(r, name), **pp;
-	const struct builtin *b = NULL;
-	int nargs = node_count(n->u.call.args), want;
+	const struct builtin *tab;
+	const struct rfunc *f, *first = NULL;
+	unsigned mask = 0;
+	int i, count, last = 0;
 
-	bind_list(r, n->u.call.args);
-	if (!fn)
-		b = builtin_find(name);
-	if (!fn && !b) {
-		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
-			if (strcmp((*pp)->sym->name, name) == 0) {
-				fn = *pp;
-				*pp = fn->next;
-				fn->next = NULL;
-				funcs_append(r, fn);
-				break;
-			}
+	for (f = r->p->funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
 		}
+	for (f = r->tapset_funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
+		}
+	tab = builtin_table(&count);
+	for (i = 0; i < count; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			mask |= 1u << tab[i].nargs, last = tab[i].nargs;
+	if (mask) {
+		diag_error(n->loc, "function '%s' takes %s argument%s, %d given", name,
+			   arities_text(mask), last == 1 && !(mask & (mask - 1)) ? "" : "s", nargs);
+		if (first)
+			diag_note(first->decl->loc, "'%s' is defined here", name);
+		return;
 	}
-	if (!fn && !b) {
+	{
 		struct hint h = { name, NULL, 99 };
-		const struct builtin *tab;
-		struct rfunc *f;
-		int i, count;
 
 		diag_error(n->loc, "unknown function '%s'", name);
 		for (f = r->p->funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
 		for (f = r->tapset_funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
-		tab = builtin_table(&count);
 		for (i = 0; i < count; i++)
 			hint_try(&h, tab[i].name);
 		hint_note(&h, n->loc);
+	}
+}
+
+/* An embedded-C function marked guru in the library (set_kernel_long(),
+ * panic()...) may only be called with -g, as in stap. */
+static bool needs_guru(const struct rfunc *fn)
+{
+	const struct node *body = fn->decl->u.func.body;
+
+	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
+}
+
+static void bind_call(struct rctx *r, struct node *n)
+{
+	const char *name = n->u.call.name;
+	int nargs = node_count(n->u.call.args);
+	struct rfunc *fn = funcs_find(r, name, nargs);
+	const struct builtin *b = NULL;
+
+	bind_list(r, n->u.call.args);
+	if (!fn)
+		b = builtin_find(name, nargs);
+	if (!fn && !b)
+		fn = pull_tapset_func(r, name, nargs);
+	if (!fn && !b) {
+		call_mismatch(r, n, nargs);
 		return;
+	}
+	if (fn && needs_guru(fn) && !r->s->guru) {
+		diag_error(n->loc, "function '%s' needs guru mode (-g)", name);
+		diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn) {
 		n->u.call.sym = fn->sym;
-		want = fn->nparams;
 	} else {
 		struct symbol *sym = symbol_new(SYM_BUILTIN, name, n->loc);
 
 		sym->builtin = b;
 		sym->type = b->ret;
 		n->u.call.sym = sym;
-		want = b->nargs;
-	}
-	if (nargs != want) {
-		diag_error(n->loc, "function '%s' takes %d argument%s, %d given", name, want,
-			   want == 1 ? "" : "s", nargs);
-		if (fn)
-			diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn && !fn->resolved)
 		resolve_function_body(r, fn);

@@ -75,6 +75,7 @@ struct rfunc {
 	struct symbol *locals;		/* parameters first, in order */
 	int nparams;
 	bool resolved;			/* body bound (tapset functions: on use) */
+	bool overloaded;		/* the program has this name with another arity */
 	struct rfunc *next;
 };
 
@@ -84,6 +85,10 @@ struct rprogram {
 	struct rfunc *funcs;
 	int nprobes;
 };
+
+/* The C name of a function: f_NAME, or fN_NAME (N parameters) for a name
+ * the program uses with several arities. */
+const char *func_cname(const struct rfunc *fn);
 
 /* Pass 2 entry: false after errors (already reported). */
 bool resolve(struct session *s);

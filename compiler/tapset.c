@@ -295,6 +295,7 @@ static bool parse_file_of(struct session *s, const char *path, const char *text,
 struct defn {
 	const struct node *decl;
 	size_t order;
+	int nparams;
 };
 
 static int cmp_defns(const void *a, const void *b)
@@ -302,12 +303,14 @@ static int cmp_defns(const void *a, const void *b)
 	const struct defn *x = a, *y = b;
 	int c = strcmp(x->decl->u.func.name, y->decl->u.func.name);
 
+	if (!c)
+		c = x->nparams - y->nparams;
 	return c ? c : x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* One definition per function name in the library, and none of a
- * built-in's: which one a call gets must not depend on the order files
- * are read in.  (Names, not arities: pass 2 has no overloading yet.) */
+/* One definition per function name and arity in the library (a name may
+ * have several arities, as in stap), and none of a built-in's name: which
+ * one a call gets must not depend on the order files are read in. */
 static void check_names(struct session *s)
 {
 	struct file_ast *f;
@@ -319,7 +322,7 @@ static void check_names(struct session *s)
 		for (d = f->decls; d; d = d->next) {
 			if (d->kind != NODE_FUNCTION)
 				continue;
-			if (builtin_find(d->u.func.name))
+			if (builtin_find(d->u.func.name, -1))
 				diag_error(d->loc, "library function '%s' has the name of a built-in",
 					   d->u.func.name);
 			if (n == cap) {
@@ -329,6 +332,7 @@ static void check_names(struct session *s)
 					die("out of memory");
 			}
 			defs[n].decl = d;
+			defs[n].nparams = node_count(d->u.func.params);
 			defs[n].order = n;
 			n++;
 		}
@@ -336,7 +340,8 @@ static void check_names(struct session *s)
 	if (n)
 		qsort(defs, n, sizeof(*defs), cmp_defns);
 	for (i = 1; i < n; i++) {
-		if (strcmp(defs[i].decl->u.func.name, defs[i - 1].decl->u.func.name) != 0)
+		if (strcmp(defs[i].decl->u.func.name, defs[i - 1].decl->u.func.name) != 0 ||
+		    defs[i].nparams != defs[i - 1].nparams)
 			continue;
 		diag_error(defs[i].decl->loc, "library function '%s' is defined twice",
 			   defs[i].decl->u.func.name);

@@ -166,7 +166,8 @@ bool stable(const struct node *n)
 		return true;
 	case NODE_CALL:
 		return n->u.call.sym && n->u.call.sym->kind == SYM_BUILTIN &&
-		       n->u.call.sym->builtin->form != BUILTIN_STMT && !n->u.call.args;
+		       n->u.call.sym->builtin->form != BUILTIN_STMT &&
+		       n->u.call.sym->builtin->form != BUILTIN_ABORT && !n->u.call.args;
 	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
 	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
 	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
@@ -517,18 +518,24 @@ static const char *gx_call(struct tx *t, struct node *n)
 			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
 			goto_err(t);
 			return "0";
+		case BUILTIN_ABORT:
+			/* the probe's handler clears it (tapc_abort_done) */
+			t->aborts = true;
+			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
+			goto_err(t);
+			return "0";
 		}
 	}
 	for (int j = 0; j < i; j++)
 		list = fmt("%s, %s", list, args[j]);
 	if (sym->type == TYPE_STRING) {
 		r = tmp_string(t);
-		emit(t->e, "f_%s(c, %s%s);", sym->name, r, list);
+		emit(t->e, "%s(c, %s%s);", func_cname(sym->func), r, list);
 	} else if (sym->type == TYPE_LONG) {
 		r = tmp_long(t);
-		emit(t->e, "%s = f_%s(c%s);", r, sym->name, list);
+		emit(t->e, "%s = %s(c%s);", r, func_cname(sym->func), list);
 	} else {
-		emit(t->e, "f_%s(c%s);", sym->name, list);
+		emit(t->e, "%s(c%s);", func_cname(sym->func), list);
 		r = "0";
 	}
 	if (embedded_may_fail(sym->func))
@@ -1567,7 +1574,7 @@ bool translate(struct session *s)
 			continue;
 		}
 		emit_function(&t, &out, fn);
-		emit(&frames, "struct f_%s_frame f_%s;", fn->sym->name, fn->sym->name);
+		emit(&frames, "struct %s_frame %s;", func_cname(fn), func_cname(fn));
 	}
 	for (pr = t.p->probes; pr; pr = pr->next) {
 		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))

@@ -98,8 +98,8 @@ const char *func_signature(const struct rfunc *fn)
 		s = fmt("%s, char *ret", s);
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++)
 		s = fmt("%s, %s a_%s", s, ps->type == TYPE_STRING ? "const char *" : "int64_t", ps->name);
-	return fmt("static %s f_%s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
-		   fn->sym->name, s);
+	return fmt("static %s %s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
+		   func_cname(fn), s);
 }
 
 void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
@@ -124,13 +124,13 @@ void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	else
 		gs(t, fn->decl->u.func.body);
 	body_end(t, &b, out);
-	emit(out, "struct f_%s_frame {", fn->sym->name);
+	emit(out, "struct %s_frame {", func_cname(fn));
 	emit_raw(out, b.frame);
 	emit(out, "};");
 	emit(out, "%s", "");
 	emit(out, "%s", func_signature(fn));
 	emit(out, "{");
-	emit(out, "struct f_%s_frame *f;", fn->sym->name);
+	emit(out, "struct %s_frame *f;", func_cname(fn));
 	if (fn->sym->type == TYPE_LONG)
 		emit(out, "int64_t ret = 0;");
 	emit_raw(out, b.decls);
@@ -419,6 +419,9 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
 	emit_raw(out, b.code);
 	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
+	/* abort() ended the hit: the run stops, nothing is reported */
+	if (t->aborts)
+		emit(out, "tapc_abort_done(c);");
 	emit(out, "}");
 	emit(out, "%s", "");
 	if (t->s->timing) {

@@ -50,6 +50,8 @@ struct tx {
 	const char **str_tmps;
 	size_t nstr_tmps, str_tmps_cap;
 	long action_bound;		/* most statements the body can run, -1: unknown */
+	bool aborts;			/* abort() is called (in the functions, emitted
+					 * first, or in the probes so far) */
 };
 
 /* translate.c: text and temporaries */

@@ -458,4 +458,7 @@ void tapc_context_exit(struct tapc_context *c);
 void tapc_run_probe(const char *pp, tapc_handler_t h, struct pt_regs *regs,
 		    bool interruptible);
 
+/* What the tapset library needs besides (abort(), system(), the time zone). */
+#include "library.h"
+
 #endif /* TAPC_RUNTIME_H */
