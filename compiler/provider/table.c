@@ -18,6 +18,7 @@
 	X(tracepoint) \
 	X(timer) \
 	X(uprobe) \
+	X(uprocess) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;
