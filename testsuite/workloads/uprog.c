@@ -118,13 +118,18 @@ __attribute__((noinline)) static void run_sort(void)
 	printf("sorted %s%s%s%s%s\n", v[0].name, v[1].name, v[2].name, v[3].name, v[4].name);
 }
 
+/* through a volatile pointer: the compiler drops a plain free(malloc(n)) */
+static void *volatile kept;
+
 static void mode_malloc(void)
 {
 	static const size_t sizes[] = { 1111, 2222, 3333, 4444 };
 
 	for (int s = 0; s < 4; s++)
-		for (int i = 0; i <= s; i++)
-			free(malloc(sizes[s]));
+		for (int i = 0; i <= s; i++) {
+			kept = malloc(sizes[s]);
+			free(kept);
+		}
 }
 
 static void mode_lib(long n)
