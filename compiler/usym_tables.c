@@ -94,10 +94,14 @@ static struct row frame_row(Dwarf_Frame *frame, Dwarf_Addr start)
 	size_t n;
 	long ra;
 
+	/* libdw gives a register + offset CFA as DW_OP_bregx (reg, offset) */
 	if (dwarf_frame_cfa(frame, &ops, &n) == 0 && n == 1 &&
 	    (ops[0].atom == DW_OP_breg7 || ops[0].atom == DW_OP_breg6)) {
 		x.rule = ops[0].atom == DW_OP_breg7 ? R_RSP : R_RBP;
 		x.cfa_off = (long)(Dwarf_Sword)ops[0].number;
+	} else if (n == 1 && ops[0].atom == DW_OP_bregx && (ops[0].number == 7 || ops[0].number == 6)) {
+		x.rule = ops[0].number == 7 ? R_RSP : R_RBP;
+		x.cfa_off = (long)(Dwarf_Sword)ops[0].number2;
 	}
 	/* x86_64: the return address is at CFA - 8; anything else is a
 	 * frame tapc doesn't follow */
@@ -314,10 +318,15 @@ static void emit_symbols(struct emitter *e, struct image *im, int i)
 			    (u->syms[k].global == best->global && best->name[0] == '_' && u->syms[k].name[0] != '_'))
 				best = &u->syms[k];
 		if (best->addr <= 0xffffffffUL) {
+			/* a versioned definition ("__libc_start_main@@GLIBC_2.34")
+			 * is the function users call by its name */
+			size_t nl = strcspn(best->name, "@");
+
 			emit(e, "{ 0x%lx, %lu, %zu },", best->addr, best->size > 0xffffffffUL ? 0xffffffffUL : best->size,
 			     off);
-			fwrite(best->name, 1, strlen(best->name) + 1, strs);
-			off += strlen(best->name) + 1;
+			fwrite(best->name, 1, nl, strs);
+			fputc(0, strs);
+			off += nl + 1;
 		}
 		j = k;
 	}
