@@ -1,6 +1,9 @@
 /* process.begin, process.end, process.thread.begin, process.thread.end,
- * each also as process("PATH").* and process(PID).*: a process or a
- * thread starting or ending (runtime/provider/uprocess.c).
+ * process.syscall and process.syscall.return, each also as
+ * process("PATH").* and process(PID).*: a process or a thread starting or
+ * ending, a system call entered or returning (runtime/provider/uprocess.c).
+ * Syscall sites have $syscall (its number), $arg1..$arg6 and, returning,
+ * $return, as longs.
  *
  * A bare process.* means every process (with -c/-x: the target's process
  * tree, as for every process probe); process("PATH") only processes
@@ -17,6 +20,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "provider.h"
+#include "recipe.h"
 #include "session.h"
 #include "uimage.h"
 
@@ -25,9 +29,9 @@ extern const struct provider_ops uprocess_provider;
 /* runtime/provider/uprocess.h's enum tapc_uprocess_event, by name */
 static const char *const events[] = {
 	"TAPC_UPROCESS_BEGIN", "TAPC_UPROCESS_END", "TAPC_UPROCESS_THREAD_BEGIN",
-	"TAPC_UPROCESS_THREAD_END",
+	"TAPC_UPROCESS_THREAD_END", "TAPC_UPROCESS_SYSCALL", "TAPC_UPROCESS_SYSCALL_RETURN",
 };
-enum { BEGIN, END, THREAD_BEGIN, THREAD_END };
+enum { BEGIN, END, THREAD_BEGIN, THREAD_END, SYSCALL, SYSCALL_RETURN };
 
 struct uprocess_site {
 	int event;
@@ -50,6 +54,10 @@ static int event_of(const struct node **comps, int n)
 		return BEGIN;
 	if (n == 2 && strcmp(comps[1]->u.comp.name, "end") == 0)
 		return END;
+	if (n == 2 && strcmp(comps[1]->u.comp.name, "syscall") == 0)
+		return SYSCALL;
+	if (n == 3 && strcmp(comps[1]->u.comp.name, "syscall") == 0)
+		return strcmp(comps[2]->u.comp.name, "return") == 0 ? SYSCALL_RETURN : -1;
 	if (n == 3 && strcmp(comps[1]->u.comp.name, "thread") == 0)
 		return strcmp(comps[2]->u.comp.name, "begin") == 0 ? THREAD_BEGIN
 		       : strcmp(comps[2]->u.comp.name, "end") == 0 ? THREAD_END
@@ -72,7 +80,8 @@ static int pid_of(const struct node *point, const struct node *arg)
 	return (int)arg->u.num.value;
 }
 
-static const char *const suffixes[] = { ".begin", ".end", ".thread.begin", ".thread.end" };
+static const char *const suffixes[] = { ".begin", ".end", ".thread.begin", ".thread.end", ".syscall",
+					".syscall.return" };
 
 static int add(struct rprobe *p, struct node *point, int event, struct image *exe, int pid)
 {
@@ -98,7 +107,8 @@ static int uprocess_expand(struct session *s, struct rprobe *p, struct node *poi
 
 	if (event < 0) {
 		diag_error(point->loc, "no match for probe point %s (expected process.begin, process.end, "
-			   "process.thread.begin or process.thread.end)", pp_text(point));
+			   "process.thread.begin, process.thread.end, process.syscall or process.syscall.return)",
+			   pp_text(point));
 		return -1;
 	}
 	arg = comps[0]->u.comp.arg;
@@ -130,6 +140,50 @@ static int uprocess_expand(struct session *s, struct rprobe *p, struct node *poi
 		total += add(p, point, event, im, 0);
 	}
 	return total;
+}
+
+/* $syscall, $arg1..$arg6 and (returning) $return of a syscall site. */
+static enum type_kind uprocess_target(struct session *s, struct site *site, struct node *t)
+{
+	const char *name = t->u.target.name;
+	int ev = ups(site)->event;
+	char *end;
+	long n = 0;
+
+	(void)s;
+	if (ev != SYSCALL && ev != SYSCALL_RETURN) {
+		diag_error(t->loc, "probe point %s has no target variables (%s)", site->pp, name);
+		return TYPE_UNKNOWN;
+	}
+	if (strncmp(name, "$arg", 4) == 0 && name[4])
+		n = strtol(name + 4, &end, 10);
+	if (strcmp(name, "$syscall") == 0)
+		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_user_syscall_nr(c->regs))");
+	else if (strcmp(name, "$return") == 0 && ev == SYSCALL_RETURN)
+		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_return_value(c->regs))");
+	else if (n >= 1 && n <= 6 && !*end)
+		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_user_syscall_arg(c->regs, %ld))", n);
+	else {
+		diag_error(t->loc, "%s is not a variable of %s (it has $syscall, $arg1..$arg6%s)", name, site->pp,
+			   ev == SYSCALL_RETURN ? " and $return" : "");
+		return TYPE_UNKNOWN;
+	}
+	if (t->u.target.steps || t->u.target.written) {
+		diag_error(t->loc, "%s is a number: it has no members and can't be written", name);
+		return TYPE_UNKNOWN;
+	}
+	return TYPE_LONG;
+}
+
+static const char *uprocess_vars(struct session *s, const struct site *site)
+{
+	(void)s;
+	if (ups(site)->event == SYSCALL)
+		return "$syscall:long $arg1:long $arg2:long $arg3:long $arg4:long $arg5:long $arg6:long";
+	if (ups(site)->event == SYSCALL_RETURN)
+		return "$syscall:long $arg1:long $arg2:long $arg3:long $arg4:long $arg5:long $arg6:long "
+		       "$return:long";
+	return "";
 }
 
 static void uprocess_tables(struct emitter *e, const struct rprogram *p)
@@ -165,9 +219,11 @@ static void uprocess_tables(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops uprocess_provider = {
 	.family = "uprocess",
-	.paths = (const char *const[]){ "process.begin", "process.end", "process.thread", NULL },
+	.paths = (const char *const[]){ "process.begin", "process.end", "process.thread", "process.syscall",
+					NULL },
 	.expand = uprocess_expand,
-	.target = NULL,
+	.target = uprocess_target,
+	.vars = uprocess_vars,
 	.runtime = "uprocess",
 	.emit_tables = uprocess_tables,
 };

@@ -112,4 +112,25 @@ static inline unsigned long tapc_arch_syscall_arg(const struct pt_regs *regs, in
 	}
 }
 
+/* At the raw syscall tracepoints regs are the task's user registers:
+ * the syscall number and the arguments as the syscall instruction left
+ * them (r10 for the fourth). */
+static inline long tapc_arch_user_syscall_nr(const struct pt_regs *regs)
+{
+	return regs->orig_ax;
+}
+
+static inline unsigned long tapc_arch_user_syscall_arg(const struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 1: return regs->di;
+	case 2: return regs->si;
+	case 3: return regs->dx;
+	case 4: return regs->r10;
+	case 5: return regs->r8;
+	case 6: return regs->r9;
+	default: return 0;
+	}
+}
+
 #endif /* TAPC_ARCH_X86_64_H */

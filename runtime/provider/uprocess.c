@@ -10,7 +10,9 @@
  * task with its new image.  An end is a kprobe on taskstats_exit(tsk,
  * group_dead): do_exit() calls it in the exiting task before exit_mm(),
  * and group_dead says exactly which exit ends the process (a later
- * tracepoint has neither the memory nor that answer).
+ * tracepoint has neither the memory nor that answer).  Syscalls are the
+ * sys_enter and sys_exit tracepoints, whose registers are the task's
+ * user registers.
  */
 #include <linux/kprobes.h>
 #include <linux/sched.h>
@@ -91,31 +93,63 @@ static int tapc_uprocess_dies(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+static void tapc_uprocess_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	tapc_uprocess_fire(TAPC_UPROCESS_SYSCALL, regs, false, false);
+}
+
+static void tapc_uprocess_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	tapc_uprocess_fire(TAPC_UPROCESS_SYSCALL_RETURN, regs, false, false);
+}
+
+/* The tracepoints the sites use, by name, with their callbacks. */
+static struct tapc_uprocess_tp {
+	const char *name;
+	void *callback;
+	enum tapc_uprocess_event ev;
+	struct tracepoint *tp;		/* registered, or NULL */
+} tapc_uprocess_tps[] = {
+	{ "sched_process_exec", tapc_uprocess_exec, TAPC_UPROCESS_BEGIN },
+	{ "sys_enter", tapc_uprocess_sys_enter, TAPC_UPROCESS_SYSCALL },
+	{ "sys_exit", tapc_uprocess_sys_exit, TAPC_UPROCESS_SYSCALL_RETURN },
+};
+
 static struct kretprobe tapc_uprocess_krp;
 static struct kprobe tapc_uprocess_kp;
-static struct tracepoint *tapc_uprocess_tp;
 static bool tapc_krp_on, tapc_kp_on;
 
 static void tapc_uprocess_tp_match(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sched_process_exec"))
-		*(struct tracepoint **)priv = tp;
+	struct tapc_uprocess_tp *t = priv;
+
+	if (!strcmp(tp->name, t->name))
+		t->tp = tp;
 }
 
 static void tapc_uprocess_unregister(void *sites, unsigned int n)
 {
+	bool any = false;
+	unsigned int i;
+
 	if (tapc_krp_on) {
 		unregister_kretprobe(&tapc_uprocess_krp);
 		tapc_session_add_missed(tapc_uprocess_krp.nmissed);
 	}
 	if (tapc_kp_on)
 		unregister_kprobe(&tapc_uprocess_kp);
-	if (tapc_uprocess_tp) {
-		tracepoint_probe_unregister(tapc_uprocess_tp, tapc_uprocess_exec, NULL);
-		tracepoint_synchronize_unregister();
+	for (i = 0; i < ARRAY_SIZE(tapc_uprocess_tps); i++) {
+		struct tapc_uprocess_tp *t = &tapc_uprocess_tps[i];
+
+		if (t->tp) {
+			tracepoint_probe_unregister(t->tp, t->callback, NULL);
+			any = true;
+		}
+		t->tp = NULL;
 	}
+	if (any)
+		tracepoint_synchronize_unregister();
 	tapc_krp_on = tapc_kp_on = false;
-	tapc_uprocess_tp = NULL;
 }
 
 static bool tapc_uprocess_has(const struct tapc_uprocess_site *site, unsigned int n,
@@ -133,7 +167,7 @@ static int tapc_uprocess_register(void *sites, unsigned int n)
 {
 	struct tapc_uprocess_site *site = sites;
 	const char *what = NULL;
-	struct tracepoint *tp = NULL;
+	unsigned int i;
 	int rc = 0;
 
 	tapc_uprocs = site;
@@ -151,13 +185,18 @@ static int tapc_uprocess_register(void *sites, unsigned int n)
 		rc = register_kretprobe(&tapc_uprocess_krp);
 		tapc_krp_on = !rc;
 		what = "a kretprobe on schedule_tail";
-		if (!rc && tapc_uprocess_has(site, n, TAPC_UPROCESS_BEGIN, TAPC_UPROCESS_BEGIN)) {
-			for_each_kernel_tracepoint(tapc_uprocess_tp_match, &tp);
-			rc = tp ? tracepoint_probe_register(tp, tapc_uprocess_exec, NULL) : -ENOENT;
-			if (!rc)
-				tapc_uprocess_tp = tp;
-			what = "the tracepoint sched_process_exec";
-		}
+	}
+	for (i = 0; i < ARRAY_SIZE(tapc_uprocess_tps) && !rc; i++) {
+		struct tapc_uprocess_tp *t = &tapc_uprocess_tps[i];
+
+		t->tp = NULL;
+		if (!tapc_uprocess_has(site, n, t->ev, t->ev))
+			continue;
+		for_each_kernel_tracepoint(tapc_uprocess_tp_match, t);
+		rc = t->tp ? tracepoint_probe_register(t->tp, t->callback, NULL) : -ENOENT;
+		if (rc)
+			t->tp = NULL;
+		what = t->name;
 	}
 	if (!rc && tapc_uprocess_has(site, n, TAPC_UPROCESS_END, TAPC_UPROCESS_THREAD_END)) {
 		rc = register_kprobe(&tapc_uprocess_kp);

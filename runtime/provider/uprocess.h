@@ -2,8 +2,8 @@
 /*
  * provider/uprocess.h - process.begin, process.end, process.thread.begin
  * and process.thread.end probes (also process("PATH").* and
- * process(PID).*), one struct tapc_uprocess_site each in the translator's
- * table.
+ * process(PID).*), process.syscall and process.syscall.return, one struct
+ * tapc_uprocess_site each in the translator's table.
  *
  * The probes run in the task that begins or ends, so pid(), tid(),
  * execname() and user memory are its own.  A process begins when it is
@@ -12,7 +12,8 @@
  * Processes already running at start get no begin.  A process ends when
  * its last thread exits, a thread when it exits, before the task's memory
  * is released (user_string() still reads it).  The main thread is the
- * process: it has no thread.begin or thread.end.
+ * process: it has no thread.begin or thread.end.  A syscall probe runs
+ * at the raw syscall tracepoints, in the calling task.
  */
 #ifndef TAPC_PROVIDER_UPROCESS_H
 #define TAPC_PROVIDER_UPROCESS_H
@@ -25,6 +26,8 @@ enum tapc_uprocess_event {
 	TAPC_UPROCESS_END,
 	TAPC_UPROCESS_THREAD_BEGIN,
 	TAPC_UPROCESS_THREAD_END,
+	TAPC_UPROCESS_SYSCALL,		/* c->regs: the task's user registers */
+	TAPC_UPROCESS_SYSCALL_RETURN,
 };
 
 struct tapc_uprocess_site {
