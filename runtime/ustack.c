@@ -101,9 +101,9 @@ int tapc_ustack(struct tapc_context *c, unsigned long *pcs, int max)
 
 	if (!regs || max <= 0)
 		return 0;
-	ip = instruction_pointer(regs);
-	sp = regs->sp;
-	bp = regs->bp;
+	ip = tapc_arch_ip(regs);
+	sp = tapc_arch_sp(regs);
+	bp = tapc_arch_fp(regs);
 	pcs[n++] = ip;
 	if (!tapc_umaps_begin())
 		return n;
