@@ -11,7 +11,6 @@
 #define TAPC_ARCH_X86_64_H
 
 #include <linux/ptrace.h>
-#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
 
@@ -130,7 +129,7 @@ static inline bool tapc_arch_register(const struct pt_regs *regs, const char *na
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(regs_by_name); i++) {
+	for (i = 0; i < sizeof(regs_by_name) / sizeof(regs_by_name[0]); i++) {
 		bool full = !strcmp(name, regs_by_name[i].a) ||
 			    (regs_by_name[i].b && !strcmp(name, regs_by_name[i].b));
 		bool low = regs_by_name[i].low && !strcmp(name, regs_by_name[i].low);
