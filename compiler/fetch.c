@@ -461,11 +461,6 @@ enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_f
 	const char *err;
 	struct recipe *r;
 
-	/* runtime/pretty.c reads kernel memory */
-	if (im->space == IMAGE_SPACE_USER) {
-		diag_error(t->loc, "%s: pretty-printing user memory is not supported yet", t->u.target.name);
-		return TYPE_UNKNOWN;
-	}
 	r = pretty_append(im, f, &err);
 	if (!r) {
 		diag_error(t->loc, "%s: %s", t->u.target.name, err);
@@ -475,6 +470,41 @@ enum type_kind fetch_pretty(struct image *im, struct node *t, const struct btf_f
 	r->clears_dst = true;
 	t->u.target.resolved = r;
 	return TYPE_STRING;
+}
+
+enum type_kind fetch_object(struct image *im, struct node *t, int type, const char *addr)
+{
+	const struct btf *btf = image_btf(im);
+	const struct btf_type *bt = btf__type_by_id(btf, skip_mods(btf, type));
+	struct recipe *base;
+	int size;
+	bool sg;
+
+	if (bt && btf_is_composite(bt))
+		return typed(im, t, type, recipe_text("%s", addr));
+	if (bt && btf_is_array(bt))	/* its address, as a pointer to its elements */
+		return typed(im, t, btf__add_ptr((struct btf *)btf, btf_array(bt)->type),
+			     recipe_text("%s", addr));
+	if (!scalar_of(btf, type, &size, &sg)) {
+		diag_error(t->loc, "%s: a value of type %s can't be read", t->u.target.name,
+			   btf_type_name(btf, type));
+		return TYPE_UNKNOWN;
+	}
+	base = recipe_text("({ u64 _o = 0; %s(c, &_o, %s, %d, %s); _o; })",
+			   im->space == IMAGE_SPACE_USER ? "tapc_uread" : "tapc_kread", addr, size, fetch_loc(t));
+	base->may_fail = true;
+	if (typed(im, t, type, base) == TYPE_UNKNOWN)
+		return TYPE_UNKNOWN;
+	/* a read that can fault must reach the translator's error check */
+	if (t->u.target.resolved && !t->u.target.resolved->string && !t->u.target.resolved->may_fail) {
+		struct recipe *r = recipe_text("({ int64_t _r = ");
+
+		recipe_add_recipe(r, t->u.target.resolved);
+		recipe_add(r, "; _r; })");
+		r->may_fail = true;
+		t->u.target.resolved = r;
+	}
+	return t->u.target.resolved && t->u.target.resolved->string ? TYPE_STRING : TYPE_LONG;
 }
 
 /* @cast(addr, "struct S")->...: the address as an S of k's types. */

@@ -52,6 +52,10 @@ const char *fetch_loc(const struct node *t);
  * type `type` of im, then t's ->/[] steps (nofault reads of im's memory);
  * sets t's recipe.  TYPE_UNKNOWN after an error. */
 enum type_kind fetch_typed(struct image *im, struct node *t, int type, const char *base);
+/* t is the object of BTF type `type` of im at address addr (C text): a
+ * global variable.  Its value is read from im's memory (a struct or an
+ * array is its address, as fetch_typed() takes them). */
+enum type_kind fetch_object(struct image *im, struct node *t, int type, const char *addr);
 /* @cast(addr, "TYPE") typed from im's types. */
 enum type_kind fetch_cast(struct image *im, struct node *t);
 /* Whether t's steps fit a base of BTF type `type` of im (-1: no type). */

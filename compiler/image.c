@@ -45,6 +45,8 @@ const char *image_what(const struct image *im)
 {
 	if (im->kind == IMAGE_MODULE)
 		return arena_printf("module %s", im->name);
+	if (im->kind == IMAGE_USER)
+		return im->path;
 	return arena_printf("kernel %s", im->kernel->release);
 }
 

@@ -1,5 +1,5 @@
-/* What a probe point lives in: the kernel, one of its modules (next: a
- * user binary or library).  An image has its function symbols, its types
+/* What a probe point lives in: the kernel, one of its modules, a user
+ * binary or library (uimage.h).  An image has its function symbols, its types
  * (BTF, or DWARF converted to BTF), maybe its DWARF, and a way its memory
  * is read; the readers (kernel.c and btf.c for vmlinux, dwarf.c for a
  * module's .ko) produce images, and providers and the target-variable
@@ -13,10 +13,12 @@
 
 struct btf;
 struct kernel;
+struct uimage;
 
 enum image_kind {
 	IMAGE_KERNEL,			/* vmlinux: kernel_image() */
 	IMAGE_MODULE,			/* a module's .ko: kernel_module() */
+	IMAGE_USER,			/* a program or shared library: uimage_open() */
 };
 
 /* How a probe handler reads the image's memory. */
@@ -42,6 +44,7 @@ struct image {
 	bool dwarf_tried;
 	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
 	const char *types_error;	/* why they could not be read, or NULL */
+	struct uimage *user;		/* IMAGE_USER: what uimage.c read */
 };
 
 /* The kernel's own image (vmlinux). */
@@ -50,7 +53,7 @@ struct image *kernel_image(struct kernel *k);
 struct btf *image_btf(struct image *im);
 /* Its function names, sorted, loaded on first use (kernel.c). */
 char **image_funcs(struct image *im, size_t *n);
-/* "kernel 6.1.0-1-amd64" or "module ext4", for messages. */
+/* "kernel 6.1.0-1-amd64", "module ext4" or "/usr/bin/ls", for messages. */
 const char *image_what(const struct image *im);
 
 /* The images of k's modules read so far, by name ("-" as "_"), so that a

@@ -58,6 +58,9 @@ static void usage(FILE *f)
 	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
 	      "  -c CMD      run CMD while probing; target() is its pid\n"
 	      "  -x PID      target() is PID\n"
+	      "  -d BINARY   carry the symbols and unwind data of a program or library\n"
+	      "              (user backtraces and symbols through it)\n"
+	      "  --ldd       also of the shared libraries of every program it carries\n"
 	      "  -T SECONDS  stop after SECONDS\n"
 	      "  -s MB       output buffer per CPU, in MiB\n"
 	      "  -I DIR      more tapset files\n"
@@ -238,13 +241,18 @@ static const char *default_module_name(struct session *s)
 	for (i = 0; i < n; i++)
 		for (const char *p = parts[i]; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	/* -d and --ldd add symbol tables to the module */
+	for (i = 0; i < s->nsym_binaries; i++)
+		for (const char *p = s->sym_binaries[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ (s->ldd ? 'l' : 0)) * 1099511628211ULL;
 	return arena_printf("tapc_%016llx", (unsigned long long)h);
 }
 
 /* ---- options ---- */
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
-       OPT_MODULE_PATH, OPT_DUMP_FUNCTIONS, OPT_DUMP_ALIASES, OPT_DUMP_TYPES };
+       OPT_MODULE_PATH, OPT_DUMP_FUNCTIONS, OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD };
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
@@ -350,13 +358,14 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
 		{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
 		{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
+		{ "ldd", no_argument, NULL, OPT_LDD },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	long num;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!number_in(optarg, 1, 5, &num)) {
@@ -380,6 +389,16 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->script_name = "<input>";
 			break;
 		case 'v': s->verbose++; break;
+		case OPT_LDD: s->ldd = true; break;
+		case 'd':
+			/* a file name, never a shell word: uimage_find() looks it up */
+			if (!*optarg) {
+				fprintf(stderr, "tapc: error: -d needs a program or library, not ''\n");
+				return -1;
+			}
+			if (!add_arg(s->sym_binaries, &s->nsym_binaries, "-d options", optarg))
+				return -1;
+			break;
 		case 'k': s->keep_tmp = true; break;
 		case 'g': s->guru = true; break;
 		case 't': s->timing = true; break;

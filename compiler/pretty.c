@@ -228,8 +228,13 @@ struct recipe *pretty_append(struct image *im, const struct btf_fetch *f, const 
 	recipe_add_recipe(r, f->code);
 	recipe_add(r, "%s static const struct tapc_pp_op _pp[] = { %s{ .kind = TAPC_PP_END } }; ",
 		   f->lvalue ? "" : " u64 _pv = _v;", p.ops);
-	recipe_add_dst(r, "tapc_pretty(", arena_printf(", %s, _ok, _pp); }",
-						       f->lvalue ? "_a" : "(unsigned long)&_pv"));
+	if (im->space == IMAGE_SPACE_USER)
+		recipe_add_dst(r, "tapc_upretty(", arena_printf(", %s, _ok, _pp, %s); }",
+								f->lvalue ? "_a" : "(unsigned long)&_pv",
+								f->lvalue ? "true" : "false"));
+	else
+		recipe_add_dst(r, "tapc_pretty(", arena_printf(", %s, _ok, _pp); }",
+							       f->lvalue ? "_a" : "(unsigned long)&_pv"));
 	return r;
 }
 

@@ -15,6 +15,7 @@ struct program;
 struct rprogram;
 struct kernel;
 struct tapset_lib;
+struct uimages;
 
 #define SESSION_MAX_ARGS 64
 
@@ -48,6 +49,11 @@ struct session {
 	int ninclude_dirs;
 	const char *module_dirs[SESSION_MAX_ARGS];	/* --module-path DIR */
 	int nmodule_dirs;
+	/* -d BINARY: user binaries whose symbols and unwind data the module
+	 * carries; --ldd: also their shared libraries (and the probed ones') */
+	const char *sym_binaries[SESSION_MAX_ARGS];
+	int nsym_binaries;
+	bool ldd;
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;
@@ -56,6 +62,7 @@ struct session {
 
 	/* what the passes produce */
 	struct kernel *kernel;		/* target kernel facts, opened lazily */
+	struct uimages *uimages;	/* user binaries read so far (uimage.c) */
 	struct tapset_lib *tapsets;	/* the library read, generated tapsets made (tapset.c) */
 	struct program *program;	/* pass 1 */
 	struct rprogram *resolved;	/* pass 2 */

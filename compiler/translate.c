@@ -32,6 +32,7 @@
 #include "recipe.h"
 #include "translate_int.h"
 #include "translate_regex.h"
+#include "usym.h"
 
 /* ---- small helpers ---- */
 
@@ -1543,6 +1544,7 @@ bool translate(struct session *s)
 	struct emitter frames;	/* members of union tapc_frames */
 	char *text;
 	int errors = diag_errors(), ngroups;
+	bool usym_ok;
 
 	t.s = s;
 	t.p = s->resolved;
@@ -1592,6 +1594,8 @@ bool translate(struct session *s)
 		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
 			emit(&frames, "struct probe_%d_frame probe_%d;", pr->index, pr->index);
 	}
+	/* the user binaries' table: process probes' sites point into it */
+	usym_ok = usym_emit(&out, s, t.p);
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
 			(*fam)->emit_tables(&out, t.p);
@@ -1617,6 +1621,7 @@ bool translate(struct session *s)
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_desc)
 			(*fam)->emit_desc(&out, t.p);
+	usym_emit_desc(&out, s);
 	if (ngroups) {
 		emit(&out, ".groups = tapc_site_groups,");
 		emit(&out, ".n_groups = ARRAY_SIZE(tapc_site_groups),");
@@ -1636,5 +1641,5 @@ bool translate(struct session *s)
 	free(t.gtouched);
 	free(t.nsorted);
 	s->c_text = emit_close(&out, &s->c_len);
-	return diag_errors() == errors;
+	return usym_ok && diag_errors() == errors;
 }

@@ -15,6 +15,7 @@
 #include "tapc_autoconf.h"
 #include <linux/hrtimer.h>
 #include <linux/random.h>
+#include <linux/uprobes.h>
 
 /* hrtimer_setup() replaced hrtimer_init() + ->function in 6.13. */
 static inline void tapc_compat_hrtimer_setup(struct hrtimer *t,
@@ -95,5 +96,49 @@ static inline u64 tapc_compat_rdmsr(u32 msr)
 	return v;
 }
 #endif
+
+/*
+ * Uprobes by inode and file offset, with an SDT semaphore's file offset
+ * (ref, 0: none) the kernel counts up in every process while the probe is
+ * attached.  6.1 has uprobe_register_refctr() and unregisters by inode and
+ * offset, synchronously; 6.12's uprobe_register() takes the semaphore and
+ * returns the uprobe (*handle), which uprobe_unregister_nosync() takes,
+ * and one uprobe_unregister_sync() then waits for running handlers.
+ */
+static inline int tapc_compat_uprobe_register(struct inode *inode, loff_t off, loff_t ref,
+					      struct uprobe_consumer *uc, void **handle)
+{
+#ifdef TAPC_HAVE_UPROBE_UNREGISTER_NOSYNC
+	struct uprobe *u = uprobe_register(inode, off, ref, uc);
+
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	*handle = u;
+	return 0;
+#else
+	*handle = NULL;
+	if (ref)
+		return uprobe_register_refctr(inode, off, ref, uc);
+	return uprobe_register(inode, off, uc);
+#endif
+}
+
+static inline void tapc_compat_uprobe_unregister(struct inode *inode, loff_t off,
+						 struct uprobe_consumer *uc, void *handle)
+{
+#ifdef TAPC_HAVE_UPROBE_UNREGISTER_NOSYNC
+	uprobe_unregister_nosync(handle, uc);
+#else
+	uprobe_unregister(inode, off, uc);
+#endif
+}
+
+/* After a batch of tapc_compat_uprobe_unregister(): no handler runs. */
+static inline void tapc_compat_uprobe_unregister_sync(void)
+{
+#ifdef TAPC_HAVE_UPROBE_UNREGISTER_NOSYNC
+	uprobe_unregister_sync();
+#endif
+}
 
 #endif /* TAPC_COMPAT_H */

@@ -7,7 +7,9 @@
  * bytes each operation names, nofault, and appends their text.  As in
  * SystemTap, a fault anywhere but in a string makes the whole value read
  * "ERROR" (stap wraps each pretty-print in try/catch), and a string that
- * can't be read prints as "<unknown>".
+ * can't be read prints as "<unknown>".  A user program's value
+ * (tapc_upretty()) is in the task's memory, or on the handler's stack
+ * when it was a register: there only the first level is kernel memory.
  */
 #include <linux/uaccess.h>
 
@@ -36,12 +38,19 @@ bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n)
 }
 
 
+static bool pp_read(void *dst, unsigned long addr, size_t n, bool user)
+{
+	if (user)
+		return !copy_from_user_nofault(dst, (const void __user *)addr, n);
+	return tapc_kread_quiet(dst, addr, n);
+}
+
 /* An integer of size 1, 2, 4 or 8 bytes, sign-extended when asked. */
-static bool pp_int(unsigned long addr, int size, bool is_signed, u64 *v)
+static bool pp_int(unsigned long addr, int size, bool is_signed, u64 *v, bool user)
 {
 	union { u8 b; u16 h; u32 w; u64 q; } x;
 
-	if (!tapc_kread_quiet(&x, addr, size))
+	if (!pp_read(&x, addr, size, user))
 		return false;
 	switch (size) {
 	case 1: *v = is_signed ? (u64)(s64)(s8)x.b : x.b; break;
@@ -54,14 +63,14 @@ static bool pp_int(unsigned long addr, int size, bool is_signed, u64 *v)
 
 /* A bit-field: only the bytes that hold it are read, so a field at the
  * end of an object never reads past it. */
-static bool pp_bits(unsigned long addr, const struct tapc_pp_op *op, u64 *v)
+static bool pp_bits(unsigned long addr, const struct tapc_pp_op *op, u64 *v, bool user)
 {
 	unsigned int nbytes = (op->bit_off + op->bit_size + 7) / 8;
 	u8 b[9];
 	u64 x = 0;
 	unsigned int i;
 
-	if (nbytes > sizeof(b) || !tapc_kread_quiet(b, addr, nbytes))
+	if (nbytes > sizeof(b) || !pp_read(b, addr, nbytes, user))
 		return false;
 	for (i = nbytes; i-- > 0;)
 		x = (x << 8) | b[i];
@@ -92,7 +101,7 @@ static void pp_char(struct pp_out *o, u8 ch)
 
 /* The bytes at addr up to a NUL, max bytes or the end of the output,
  * between double quotes; a fault prints "<unknown>". */
-static void pp_string(struct pp_out *o, unsigned long addr, size_t max)
+static void pp_string(struct pp_out *o, unsigned long addr, size_t max, bool user)
 {
 	size_t start = o->len;
 	long n;
@@ -101,7 +110,7 @@ static void pp_string(struct pp_out *o, unsigned long addr, size_t max)
 	if (o->len >= MAXSTRINGLEN - 1)
 		return;
 	n = tapc_strncpy_nofault(o->dst + o->len, addr,
-				 min_t(size_t, max + 1, MAXSTRINGLEN - o->len), false);
+				 min_t(size_t, max + 1, MAXSTRINGLEN - o->len), user);
 	if (n < 0) {
 		o->len = start;
 		o->dst[o->len] = 0;
@@ -112,10 +121,14 @@ static void pp_string(struct pp_out *o, unsigned long addr, size_t max)
 	pp_append(o, "\"");
 }
 
-void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *op)
+/* base_user: the bytes at base are the task's (else kernel memory);
+ * user: a pointer read from the value points into the task's memory. */
+static void pp_run(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *op,
+		   bool base_user, bool user)
 {
 	struct pp_out o = { dst, strnlen(dst, MAXSTRINGLEN - 1) };
 	size_t start = o.len;
+	bool at_user = base_user;
 	u64 v;
 
 	for (; ok && op->kind != TAPC_PP_END; op++) {
@@ -126,36 +139,37 @@ void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op
 			pp_append(&o, "%s", op->text);
 			break;
 		case TAPC_PP_INT:
-			ok = pp_int(at, op->size, op->is_signed, &v);
+			ok = pp_int(at, op->size, op->is_signed, &v, at_user);
 			if (ok)
 				pp_append(&o, op->is_signed ? "%lld" : "%llu", v);
 			break;
 		case TAPC_PP_BITS:
-			ok = pp_bits(at, op, &v);
+			ok = pp_bits(at, op, &v, at_user);
 			if (ok)
 				pp_append(&o, op->is_signed ? "%lld" : "%llu", v);
 			break;
 		case TAPC_PP_CHAR:
-			ok = pp_int(at, 1, false, &v);
+			ok = pp_int(at, 1, false, &v, at_user);
 			if (ok)
 				pp_char(&o, (u8)v);
 			break;
 		case TAPC_PP_PTR:	/* stap's %p, which is %#x since stap 1.3 */
-			ok = pp_int(at, 8, false, &v);
+			ok = pp_int(at, 8, false, &v, at_user);
 			if (ok)
 				pp_append(&o, "0x%llx", v);
 			break;
 		case TAPC_PP_STR:
-			ok = pp_int(at, 8, false, &v);
+			ok = pp_int(at, 8, false, &v, at_user);
 			if (ok)
-				pp_string(&o, (unsigned long)v, MAXSTRINGLEN);
+				pp_string(&o, (unsigned long)v, MAXSTRINGLEN, user);
 			break;
 		case TAPC_PP_CHARS:
-			pp_string(&o, at, op->len);
+			pp_string(&o, at, op->len, at_user);
 			break;
 		case TAPC_PP_DEREF:
-			ok = pp_int(at, 8, false, &v);
+			ok = pp_int(at, 8, false, &v, at_user);
 			base = (unsigned long)v;
+			at_user = user;
 			break;
 		}
 	}
@@ -164,4 +178,14 @@ void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op
 		o.dst[o.len] = 0;
 		pp_append(&o, "ERROR");
 	}
+}
+
+void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *op)
+{
+	pp_run(dst, base, ok, op, false, false);
+}
+
+void tapc_upretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *op, bool in_user)
+{
+	pp_run(dst, base, ok, op, in_user, true);
 }

@@ -18,6 +18,7 @@
 #include "print.h"
 #include "session.h"
 #include "transport.h"
+#include "ubin.h"
 
 int tapc_target;
 module_param(tapc_target, int, 0444);
@@ -189,11 +190,15 @@ int tapc_session_start(void)
 		goto out;
 	}
 	tapc_state_set(TAPC_ST_STARTING);
+	/* the user binaries' inodes, before any process probe is armed */
+	tapc_ubins_open();
 	tapc_run_simple(tapc_module.begins, tapc_module.n_begins);
 	/* an error in begin (past MAXERRORS) ends the session before any
 	 * probe is armed; taprun still sends stop, which runs the end probes */
 	if (!atomic_read(&tapc_aborted))
 		rc = tapc_probes_register();
+	if (rc)
+		tapc_ubins_close();
 	tapc_state_set(rc ? TAPC_ST_ERROR : TAPC_ST_RUNNING);
 out:
 	mutex_unlock(&tapc_session_lock);
@@ -221,6 +226,7 @@ static void tapc_session_stop_locked(void)
 	if (atomic_read(&tapc_errors))
 		tapc_run_simple(tapc_module.errors, tapc_module.n_errors);
 	tapc_timing_report();
+	tapc_ubins_close();
 	tapc_state_set(TAPC_ST_STOPPED);
 }
 

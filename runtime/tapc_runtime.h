@@ -393,6 +393,10 @@ struct tapc_pp_op {
 /* Append the value at base (ok false: its address could not be read) to
  * the MAXSTRINGLEN buffer dst: "ERROR" when a read faults. */
 void tapc_pretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *ops);
+/* The same for a user program's value: at base in the task's memory
+ * (in_user), or a register's copy on the stack; pointers in it point
+ * into the task's memory. */
+void tapc_upretty(char *dst, unsigned long base, bool ok, const struct tapc_pp_op *ops, bool in_user);
 /* Reads for a path that ends in a pretty-print: a fault is the "ERROR"
  * text, not a script error. */
 bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n);
@@ -440,6 +444,8 @@ struct tapc_probe_info {
 /* Per-probe hits and body cycles for -t (timing.c). */
 void tapc_timing_add(unsigned int probe, u64 cycles);
 
+struct tapc_ubin;			/* ubin.h */
+
 struct tapc_module_desc {
 	const char *name;		/* module name */
 	const char *script;		/* script file name, for messages */
@@ -454,6 +460,10 @@ struct tapc_module_desc {
 	void (*globals_free)(void);
 	const struct tapc_probe_info *probe_info;	/* -t only */
 	unsigned int n_probe_info;
+	/* the user binaries process probes and user symbols need (ubin.h):
+	 * opened at start before any site is armed, closed after stop */
+	struct tapc_ubin *ubins;
+	unsigned int n_ubins;
 };
 extern struct tapc_module_desc tapc_module;
 

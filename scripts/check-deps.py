@@ -46,6 +46,9 @@ COMPONENTS = [
     ("kernel.*", "target"), ("btf.c", "target"), ("dwarf*", "target"), ("modules.c", "target"),
     ("modindex.c", "target"), ("decompress.*", "target"), ("image.*", "target"),
     ("kernel_files.*", "target"), ("kallsyms.c", "target"), ("cache.*", "target"),
+    ("uimage.*", "target"), ("udwarf.*", "target"), ("usdt.*", "target"),
+    # the module's tables of user binaries, which pass 3 emits
+    ("usym*", "usym"),
     ("builtins.*", "lib"), ("format.*", "lib"), ("regex_dfa.*", "lib"),
     # the data every layer shares: the AST, the resolved program, the session
     ("ast.*", "base"), ("resolve.h", "base"), ("session.h", "base"), ("arena.*", "base"),

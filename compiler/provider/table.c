@@ -21,6 +21,8 @@
 	X(perf) \
 	X(netfilter) \
 	X(hwbkpt) \
+	X(uprobe) \
+	X(uprocess) \
 	X(never)
 
 #define DECLARE(f) extern const struct provider_ops f##_provider;

@@ -11,6 +11,8 @@
 #define TAPC_ARCH_X86_64_H
 
 #include <linux/ptrace.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
 
 /* n-th (1-based) integer argument at function entry; 0 past the sixth
  * (stack arguments are not supported). */
@@ -90,6 +92,57 @@ static inline unsigned long tapc_arch_sp(const struct pt_regs *regs)
 	return regs->sp;
 }
 
+static inline unsigned long tapc_arch_fp(const struct pt_regs *regs)
+{
+	return regs->bp;
+}
+
+/* register("NAME"): SystemTap's names of the 64-bit registers (rax or
+ * ax, ..., rip or ip, eflags or flags, orig_rax or orig_ax, cs, ss,
+ * r8..r15) and of the low halves of the first eight (eax, ..., esp:
+ * *low32 set).  False when name is none of them. */
+static inline bool tapc_arch_register(const struct pt_regs *regs, const char *name,
+				      unsigned long *v, bool *low32)
+{
+	static const struct { const char *a, *b, *low; unsigned short off; } regs_by_name[] = {
+		{ "rax", "ax", "eax", offsetof(struct pt_regs, ax) },
+		{ "rbx", "bx", "ebx", offsetof(struct pt_regs, bx) },
+		{ "rcx", "cx", "ecx", offsetof(struct pt_regs, cx) },
+		{ "rdx", "dx", "edx", offsetof(struct pt_regs, dx) },
+		{ "rsi", "si", "esi", offsetof(struct pt_regs, si) },
+		{ "rdi", "di", "edi", offsetof(struct pt_regs, di) },
+		{ "rbp", "bp", "ebp", offsetof(struct pt_regs, bp) },
+		{ "rsp", "sp", "esp", offsetof(struct pt_regs, sp) },
+		{ "rip", "ip", "eip", offsetof(struct pt_regs, ip) },
+		{ "eflags", "flags", NULL, offsetof(struct pt_regs, flags) },
+		{ "orig_rax", "orig_ax", NULL, offsetof(struct pt_regs, orig_ax) },
+		{ "cs", "xcs", NULL, offsetof(struct pt_regs, cs) },
+		{ "ss", "xss", NULL, offsetof(struct pt_regs, ss) },
+		{ "r8", NULL, NULL, offsetof(struct pt_regs, r8) },
+		{ "r9", NULL, NULL, offsetof(struct pt_regs, r9) },
+		{ "r10", NULL, NULL, offsetof(struct pt_regs, r10) },
+		{ "r11", NULL, NULL, offsetof(struct pt_regs, r11) },
+		{ "r12", NULL, NULL, offsetof(struct pt_regs, r12) },
+		{ "r13", NULL, NULL, offsetof(struct pt_regs, r13) },
+		{ "r14", NULL, NULL, offsetof(struct pt_regs, r14) },
+		{ "r15", NULL, NULL, offsetof(struct pt_regs, r15) },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(regs_by_name) / sizeof(regs_by_name[0]); i++) {
+		bool full = !strcmp(name, regs_by_name[i].a) ||
+			    (regs_by_name[i].b && !strcmp(name, regs_by_name[i].b));
+		bool low = regs_by_name[i].low && !strcmp(name, regs_by_name[i].low);
+
+		if (full || low) {
+			*v = *(const unsigned long *)((const char *)regs + regs_by_name[i].off);
+			*low32 = low;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The user registers a syscall wrapper received as its first argument. */
 static inline const struct pt_regs *tapc_arch_syscall_regs(const struct pt_regs *regs)
 {
@@ -108,6 +161,27 @@ static inline unsigned long tapc_arch_syscall_arg(const struct pt_regs *regs, in
 	case 4: return u->r10;
 	case 5: return u->r8;
 	case 6: return u->r9;
+	default: return 0;
+	}
+}
+
+/* At the raw syscall tracepoints regs are the task's user registers:
+ * the syscall number and the arguments as the syscall instruction left
+ * them (r10 for the fourth). */
+static inline long tapc_arch_user_syscall_nr(const struct pt_regs *regs)
+{
+	return regs->orig_ax;
+}
+
+static inline unsigned long tapc_arch_user_syscall_arg(const struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 1: return regs->di;
+	case 2: return regs->si;
+	case 3: return regs->dx;
+	case 4: return regs->r10;
+	case 5: return regs->r8;
+	case 6: return regs->r9;
 	default: return 0;
 	}
 }
