@@ -436,7 +436,7 @@ const char *kernel_closest_function(struct kernel *k, const char *name)
 
 /* The source headers of a build tree: the tree itself, or (Debian) the
  * -common tree its Makefile includes. */
-static bool find_header(struct kernel *k, const char *rel, char *path, size_t n)
+bool kernel_find_header(struct kernel *k, const char *rel, char *path, size_t n)
 {
 	char mk[PATH_MAX], line[PATH_MAX];
 	FILE *f;
@@ -490,7 +490,7 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
 	FILE *f;
 	int n = 0;
 
-	if (!find_header(k, "include/linux/syscalls.h", path, sizeof(path)))
+	if (!kernel_find_header(k, "include/linux/syscalls.h", path, sizeof(path)))
 		return -1;
 	f = fopen(path, "r");
 	if (!f)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 struct btf;
+struct syscall_table;
 
 struct kernel {
 	char *release;
@@ -32,6 +33,7 @@ struct kernel {
 	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
 	const char *types_error;	/* why they could not be read, or NULL */
 	bool dwarf_tried;
+	struct syscall_table *syscalls;	/* syscalls.c's tables, once read */
 };
 
 /* Open the target: arg is NULL (running kernel, or the default VM kernel
@@ -65,6 +67,11 @@ int kernel_func_params(struct kernel *k, const char *func, const char **names, i
 /* Parameter names of syscall NAME (without sys_), from the target's
  * include/linux/syscalls.h; returns the count or -1. */
 int kernel_syscall_params(struct kernel *k, const char *name, const char **names, int max);
+
+/* The file rel (e.g. "include/linux/syscalls.h") of k's build tree, also
+ * when the tree keeps its common headers apart (Debian's -common
+ * package, named by the tree's Makefile); false when there is none. */
+bool kernel_find_header(struct kernel *k, const char *rel, char *path, size_t n);
 
 /* Can this host load modules with kprobes?  When not, *why says why. */
 bool kernel_host_can_load(const char **why);

@@ -55,6 +55,7 @@ extern const struct provider_ops begin_end_provider;
 extern const struct provider_ops kprobe_provider;
 extern const struct provider_ops timer_provider;
 extern const struct provider_ops tracepoint_provider;	/* kernel.trace, via kprobe */
+extern const struct provider_ops syscall_provider;	/* kernel.syscall, via kprobe */
 extern const struct provider_ops never_provider;	/* no tables: never runs */
 
 /* Helpers for providers (provider/table.c). */

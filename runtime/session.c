@@ -20,6 +20,7 @@
 #include "provider/kprobe.h"
 #include "provider/timer.h"
 #include "provider/tracepoint.h"
+#include "provider/syscall.h"
 
 int tapc_target;
 module_param(tapc_target, int, 0444);
@@ -158,10 +159,15 @@ static int tapc_probes_register(void)
 	rc = tapc_traces_register();
 	if (rc)
 		goto kprobes;
-	rc = tapc_timers_register();
+	rc = tapc_syscalls_register();
 	if (rc)
 		goto traces;
+	rc = tapc_timers_register();
+	if (rc)
+		goto syscalls;
 	return 0;
+syscalls:
+	tapc_syscalls_unregister();
 traces:
 	tapc_traces_unregister();
 kprobes:
@@ -203,6 +209,7 @@ static void tapc_session_stop_locked(void)
 		return;		/* already stopped, or start failed */
 	tapc_state_set(TAPC_ST_STOPPING);
 	tapc_timers_unregister();
+	tapc_syscalls_unregister();
 	tapc_traces_unregister();
 	tapc_kprobes_unregister();
 	/* unregistration waits for running kprobe handlers; timer callbacks

@@ -78,6 +78,8 @@ struct tapc_context {
 
 	u64 trace_args[12];		/* kernel.trace: arguments, stored by
 					 * the site's typed callback */
+	const struct tapc_syscall_hit *syscall;	/* kernel.syscall: the call
+					 * (provider/syscall.h), else NULL */
 
 	unsigned int pb_len;		/* bytes pending in pb */
 	char pb[TAPC_PRINTBUF_SIZE];	/* this hit's output, flushed at probe end */
@@ -475,6 +477,9 @@ struct tapc_trace_site {
  * not running, context busy): then return at once. */
 struct tapc_context *tapc_trace_enter(struct tapc_trace_site *s);
 
+/* kernel.syscall("NAME") sites and what a handler sees of the call */
+#include "provider/syscall.h"
+
 struct tapc_simple_probe {		/* begin / end / error */
 	const char *pp;
 	tapc_handler_t handler;
@@ -506,6 +511,7 @@ struct tapc_module_desc {
 	void (*globals_free)(void);
 	struct tapc_trace_site *traces;	/* kernel.trace("NAME") */
 	unsigned int n_traces;
+	const struct tapc_syscall_desc *syscalls;	/* kernel.syscall, or NULL */
 	const struct tapc_probe_info *probe_info;	/* -t only */
 	unsigned int n_probe_info;
 };

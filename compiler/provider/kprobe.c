@@ -12,7 +12,8 @@
  * typed return value, and ->member / [N] steps follow BTF types with
  * nofault reads (btf.c).  In a .return probe a parameter, like @entry(e),
  * is saved by a kretprobe entry handler into the instance's data and read
- * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c.
+ * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c,
+ * kernel.syscall("NAME") and kernel.syscall32("NAME") to provider/syscall.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,9 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 
 	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
 		return tracepoint_provider.expand(s, p, point);
+	if (n >= 2 && strcmp(family, "kernel") == 0 && (strcmp(comps[1]->u.comp.name, "syscall") == 0 ||
+							 strcmp(comps[1]->u.comp.name, "syscall32") == 0))
+		return syscall_provider.expand(s, p, point);
 	if (strcmp(family, "module") == 0) {
 		modarg = comps[0]->u.comp.arg;
 	} else if (is_kprobe && n >= 2 && strcmp(comps[1]->u.comp.name, "module") == 0) {

@@ -18,7 +18,7 @@ static const struct provider providers[] = {
 
 static const struct provider_ops *const families[] = {
 	&begin_end_provider, &kprobe_provider, &timer_provider, &tracepoint_provider,
-	&never_provider, NULL,
+	&syscall_provider, &never_provider, NULL,
 };
 
 const struct provider *provider_find(const char *name)

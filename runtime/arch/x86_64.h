@@ -11,6 +11,7 @@
 #define TAPC_ARCH_X86_64_H
 
 #include <linux/ptrace.h>
+#include <linux/thread_info.h>
 
 /* n-th (1-based) integer argument at function entry; 0 past the sixth
  * (stack arguments are not supported). */
@@ -110,6 +111,36 @@ static inline unsigned long tapc_arch_syscall_arg(const struct pt_regs *regs, in
 	case 6: return u->r9;
 	default: return 0;
 	}
+}
+
+/* The ABI of the current task's syscall (at sys_enter / sys_exit): 1 for
+ * an ia32 call of a 32-bit task (int 0x80, sysenter), else 0. */
+static inline int tapc_arch_syscall_abi(void)
+{
+	return in_ia32_syscall() ? 1 : 0;
+}
+
+/* The six argument registers of a syscall from the user registers saved
+ * at its entry (what the raw syscall tracepoints pass): the 64-bit ABI's
+ * rdi rsi rdx r10 r8 r9, or i386's ebx ecx edx esi edi ebp, 32 bits each
+ * as the ia32 entry reads them. */
+static inline void tapc_arch_syscall_args(const struct pt_regs *u, int abi, u64 *a)
+{
+	if (abi) {
+		a[0] = (u32)u->bx;
+		a[1] = (u32)u->cx;
+		a[2] = (u32)u->dx;
+		a[3] = (u32)u->si;
+		a[4] = (u32)u->di;
+		a[5] = (u32)u->bp;
+		return;
+	}
+	a[0] = u->di;
+	a[1] = u->si;
+	a[2] = u->dx;
+	a[3] = u->r10;
+	a[4] = u->r8;
+	a[5] = u->r9;
 }
 
 #endif /* TAPC_ARCH_X86_64_H */

@@ -1,0 +1,427 @@
+/* kernel.syscall("NAME"): system calls, through the kernel's two raw
+ * syscall tracepoints.
+ *
+ *   kernel.syscall("GLOB")[.return]     x86_64 calls, by user-space name
+ *   kernel.syscall32("GLOB")[.return]   i386 calls of 32-bit tasks
+ *   kernel.syscall.any[.return]         every call of every ABI
+ *
+ * However many syscalls a script probes, the module registers one callback
+ * on sys_enter and one on sys_exit (runtime/provider/syscall.c), which find
+ * the probes of the call's number in tables emitted here: a site is one
+ * (probe, ABI, number, direction).  The call's arguments are the user
+ * registers the tracepoint passes; at sys_exit those registers still hold
+ * them, so a .return probe reads $param (and @entry($param)) the same way,
+ * except after calls that replace the registers (execve), where they are
+ * refused.  $param is typed from the prototype (syscalls.c): the runtime
+ * converts each argument register to its parameter's C type with the
+ * site's kind codes, so the C text of $fd is the same at every site of a
+ * probe, whichever ABI or syscall it is.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "emit.h"
+#include "kernel.h"
+#include "provider.h"
+#include "session.h"
+#include "syscalls.h"
+
+/* site->priv */
+struct sc_site {
+	const struct syscall *sc;	/* NULL: .any */
+	enum syscall_abi abi;
+};
+
+static const struct sc_site *sc_of(const struct site *site)
+{
+	return site->priv;
+}
+
+static const char *const abi_family[SYSCALL_NABI] = { "syscall", "syscall32" };
+static const char *const abi_prefix[SYSCALL_NABI] = { "__x64_", "__ia32_" };
+
+static void no_match(const struct node *point, const struct syscall_table *t, enum syscall_abi abi,
+		     const char *pattern)
+{
+	char **names = malloc(t->ncalls * sizeof(*names));
+	const char *best;
+	size_t i, n = 0;
+
+	diag_error(point->loc, "no match for probe point %s", pp_text(point));
+	if (!names)
+		return;
+	for (i = 0; i < t->ncalls; i++)
+		if (t->calls[i].abi == abi)
+			names[n++] = (char *)t->calls[i].name;
+	best = closest_name(glob_literal(pattern), names, n);
+	if (best)
+		diag_note(point->loc, "did you mean kernel.%s(\"%s\")?", abi_family[abi], best);
+	else
+		diag_note(point->loc, "the target kernel has no %s syscall of that name",
+			  abi == SYSCALL_ABI_I386 ? "i386" : "x86_64");
+	free(names);
+}
+
+static struct site *sc_site_add(struct rprobe *p, struct node *point, const char *pp,
+				const struct syscall *sc, enum syscall_abi abi, bool ret)
+{
+	struct site *site = site_add(p, &syscall_provider, point, ret ? arena_printf("%s.return", pp) : pp);
+	struct sc_site *priv = arena_alloc(sizeof(*priv));
+
+	priv->sc = sc;
+	priv->abi = abi;
+	site->priv = priv;
+	site->is_return = ret;
+	site->func = sc ? arena_printf("%s%s", abi_prefix[abi], sc->entry) : "";
+	return site;
+}
+
+/* kernel.syscall("GLOB"), kernel.syscall32("GLOB"), kernel.syscall.any,
+ * each optionally followed by .return. */
+static int syscall_expand(struct session *s, struct rprobe *p, struct node *point)
+{
+	const struct node *comps[5];
+	int n = pp_comps(point, comps, 5), matched = 0, want;
+	const struct syscall_table *t;
+	enum syscall_abi abi;
+	const char *pattern;
+	bool ret, any;
+	size_t i;
+
+	any = n >= 3 && !comps[1]->u.comp.arg && strcmp(comps[1]->u.comp.name, "syscall") == 0 &&
+	      strcmp(comps[2]->u.comp.name, "any") == 0 && !comps[2]->u.comp.arg;
+	want = any ? 3 : 2;
+	ret = n == want + 1 && strcmp(comps[want]->u.comp.name, "return") == 0 && !comps[want]->u.comp.arg;
+	abi = strcmp(comps[1]->u.comp.name, "syscall32") == 0 ? SYSCALL_ABI_I386 : SYSCALL_ABI_64;
+	if ((n != want && !ret) ||
+	    (!any && (!comps[1]->u.comp.arg || comps[1]->u.comp.arg->kind != NODE_STR))) {
+		diag_error(point->loc,
+			   "no match for probe point %s (expected kernel.syscall(\"NAME\"), kernel.syscall32(\"NAME\") or kernel.syscall.any, then optionally .return)",
+			   pp_text(point));
+		return -1;
+	}
+	if (!(t = kernel_syscalls(session_kernel(s))))
+		return -1;
+	if (any) {
+		sc_site_add(p, point, "kernel.syscall.any", NULL, SYSCALL_ABI_64, ret);
+		return 1;
+	}
+	pattern = comps[1]->u.comp.arg->u.str.value;
+	for (i = 0; i < t->ncalls; i++) {
+		const struct syscall *sc = &t->calls[i];
+
+		if (sc->abi != abi || fnmatch(pattern, sc->name, 0) != 0)
+			continue;
+		sc_site_add(p, point, arena_printf("kernel.%s(\"%s\")", abi_family[abi], sc->name), sc, abi,
+			    ret);
+		matched++;
+	}
+	if (!matched && !point->u.pp.optional) {
+		no_match(point, t, abi, pattern);
+		return -1;
+	}
+	return matched;
+}
+
+/* ---- target variables ---- */
+
+/* Which parameter (0-based) $name or $argN is at site, or -1. */
+static int param_index(const struct sc_site *ss, const char *name)
+{
+	const struct syscall *sc = ss->sc;
+	int i;
+
+	if (!sc)
+		return -1;
+	if (strncmp(name, "$arg", 4) == 0 && name[4] >= '1' && name[4] <= '6' && !name[5])
+		return (sc->nparams < 0 || name[4] - '1' < sc->nparams) ? name[4] - '1' : -1;
+	for (i = 0; i < sc->nparams; i++)
+		if (strcmp(sc->params[i].name, name + 1) == 0)
+			return i;
+	return -1;
+}
+
+static const char *param_list(const struct syscall *sc, bool types)
+{
+	char *list = "";
+	int i;
+
+	if (!sc || sc->nparams < 0)
+		return types ? "" : "(unknown: use $arg1..$arg6)";
+	for (i = 0; i < sc->nparams; i++)
+		list = arena_printf("%s%s$%s%s%s", list, i ? " " : "", sc->params[i].name,
+				    types ? ":" : "", types ? sc->params[i].ctype : "");
+	return *list || types ? list : "(none)";
+}
+
+/* $$parms / $$vars: "name=0xHEX" for each parameter, as stap prints them. */
+static enum type_kind parms_text(const struct site *site, struct node *t)
+{
+	const struct syscall *sc = sc_of(site)->sc;
+	char *fmt = "", *args = "";
+	int i, n = sc && sc->nparams > 0 ? sc->nparams : 0;
+
+	if (t->u.target.steps) {
+		diag_error(t->loc, "%s can't be followed by ->, [ ] or $ at %s", t->u.target.name, site->pp);
+		return TYPE_UNKNOWN;
+	}
+	for (i = 0; i < n; i++) {
+		fmt = arena_printf("%s%s%s=0x%%llx", fmt, i ? " " : "", sc->params[i].name);
+		args = arena_printf("%s, (unsigned long long)c->syscall->val[%d]", args, i);
+	}
+	t->u.target.resolved = n ? arena_printf("tapc_sprintf(tapc_str_dst, \"%s\"%s)", fmt, args)
+				 : "tapc_str_dst[0] = 0";
+	return TYPE_STRING;
+}
+
+static bool refuse_steps(const struct site *site, struct node *t)
+{
+	if (!t->u.target.steps)
+		return false;
+	diag_error(t->loc, "%s at %s is a syscall argument, a user-space value: read through it with user_long(), user_string() and friends",
+		   t->u.target.name, site->pp);
+	return true;
+}
+
+static enum type_kind syscall_target(struct session *s, struct site *site, struct node *t)
+{
+	const struct sc_site *ss = sc_of(site);
+	const char *name = t->u.target.name;
+	int i;
+
+	if (strcmp(name, "@cast") == 0)
+		return provider_cast(s, t);
+	if (t->u.target.written) {
+		diag_error(t->loc, "%s can't be written at %s", name, site->pp);
+		return TYPE_UNKNOWN;
+	}
+	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
+		if (site->is_return && ss->sc && syscall_clobbers_args(ss->sc))
+			goto clobbered;
+		return parms_text(site, t);
+	}
+	if (refuse_steps(site, t))
+		return TYPE_UNKNOWN;
+	if (strcmp(name, "$return") == 0 && site->is_return) {
+		t->u.target.resolved = "((int64_t)c->syscall->ret)";
+		return TYPE_LONG;
+	}
+	if (strcmp(name, "$syscall_nr") == 0) {
+		t->u.target.resolved = "((int64_t)c->syscall->nr)";
+		return TYPE_LONG;
+	}
+	i = param_index(ss, name);
+	if (i < 0) {
+		diag_error(t->loc, "%s is not a variable of %s", name, site->pp);
+		if (ss->sc)
+			diag_note(t->loc, "its parameters are: %s%s", param_list(ss->sc, false),
+				  site->is_return ? ", and $return" : "");
+		else
+			diag_note(t->loc, "kernel.syscall.any has $syscall_nr%s", site->is_return ? " and $return" : "");
+		return TYPE_UNKNOWN;
+	}
+	if (site->is_return && syscall_clobbers_args(ss->sc))
+		goto clobbered;
+	t->u.target.resolved = arena_printf("c->syscall->val[%d]", i);
+	return TYPE_LONG;
+clobbered:
+	diag_error(t->loc, "%s is not available at %s: the call replaces the registers its arguments were in",
+		   name, site->pp);
+	return TYPE_UNKNOWN;
+}
+
+static bool syscall_defined(struct session *s, struct site *site, struct node *t)
+{
+	const struct sc_site *ss = sc_of(site);
+	const char *name = t->u.target.name;
+
+	(void)s;
+	if (t->u.target.steps)
+		return false;
+	if (strcmp(name, "$return") == 0)
+		return site->is_return;
+	if (strcmp(name, "$syscall_nr") == 0)
+		return true;
+	if (site->is_return && ss->sc && syscall_clobbers_args(ss->sc))
+		return false;
+	return param_index(ss, name) >= 0;
+}
+
+/* @entry($param): the argument registers still hold it at sys_exit. */
+static enum type_kind syscall_entry(struct session *s, struct site *site, struct node *n)
+{
+	struct node *op = n->u.wrap.operand;
+
+	if (!site->is_return) {
+		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
+		return TYPE_UNKNOWN;
+	}
+	if (op->kind != NODE_TARGET || op->u.target.cast_expr ||
+	    strcmp(op->u.target.name, "$return") == 0) {
+		diag_error(n->loc, "@entry at %s can only read the call's parameters ($name, $argN)",
+			   site->pp);
+		return TYPE_UNKNOWN;
+	}
+	return syscall_target(s, site, op);
+}
+
+static const char *syscall_vars(struct session *s, const struct site *site)
+{
+	const struct sc_site *ss = sc_of(site);
+
+	(void)s;
+	if (!ss->sc)
+		return site->is_return ? "$syscall_nr:long $return:long" : "$syscall_nr:long";
+	if (site->is_return && syscall_clobbers_args(ss->sc))
+		return "$return:long";
+	return arena_printf("%s%s%s", param_list(ss->sc, true),
+			    site->is_return && ss->sc->nparams > 0 ? " " : "",
+			    site->is_return ? "$return:long" : "");
+}
+
+/* ---- tables ---- */
+
+/* The runtime's conversion codes of sc's parameters, 4 bits each. */
+static unsigned long arg_kinds(const struct syscall *sc)
+{
+	unsigned long kinds = 0;
+	int i;
+
+	for (i = 0; sc && i < sc->nparams; i++)
+		kinds |= (unsigned long)(sc->params[i].kind == SA_USER_PTR ? SA_PTR : sc->params[i].kind)
+			 << (4 * i);
+	for (; i < SYSCALL_MAX_PARAMS; i++)
+		kinds |= (unsigned long)SA_U64 << (4 * i);
+	return kinds;
+}
+
+struct sc_entry {
+	const struct site *site;
+	const struct rprobe *probe;
+};
+
+static int group_of(const struct site *site)
+{
+	return sc_of(site)->abi * 2 + site->is_return;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct sc_entry *x = a, *y = b;
+	int gx = group_of(x->site), gy = group_of(y->site);
+
+	if (gx != gy)
+		return gx - gy;
+	if (sc_of(x->site)->sc->nr != sc_of(y->site)->sc->nr)
+		return sc_of(x->site)->sc->nr - sc_of(y->site)->sc->nr;
+	return x->probe->index - y->probe->index;
+}
+
+static void emit_site(struct emitter *e, const struct sc_entry *en)
+{
+	const struct sc_site *ss = sc_of(en->site);
+	char *pp = c_string(en->site->pp, strlen(en->site->pp));
+
+	emit(e, "{ .pp = %s, .func = \"%s\", .handler = %s, .nr = %d, .kinds = %#lx },", pp,
+	     en->site->func, handler_name(en->probe), ss->sc ? ss->sc->nr : -1, arg_kinds(ss->sc));
+	free(pp);
+}
+
+/* Sites of one ABI and direction by number: tapc_syscall_first_G[nr] is
+ * the first site of number nr in tapc_syscall_sites, [nr + 1] the end. */
+static void emit_index(struct emitter *e, const struct sc_entry *v, size_t n, int group, int limit)
+{
+	size_t i = 0;
+	int nr;
+
+	while (i < n && group_of(v[i].site) < group)
+		i++;
+	emit(e, "static const u16 tapc_syscall_first_%d[%d] = {", group, limit + 1);
+	for (nr = 0; nr <= limit; nr++) {
+		while (i < n && group_of(v[i].site) == group && sc_of(v[i].site)->sc->nr < nr)
+			i++;
+		emit(e, "%zu,", i);
+	}
+	emit(e, "};");
+}
+
+static void syscall_tables(struct emitter *e, const struct rprogram *p)
+{
+	const struct rprobe *pr;
+	const struct site *site;
+	struct sc_entry *v, *any;
+	size_t n = 0, nany = 0, i;
+	bool used[SYSCALL_NABI * 2] = { false };
+	int limit[SYSCALL_NABI] = { 0 }, g, nret_any = 0;
+
+	if (!provider_count_sites(p, &syscall_provider))
+		return;
+	v = arena_alloc((size_t)provider_count_sites(p, &syscall_provider) * sizeof(*v));
+	any = arena_alloc((size_t)provider_count_sites(p, &syscall_provider) * sizeof(*any));
+	for (pr = p->probes; pr; pr = pr->next)
+		for (site = pr->sites; site; site = site->next) {
+			if (site->ops != &syscall_provider)
+				continue;
+			if (!sc_of(site)->sc) {
+				any[nany++] = (struct sc_entry){ site, pr };
+				continue;
+			}
+			v[n++] = (struct sc_entry){ site, pr };
+			used[group_of(site)] = true;
+			if (sc_of(site)->sc->nr >= limit[sc_of(site)->abi])
+				limit[sc_of(site)->abi] = sc_of(site)->sc->nr + 1;
+		}
+	qsort(v, n, sizeof(*v), cmp_entry);
+	emit(e, "static const struct tapc_syscall_site tapc_syscall_sites[] = {");
+	for (i = 0; i < n; i++)
+		emit_site(e, &v[i]);
+	if (!n)
+		emit(e, "{ .nr = -1 },");
+	emit(e, "};");
+	/* .any sites: entries first, then returns */
+	emit(e, "static const struct tapc_syscall_site tapc_syscall_any[] = {");
+	for (g = 0; g < 2; g++)
+		for (i = 0; i < nany; i++)
+			if (any[i].site->is_return == g) {
+				emit_site(e, &any[i]);
+				nret_any += g;
+			}
+	if (!nany)
+		emit(e, "{ .nr = -1 },");
+	emit(e, "};");
+	for (g = 0; g < SYSCALL_NABI * 2; g++)
+		if (used[g])
+			emit_index(e, v, n, g, limit[g / 2]);
+	emit(e, "static const struct tapc_syscall_desc tapc_syscall_desc = {");
+	emit(e, ".sites = tapc_syscall_sites,");
+	for (g = 0; g < SYSCALL_NABI * 2; g++)
+		if (used[g])
+			emit(e, ".groups[%d][%d] = { tapc_syscall_first_%d, %d },", g / 2, g % 2, g,
+			     limit[g / 2]);
+	emit(e, ".any = { tapc_syscall_any, tapc_syscall_any + %zu },", nany - (size_t)nret_any);
+	emit(e, ".n_any = { %zu, %d },", nany - (size_t)nret_any, nret_any);
+	emit(e, "};");
+	emit(e, "%s", "");
+}
+
+static void syscall_desc(struct emitter *e, const struct rprogram *p)
+{
+	if (!provider_count_sites(p, &syscall_provider))
+		return;
+	emit(e, ".syscalls = &tapc_syscall_desc,");
+}
+
+const struct provider_ops syscall_provider = {
+	.family = "syscall",
+	.expand = syscall_expand,
+	.target = syscall_target,
+	.entry = syscall_entry,
+	.defined = syscall_defined,
+	.vars = syscall_vars,
+	.emit_tables = syscall_tables,
+	.emit_desc = syscall_desc,
+};
