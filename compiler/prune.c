@@ -4,11 +4,18 @@
  * unused user function, helpers nobody calls) and globals that kept code
  * never mentions are removed, so pass 3 emits neither.  An assignment to a
  * local nothing reads keeps only its value, and a statement that is only
- * a side-effect-free expression goes, each with stap's warning.  -u keeps
+ * a side-effect-free expression goes, each with stap's warning, until
+ * nothing more goes; calls of pure functions (stap's rule: no global
+ * written, no output, embedded C marked pure) and sprintf() are
+ * side-effect-free, so an alias's unused argstr costs nothing.  -u keeps
  * everything.
  * node_visit(), the generic walk over a body, lives here too.
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
 
 #include "diag.h"
 #include "resolve.h"
@@ -216,9 +223,117 @@ static void fold_node(struct node *n, void *arg)
 
 /* ---- dead statements ---- */
 
-/* Could evaluating N do anything but produce its value?  Calls, target
- * reads (they may fault), writes, prints and embedded C count as effects. */
-static bool pure(const struct node *n)
+/* Which functions do nothing but compute their value, as stap decides
+ * before it drops an unused call: no global written, nothing printed, no
+ * error raised, no call of one that does; embedded C only when its tapset
+ * marks it pure (every reader of memory in ours is nofault).  Computed
+ * once per function, a recursive one counting as impure. */
+struct purity {
+	const struct rfunc **fn;
+	signed char *state;		/* 0 unknown, 1 pure, -1 not, 2 deciding */
+	size_t n;
+};
+
+static bool pure(const struct node *n, struct purity *pu);
+
+static bool fn_pure(const struct rfunc *fn, struct purity *pu);
+static bool pure_call_kind(const struct node *n, struct purity *pu);
+
+struct effects {
+	struct purity *pu;
+	bool any;
+};
+
+static bool global_target(const struct node *n)
+{
+	if (n->kind == NODE_INDEX)
+		n = n->u.index.base;
+	return n->kind != NODE_VAR || !n->u.var.sym || n->u.var.sym->kind != SYM_LOCAL;
+}
+
+static void find_effects(struct node *n, void *arg)
+{
+	struct effects *ef = arg;
+
+	switch (n->kind) {
+	case NODE_ASSIGN:
+		ef->any |= global_target(n->u.assign.left);
+		break;
+	case NODE_INCDEC:
+		ef->any |= global_target(n->u.incdec.operand);
+		break;
+	case NODE_DELETE:
+		ef->any |= global_target(n->u.del.target);
+		break;
+	case NODE_PRINT:
+	case NODE_CALL:
+		ef->any |= !pure_call_kind(n, ef->pu);
+		break;
+	case NODE_TARGET:
+	case NODE_EMBEDDED_EXPR:
+		ef->any = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool fn_pure(const struct rfunc *fn, struct purity *pu)
+{
+	const struct node *body = fn->decl->u.func.body;
+	struct effects ef = { pu, false };
+	size_t i;
+
+	for (i = 0; i < pu->n && pu->fn[i] != fn; i++)
+		;
+	if (i == pu->n)
+		return false;
+	if (pu->state[i])
+		return pu->state[i] == 1;
+	pu->state[i] = 2;
+	if (!body)
+		ef.any = true;
+	else if (body->kind == NODE_EMBEDDED)
+		ef.any = !strstr(body->u.embedded.code, "/* pure */");
+	else
+		node_visit((struct node *)body, find_effects, &ef);
+	pu->state[i] = ef.any ? -1 : 1;
+	return !ef.any;
+}
+
+/* A call or print, its arguments aside: sprintf() and the pure
+ * functions have no effect. */
+static bool pure_call_kind(const struct node *n, struct purity *pu)
+{
+	const struct symbol *sym;
+
+	if (!pu)
+		return false;
+	if (n->kind == NODE_PRINT)
+		return n->u.print.which == PRINT_SPRINT || n->u.print.which == PRINT_SPRINTLN ||
+		       n->u.print.which == PRINT_SPRINTF || n->u.print.which == PRINT_SPRINTD ||
+		       n->u.print.which == PRINT_SPRINTDLN;
+	sym = n->u.call.sym;
+	if (!sym)
+		return false;
+	if (sym->kind == SYM_BUILTIN)
+		return sym->builtin && sym->builtin->form != BUILTIN_STMT &&
+		       sym->builtin->form != BUILTIN_RAISE;
+	return sym->kind == SYM_FUNCTION && sym->func && fn_pure(sym->func, pu);
+}
+
+static bool pure_list(const struct node *n, struct purity *pu)
+{
+	for (; n; n = n->next)
+		if (!pure(n, pu))
+			return false;
+	return true;
+}
+
+/* Could evaluating N do anything but produce its value?  Target reads
+ * (they may fault), writes, prints and impure calls count as effects;
+ * without pu every call and print does. */
+static bool pure(const struct node *n, struct purity *pu)
 {
 	if (!n)
 		return true;
@@ -226,22 +341,24 @@ static bool pure(const struct node *n)
 	case NODE_NUM: case NODE_STR: case NODE_VAR:
 		return true;
 	case NODE_BINARY:
-		return pure(n->u.bin.left) && pure(n->u.bin.right);
+		return pure(n->u.bin.left, pu) && pure(n->u.bin.right, pu);
 	case NODE_LOGICAL:
-		return pure(n->u.logical.left) && pure(n->u.logical.right);
+		return pure(n->u.logical.left, pu) && pure(n->u.logical.right, pu);
 	case NODE_UNARY:
-		return n->u.un.op != UN_ADDR && pure(n->u.un.operand);
+		return n->u.un.op != UN_ADDR && pure(n->u.un.operand, pu);
 	case NODE_TERNARY:
-		return pure(n->u.ternary.cond) && pure(n->u.ternary.then) && pure(n->u.ternary.els);
+		return pure(n->u.ternary.cond, pu) && pure(n->u.ternary.then, pu) &&
+		       pure(n->u.ternary.els, pu);
 	case NODE_REGEX:
-		return pure(n->u.regex.left);
+		return pure(n->u.regex.left, pu);
 	case NODE_INDEX: case NODE_IN:
 		if (n->u.index.base->kind != NODE_VAR)
 			return false;
-		for (const struct node *k = n->u.index.keys; k; k = k->next)
-			if (!pure(k))
-				return false;
-		return true;
+		return pure_list(n->u.index.keys, pu);
+	case NODE_CALL:
+		return pure_call_kind(n, pu) && pure_list(n->u.call.args, pu);
+	case NODE_PRINT:
+		return pure_call_kind(n, pu) && pure_list(n->u.print.args, pu);
 	default:
 		return false;
 	}
@@ -250,6 +367,8 @@ static bool pure(const struct node *n)
 /* stap warns about the user's code only, not what an alias brought in. */
 struct elide {
 	const char *file;		/* the user's file; NULL: warn nowhere */
+	struct purity *pu;
+	bool changed;
 };
 
 static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, const char *arg)
@@ -258,7 +377,20 @@ static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, c
 		diag_warning(loc, fmt, arg);
 }
 
-static void elide_stmts(struct node *n, const struct elide *e)
+/* A statement that does nothing: an empty block, or blocks of those. */
+static bool empty_stmt(const struct node *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != NODE_BLOCK)
+		return false;
+	for (n = n->u.block.stmts; n; n = n->next)
+		if (!empty_stmt(n))
+			return false;
+	return true;
+}
+
+static void elide_stmts(struct node *n, struct elide *e)
 {
 	for (; n; n = n->next) {
 		switch (n->kind) {
@@ -266,6 +398,13 @@ static void elide_stmts(struct node *n, const struct elide *e)
 		case NODE_IF:
 			elide_stmts(n->u.if_.then, e);
 			elide_stmts(n->u.if_.els, e);
+			/* an alias's `if (c) argstr = ...` once argstr went */
+			if (empty_stmt(n->u.if_.then) && empty_stmt(n->u.if_.els) &&
+			    pure(n->u.if_.cond, NULL)) {
+				n->kind = NODE_BLOCK;
+				n->u.block.stmts = NULL;
+				e->changed = true;
+			}
 			break;
 		case NODE_WHILE: case NODE_FOR: elide_stmts(n->u.loop.body, e); break;
 		case NODE_FOREACH: elide_stmts(n->u.foreach.body, e); break;
@@ -275,6 +414,10 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			break;
 		case NODE_EXPRSTMT: {
 			struct node *x = n->u.expr.expr;
+			/* a call the user wrote as a statement stays (its
+			 * arguments are still type-checked); one whose value
+			 * nothing reads goes when it is pure */
+			struct purity *calls = NULL;
 
 			if (x->kind == NODE_ASSIGN && x->u.assign.op == ASSIGN_SET &&
 			    x->u.assign.left->kind == NODE_VAR && x->u.assign.left->u.var.sym &&
@@ -282,17 +425,57 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			    !x->u.assign.left->u.var.sym->read) {
 				elide_warn(e, x->loc, "eliding assignment to '%s'", x->u.assign.left->u.var.sym->name);
 				x = n->u.expr.expr = x->u.assign.right;
+				e->changed = true;
+				calls = e->pu;
 			}
-			if (pure(x)) {
+			if (pure(x, calls)) {
 				elide_warn(e, x->loc, "eliding side-effect-free expression", NULL);
 				n->kind = NODE_BLOCK;
 				n->u.block.stmts = NULL;
+				e->changed = true;
 			}
 			break;
 		}
 		default:
 			break;
 		}
+	}
+}
+
+/* Which locals the kept code still reads: every mention but the target
+ * of a plain assignment (node_visit() visits that right after its
+ * assignment). */
+struct reads {
+	const struct node *lhs;
+};
+
+static void mark_read(struct node *n, void *arg)
+{
+	struct reads *rd = arg;
+
+	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_SET) {
+		rd->lhs = n->u.assign.left;
+		return;
+	}
+	if (n->kind == NODE_VAR && n != rd->lhs && n->u.var.sym && n->u.var.sym->kind == SYM_LOCAL)
+		n->u.var.sym->read = true;
+}
+
+/* Elide until nothing changes: dropping `argstr = sprintf(.., x)` leaves
+ * `x = f(y)` unread in turn (a syscall alias's chain of variables). */
+static void elide_body(struct node *body, struct symbol *locals, struct elide *e)
+{
+	struct reads rd = { NULL };
+	struct symbol *l;
+
+	elide_stmts(body, e);
+	while (e->changed) {
+		e->changed = false;
+		for (l = locals; l; l = l->next)
+			if (l->kind == SYM_LOCAL)
+				l->read = false;
+		node_visit(body, mark_read, &rd);
+		elide_stmts(body, e);
 	}
 }
 
@@ -344,23 +527,35 @@ void prune(struct session *s, struct rprogram *p)
 	struct rprobe *pr;
 	struct rfunc *fn, **fp;
 	struct symbol *g, **gp;
+	struct purity pu = { 0 };
 
 	(void)s;
+	for (fn = p->funcs; fn; fn = fn->next)
+		pu.n++;
+	pu.fn = calloc(pu.n ? pu.n : 1, sizeof(*pu.fn));
+	pu.state = calloc(pu.n ? pu.n : 1, sizeof(*pu.state));
+	if (!pu.fn || !pu.state)
+		die("out of memory");
+	pu.n = 0;
+	for (fn = p->funcs; fn; fn = fn->next)
+		pu.fn[pu.n++] = fn;
 	for (pr = p->probes; pr; pr = pr->next) {
-		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file };
+		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file, &pu, false };
 
 		node_visit(pr->body, fold_node, NULL);
-		elide_stmts(pr->body, &e);
+		elide_body(pr->body, pr->locals, &e);
 		drop_locals(&pr->locals, pr->body);
 	}
 	for (fn = p->funcs; fn; fn = fn->next)
 		if (fn->resolved && fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED) {
-			struct elide e = { fn->decl->from_tapset ? NULL : fn->decl->loc.file };
+			struct elide e = { fn->decl->from_tapset ? NULL : fn->decl->loc.file, &pu, false };
 
 			node_visit(fn->decl->u.func.body, fold_node, NULL);
-			elide_stmts(fn->decl->u.func.body, &e);
+			elide_body(fn->decl->u.func.body, fn->locals, &e);
 			drop_locals(&fn->locals, fn->decl->u.func.body);
 		}
+	free(pu.fn);
+	free(pu.state);
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)

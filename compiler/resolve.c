@@ -1178,10 +1178,17 @@ static void resolve_aliased(struct rctx *r, struct node *decl, int depth)
 
 	for (point = decl->u.probe.points; point; point = point->next) {
 		bool matched = false;
+		int best = -1;
 
+		/* the longest alias name wins: syscall.read.return is its own
+		 * alias, not syscall.read with a .return suffix */
+		for (i = 0; i < r->naliases; i++)
+			for (name = r->aliases[i]->u.alias.names; name; name = name->next)
+				if ((covered = alias_match(name, point)) > best)
+					best = covered;
 		for (i = 0; i < r->naliases; i++) {
 			for (name = r->aliases[i]->u.alias.names; name; name = name->next) {
-				if ((covered = alias_match(name, point)) < 0)
+				if ((covered = alias_match(name, point)) < 0 || covered < best)
 					continue;
 				matched = true;
 				if (depth >= 16) {

@@ -541,6 +541,10 @@ static bool read_abi(struct kernel *k, enum syscall_abi abi, const struct protos
 		return false;
 	if (kernel_find_header(k, uapi_file[abi], path, sizeof(path)))
 		read_uapi_names(path, names, NR_LIMIT);
+	t->uapi[abi] = (const char **)names;
+	for (t->uapi_limit[abi] = NR_LIMIT; t->uapi_limit[abi] > 0 && !names[t->uapi_limit[abi] - 1];
+	     t->uapi_limit[abi]--)
+		;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct syscall sc = { .abi = abi, .nparams = -1 };
 		const struct proto *pr;
@@ -594,8 +598,6 @@ const struct syscall_table *kernel_syscalls(struct kernel *k)
 	}
 	t = arena_alloc(sizeof(*t));
 	if (!read_abi(k, SYSCALL_ABI_64, &ps, t, &cap)) {
-		fprintf(stderr, "tapc: error: kernel %s: no syscall table (%s) in its build tree %s\n",
-			k->release, table_file[SYSCALL_ABI_64], k->build_dir ? k->build_dir : "(none)");
 		free(ps.v);
 		free(cfg.names);
 		return NULL;
@@ -640,6 +642,17 @@ const struct syscall *syscall_by_nr(const struct syscall_table *t, enum syscall_
 const char *syscall_abi_suffix(enum syscall_abi abi)
 {
 	return abi == SYSCALL_ABI_I386 ? "32" : "";
+}
+
+const char *syscall_base(const struct syscall *sc)
+{
+	static const char *const prefixes[] = { "compat_sys_ia32_", "compat_sys_", "sys_ia32_", "sys_" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(sc->entry, prefixes[i], strlen(prefixes[i])) == 0)
+			return sc->entry + strlen(prefixes[i]);
+	return sc->entry;
 }
 
 bool syscall_clobbers_args(const struct syscall *sc)

@@ -57,10 +57,14 @@ struct syscall_table {
 	struct syscall *calls;		/* by ABI, then number */
 	size_t ncalls;
 	int nr_limit[SYSCALL_NABI];	/* highest number + 1, per ABI */
+	/* every __NR_ name of the uapi headers by number, implemented or not
+	 * (what syscall_name() answers), [uapi_limit[abi]] entries each */
+	const char **uapi[SYSCALL_NABI];
+	int uapi_limit[SYSCALL_NABI];
 };
 
-/* The syscalls of k, read once and kept with k; NULL (with an error
- * printed) when its build tree has no syscall tables. */
+/* The syscalls of k, read once and kept with k; NULL when its build tree
+ * has no syscall tables. */
 const struct syscall_table *kernel_syscalls(struct kernel *k);
 
 /* The syscall of abi named name (user-space name), or NULL. */
@@ -70,8 +74,14 @@ const struct syscall *syscall_by_name(const struct syscall_table *t, enum syscal
 const struct syscall *syscall_by_nr(const struct syscall_table *t, enum syscall_abi abi, int nr);
 /* "" for the 64-bit ABI, "32" for i386: what kernel.syscall32 adds. */
 const char *syscall_abi_suffix(enum syscall_abi abi);
+/* The entry's name without its sys_ / compat_sys_ / ia32 prefix
+ * ("newstat" for sys_newstat, "open" for compat_sys_open). */
+const char *syscall_base(const struct syscall *sc);
 /* Whether the kernel may change a syscall's argument registers before it
  * returns (execve replaces them), so they can't be read at its return. */
 bool syscall_clobbers_args(const struct syscall *sc);
+
+/* Where kernel_syscalls() looks, for messages. */
+#define SYSCALL_TABLE_FILE "arch/x86/include/generated/asm/syscalls_64.h"
 
 #endif

@@ -104,8 +104,11 @@ static int syscall_expand(struct session *s, struct rprobe *p, struct node *poin
 			   pp_text(point));
 		return -1;
 	}
-	if (!(t = kernel_syscalls(session_kernel(s))))
+	if (!(t = kernel_syscalls(session_kernel(s)))) {
+		diag_error(point->loc, "probe point %s: kernel %s has no syscall table (%s) in its build tree",
+			   pp_text(point), session_kernel(s)->release, SYSCALL_TABLE_FILE);
 		return -1;
+	}
 	if (any) {
 		sc_site_add(p, point, "kernel.syscall.any", NULL, SYSCALL_ABI_64, ret);
 		return 1;
@@ -210,6 +213,11 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 		t->u.target.resolved = "((int64_t)c->syscall->ret)";
 		return TYPE_LONG;
 	}
+	if (strcmp(name, "$$name") == 0 && ss->sc) {
+		/* the site's own name: the same C at every site of a probe */
+		t->u.target.resolved = "tapc_strcpy(tapc_str_dst, c->syscall->site->name)";
+		return TYPE_STRING;
+	}
 	if (strcmp(name, "$syscall_nr") == 0) {
 		t->u.target.resolved = "((int64_t)c->syscall->nr)";
 		return TYPE_LONG;
@@ -246,6 +254,8 @@ static bool syscall_defined(struct session *s, struct site *site, struct node *t
 		return site->is_return;
 	if (strcmp(name, "$syscall_nr") == 0)
 		return true;
+	if (strcmp(name, "$$name") == 0)
+		return ss->sc != NULL;
 	if (site->is_return && ss->sc && syscall_clobbers_args(ss->sc))
 		return false;
 	return param_index(ss, name) >= 0;
@@ -326,8 +336,9 @@ static void emit_site(struct emitter *e, const struct sc_entry *en)
 	const struct sc_site *ss = sc_of(en->site);
 	char *pp = c_string(en->site->pp, strlen(en->site->pp));
 
-	emit(e, "{ .pp = %s, .func = \"%s\", .handler = %s, .nr = %d, .kinds = %#lx },", pp,
-	     en->site->func, handler_name(en->probe), ss->sc ? ss->sc->nr : -1, arg_kinds(ss->sc));
+	emit(e, "{ .pp = %s, .func = \"%s\", .name = \"%s\", .handler = %s, .nr = %d, .kinds = %#lx },",
+	     pp, en->site->func, ss->sc ? ss->sc->name : "", handler_name(en->probe),
+	     ss->sc ? ss->sc->nr : -1, arg_kinds(ss->sc));
 	free(pp);
 }
 

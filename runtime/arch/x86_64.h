@@ -11,7 +11,6 @@
 #define TAPC_ARCH_X86_64_H
 
 #include <linux/ptrace.h>
-#include <linux/thread_info.h>
 
 /* n-th (1-based) integer argument at function entry; 0 past the sixth
  * (stack arguments are not supported). */

@@ -65,6 +65,7 @@ static __always_inline void tapc_sc_run(const struct tapc_syscall_site *s,
 	if (unlikely(!tapc_context_take(c, s->pp, s->func, regs, false)))
 		return;
 	/* NULL again before the context is released (context.h) */
+	h->site = s;
 	c->syscall = h;
 	s->handler(c);
 	c->syscall = NULL;

@@ -29,6 +29,7 @@ enum tapc_sc_kind {
 /* One call as the probe handlers of a hit see it (on the tracepoint
  * callback's stack). */
 struct tapc_syscall_hit {
+	const struct tapc_syscall_site *site;	/* the site running now */
 	long nr;			/* the syscall number, -1 if none */
 	long ret;			/* the return value (sys_exit) */
 	int abi;			/* TAPC_SC_ABI_* */
@@ -39,6 +40,7 @@ struct tapc_syscall_hit {
 struct tapc_syscall_site {
 	const char *pp;
 	const char *func;		/* probefunc(): "__x64_sys_read" */
+	const char *name;		/* $$name: "read" ("" for .any) */
 	tapc_handler_t handler;
 	int nr;				/* -1: kernel.syscall.any */
 	unsigned long kinds;		/* enum tapc_sc_kind of each parameter */
