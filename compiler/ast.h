@@ -286,6 +286,8 @@ struct node {
 			struct target_step *steps;
 			void *resolved;		/* provider's fetch recipe (pass 2) */
 			bool written;		/* assigned to (guru mode) */
+			bool cannot_fail;	/* the provider's read never faults
+						 * (pass 2; prune may drop it) */
 			const char *store;	/* provider's C statement that writes
 						 * TAPC_VALUE into it (pass 2) */
 		} target;

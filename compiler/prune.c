@@ -331,7 +331,8 @@ static bool pure_list(const struct node *n, struct purity *pu)
 }
 
 /* Could evaluating N do anything but produce its value?  Target reads
- * (they may fault), writes, prints and impure calls count as effects;
+ * (unless their provider says they can't fault), writes, prints and
+ * impure calls count as effects;
  * without pu every call and print does. */
 static bool pure(const struct node *n, struct purity *pu)
 {
@@ -355,6 +356,8 @@ static bool pure(const struct node *n, struct purity *pu)
 		if (n->u.index.base->kind != NODE_VAR)
 			return false;
 		return pure_list(n->u.index.keys, pu);
+	case NODE_TARGET:
+		return n->u.target.cannot_fail;
 	case NODE_CALL:
 		return pure_call_kind(n, pu) && pure_list(n->u.call.args, pu);
 	case NODE_PRINT:

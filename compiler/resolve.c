@@ -819,6 +819,9 @@ static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
 		const struct provider *tab;
 		int i, count;
 
+		/* an optional point may name an alias this kernel lacks */
+		if (point->u.pp.optional)
+			return true;
 		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
 			   pp_text(point), first);
 		tab = provider_table(&count);

@@ -354,13 +354,12 @@ static void emit_var(FILE *out, const struct tvar *v, const char *kind, const ch
 			argstr_add(a, "%s", v->name);
 		return;
 	}
-	/* the narrowing apart: a call on a target read would stay even
-	 * when nothing reads the variable */
-	fprintf(out, "\t%s = %s\n", v->name, ref);
 	if ((strcmp(kind, "i") == 0 || strcmp(kind, "dfd") == 0) && sp_kind != SA_S32)
-		fprintf(out, "\t%s = __int32(%s)\n", v->name, v->name);
+		fprintf(out, "\t%s = __int32(%s)\n", v->name, ref);
 	else if (strcmp(kind, "I") == 0 && sp_kind != SA_U32)
-		fprintf(out, "\t%s = __uint32(%s)\n", v->name, v->name);
+		fprintf(out, "\t%s = __uint32(%s)\n", v->name, ref);
+	else
+		fprintf(out, "\t%s = %s\n", v->name, ref);
 	if (kind[0] == '_' || strcmp(kind, "dfd") == 0) {
 		fprintf(out, "\t%s = %s(%s)\n", str, kind[0] == '_' ? kind : "_dfd_str", v->name);
 		if (!v->hidden)

@@ -211,6 +211,7 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 		return TYPE_UNKNOWN;
 	if (strcmp(name, "$return") == 0 && site->is_return) {
 		t->u.target.resolved = "((int64_t)c->syscall->ret)";
+		t->u.target.cannot_fail = true;
 		return TYPE_LONG;
 	}
 	if (strcmp(name, "$$name") == 0 && ss->sc) {
@@ -220,6 +221,7 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 	}
 	if (strcmp(name, "$syscall_nr") == 0) {
 		t->u.target.resolved = "((int64_t)c->syscall->nr)";
+		t->u.target.cannot_fail = true;
 		return TYPE_LONG;
 	}
 	i = param_index(ss, name);
@@ -235,6 +237,7 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 	if (site->is_return && syscall_clobbers_args(ss->sc))
 		goto clobbered;
 	t->u.target.resolved = arena_printf("c->syscall->val[%d]", i);
+	t->u.target.cannot_fail = true;
 	return TYPE_LONG;
 clobbered:
 	diag_error(t->loc, "%s is not available at %s: the call replaces the registers its arguments were in",
