@@ -136,6 +136,8 @@ struct node {
 		struct {		/* PROBE */
 			struct node *points;	/* PROBE_POINT list */
 			struct node *body;	/* BLOCK */
+			const char *alias_pp;	/* made of an alias: the user's
+						 * point it stands for (-l, -L) */
 		} probe;
 		struct {		/* ALIAS */
 			struct node *names;	/* PROBE_POINT list (alias names) */

@@ -636,6 +636,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 	}
 	if (list_mode)
 		s->last_pass = 2;
+	/* -L lists an alias's variables, used or not */
+	if (list_mode == 'L')
+		s->unoptimized = true;
 	if (!s->script_text) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -673,6 +676,21 @@ static int list_sites(struct session *s)
 	size_t n = 0, i;
 
 	for (p = s->resolved->probes; p; p = p->next) {
+		/* a probe an alias made is listed by the alias's name, with
+		 * the variables its body sets, as stap -L shows them */
+		if (p->decl->u.probe.alias_pp && p->sites) {
+			const char *line = p->decl->u.probe.alias_pp;
+			const struct symbol *l;
+
+			for (l = p->locals; list_mode == 'L' && l; l = l->next)
+				if (l->kind == SYM_LOCAL && strncmp(l->name, "__", 2) != 0)
+					line = arena_printf("%s %s:%s", line, l->name, type_name(l->type));
+			lines = realloc(lines, (n + 1) * sizeof(*lines));
+			if (!lines)
+				die("out of memory");
+			lines[n++] = line;
+			continue;
+		}
 		for (site = p->sites; site; site = site->next) {
 			const char *line = site->pp;
 

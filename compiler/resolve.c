@@ -1165,6 +1165,7 @@ static struct node *alias_instance(const struct node *a, int covered, const stru
 	if (a->u.alias.epilogue)
 		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.epilogue));
 	probe->u.probe.body = body;
+	probe->u.probe.alias_pp = decl->u.probe.alias_pp ? decl->u.probe.alias_pp : pp_text(point);
 	probe->synthetic = decl->synthetic;
 	probe->from_tapset = decl->from_tapset;
 	return probe;

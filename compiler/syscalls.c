@@ -444,6 +444,58 @@ static void parse_param(struct kernel *k, char *decl, int index, struct syscall_
 		p->kind = SA_S32;
 }
 
+/* The kind of BTF type id: an integer's size and sign, or an address. */
+static enum syscall_arg_kind btf_arg_kind(const struct btf *btf, __s32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t)
+		return SA_S64;
+	if (btf_is_ptr(t))
+		return SA_PTR;
+	if (btf_is_int(t))
+		return int_kind(t->size, btf_int_encoding(t) & BTF_INT_SIGNED);
+	if (btf_is_any_enum(t))
+		return int_kind(t->size, true);
+	return SA_S64;
+}
+
+/* Fill sc's parameters from the BTF of __do_ENTRY, the function the
+ * syscall wrapper calls, when no header declares the entry (the x86 and
+ * ia32 calls defined in .c files); false when BTF has none (inlined). */
+static bool params_from_btf(struct kernel *k, struct syscall *sc)
+{
+	const char *fn = arena_printf("__do_%s", sc->entry);
+	const struct btf_param *bp;
+	const struct btf_type *proto;
+	struct btf *btf;
+	int id, i, n;
+
+	if (!(btf = btf_load(k, 0)) || (id = btf_func_proto(k, fn)) < 0)
+		return false;
+	proto = btf__type_by_id(btf, id);
+	n = btf_vlen(proto);
+	if (n > SYSCALL_MAX_PARAMS)
+		return false;
+	bp = btf_params(proto);
+	for (i = 0; i < n; i++) {
+		struct syscall_param *p = &sc->params[i];
+		const char *name = btf__name_by_offset(btf, bp[i].name_off);
+
+		p->name = name && *name ? arena_strdup(name) : arena_printf("arg%d", i + 1);
+		p->ctype = btf_type_name(btf, bp[i].type);
+		p->kind = btf_arg_kind(btf, bp[i].type);
+		/* a pointer parameter of a syscall comes from user space */
+		if (p->kind == SA_PTR)
+			p->kind = SA_USER_PTR;
+		p->btf_type = bp[i].type;
+	}
+	sc->nparams = n;
+	return true;
+}
+
 /* Fill sc's parameters from its prototype's text. */
 static void parse_params(struct kernel *k, struct syscall *sc, const char *text)
 {
@@ -560,6 +612,8 @@ static bool read_abi(struct kernel *k, enum syscall_abi abi, const struct protos
 		pr = proto_find(ps, sc.entry);
 		if (pr)
 			parse_params(k, &sc, pr->params);
+		else
+			params_from_btf(k, &sc);
 		add_call(t, cap, &sc);
 		if (tl.nr >= t->nr_limit[abi])
 			t->nr_limit[abi] = tl.nr + 1;
