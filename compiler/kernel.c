@@ -18,7 +18,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "arena.h"
 #include "kernel.h"
+#include "syscalls.h"
 
 static char *xstrdup_k(const char *s)
 {
@@ -231,24 +233,14 @@ static void load_blacklist(struct kernel *k)
 }
 
 /* BTF has no entry for the syscall wrappers (__x64_sys_getpid has no C
- * definition of its own), but the build tree lists every syscall. */
+ * definition of its own), but the build tree lists every syscall
+ * (syscalls.c): their wrappers, __x64_ENTRY and __ia32_ENTRY. */
 static void add_syscall_wrappers(struct kernel *k)
 {
-	char path[PATH_MAX], line[256], name[200], full[256];
-	size_t cap = k->nfuncs;
-	FILE *f;
+	const struct syscall_table *t = kernel_syscalls(k);
+	size_t cap = k->nfuncs, i;
 
-	if (!k->build_dir)
-		return;
-	snprintf(path, sizeof(path), "%s/arch/x86/include/generated/asm/syscalls_64.h",
-		 k->build_dir);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "__SYSCALL(%*d, sys_%199[a-z0-9_])", name) != 1)
-			continue;
-		snprintf(full, sizeof(full), "__x64_sys_%s", name);
+	for (i = 0; t && i < t->ncalls; i++) {
 		if (k->nfuncs == cap) {
 			cap = cap * 2 + 64;
 			k->funcs = realloc(k->funcs, cap * sizeof(char *));
@@ -257,10 +249,16 @@ static void add_syscall_wrappers(struct kernel *k)
 				exit(1);
 			}
 		}
-		k->funcs[k->nfuncs++] = xstrdup_k(full);
+		k->funcs[k->nfuncs++] = xstrdup_k(arena_printf("%s%s",
+			t->calls[i].abi == SYSCALL_ABI_I386 ? "__ia32_" : "__x64_", t->calls[i].entry));
 	}
-	fclose(f);
 	qsort(k->funcs, k->nfuncs, sizeof(char *), cmp_str);
+	/* one function may serve both ABIs' tables: keep it once */
+	for (i = 1; i < k->nfuncs;)
+		if (strcmp(k->funcs[i], k->funcs[i - 1]) == 0)
+			memmove(&k->funcs[i], &k->funcs[i + 1], (--k->nfuncs - i) * sizeof(char *));
+		else
+			i++;
 }
 
 static void load_funcs(struct kernel *k)

@@ -174,7 +174,7 @@ static enum type_kind parms_text(const struct site *site, struct node *t)
 	}
 	for (i = 0; i < n; i++) {
 		fmt = arena_printf("%s%s%s=0x%%llx", fmt, i ? " " : "", sc->params[i].name);
-		args = arena_printf("%s, (unsigned long long)c->syscall->val[%d]", args, i);
+		args = arena_printf("%s, (unsigned long long)tapc_syscall_param(c->syscall, %d)", args, i);
 	}
 	t->u.target.resolved = n ? arena_printf("tapc_sprintf(tapc_str_dst, \"%s\"%s)", fmt, args)
 				 : "tapc_str_dst[0] = 0";
@@ -236,7 +236,7 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 	}
 	if (site->is_return && syscall_clobbers_args(ss->sc))
 		goto clobbered;
-	t->u.target.resolved = arena_printf("c->syscall->val[%d]", i);
+	t->u.target.resolved = arena_printf("tapc_syscall_param(c->syscall, %d)", i);
 	t->u.target.cannot_fail = true;
 	return TYPE_LONG;
 clobbered:
@@ -317,107 +317,126 @@ struct sc_entry {
 	const struct rprobe *probe;
 };
 
-static int group_of(const struct site *site)
+/* The switch key of a site's call (runtime: tapc_syscall_key()); -1 for
+ * .any, which the switch doesn't dispatch. */
+static long sc_key(const struct site *site)
 {
-	return sc_of(site)->abi * 2 + site->is_return;
+	const struct sc_site *ss = sc_of(site);
+
+	if (!ss->sc)
+		return -1;
+	return ss->abi == SYSCALL_ABI_I386 ? ss->sc->nr + 0x10000L : ss->sc->nr;
 }
 
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct sc_entry *x = a, *y = b;
-	int gx = group_of(x->site), gy = group_of(y->site);
+	long kx = sc_key(x->site), ky = sc_key(y->site);
 
-	if (gx != gy)
-		return gx - gy;
-	if (sc_of(x->site)->sc->nr != sc_of(y->site)->sc->nr)
-		return sc_of(x->site)->sc->nr - sc_of(y->site)->sc->nr;
+	if (x->site->is_return != y->site->is_return)
+		return x->site->is_return - y->site->is_return;
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
 	return x->probe->index - y->probe->index;
 }
 
-static void emit_site(struct emitter *e, const struct sc_entry *en)
+static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en)
 {
-	const struct sc_site *ss = sc_of(en->site);
-	char *pp = c_string(en->site->pp, strlen(en->site->pp));
-
-	emit(e, "{ .pp = %s, .func = \"%s\", .name = \"%s\", .handler = %s, .nr = %d, .kinds = %#lx },",
-	     pp, en->site->func, ss->sc ? ss->sc->name : "", handler_name(en->probe),
-	     ss->sc ? ss->sc->nr : -1, arg_kinds(ss->sc));
-	free(pp);
+	emit(e, "tapc_syscall_hit(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);", i,
+	     en->site->is_return ? "ret" : "0", handler_name(en->probe), handler_name(en->probe));
 }
 
-/* Sites of one ABI and direction by number: tapc_syscall_first_G[nr] is
- * the first site of number nr in tapc_syscall_sites, [nr + 1] the end. */
-static void emit_index(struct emitter *e, const struct sc_entry *v, size_t n, int group, int limit)
+/* The callback of one direction: the sites of the call's number through
+ * a switch (direct calls, a few compares), then the .any sites. */
+static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n, bool ret)
 {
-	size_t i = 0;
-	int nr;
+	size_t i;
+	bool any_switch = false;
 
-	while (i < n && group_of(v[i].site) < group)
-		i++;
-	emit(e, "static const u16 tapc_syscall_first_%d[%d] = {", group, limit + 1);
-	for (nr = 0; nr <= limit; nr++) {
-		while (i < n && group_of(v[i].site) == group && sc_of(v[i].site)->sc->nr < nr)
-			i++;
-		emit(e, "%zu,", i);
+	for (i = 0; i < n; i++)
+		any_switch |= v[i].site->is_return == ret && sc_key(v[i].site) >= 0;
+	if (ret) {
+		emit(e, "static void tapc_syscall_exit(void *data, struct pt_regs *regs, long ret)");
+		emit(e, "{");
+		/* sys_exit has no number: the entry left it in the registers
+		 * (-1 after rt_sigreturn, which restores a signal frame) */
+		emit(e, "long id = tapc_arch_syscall_nr(regs);");
+		emit(e, "%s", "");
+	} else {
+		emit(e, "static void tapc_syscall_enter(void *data, struct pt_regs *regs, long id)");
+		emit(e, "{");
 	}
-	emit(e, "};");
+	if (any_switch) {
+		emit(e, "switch (tapc_syscall_key(id)) {");
+		for (i = 0; i < n; i++) {
+			if (v[i].site->is_return != ret || sc_key(v[i].site) < 0)
+				continue;
+			/* kernel style: case at the switch's depth */
+			if (i == 0 || sc_key(v[i - 1].site) != sc_key(v[i].site) ||
+			    v[i - 1].site->is_return != ret) {
+				e->depth--;
+				if (sc_of(v[i].site)->abi == SYSCALL_ABI_I386)
+					emit(e, "case TAPC_SC_I386_KEY + %d:\t/* %s */", sc_of(v[i].site)->sc->nr,
+					     sc_of(v[i].site)->sc->name);
+				else
+					emit(e, "case %d:\t/* %s */", sc_of(v[i].site)->sc->nr,
+					     sc_of(v[i].site)->sc->name);
+				e->depth++;
+			}
+			emit_hit(e, i, &v[i]);
+			if (i + 1 == n || sc_key(v[i + 1].site) != sc_key(v[i].site) ||
+			    v[i + 1].site->is_return != ret)
+				emit(e, "break;");
+		}
+		emit(e, "}");
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].site->is_return == ret && sc_key(v[i].site) < 0)
+			emit_hit(e, i, &v[i]);
+	emit(e, "}");
+	emit(e, "%s", "");
 }
 
 static void syscall_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
 	const struct site *site;
-	struct sc_entry *v, *any;
-	size_t n = 0, nany = 0, i;
-	bool used[SYSCALL_NABI * 2] = { false };
-	int limit[SYSCALL_NABI] = { 0 }, g, nret_any = 0;
+	int count = provider_count_sites(p, &syscall_provider);
+	struct sc_entry *v;
+	bool dir[2] = { false, false };
+	size_t n = 0, i;
 
-	if (!provider_count_sites(p, &syscall_provider))
+	if (!count)
 		return;
-	v = arena_alloc((size_t)provider_count_sites(p, &syscall_provider) * sizeof(*v));
-	any = arena_alloc((size_t)provider_count_sites(p, &syscall_provider) * sizeof(*any));
+	v = arena_alloc((size_t)count * sizeof(*v));
 	for (pr = p->probes; pr; pr = pr->next)
-		for (site = pr->sites; site; site = site->next) {
-			if (site->ops != &syscall_provider)
-				continue;
-			if (!sc_of(site)->sc) {
-				any[nany++] = (struct sc_entry){ site, pr };
-				continue;
+		for (site = pr->sites; site; site = site->next)
+			if (site->ops == &syscall_provider) {
+				v[n++] = (struct sc_entry){ site, pr };
+				dir[site->is_return] = true;
 			}
-			v[n++] = (struct sc_entry){ site, pr };
-			used[group_of(site)] = true;
-			if (sc_of(site)->sc->nr >= limit[sc_of(site)->abi])
-				limit[sc_of(site)->abi] = sc_of(site)->sc->nr + 1;
-		}
 	qsort(v, n, sizeof(*v), cmp_entry);
+	emit(e, "#include \"provider/syscall_hit.h\"");
+	emit(e, "%s", "");
 	emit(e, "static const struct tapc_syscall_site tapc_syscall_sites[] = {");
-	for (i = 0; i < n; i++)
-		emit_site(e, &v[i]);
-	if (!n)
-		emit(e, "{ .nr = -1 },");
+	for (i = 0; i < n; i++) {
+		const struct sc_site *ss = sc_of(v[i].site);
+		char *pp = c_string(v[i].site->pp, strlen(v[i].site->pp));
+
+		emit(e, "{ .pp = %s, .func = \"%s\", .name = \"%s\", .kinds = %#lx },", pp,
+		     v[i].site->func, ss->sc ? ss->sc->name : "", arg_kinds(ss->sc));
+		free(pp);
+	}
 	emit(e, "};");
-	/* .any sites: entries first, then returns */
-	emit(e, "static const struct tapc_syscall_site tapc_syscall_any[] = {");
-	for (g = 0; g < 2; g++)
-		for (i = 0; i < nany; i++)
-			if (any[i].site->is_return == g) {
-				emit_site(e, &any[i]);
-				nret_any += g;
-			}
-	if (!nany)
-		emit(e, "{ .nr = -1 },");
-	emit(e, "};");
-	for (g = 0; g < SYSCALL_NABI * 2; g++)
-		if (used[g])
-			emit_index(e, v, n, g, limit[g / 2]);
+	emit(e, "%s", "");
+	for (i = 0; i < 2; i++)
+		if (dir[i])
+			emit_callback(e, v, n, i);
 	emit(e, "static const struct tapc_syscall_desc tapc_syscall_desc = {");
-	emit(e, ".sites = tapc_syscall_sites,");
-	for (g = 0; g < SYSCALL_NABI * 2; g++)
-		if (used[g])
-			emit(e, ".groups[%d][%d] = { tapc_syscall_first_%d, %d },", g / 2, g % 2, g,
-			     limit[g / 2]);
-	emit(e, ".any = { tapc_syscall_any, tapc_syscall_any + %zu },", nany - (size_t)nret_any);
-	emit(e, ".n_any = { %zu, %d },", nany - (size_t)nret_any, nret_any);
+	if (dir[0])
+		emit(e, ".enter = tapc_syscall_enter,");
+	if (dir[1])
+		emit(e, ".exit = tapc_syscall_exit,");
 	emit(e, "};");
 	emit(e, "%s", "");
 }

@@ -119,27 +119,39 @@ static inline int tapc_arch_syscall_abi(void)
 	return in_ia32_syscall() ? 1 : 0;
 }
 
-/* The six argument registers of a syscall from the user registers saved
- * at its entry (what the raw syscall tracepoints pass): the 64-bit ABI's
- * rdi rsi rdx r10 r8 r9, or i386's ebx ecx edx esi edi ebp, 32 bits each
- * as the ia32 entry reads them. */
-static inline void tapc_arch_syscall_args(const struct pt_regs *u, int abi, u64 *a)
+/* The number of the syscall whose user registers these are (at sys_exit,
+ * which is not passed it): orig_ax, -1 when there is none. */
+static __always_inline long tapc_arch_syscall_nr(const struct pt_regs *u)
+{
+	return u->orig_ax;
+}
+
+/* Argument n (0-based) of a syscall from the user registers saved at its
+ * entry (what the raw syscall tracepoints pass): the 64-bit ABI's rdi rsi
+ * rdx r10 r8 r9, or i386's ebx ecx edx esi edi ebp, 32 bits each as the
+ * ia32 entry reads them. */
+static __always_inline u64 tapc_arch_syscall_arg_of(const struct pt_regs *u, int abi, int n)
 {
 	if (abi) {
-		a[0] = (u32)u->bx;
-		a[1] = (u32)u->cx;
-		a[2] = (u32)u->dx;
-		a[3] = (u32)u->si;
-		a[4] = (u32)u->di;
-		a[5] = (u32)u->bp;
-		return;
+		switch (n) {
+		case 0: return (u32)u->bx;
+		case 1: return (u32)u->cx;
+		case 2: return (u32)u->dx;
+		case 3: return (u32)u->si;
+		case 4: return (u32)u->di;
+		case 5: return (u32)u->bp;
+		default: return 0;
+		}
 	}
-	a[0] = u->di;
-	a[1] = u->si;
-	a[2] = u->dx;
-	a[3] = u->r10;
-	a[4] = u->r8;
-	a[5] = u->r9;
+	switch (n) {
+	case 0: return u->di;
+	case 1: return u->si;
+	case 2: return u->dx;
+	case 3: return u->r10;
+	case 4: return u->r8;
+	case 5: return u->r9;
+	default: return 0;
+	}
 }
 
 #endif /* TAPC_ARCH_X86_64_H */

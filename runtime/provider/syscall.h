@@ -1,14 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * provider/syscall.h - kernel.syscall("NAME") probes: the site tables the
- * translator emits (compiler/provider/syscall.c) and what a probe handler
- * sees of the call (c->syscall).
+ * provider/syscall.h - kernel.syscall("NAME") probes: what the translator
+ * emits (compiler/provider/syscall.c), the inline hit path its callbacks
+ * use, and what a probe handler sees of the call (c->syscall).
  *
- * The translator sorts the sites by ABI, direction and syscall number and
- * emits, per ABI and direction that has any, first[nr] = the index of the
- * first site of number nr (first[nr + 1] is the end), so a hit finds its
- * probes with two loads whatever the number of syscalls probed.
- * kernel.syscall.any sites are kept apart and run for every call.
+ * The translator emits the two tracepoint callbacks themselves, for the
+ * directions the script probes:
+ *
+ *	static void tapc_syscall_enter(void *data, struct pt_regs *regs, long id)
+ *	{
+ *		switch (tapc_syscall_key(id)) {
+ *		case 0:			// read
+ *			tapc_syscall_hit(&tapc_syscall_sites[0], regs, id, 0,
+ *					 probe_3, probe_3_budget);
+ *			break;
+ *		...
+ *		}
+ *		tapc_syscall_hit(&tapc_syscall_sites[7], regs, id, 0,	// .any
+ *				 probe_9, probe_9_budget);
+ *	}
+ *
+ * so a hit costs a few compares and direct (usually inlined) calls of the
+ * probe bodies, whatever the number of syscalls probed (tapc_syscall_hit()
+ * is in provider/syscall_hit.h, which only the generated code includes).
+ * The runtime only registers the callbacks (provider/syscall.c).
  */
 #ifndef TAPC_PROVIDER_SYSCALL_H
 #define TAPC_PROVIDER_SYSCALL_H
@@ -16,7 +31,9 @@
 /* The ABI of a call (TAPC_SC_ABI_* follow compiler/syscalls.h). */
 #define TAPC_SC_ABI_64		0
 #define TAPC_SC_ABI_I386	1
-#define TAPC_SC_NABI		2
+
+/* The switch key of an i386 call: its number plus this. */
+#define TAPC_SC_I386_KEY	0x10000
 
 /* How an argument register becomes a parameter's value, 4 bits per
  * parameter in a site's kinds (the order of compiler/syscalls.h's
@@ -26,42 +43,64 @@ enum tapc_sc_kind {
 	TAPC_SC_U16, TAPC_SC_S8, TAPC_SC_U8, TAPC_SC_PTR,
 };
 
-/* One call as the probe handlers of a hit see it (on the tracepoint
- * callback's stack). */
-struct tapc_syscall_hit {
-	const struct tapc_syscall_site *site;	/* the site running now */
-	long nr;			/* the syscall number, -1 if none */
-	long ret;			/* the return value (sys_exit) */
-	int abi;			/* TAPC_SC_ABI_* */
-	u64 raw[6];			/* argument registers (i386: 32 bits) */
-	s64 val[6];			/* raw converted to the parameters' types */
-};
-
 struct tapc_syscall_site {
 	const char *pp;
 	const char *func;		/* probefunc(): "__x64_sys_read" */
 	const char *name;		/* $$name: "read" ("" for .any) */
-	tapc_handler_t handler;
-	int nr;				/* -1: kernel.syscall.any */
 	unsigned long kinds;		/* enum tapc_sc_kind of each parameter */
 };
 
-struct tapc_syscall_group {		/* one ABI, one direction */
-	const u16 *first;		/* [nr_limit + 1], NULL: no sites */
-	unsigned int nr_limit;
+/* One call as the probe handlers of a hit see it (on the callback's
+ * stack).  Arguments are read from regs when a handler asks. */
+struct tapc_syscall_hit {
+	const struct tapc_syscall_site *site;
+	struct pt_regs *regs;		/* the user registers saved at entry */
+	long nr;			/* the syscall number, -1 if none */
+	long ret;			/* the return value (sys_exit) */
+	int abi;			/* TAPC_SC_ABI_* */
 };
 
 struct tapc_syscall_desc {
-	const struct tapc_syscall_site *sites;
-	struct tapc_syscall_group groups[TAPC_SC_NABI][2];	/* [abi][is_return] */
-	const struct tapc_syscall_site *any[2];			/* [is_return] */
-	unsigned int n_any[2];
+	/* the generated callbacks, NULL for a direction nobody probes */
+	void (*enter)(void *data, struct pt_regs *regs, long id);
+	void (*exit)(void *data, struct pt_regs *regs, long ret);
 };
 
-/* Process context: register the sys_enter / sys_exit callbacks the sites
- * need; 0 or the kernel's errno (nothing stays registered then). */
+/* Process context: register the callbacks; 0 or the kernel's errno
+ * (nothing stays registered then). */
 int tapc_syscalls_register(void);
 /* Unregister them and wait until no callback runs. */
 void tapc_syscalls_unregister(void);
+
+#ifdef __KERNEL__		/* not in the user-space unit tests' shim */
+/* The switch key of call id of the current task (at sys_enter/sys_exit). */
+static __always_inline long tapc_syscall_key(long id)
+{
+	return tapc_arch_syscall_abi() ? id + TAPC_SC_I386_KEY : id;
+}
+
+/* Argument n (0-based) of the call as its ABI passes it (a 32-bit
+ * task's: 32 bits, zero-extended). */
+static __always_inline u64 tapc_syscall_raw(const struct tapc_syscall_hit *h, int n)
+{
+	return tapc_arch_syscall_arg_of(h->regs, h->abi, n);
+}
+
+/* Argument n converted to its parameter's C type ($param). */
+static __always_inline int64_t tapc_syscall_param(const struct tapc_syscall_hit *h, int n)
+{
+	u64 v = tapc_syscall_raw(h, n);
+
+	switch ((h->site->kinds >> (4 * n)) & 0xf) {
+	case TAPC_SC_S32: return (s32)v;
+	case TAPC_SC_U32: return (u32)v;
+	case TAPC_SC_S16: return (s16)v;
+	case TAPC_SC_U16: return (u16)v;
+	case TAPC_SC_S8: return (s8)v;
+	case TAPC_SC_U8: return (u8)v;
+	default: return (int64_t)v;
+	}
+}
+#endif /* __KERNEL__ */
 
 #endif /* TAPC_PROVIDER_SYSCALL_H */

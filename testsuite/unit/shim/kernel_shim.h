@@ -40,7 +40,8 @@ typedef struct { int locked; } raw_spinlock_t;
 #define __RAW_SPIN_LOCK_UNLOCKED(x)	{ 0 }
 
 struct pt_regs {
-	unsigned long di, si, dx, cx, r8, r9, r10, r11, r12, r13, r14, r15, ax, bx, bp, ip, sp;
+	unsigned long di, si, dx, cx, r8, r9, r10, r11, r12, r13, r14, r15, ax, bx, bp, ip, sp,
+		orig_ax;
 };
 #define in_ia32_syscall()	0
 struct kprobe { int unused; };
