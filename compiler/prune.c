@@ -248,7 +248,8 @@ static bool global_target(const struct node *n)
 {
 	if (n->kind == NODE_INDEX)
 		n = n->u.index.base;
-	return n->kind != NODE_VAR || !n->u.var.sym || n->u.var.sym->kind != SYM_LOCAL;
+	return n->kind != NODE_VAR || !n->u.var.sym ||
+	       (n->u.var.sym->kind != SYM_LOCAL && n->u.var.sym->kind != SYM_PARAM);
 }
 
 static void find_effects(struct node *n, void *arg)

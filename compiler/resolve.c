@@ -261,15 +261,36 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 	return NULL;
 }
 
+static bool in_tapset_file(const struct rctx *r, const char *file)
+{
+	const struct file_ast *f;
+
+	for (f = r->s->program->tapsets; f; f = f->next)
+		if (file && (f->name == file || strcmp(f->name, file) == 0))
+			return true;
+	return false;
+}
+
 /* arity: number of keys for an array use, 0 for a scalar use, -2 when the
  * use doesn't tell (delete x). */
 static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
 {
 	const char *name = var->u.var.name;
-	struct symbol *sym = sym_find(*r->scope, name);
+	bool user = !in_tapset_file(r, var->loc.file);
+	struct symbol *sym = sym_find(*r->scope, name), *g;
 
-	if (!sym)
+	/* tapset code (an alias's body, a function) doesn't see the user's
+	 * globals, and the user's code sees its globals before an alias's
+	 * variables: `global n; probe syscall.* { n[name]++ }` must not make
+	 * syscall.select's variable n the user's array */
+	if (user && sym && sym->kind == SYM_LOCAL && in_tapset_file(r, sym->loc.file) &&
+	    (g = global_lookup(r, name)))
+		sym = g;
+	if (!sym) {
 		sym = global_lookup(r, name);
+		if (sym && !user && sym->decl && !sym->decl->from_tapset)
+			sym = NULL;
+	}
 	if (!sym) {
 		if (arity > 0) {
 			diag_error(var->loc, "'%s' is not a global array (arrays must be declared global)", name);

@@ -340,9 +340,15 @@ static int cmp_entry(const void *a, const void *b)
 	return x->probe->index - y->probe->index;
 }
 
-static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en)
+/* Up to this many sites the hit path is inlined at each (direct calls of
+ * the bodies); beyond, one out-of-line copy serves them all: syscall.*
+ * would otherwise compile for long into a large module. */
+#define SC_INLINE_SITES 16
+
+static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en, bool inl)
 {
-	emit(e, "tapc_syscall_hit(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);", i,
+	emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);",
+	     inl ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
 	     en->site->is_return ? "ret" : "0", handler_name(en->probe), handler_name(en->probe));
 }
 
@@ -351,7 +357,7 @@ static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en)
 static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n, bool ret)
 {
 	size_t i;
-	bool any_switch = false;
+	bool any_switch = false, inl = n <= SC_INLINE_SITES;
 
 	for (i = 0; i < n; i++)
 		any_switch |= v[i].site->is_return == ret && sc_key(v[i].site) >= 0;
@@ -383,7 +389,7 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 					     sc_of(v[i].site)->sc->name);
 				e->depth++;
 			}
-			emit_hit(e, i, &v[i]);
+			emit_hit(e, i, &v[i], inl);
 			if (i + 1 == n || sc_key(v[i + 1].site) != sc_key(v[i].site) ||
 			    v[i + 1].site->is_return != ret)
 				emit(e, "break;");
@@ -392,7 +398,7 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 	}
 	for (i = 0; i < n; i++)
 		if (v[i].site->is_return == ret && sc_key(v[i].site) < 0)
-			emit_hit(e, i, &v[i]);
+			emit_hit(e, i, &v[i], inl);
 	emit(e, "}");
 	emit(e, "%s", "");
 }

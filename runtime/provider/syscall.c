@@ -15,12 +15,19 @@
 #include "../tapc_runtime.h"
 #include "../print.h"
 #include "syscall.h"
+#include "syscall_hit.h"
 
 struct tapc_sc_tp {
 	const char *name;
 	struct tracepoint *tp;
 	void *callback;			/* registered, or NULL */
 };
+
+void tapc_syscall_hit_call(const struct tapc_syscall_site *s, struct pt_regs *regs, long nr,
+			   long ret, tapc_handler_t h, bool budget)
+{
+	tapc_syscall_hit(s, regs, nr, ret, h, budget);
+}
 
 static struct tapc_sc_tp tapc_sc_tps[2] = {
 	{ .name = "sys_enter" },

@@ -43,4 +43,10 @@ static __always_inline void tapc_syscall_hit(const struct tapc_syscall_site *s,
 	tapc_context_put(c);
 }
 
+/* The same out of line, for callbacks with many sites: hundreds of
+ * inlined copies would make the module slow to compile and large, for an
+ * indirect call per hit. */
+void tapc_syscall_hit_call(const struct tapc_syscall_site *s, struct pt_regs *regs, long nr,
+			   long ret, tapc_handler_t h, bool budget);
+
 #endif /* TAPC_PROVIDER_SYSCALL_HIT_H */
