@@ -340,24 +340,71 @@ static int cmp_entry(const void *a, const void *b)
 	return x->probe->index - y->probe->index;
 }
 
-/* Up to this many sites the hit path is inlined at each (direct calls of
- * the bodies); beyond, one out-of-line copy serves them all: syscall.*
- * would otherwise compile for long into a large module. */
-#define SC_INLINE_SITES 16
+/*
+ * How a site's hit is emitted.  Up to SC_INLINE sites, tapc_syscall_hit()
+ * inline at each (direct, inlinable calls of the bodies).  Beyond, up to
+ * SC_INLINE probe-directions, one function per probe and direction that
+ * its sites call (tapc_sc_N_enter/_exit): kernel.syscall("*") has hundreds
+ * of sites and one body.  Beyond that (syscall.*: hundreds of probes), one
+ * out-of-line hit with the body's address: hundreds of inlined hits would
+ * compile for long into a large module.
+ */
+#define SC_INLINE 16
 
-static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en, bool inl)
+enum sc_hit_style { SC_HIT_INLINE, SC_HIT_PROBE, SC_HIT_CALL };
+
+static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
+		     enum sc_hit_style style)
 {
-	emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);",
-	     inl ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
-	     en->site->is_return ? "ret" : "0", handler_name(en->probe), handler_name(en->probe));
+	bool ret = en->site->is_return;
+
+	if (style == SC_HIT_PROBE)
+		emit(e, "tapc_sc_%d_%s(&tapc_syscall_sites[%zu], regs, id%s);", en->probe->index,
+		     ret ? "exit" : "enter", i, ret ? ", ret" : "");
+	else
+		emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);",
+		     style == SC_HIT_INLINE ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
+		     ret ? "ret" : "0", handler_name(en->probe), handler_name(en->probe));
+}
+
+/* The probe-directions of the sites of v: each probe once per direction
+ * that has sites; with emit set, their hit functions. */
+static size_t probe_hits(struct emitter *e, const struct sc_entry *v, size_t n, bool emit_them)
+{
+	const struct rprobe **done = arena_alloc(2 * n * sizeof(*done));
+	size_t i, j, ndone = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rprobe *pr = v[i].probe;
+		bool ret = v[i].site->is_return;
+
+		for (j = 0; j < ndone; j += 2)
+			if (done[j] == pr && (done[j + 1] != NULL) == ret)
+				break;
+		if (j < ndone)
+			continue;
+		done[ndone++] = pr;
+		done[ndone++] = ret ? pr : NULL;
+		if (!emit_them)
+			continue;
+		emit(e, "static void tapc_sc_%d_%s(const struct tapc_syscall_site *s, struct pt_regs *regs, long id%s)",
+		     pr->index, ret ? "exit" : "enter", ret ? ", long ret" : "");
+		emit(e, "{");
+		emit(e, "tapc_syscall_hit(s, regs, id, %s, %s, %s_budget);", ret ? "ret" : "0",
+		     handler_name(pr), handler_name(pr));
+		emit(e, "}");
+		emit(e, "%s", "");
+	}
+	return ndone / 2;
 }
 
 /* The callback of one direction: the sites of the call's number through
  * a switch (direct calls, a few compares), then the .any sites. */
-static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n, bool ret)
+static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n, bool ret,
+			  enum sc_hit_style inl)
 {
 	size_t i;
-	bool any_switch = false, inl = n <= SC_INLINE_SITES;
+	bool any_switch = false;
 
 	for (i = 0; i < n; i++)
 		any_switch |= v[i].site->is_return == ret && sc_key(v[i].site) >= 0;
@@ -410,6 +457,7 @@ static void syscall_tables(struct emitter *e, const struct rprogram *p)
 	int count = provider_count_sites(p, &syscall_provider);
 	struct sc_entry *v;
 	bool dir[2] = { false, false };
+	enum sc_hit_style style;
 	size_t n = 0, i;
 
 	if (!count)
@@ -435,9 +483,13 @@ static void syscall_tables(struct emitter *e, const struct rprogram *p)
 	}
 	emit(e, "};");
 	emit(e, "%s", "");
+	style = n <= SC_INLINE ? SC_HIT_INLINE :
+		probe_hits(e, v, n, false) <= SC_INLINE ? SC_HIT_PROBE : SC_HIT_CALL;
+	if (style == SC_HIT_PROBE)
+		probe_hits(e, v, n, true);
 	for (i = 0; i < 2; i++)
 		if (dir[i])
-			emit_callback(e, v, n, i);
+			emit_callback(e, v, n, i, style);
 	emit(e, "static const struct tapc_syscall_desc tapc_syscall_desc = {");
 	if (dir[0])
 		emit(e, ".enter = tapc_syscall_enter,");
