@@ -452,7 +452,7 @@ static void emit_names_table(const struct gen *g)
 	fprintf(g->out,
 		"static const char *const *tapc_syscall_names_of(struct tapc_context *c, int *n)\n"
 		"{\n"
-		"\tif (c->syscall && c->syscall->abi == TAPC_SC_ABI_I386) {\n"
+		"\tif (c->syscall && tapc_syscall_abi(c->syscall) == TAPC_SC_ABI_I386) {\n"
 		"\t\t*n = ARRAY_SIZE(tapc_syscall_names1) - 1;\n"
 		"\t\treturn tapc_syscall_names1;\n"
 		"\t}\n"

@@ -353,6 +353,50 @@ static int cmp_entry(const void *a, const void *b)
 
 enum sc_hit_style { SC_HIT_INLINE, SC_HIT_PROBE, SC_HIT_CALL };
 
+/* Whether code may read the call (c->syscall): a target variable, guru
+ * C, a function in embedded C, or a script function that does. */
+struct data_use {
+	bool yes;
+	int depth;
+};
+
+static void data_node(struct node *n, void *arg)
+{
+	struct data_use *u = arg;
+	const struct node *fn;
+
+	if (u->yes)
+		return;
+	switch (n->kind) {
+	case NODE_TARGET:
+	case NODE_EMBEDDED:
+	case NODE_EMBEDDED_EXPR:
+		u->yes = true;
+		break;
+	case NODE_CALL:
+		if (!n->u.call.sym || n->u.call.sym->kind != SYM_FUNCTION)
+			break;	/* built-ins don't read it */
+		fn = n->u.call.sym->func ? n->u.call.sym->func->decl : NULL;
+		if (!fn || !fn->u.func.body || ++u->depth > 16) {
+			u->yes = true;	/* unknown or deep: assume so */
+			break;
+		}
+		node_visit(fn->u.func.body, data_node, u);
+		u->depth--;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool reads_call(const struct rprobe *pr)
+{
+	struct data_use u = { false, 0 };
+
+	node_visit(pr->body, data_node, &u);
+	return u.yes;
+}
+
 static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
 		     enum sc_hit_style style)
 {
@@ -362,9 +406,10 @@ static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
 		emit(e, "tapc_sc_%d_%s(&tapc_syscall_sites[%zu], regs, id%s);", en->probe->index,
 		     ret ? "exit" : "enter", i, ret ? ", ret" : "");
 	else
-		emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget);",
+		emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget, %s);",
 		     style == SC_HIT_INLINE ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
-		     ret ? "ret" : "0", handler_name(en->probe), handler_name(en->probe));
+		     ret ? "ret" : "0", handler_name(en->probe), handler_name(en->probe),
+		     reads_call(en->probe) ? "true" : "false");
 }
 
 /* The probe-directions of the sites of v: each probe once per direction
@@ -390,8 +435,8 @@ static size_t probe_hits(struct emitter *e, const struct sc_entry *v, size_t n, 
 		emit(e, "static void tapc_sc_%d_%s(const struct tapc_syscall_site *s, struct pt_regs *regs, long id%s)",
 		     pr->index, ret ? "exit" : "enter", ret ? ", long ret" : "");
 		emit(e, "{");
-		emit(e, "tapc_syscall_hit(s, regs, id, %s, %s, %s_budget);", ret ? "ret" : "0",
-		     handler_name(pr), handler_name(pr));
+		emit(e, "tapc_syscall_hit(s, regs, id, %s, %s, %s_budget, %s);", ret ? "ret" : "0",
+		     handler_name(pr), handler_name(pr), reads_call(pr) ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 	}
@@ -419,6 +464,7 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 		emit(e, "static void tapc_syscall_enter(void *data, struct pt_regs *regs, long id)");
 		emit(e, "{");
 	}
+	emit(e, "tapc_syscall_cb_begin();");
 	if (any_switch) {
 		emit(e, "switch (tapc_syscall_key(id)) {");
 		for (i = 0; i < n; i++) {
@@ -446,6 +492,7 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 	for (i = 0; i < n; i++)
 		if (v[i].site->is_return == ret && sc_key(v[i].site) < 0)
 			emit_hit(e, i, &v[i], inl);
+	emit(e, "tapc_syscall_cb_end();");
 	emit(e, "}");
 	emit(e, "%s", "");
 }

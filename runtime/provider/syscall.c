@@ -24,10 +24,12 @@ struct tapc_sc_tp {
 };
 
 void tapc_syscall_hit_call(const struct tapc_syscall_site *s, struct pt_regs *regs, long nr,
-			   long ret, tapc_handler_t h, bool budget)
+			   long ret, tapc_handler_t h, bool budget, bool data)
 {
-	tapc_syscall_hit(s, regs, nr, ret, h, budget);
+	tapc_syscall_hit(s, regs, nr, ret, h, budget, data);
 }
+
+DEFINE_PER_CPU(struct tapc_syscall_hit, tapc_syscall_hits);
 
 static struct tapc_sc_tp tapc_sc_tps[2] = {
 	{ .name = "sys_enter" },

@@ -57,7 +57,6 @@ struct tapc_syscall_hit {
 	struct pt_regs *regs;		/* the user registers saved at entry */
 	long nr;			/* the syscall number, -1 if none */
 	long ret;			/* the return value (sys_exit) */
-	int abi;			/* TAPC_SC_ABI_* */
 };
 
 struct tapc_syscall_desc {
@@ -73,6 +72,29 @@ int tapc_syscalls_register(void);
 void tapc_syscalls_unregister(void);
 
 #ifdef __KERNEL__		/* not in the user-space unit tests' shim */
+/* The hit a syscall probe runs for, per CPU (provider/syscall.c): only
+ * the holder of the CPU's context uses it, and a generated callback
+ * fills it after taking the context (no struct on the callback's stack
+ * to zero and guard). */
+DECLARE_PER_CPU(struct tapc_syscall_hit, tapc_syscall_hits);
+
+/* The ABI of the call (TAPC_SC_ABI_*): the current task's, as at the hit. */
+static __always_inline int tapc_syscall_abi(const struct tapc_syscall_hit *h)
+{
+	return tapc_arch_syscall_abi();
+}
+
+/* The generated callbacks are bracketed by these.  Kernels whose
+ * syscall tracepoints may fault (DECLARE_TRACE_SYSCALL) call them
+ * preemptible; the CPU's context and hit need the CPU kept. */
+#ifdef DECLARE_TRACE_SYSCALL
+#define tapc_syscall_cb_begin()	preempt_disable_notrace()
+#define tapc_syscall_cb_end()	preempt_enable_notrace()
+#else
+#define tapc_syscall_cb_begin()	do { } while (0)
+#define tapc_syscall_cb_end()	do { } while (0)
+#endif
+
 /* The switch key of call id of the current task (at sys_enter/sys_exit). */
 static __always_inline long tapc_syscall_key(long id)
 {
@@ -83,7 +105,7 @@ static __always_inline long tapc_syscall_key(long id)
  * task's: 32 bits, zero-extended). */
 static __always_inline u64 tapc_syscall_raw(const struct tapc_syscall_hit *h, int n)
 {
-	return tapc_arch_syscall_arg_of(h->regs, h->abi, n);
+	return tapc_arch_syscall_arg_of(h->regs, tapc_syscall_abi(h), n);
 }
 
 /* Argument n converted to its parameter's C type ($param). */

@@ -16,30 +16,36 @@
  * PREEMPT_RT), so the CPU's context is taken inline as the kprobe
  * handlers take it; h is a constant, so the body is called directly.
  * budget is false when h can't run more than MAXACTION statements (the
- * translator counted them): the action budget then needs no reset.
+ * translator counted them): the action budget then needs no reset.  data
+ * is false when nothing h runs reads the call (no $param, $return, no
+ * embedded C): c->syscall stays NULL, the hit is not written.
  */
 static __always_inline void tapc_syscall_hit(const struct tapc_syscall_site *s,
 					     struct pt_regs *regs, long nr,
 					     long ret, tapc_handler_t h,
-					     bool budget)
+					     bool budget, bool data)
 {
 	/* NULL unless the session runs: that load is the session check */
 	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
-	struct tapc_syscall_hit hit;
+	struct tapc_syscall_hit *hit;
 
 	if (unlikely(!c))
 		return;
 	if (unlikely(!tapc_context_take_for(c, s->pp, s->func, regs, false, budget)))
 		return;
-	hit.site = s;
-	hit.regs = regs;
-	hit.nr = nr;
-	hit.ret = ret;
-	hit.abi = tapc_arch_syscall_abi();
-	/* NULL again before the context is released (context.h) */
-	c->syscall = &hit;
-	h(c);
-	c->syscall = NULL;
+	if (data) {
+		hit = this_cpu_ptr(&tapc_syscall_hits);
+		hit->site = s;
+		hit->regs = regs;
+		hit->nr = nr;
+		hit->ret = ret;
+		/* NULL again before the context is released (context.h) */
+		c->syscall = hit;
+		h(c);
+		c->syscall = NULL;
+	} else {
+		h(c);
+	}
 	tapc_context_put(c);
 }
 
@@ -47,6 +53,6 @@ static __always_inline void tapc_syscall_hit(const struct tapc_syscall_site *s,
  * inlined copies would make the module slow to compile and large, for an
  * indirect call per hit. */
 void tapc_syscall_hit_call(const struct tapc_syscall_site *s, struct pt_regs *regs, long nr,
-			   long ret, tapc_handler_t h, bool budget);
+			   long ret, tapc_handler_t h, bool budget, bool data);
 
 #endif /* TAPC_PROVIDER_SYSCALL_HIT_H */
