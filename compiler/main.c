@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -339,6 +340,33 @@ static int parse_tapset_dir(const char *dir, const struct parse_opts *o, struct 
 	return count;
 }
 
+/* Versions of a generated tapset (DIR/PREFIX*.stp) not used for a week
+ * go when a new one is written: every tapc or kernel header change makes
+ * one.  A file in use is touched at each use. */
+static void prune_generated(const char *dir, const char *prefix, const char *keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = strlen(prefix);
+	time_t old = time(NULL) - 7 * 24 * 3600;
+	struct stat st;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *path;
+		size_t len = strlen(de->d_name);
+
+		if (strncmp(de->d_name, prefix, n) != 0 || len < 4 ||
+		    strcmp(de->d_name + len - 4, ".stp") != 0)
+			continue;
+		path = arena_printf("%s/%s", dir, de->d_name);
+		if (strcmp(path, keep) != 0 && stat(path, &st) == 0 && st.st_mtime < old)
+			unlink(path);
+	}
+	closedir(d);
+}
+
 /* A tapset generated for the target (the syscall aliases): written to
  * ~/.cache/tapc/generated/NAME-KVER-HASH.stp, named after its contents, so
  * that messages point at a real file and line, then parsed like a tapset
@@ -368,6 +396,9 @@ static int parse_generated(struct session *s, const char *name, const char *text
 			fprintf(stderr, "tapc: error: cannot write %s: %s\n", path, strerror(errno));
 			return -1;
 		}
+		prune_generated(dir, arena_printf("%s-%s-", name, session_kernel(s)->release), path);
+	} else {
+		utimes(path, NULL);	/* in use: not pruned */
 	}
 	text = read_file(path);
 	if (!text) {
