@@ -225,8 +225,8 @@ static void fold_node(struct node *n, void *arg)
 
 /* Which functions do nothing but compute their value, as stap decides
  * before it drops an unused call: no global written, nothing printed, no
- * error raised, no call of one that does; embedded C only when its tapset
- * marks it pure (every reader of memory in ours is nofault).  Computed
+ * built-in that can raise an error, no call of one that does; embedded C
+ * only when its tapset marks it pure (stap's "may be elided").  Computed
  * once per function, a recursive one counting as impure. */
 struct purity {
 	const struct rfunc **fn;
@@ -317,9 +317,12 @@ static bool pure_call_kind(const struct node *n, struct purity *pu)
 	sym = n->u.call.sym;
 	if (!sym)
 		return false;
+	/* a built-in that can raise an error names its location ($L): a
+	 * fault must still be raised (and caught) where nothing reads the
+	 * value; embedded C marked pure may go, as in stap */
 	if (sym->kind == SYM_BUILTIN)
 		return sym->builtin && sym->builtin->form != BUILTIN_STMT &&
-		       sym->builtin->form != BUILTIN_RAISE;
+		       sym->builtin->form != BUILTIN_RAISE && !strstr(sym->builtin->tmpl, "$L");
 	return sym->kind == SYM_FUNCTION && sym->func && fn_pure(sym->func, pu);
 }
 
