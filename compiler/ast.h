@@ -111,9 +111,10 @@ enum stat_op {
 
 enum sort_dir { SORT_NONE = 0, SORT_ASC = 1, SORT_DESC = -1 };
 
-/* One step of a target-variable access path: ->name, [index], or a
- * trailing $ / $$ pretty-print request. */
-enum target_step_kind { STEP_FIELD, STEP_INDEX, STEP_PRETTY, STEP_PRETTY_DEEP };
+/* One step of a target-variable access path: ->name, [index], a
+ * trailing $ / $$ pretty-print request, or a trailing & (the path's
+ * address instead of its value: the operand of '&'). */
+enum target_step_kind { STEP_FIELD, STEP_INDEX, STEP_PRETTY, STEP_PRETTY_DEEP, STEP_ADDR };
 struct target_step {
 	enum target_step_kind kind;
 	const char *field;		/* STEP_FIELD */
@@ -123,6 +124,7 @@ struct target_step {
 };
 
 struct symbol;		/* resolve.h: what a VAR/CALL names after pass 2 */
+struct recipe;		/* recipe.h: how pass 3 reads a TARGET */
 
 struct node {
 	enum node_kind kind;
@@ -136,7 +138,7 @@ struct node {
 		struct {		/* PROBE */
 			struct node *points;	/* PROBE_POINT list */
 			struct node *body;	/* BLOCK */
-			const char *alias_pp;	/* made of an alias: the user's
+			const char *alias_pp;	/* made of an alias: the alias
 						 * point it stands for (-l, -L) */
 		} probe;
 		struct {		/* ALIAS */
@@ -286,16 +288,14 @@ struct node {
 			const char *cast_type;	/* @cast type / @var name */
 			const char *cast_module;
 			struct target_step *steps;
-			void *resolved;		/* provider's fetch recipe (pass 2) */
+			struct recipe *resolved;	/* how to read it (pass 2) */
 			bool written;		/* assigned to (guru mode) */
-			bool cannot_fail;	/* the provider's read never faults
-						 * (pass 2; prune may drop it) */
-			const char *store;	/* provider's C statement that writes
-						 * TAPC_VALUE into it (pass 2) */
+			struct recipe *store;	/* how to write a value into it
+						 * (guru mode, pass 2) */
 		} target;
 		struct {		/* DEFINED, ENTRY */
 			struct node *operand;
-			/* ENTRY of an expression: the C offset of its saved
+			/* ENTRY of an expression: the C address of its saved
 			 * value in the call's entry data (provider, pass 2),
 			 * written by the probe's entry function */
 			const char *slot;
@@ -329,5 +329,13 @@ const char *stat_op_name(enum stat_op op);
 /* Append b to the list a; returns the head.  O(n), lists are short. */
 struct node *node_append(struct node *a, struct node *b);
 int node_count(const struct node *list);
+
+/* The canonical text of a probe point, e.g. kernel.function("f").return */
+const char *pp_text(const struct node *point);
+/* Components of a probe point as an array; returns the count. */
+int pp_comps(const struct node *point, const struct node **comps, int max);
+/* Call fn on every statement and expression of the list n, pre-order
+ * (the passes' and providers' walk over a body). */
+void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
 #endif

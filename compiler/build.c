@@ -7,6 +7,7 @@
  * kept in build.log and shown only when the build fails (or with -v).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -118,24 +119,171 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 	return ok;
 }
 
-static const char *ccflags(struct session *s)
+/*
+ * -D NAME=VALUE reaches the C compiler as a line of tapc_defines.h, which
+ * every object of the module includes first (-include): never through a
+ * Makefile or a shell command line, where make would expand a `$(...)`
+ * and the shell run a quote's escape (issue 11: -D 'X=$(shell touch F)'
+ * ran the command).  build_define_error() has checked the text already;
+ * for a NAME given twice the last value counts, as with gcc's -D.
+ */
+static const char *defines_header(const struct session *s)
 {
-	const char *flags = "-I$(src)/runtime";
-	int i;
+	const char *text = "/* -D options of the tapc command line */\n";
+	int i, j;
 
-	for (i = 0; i < s->ndefines; i++)
-		flags = arena_printf("%s '-D%s'", flags, s->defines[i]);
-	return flags;
+	for (i = 0; i < s->ndefines; i++) {
+		const char *d = s->defines[i], *eq = strchr(d, '=');
+		size_t n = eq ? (size_t)(eq - d) : strlen(d);
+
+		for (j = i + 1; j < s->ndefines; j++)
+			if (strncmp(s->defines[j], d, n) == 0 &&
+			    (s->defines[j][n] == '=' || !s->defines[j][n]))
+				break;
+		if (j < s->ndefines)	/* given again later */
+			continue;
+		text = arena_printf("%s#define %.*s %s\n", text, (int)n, d, eq ? eq + 1 : "1");
+	}
+	return text;
 }
 
-/* A Kbuild file for module name made of first (may be "") and objs. */
+/* Paths go to make (M=DIR, -C DIR, names in the Kbuild file), which
+ * expands `$`, splits at spaces and reads `:` `%` `#` `=` `,`, and from
+ * there into shell recipes: only characters none of them interprets. */
+bool build_path_ok(const char *path)
+{
+	if (!*path)
+		return false;
+	for (; *path; path++)
+		if (!isalnum((unsigned char)*path) && !strchr("_./+@-", *path))
+			return false;
+	return true;
+}
+
+/* The same, with a clear message naming where the path came from. */
+static bool path_checked(const char *what, const char *path)
+{
+	if (build_path_ok(path))
+		return true;
+	fprintf(stderr, "tapc: error: %s '%s' has characters make or the shell would interpret "
+		"(allowed: letters, digits and _ . / + @ -)\n", what, diag_escape(path));
+	return false;
+}
+
+/* The limits runtime/tapc_runtime.h takes from -D, with the values the
+ * runtime can work with: anything else is refused before a module is
+ * built (issue 11: MAXMAPENTRIES=-5 became a 4 GB allocation and a kernel
+ * warning at load, MAXSTRINGLEN=0 zero-sized strings). */
+static const struct limit {
+	const char *name;
+	long long min, max;
+	const char *why;	/* of the bounds, when not obvious */
+} limits[] = {
+	{ "MAXACTION", 1, 1000000000, NULL },
+	{ "MAXACTION_INTERRUPTIBLE", 1, 10000000000LL, NULL },
+	{ "MAXNESTING", 0, 1000, "each level is a frame per CPU" },
+	{ "MAXSTRINGLEN", 16, 1048576, "a task's name, 16 bytes, must fit" },
+	{ "MAXMAPENTRIES", 1, 4294967295LL, NULL },
+	{ "MAXERRORS", 0, 2147483647, NULL },
+	{ "MAXSKIPPED", 0, 2147483647, NULL },
+	{ "MAXTRYLOCK", 1, 2147483647, NULL },
+	{ "TRYLOCKDELAY", 0, 1000, "microseconds of busy waiting" },
+	{ "KRETACTIVE", 0, 4096, "the kernel's KRETPROBE_MAXACTIVE_MAX" },
+	{ "TAPC_PRINTBUF_SIZE", 256, 1048576, "bytes per CPU" },
+};
+
+static const struct limit *limit_find(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (strlen(limits[i].name) == n && strncmp(limits[i].name, name, n) == 0)
+			return &limits[i];
+	return NULL;
+}
+
+/* A value is C tokens a #define can hold and nothing else: identifiers,
+ * numbers, spaces, operators and brackets.  Not quotes, `$`, `\`, `#`,
+ * `;`, braces, control bytes, comments. */
+static bool define_value_char(const char *p)
+{
+	if (isalnum((unsigned char)*p) || strchr("_ +-*%&|^~!<>=?:,.()[]", *p))
+		return *p != 0;
+	return *p == '/' && p[1] != '*' && p[1] != '/';
+}
+
+const char *build_define_error(const char *def)
+{
+	const char *eq = strchr(def, '='), *p;
+	size_t n = eq ? (size_t)(eq - def) : strlen(def);
+	const struct limit *l;
+	long long v;
+	char *end;
+
+	if (!n || !(isalpha((unsigned char)def[0]) || def[0] == '_'))
+		return "needs NAME or NAME=VALUE, NAME a C identifier";
+	for (p = def; p < def + n; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return "needs NAME or NAME=VALUE, NAME a C identifier";
+	if (!eq)
+		return limit_find(def, n) ? "needs a value for this limit" : NULL;
+	if (strlen(eq + 1) > 200)
+		return "the value is too long (at most 200 bytes)";
+	for (p = eq + 1; *p; p++)
+		if (!define_value_char(p))
+			return arena_printf("the value may hold only letters, digits, spaces and C "
+					    "operators, not \"%s\"", diag_escape((char[]){ *p, 0 }));
+	if (!(l = limit_find(def, n)))
+		return NULL;
+	errno = 0;
+	v = strtoll(eq + 1, &end, 10);
+	if (!isdigit((unsigned char)eq[1]) || *end || errno || v < l->min || v > l->max)
+		return arena_printf("%.*s must be a whole number from %lld to %lld%s%s%s", (int)n, def,
+				    l->min, l->max, l->why ? " (" : "", l->why ? l->why : "",
+				    l->why ? ")" : "");
+	return NULL;
+}
+
+long long build_limit(const struct session *s, const char *name)
+{
+	const char *dflt[][2] = { { "MAXSTRINGLEN", "512" }, { "MAXMAPENTRIES", "2048" } };
+	const char *v = NULL;
+	size_t n = strlen(name);
+
+	for (int i = 0; i < s->ndefines; i++)	/* the last one counts */
+		if (strncmp(s->defines[i], name, n) == 0 && s->defines[i][n] == '=')
+			v = s->defines[i] + n + 1;
+	for (size_t i = 0; !v && i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		if (strcmp(dflt[i][0], name) == 0)
+			v = dflt[i][1];
+	if (!v)
+		die("build_limit: no default for %s", name);
+	return strtoll(v, NULL, 10);
+}
+
+static const char *ccflags(struct session *s)
+{
+	(void)s;
+	return "-I$(src)/runtime -include $(src)/tapc_defines.h";
+}
+
+/* A Kbuild file for module name made of first (may be "") and objs, and
+ * the defines header its ccflags include. */
 static bool write_kbuild(struct session *s, const char *dir, const char *name,
 			 const char *first, const char *objs)
 {
 	const char *text = arena_printf("obj-m := %s.o\n%s-y := %s%s\nccflags-y := %s\n",
 					name, name, first, objs, ccflags(s));
+	const char *defs = defines_header(s);
 
-	return write_file(arena_printf("%s/Kbuild", dir), text, strlen(text));
+	for (const char *o = objs, *sp; *o; o = sp) {	/* names of runtime files */
+		o += strspn(o, " ");
+		sp = o + strcspn(o, " ");
+		if (sp > o && !path_checked("runtime object", arena_printf("%.*s", (int)(sp - o), o)))
+			return false;
+	}
+	if (!path_checked("module name", name))
+		return false;
+	return write_file(arena_printf("%s/Kbuild", dir), text, strlen(text)) &&
+	       write_file(arena_printf("%s/tapc_defines.h", dir), defs, strlen(defs));
 }
 
 static volatile pid_t make_pid;
@@ -149,17 +297,54 @@ static void stop_make(int sig)
 		kill(-make_pid, SIGTERM);	/* make and the compilers it runs */
 }
 
-/* make, with its output in build.log (or on our stderr with -v). */
-static int run_make(struct session *s, const char *build_dir, const char *mdir,
+/* make's command line: TARGETS is "modules" or a list of objects. */
+static char **make_argv(struct session *s, const char *build_dir, const char *mdir,
+			const char *targets)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *words = arena_strdup(targets), *save = NULL, *w;
+	char **argv = arena_alloc((strlen(targets) / 2 + 8) * sizeof(char *));
+	int n = 0;
+
+	argv[n++] = "make";
+	argv[n++] = "-C";
+	argv[n++] = (char *)build_dir;
+	argv[n++] = (char *)arena_printf("M=%s", mdir);
+	argv[n++] = (char *)arena_printf("-j%ld", ncpu > 0 ? ncpu : 1);
+	argv[n++] = s->verbose ? "V=0" : "-s";
+	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return argv;
+}
+
+/* With -v, Kbuild's own lines follow: say what they are.  Debian's
+ * headers have no vmlinux, so Kbuild says it skips a linked module's BTF;
+ * tapc's modules don't need one. */
+static void explain_make(struct kernel *k, char **argv, bool links)
+{
+	fputs("Pass 4: Kbuild's output follows (CC compiles, LD links, MODPOST checks the symbols a module uses):", stderr);
+	for (; *argv; argv++)
+		fprintf(stderr, " %s", *argv);
+	fputc('\n', stderr);
+	if (links && access(arena_printf("%s/vmlinux", k->build_dir), R_OK) != 0)
+		fprintf(stderr, "Pass 4: note: 'Skipping BTF generation' is expected: a module's own BTF needs "
+			"%s/vmlinux, which these headers lack, and tapc's modules use none\n", k->build_dir);
+}
+
+/* make TARGETS, with its output in build.log (or on our stderr with -v). */
+static int run_make(struct session *s, struct kernel *k, const char *mdir, const char *targets,
 		    const char *log)
 {
 	struct sigaction sa = { .sa_handler = stop_make }, old_int, old_term;
-	char jobs[32];
+	char **argv = make_argv(s, k->build_dir, mdir, targets);
 	pid_t pid;
 	int status;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	snprintf(jobs, sizeof(jobs), "-j%ld", ncpu > 0 ? ncpu : 1);
+	if (!path_checked("kernel build directory", k->build_dir) || !path_checked("build directory", mdir))
+		return -1;
+	if (s->verbose)
+		explain_make(k, argv, strcmp(targets, "modules") == 0);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -177,10 +362,7 @@ static int run_make(struct session *s, const char *build_dir, const char *mdir,
 		}
 		/* a user's ARCH would confuse Kbuild */
 		unsetenv("ARCH");
-		/* the runtime-only module of the object cache has an
-		 * unresolved tapc_module: a warning there, not an error */
-		execlp("make", "make", "-C", build_dir, arena_printf("M=%s", mdir), jobs,
-		       s->verbose ? "V=0" : "-s", "KBUILD_MODPOST_WARN=1", "modules", (char *)NULL);
+		execvp("make", argv);
 		fprintf(stderr, "tapc: error: cannot run make: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -342,10 +524,14 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	char *objlist = "";
 	uint64_t h = 0xcbf29ce484222325ULL;
 
+	/* make must not read the cache's path: build in the module's directory */
+	if (!build_path_ok(cache_dir()))
+		return NULL;
 	h = hash_bytes(h, k->build_dir, strlen(k->build_dir) + 1);
 	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
 		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
 	h = hash_bytes(h, ccflags(s), strlen(ccflags(s)));
+	h = hash_bytes(h, defines_header(s), strlen(defines_header(s)));
 	h = hash_tree(h, s->runtime_dir);
 	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
 	if (access(arena_printf("%s/ok", dir), F_OK) == 0)
@@ -362,7 +548,9 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	log = arena_printf("%s/build.log", tmp);
 	if (s->verbose)
 		fprintf(stderr, "Pass 4: building the runtime for %s once, into %s\n", k->release, dir);
-	if (run_make(s, k->build_dir, tmp, log) != 0) {
+	/* the objects only: as a module of its own the runtime would make
+	 * modpost warn that tapc_module, which each script defines, is missing */
+	if (run_make(s, k, tmp, objlist, log) != 0) {
 		fprintf(stderr, "tapc: error: building the runtime against %s failed:\n", k->build_dir);
 		show_log(log);
 		goto fail;
@@ -392,6 +580,9 @@ bool build(struct session *s)
 			"(install its headers, or pick another kernel with -r KVER)\n", k->release, k->release);
 		return false;
 	}
+	/* runtime/autoconf/probe.sh hands it to make too */
+	if (!path_checked("kernel build directory", k->build_dir))
+		return false;
 	dir = arena_printf("%s/tapc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "tapc: error: cannot make a temporary directory: %s\n", strerror(errno));
@@ -408,7 +599,7 @@ bool build(struct session *s)
 	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
 		return false;
 	log = arena_printf("%s/build.log", dir);
-	if (run_make(s, k->build_dir, dir, log) != 0) {
+	if (run_make(s, k, dir, "modules", log) != 0) {
 		fprintf(stderr, "tapc: error: building the module against %s failed:\n", k->build_dir);
 		show_log(log);
 		return false;

@@ -16,6 +16,7 @@ enum builtin_form {
 	BUILTIN_STRING_INTO,	/* template is a statement writing into $0 */
 	BUILTIN_STMT,		/* void: template is a statement */
 	BUILTIN_RAISE,		/* void: a statement that raises a run-time error */
+	BUILTIN_ABORT,		/* void: a statement that ends the hit, no catch stops it */
 };
 
 struct builtin {
@@ -27,7 +28,8 @@ struct builtin {
 	const char *tmpl;
 };
 
-const struct builtin *builtin_find(const char *name);
+/* The built-in name taking nargs arguments (-1: any arity), or NULL. */
+const struct builtin *builtin_find(const char *name, int nargs);
 /* The table, for "did you mean". */
 const struct builtin *builtin_table(int *n);
 

@@ -14,6 +14,7 @@
 #define TAPC_DIAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "ast.h"
 
@@ -24,9 +25,40 @@
  * struct loc.file; registering a name again replaces its text. */
 const char *diag_add_source(const char *name, const char *text);
 
+/* An error printed word for word at the same place before is counted but
+ * not printed again (nor are its notes). */
 void diag_error(struct loc loc, const char *fmt, ...) DIAG_PRINTF(2, 3);
 void diag_warning(struct loc loc, const char *fmt, ...) DIAG_PRINTF(2, 3);
 void diag_note(struct loc loc, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+/* A trial: what is reported between diag_trial_begin() and
+ * diag_trial_end() is held back, so the caller can try something (an
+ * optional probe point, one alias a wildcard matches) and afterwards let
+ * the messages stand or forget them.  Trials nest; held messages are
+ * printed when the outermost trial keeps them.  Errors reported in a trial
+ * count in diag_errors() until it ends (callers keep testing it). */
+struct diag_trial {
+	size_t mark;
+	int nerrors;
+};
+enum diag_outcome {
+	DIAG_KEEP,	/* the messages stand, as if reported outside the trial */
+	DIAG_DROP,	/* forgotten, and the errors uncounted */
+	DIAG_SHOW,	/* printed, but the errors uncounted (a library file that
+			 * does not parse is left out with a warning) */
+};
+void diag_trial_begin(struct diag_trial *t);
+/* Ends the innermost trial t; returns the number of errors reported in it. */
+int diag_trial_end(struct diag_trial *t, enum diag_outcome how);
+
+/* Expansion contexts: while one is pushed, each error and warning is
+ * followed (after its own notes) by a note at loc with the context's text,
+ * innermost first: "in alias syscall.open at FILE:LINE" at the probe point
+ * that named the alias.  Pushes and pops nest. */
+void diag_context_push(struct loc loc, const char *fmt, ...) DIAG_PRINTF(2, 3);
+void diag_context_pop(void);
+/* Print the context notes still owed to the last error (before exiting). */
+void diag_flush(void);
 
 /* Number of errors reported so far (warnings count when -W is in effect). */
 int diag_errors(void);
@@ -40,6 +72,10 @@ void diag_configure(bool suppress_warnings, bool warnings_are_errors);
  * compiles many inputs in turn (testsuite/fuzz).  The registry lives in the
  * arena: call this whenever arena_free_all() is called. */
 void diag_reset(void);
+
+/* s with every byte a terminal should not get (control bytes, broken
+ * UTF-8) written as \xNN, for messages quoting user input. */
+const char *diag_escape(const char *s);
 
 /* An internal compiler bug: prints "tapc: internal error: ..." and aborts. */
 _Noreturn void die(const char *fmt, ...) DIAG_PRINTF(1, 2);

@@ -9,9 +9,9 @@
  * vmlinux to write BTF against, like our test module).  Rather than teach
  * the rest of the compiler a second type system, the DWARF of every
  * defined function is converted into an in-memory BTF object with libbpf's
- * writer: the module then looks like a kernel of its own (a struct kernel
- * whose btf and funcs are the module's), and kprobe.c, btf.c's fetch
- * walker and -L work on it unchanged.
+ * writer: the module is then an image like the kernel's (image.h: its btf
+ * and funcs are the module's), and kprobe.c, fetch.c and -L work on it
+ * unchanged.
  *
  * A .ko is a relocatable object, so its DWARF only makes sense after the
  * .rela.debug_* relocations are applied: libdwfl's offline reporting does
@@ -583,24 +583,21 @@ static struct dwarf_info *module_dwarf(const char *name, struct ko_image *ko, co
 /* A module with BTF of its own leaves its DWARF closed until a source
  * line needs it (kernel_debuginfo()): module("*") may open hundreds of
  * modules, and libdwfl keeps a file open for each. */
-struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
-			     const char **err)
+struct image *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
+			    const char **err)
 {
-	struct kernel *m = arena_alloc(sizeof(*m));
+	struct image *m = arena_alloc(sizeof(*m));
 
-	*m = *k;
-	m->module = module_canonical_name(name);
-	m->module_path = arena_strdup(ko_path(ko));
-	m->dwarf = NULL;
-	m->dwarf_tried = false;
+	m->kind = IMAGE_MODULE;
+	m->space = IMAGE_SPACE_KERNEL;
+	m->kernel = k;
+	m->name = module_canonical_name(name);
+	m->path = arena_strdup(ko_path(ko));
 	m->funcs = module_functions(ko, &m->nfuncs);
-	m->funcs_loaded = true;
-	m->blacklist = NULL;
-	m->nblacklist = 0;
-	m->btf = module_own_btf(k, ko, m->module);
+	m->btf = module_own_btf(k, ko, m->name);
 	m->types_from = m->btf ? "BTF" : "DWARF";
 	if (!m->btf) {
-		m->dwarf = module_dwarf(m->module, ko, err);
+		m->dwarf = module_dwarf(m->name, ko, err);
 		m->dwarf_tried = true;
 		if (!m->dwarf) {
 			ko_close(ko);
@@ -613,25 +610,26 @@ struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image
 	return m;
 }
 
-/* A module view's DWARF, opened on first use. */
-static struct kernel *module_debuginfo(struct kernel *m)
+/* A module's DWARF, opened on first use. */
+static struct image *module_debuginfo(struct image *m)
 {
 	struct ko_image *ko;
 	const char *err;
 	Dwarf_Addr bias;
 
 	m->dwarf_tried = true;
-	if (!(ko = ko_open(m->module_path, &err)))
+	if (!(ko = ko_open(m->path, &err)))
 		return NULL;
-	m->dwarf = module_dwarf(m->module, ko, &err);
+	m->dwarf = module_dwarf(m->name, ko, &err);
 	ko_close(ko);
 	if (m->dwarf && !dwfl_module_getdwarf(((struct dwarf_info *)m->dwarf)->mod, &bias))
 		m->dwarf = NULL;
 	return m->dwarf ? m : NULL;
 }
 
-struct kernel *kernel_debuginfo(struct kernel *k)
+struct image *kernel_debuginfo(struct image *im)
 {
+	struct kernel *k = im->kernel;
 	const char *paths[] = {
 		arena_printf("/usr/lib/debug/boot/vmlinux-%s", k->release),
 		arena_printf("/usr/lib/debug/lib/modules/%s/vmlinux", k->release),
@@ -639,11 +637,11 @@ struct kernel *kernel_debuginfo(struct kernel *k)
 	};
 	size_t i;
 
-	if (k->dwarf_tried)
-		return k->dwarf ? k : NULL;
-	if (k->module)
-		return module_debuginfo(k);
-	k->dwarf_tried = true;
+	if (im->dwarf_tried)
+		return im->dwarf ? im : NULL;
+	if (im->kind == IMAGE_MODULE)
+		return module_debuginfo(im);
+	im->dwarf_tried = true;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct dwarf_info *di;
 		Dwarf_Addr bias;
@@ -654,8 +652,8 @@ struct kernel *kernel_debuginfo(struct kernel *k)
 			dwfl_end(di->dwfl);
 			continue;
 		}
-		k->dwarf = di;
-		return k;
+		im->dwarf = di;
+		return im;
 	}
 	return NULL;
 }
@@ -854,10 +852,10 @@ static bool inlined_at(Dwarf_Die *cu, Dwarf_Addr pc, const char *func)
 	return found;
 }
 
-int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
+int dwarf_line_sites(struct image *im, const char *func, const char *file, int line,
 		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg)
 {
-	struct dwarf_info *di = k->dwarf;
+	struct dwarf_info *di = im->dwarf;
 	Dwarf_Die *cu = NULL, **cands;
 	Dwarf_Addr bias;
 	int found = 0, ncands, ci = 0;
@@ -944,10 +942,10 @@ static int func_site(Dwarf_Die *die, void *arg)
 	return DWARF_CB_OK;
 }
 
-int dwarf_func_sites(struct kernel *k, const char *func, const char *file,
+int dwarf_func_sites(struct image *im, const char *func, const char *file,
 		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg)
 {
-	struct func_search fs = { k->dwarf, NULL, 0, func, file, fn, arg, 0 };
+	struct func_search fs = { im->dwarf, NULL, 0, func, file, fn, arg, 0 };
 	Dwarf_Die **cands;
 	int ncands, ci = 0;
 

@@ -10,7 +10,7 @@
 
 struct btf;
 struct conv;
-struct kernel;
+struct image;
 
 struct dwarf_info {
 	Dwfl *dwfl;
@@ -19,10 +19,9 @@ struct dwarf_info {
 	struct dwarf_sym { const char *name; GElf_Addr addr; } *syms;	/* function symbols by name */
 	size_t nsyms;
 	/* dwarf_vars.c: the variables' types, converted on demand into a
-	 * BTF object of their own and seen through a view of the kernel
-	 * whose btf it is */
+	 * BTF object of their own, the btf of an image of their own */
 	struct conv *vars_conv;
-	struct kernel *vars_view;
+	struct image *vars_view;
 };
 
 /* A converter adding types to btf (types of dw's DIEs, memoized by DIE

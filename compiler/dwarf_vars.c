@@ -232,7 +232,7 @@ static const char *cfa_expr(struct dwarf_info *di, Dwarf_Addr pc, Dwarf_Addr bia
 	return r.expr;
 }
 
-struct kernel *dwarf_vars_view(struct kernel *dk)
+struct image *dwarf_vars_view(struct image *dk)
 {
 	struct dwarf_info *di = dk->dwarf;
 	Dwarf_Addr bias;
@@ -278,7 +278,7 @@ static int scopes_at(struct dwarf_info *di, Dwarf_Addr addr, Dwarf_Die **scopes,
 }
 
 /* v from the variable DIE var at pc: its type and C base expression. */
-static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *var, Dwarf_Die *func,
+static void var_from_die(struct dwarf_info *di, struct image *view, Dwarf_Die *var, Dwarf_Die *func,
 			 Dwarf_Addr pc, Dwarf_Addr bias, const char *loc, struct dwarf_var *v)
 {
 	Dwarf_Attribute a, ta;
@@ -350,7 +350,8 @@ static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *
 		v->why = "its value is wider than 8 bytes";
 		return;
 	}
-	v->base = arena_printf("({ u64 _dw = 0; tapc_kread(c, &_dw, %s, %d, %s); _dw; })", r.expr, size, loc);
+	v->base = arena_printf("({ u64 _dw = 0; %s(c, &_dw, %s, %d, %s); _dw; })",
+			       view->space == IMAGE_SPACE_USER ? "tapc_uread" : "tapc_kread", r.expr, size, loc);
 	v->read_fails = true;
 }
 
@@ -358,12 +359,12 @@ static void var_from_die(struct dwarf_info *di, struct kernel *view, Dwarf_Die *
  * innermost first, until it returns true; false without DWARF there. */
 struct var_walk {
 	struct dwarf_info *di;
-	struct kernel *view;
+	struct image *view;
 	Dwarf_Die *func;
 	Dwarf_Addr pc, bias;
 };
 
-static bool each_var_at(struct kernel *dk, unsigned long addr,
+static bool each_var_at(struct image *dk, unsigned long addr,
 			bool (*fn)(const struct var_walk *w, Dwarf_Die *var, const char *name, void *arg),
 			void *arg)
 {
@@ -411,7 +412,7 @@ static bool find_var(const struct var_walk *w, Dwarf_Die *var, const char *name,
 	return true;
 }
 
-bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const char *loc,
+bool dwarf_var_at(struct image *dk, unsigned long addr, const char *name, const char *loc,
 		  struct dwarf_var *v)
 {
 	struct var_find f = { name, loc, v, false };
@@ -440,7 +441,7 @@ static bool list_var(const struct var_walk *w, Dwarf_Die *var, const char *name,
 	return false;
 }
 
-int dwarf_vars_at(struct kernel *dk, unsigned long addr, struct dwarf_var *v, int max)
+int dwarf_vars_at(struct image *dk, unsigned long addr, struct dwarf_var *v, int max)
 {
 	struct var_list l = { v, 0, max };
 

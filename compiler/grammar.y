@@ -89,7 +89,6 @@ struct gname {
 	const char *name;
 	struct loc loc;
 	bool is_private;
-	struct gname *next;
 };
 
 struct pstate {
@@ -99,7 +98,8 @@ struct pstate {
 	bool in_function;
 	struct node *decls;
 	struct node **tail;		/* where the next declaration goes */
-	struct gname *globals;
+	struct gname **globals;		/* hash set by name (add_global) */
+	size_t nglobals, globals_cap;
 	long pp_built;			/* components made by brace expansion */
 };
 
@@ -265,6 +265,18 @@ static void add_step(struct node *t, struct target_step *s)
 	while (*p)
 		p = &(*p)->next;
 	*p = s;
+}
+
+/* &target: the path ends in a STEP_ADDR, so its fetch yields the
+ * address of what it names instead of the value. */
+static void target_take_address(struct node *t, struct loc l)
+{
+	struct target_step *s = arena_alloc(sizeof(*s));
+
+	memset(s, 0, sizeof(*s));
+	s->kind = STEP_ADDR;
+	s->loc = l;
+	add_step(t, s);
 }
 
 /* BASE followed by a postfix operator: extend a target, or autocast. */
@@ -593,24 +605,50 @@ static struct node *pp_suffix(struct node *list, int mark, struct node *cond, st
 	return list;
 }
 
+/* The slot of name in the set of globals: its entry, or the free one
+ * where it goes.  A hash set, so a file of many globals parses in linear
+ * time; grown tables are left in the arena. */
+static struct gname **global_slot(struct pstate *ps, const char *name)
+{
+	size_t h = 5381, i, mask;
+
+	if (2 * (ps->nglobals + 1) > ps->globals_cap) {
+		struct gname **old = ps->globals;
+		size_t cap = ps->globals_cap, j;
+
+		ps->globals_cap = cap ? 2 * cap : 64;
+		ps->globals = arena_alloc(ps->globals_cap * sizeof(*ps->globals));
+		for (j = 0; j < cap; j++)
+			if (old[j])
+				*global_slot(ps, old[j]->name) = old[j];
+	}
+	for (const char *p = name; *p; p++)
+		h = h * 33 ^ (unsigned char)*p;
+	mask = ps->globals_cap - 1;
+	for (i = h & mask; ps->globals[i]; i = (i + 1) & mask)
+		if (!strcmp(ps->globals[i]->name, name))
+			break;
+	return &ps->globals[i];
+}
+
 static void add_global(struct pstate *ps, struct node *g)
 {
-	for (struct gname *x = ps->globals; x; x = x->next)
-		if (!strcmp(x->name, g->u.global.name)) {
-			if (x->is_private != g->u.global.is_private)
-				diag_error(g->loc, "global '%s' declared both private and not", x->name);
-			else
-				diag_error(g->loc, "duplicate global '%s'", x->name);
-			diag_note(x->loc, "previous declaration is here");
-			return;
-		}
-	struct gname *x = arena_alloc(sizeof(*x));
+	struct gname **slot = global_slot(ps, g->u.global.name), *x = *slot;
 
+	if (x) {
+		if (x->is_private != g->u.global.is_private)
+			diag_error(g->loc, "global '%s' declared both private and not", x->name);
+		else
+			diag_error(g->loc, "duplicate global '%s'", x->name);
+		diag_note(x->loc, "previous declaration is here");
+		return;
+	}
+	x = arena_alloc(sizeof(*x));
 	x->name = g->u.global.name;
 	x->loc = g->loc;
 	x->is_private = g->u.global.is_private;
-	x->next = ps->globals;
-	ps->globals = x;
+	*slot = x;
+	ps->nglobals++;
 }
 
 static void check_alias_names(struct node *names)
@@ -1202,6 +1240,8 @@ crement:
 	| postfix DEC			{ $$ = mk_incdec(false, false, $1, @2); $$->loc = $1->loc; }
 	| '&' postfix %prec NOSEMI	{
 			$$ = mk_un(UN_ADDR, $2, @1);
+			if ($2->kind == NODE_TARGET)
+				target_take_address($2, L(@1));
 			if (($2->kind != NODE_TARGET || !strcmp($2->u.target.name, "@autocast")) &&
 			    version_below(ps, "2.6"))
 				diag_error(L(@1), "'&' of a value other than a target variable needs --compatible 2.6 or newer");

@@ -7,7 +7,6 @@
  * names no symbols) and otherwise the function list of its BTF (btf.c).
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "arena.h"
 #include "kernel.h"
 #include "syscalls.h"
+#include "kernel_files.h"
 
 static char *xstrdup_k(const char *s)
 {
@@ -67,30 +67,23 @@ static int cmp_release(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+/* kfiles_each_image(): keep the newest release that has a build tree. */
+static void newest_with_build(const char *rel, void *arg)
+{
+	char **best = arg, path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/lib/modules/%s/build", rel);
+	if (is_dir(path) && (!*best || cmp_release(rel, *best) > 0)) {
+		free(*best);
+		*best = xstrdup_k(rel);
+	}
+}
+
 char *kernel_default_release(void)
 {
-	DIR *d = opendir("/boot");
-	struct dirent *e;
 	char *best = NULL;
-	char path[PATH_MAX];
 
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		const char *rel;
-
-		if (strncmp(e->d_name, "vmlinuz-", 8) != 0)
-			continue;
-		rel = e->d_name + 8;
-		snprintf(path, sizeof(path), "/lib/modules/%s/build", rel);
-		if (!is_dir(path))
-			continue;
-		if (!best || cmp_release(rel, best) > 0) {
-			free(best);
-			best = xstrdup_k(rel);
-		}
-	}
-	closedir(d);
+	kfiles_each_image(newest_with_build, &best);
 	return best;
 }
 
@@ -139,7 +132,8 @@ struct kernel *kernel_open(const char *arg, bool for_vm)
 		else
 			k->release = xstrdup_k(u.release);
 		if (!k->release) {
-			fprintf(stderr, "tapc: error: no kernel in /boot has a build tree in /lib/modules/KVER/build\n");
+			fprintf(stderr, "tapc: error: no kernel image (in /boot or tapc's kernel cache) has a build tree "
+				"in /lib/modules/KVER/build (scripts/vm-kernel.sh gets one for the VM)\n");
 			free(k);
 			return NULL;
 		}
@@ -148,35 +142,66 @@ struct kernel *kernel_open(const char *arg, bool for_vm)
 			k->build_dir = xstrdup_k(path);
 	}
 	k->running = strcmp(k->release, u.release) == 0;
-	if (!k->running) {
-		snprintf(path, sizeof(path), "/boot/vmlinuz-%s", k->release);
-		if (!k->build_dir && access(path, R_OK) != 0) {
-			fprintf(stderr, "tapc: error: kernel %s is not installed (no %s and no /lib/modules/%s/build)\n",
-				k->release, path, k->release);
+	if (!k->running && !k->build_dir) {
+		char *image = kfiles_image(k->release);
+
+		if (!image) {
+			fprintf(stderr, "tapc: error: kernel %s is not installed (no /boot/vmlinuz-%s, none in "
+				"tapc's kernel cache and no /lib/modules/%s/build)\n",
+				k->release, k->release, k->release);
 			free(k);
 			return NULL;
 		}
+		free(image);
 	}
 	return k;
 }
 
-/* Text symbols of a kallsyms/System.map style file; NULL if it names none
- * (Debian ships a one-line stub System.map). */
-static char **read_symbol_file(const char *path, size_t *n)
+static void push_name(char ***v, size_t *len, size_t *cap, const char *name)
+{
+	if (*len == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v) {
+			perror("tapc");
+			exit(1);
+		}
+	}
+	(*v)[(*len)++] = xstrdup_k(name);
+}
+
+struct text_sym {
+	unsigned long addr;
+	char *name;
+};
+
+/* Text symbols of a kallsyms/System.map style file into k->funcs; NULL if
+ * it names none (Debian ships a one-line stub System.map).  Those between
+ * _sinittext and _einittext also go to k->initfuncs: the kernel frees its
+ * init text after boot, so a kprobe there can never fire (kallsyms shows
+ * zero addresses to a user who may not see them: then none are known). */
+static char **read_symbol_file(struct kernel *k, const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
+	struct text_sym *syms = NULL;
 	char **v = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0, cap = 0, i, icap = 0;
+	unsigned long sinit = 0, einit = 0;
 
 	*n = 0;
 	if (!f)
 		return NULL;
 	while (fgets(line, sizeof(line), f)) {
 		char type, name[256];
+		unsigned long addr;
 
-		if (sscanf(line, "%*s %c %255s", &type, name) != 2)
+		if (sscanf(line, "%lx %c %255s", &addr, &type, name) != 3)
 			continue;
+		if (strcmp(name, "_sinittext") == 0)
+			sinit = addr;
+		else if (strcmp(name, "_einittext") == 0)
+			einit = addr;
 		if (type != 't' && type != 'T')
 			continue;
 		/* module symbols ("name [mod]") are not in vmlinux */
@@ -184,20 +209,34 @@ static char **read_symbol_file(const char *path, size_t *n)
 			continue;
 		if (len == cap) {
 			cap = cap ? cap * 2 : 65536;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v) {
+			syms = realloc(syms, cap * sizeof(*syms));
+			if (!syms) {
 				perror("tapc");
 				exit(1);
 			}
 		}
-		v[len++] = xstrdup_k(name);
+		syms[len].addr = addr;
+		syms[len++].name = xstrdup_k(name);
 	}
 	fclose(f);
+	v = malloc((len ? len : 1) * sizeof(*v));
+	if (!v) {
+		perror("tapc");
+		exit(1);
+	}
+	for (i = 0; i < len; i++) {
+		v[i] = syms[i].name;
+		if (sinit < einit && syms[i].addr >= sinit && syms[i].addr < einit)
+			push_name(&k->initfuncs, &k->ninitfuncs, &icap, syms[i].name);
+	}
+	free(syms);
 	if (!len) {
 		free(v);
 		return NULL;
 	}
 	qsort(v, len, sizeof(*v), cmp_str);
+	if (k->initfuncs)
+		qsort(k->initfuncs, k->ninitfuncs, sizeof(char *), cmp_str);
 	*n = len;
 	return v;
 }
@@ -269,10 +308,10 @@ static void load_funcs(struct kernel *k)
 		return;
 	k->funcs_loaded = true;
 	if (k->running)
-		k->funcs = read_symbol_file("/proc/kallsyms", &k->nfuncs);
+		k->funcs = read_symbol_file(k, "/proc/kallsyms", &k->nfuncs);
 	if (!k->funcs) {
 		snprintf(path, sizeof(path), "/boot/System.map-%s", k->release);
-		k->funcs = read_symbol_file(path, &k->nfuncs);
+		k->funcs = read_symbol_file(k, path, &k->nfuncs);
 	}
 	if (!k->funcs && btf_load(k, 0)) {
 		k->funcs = btf_function_names(k->btf, &k->nfuncs);
@@ -286,10 +325,23 @@ static bool in_sorted(char **v, size_t n, const char *name)
 	return n && bsearch(&name, v, n, sizeof(*v), cmp_str) != NULL;
 }
 
-bool kernel_has_function(struct kernel *k, const char *name)
+char **image_funcs(struct image *im, size_t *n)
 {
-	load_funcs(k);
-	return in_sorted(k->funcs, k->nfuncs, name);
+	if (im->kind == IMAGE_KERNEL) {
+		load_funcs(im->kernel);
+		*n = im->kernel->nfuncs;
+		return im->kernel->funcs;
+	}
+	*n = im->nfuncs;
+	return im->funcs;
+}
+
+bool kernel_has_function(struct image *im, const char *name)
+{
+	size_t n;
+	char **funcs = image_funcs(im, &n);
+
+	return in_sorted(funcs, n, name);
 }
 
 /* Functions a kprobe must not go on whatever the target: the kernel
@@ -328,42 +380,47 @@ static const struct {
 	{ "__x86_return_thunk", "a compiler-generated thunk" },
 };
 
-const char *kernel_blacklist_reason(struct kernel *k, const char *name)
+const char *kernel_blacklist_reason(struct image *im, const char *name)
 {
+	struct kernel *k = im->kernel;
 	size_t i;
 
 	for (i = 0; i < sizeof(never_probe) / sizeof(never_probe[0]); i++)
 		if (fnmatch(never_probe[i].glob, name, 0) == 0)
 			return never_probe[i].reason;
+	if (im->kind != IMAGE_KERNEL)
+		return NULL;
 	load_funcs(k);
 	if (in_sorted(k->blacklist, k->nblacklist, name))
 		return "on the kernel's kprobe blacklist";
+	if (in_sorted(k->initfuncs, k->ninitfuncs, name))
+		return "init code: the kernel frees it after boot";
 	return NULL;
 }
 
-bool kernel_blacklisted(struct kernel *k, const char *name)
+bool kernel_blacklisted(struct image *im, const char *name)
 {
-	return kernel_blacklist_reason(k, name) != NULL;
+	return kernel_blacklist_reason(im, name) != NULL;
 }
 
-size_t kernel_match_functions(struct kernel *k, const char *pattern,
+size_t kernel_match_functions(struct image *im, const char *pattern,
 			      void (*fn)(const char *name, void *arg), void *arg)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, nfuncs;
+	char **funcs = image_funcs(im, &nfuncs);
 
-	load_funcs(k);
 	if (!strpbrk(pattern, "*?[")) {
-		if (!kernel_has_function(k, pattern))
+		if (!kernel_has_function(im, pattern))
 			return 0;
 		fn(pattern, arg);
 		return 1;
 	}
-	for (i = 0; i < k->nfuncs; i++) {
+	for (i = 0; i < nfuncs; i++) {
 		/* skip duplicates of static functions with the same name */
-		if (i && strcmp(k->funcs[i], k->funcs[i - 1]) == 0)
+		if (i && strcmp(funcs[i], funcs[i - 1]) == 0)
 			continue;
-		if (fnmatch(pattern, k->funcs[i], 0) == 0) {
-			fn(k->funcs[i], arg);
+		if (fnmatch(pattern, funcs[i], 0) == 0) {
+			fn(funcs[i], arg);
 			n++;
 		}
 	}
@@ -426,10 +483,12 @@ const char *closest_name(const char *name, char *const *names, size_t n)
 	return best;
 }
 
-const char *kernel_closest_function(struct kernel *k, const char *name)
+const char *kernel_closest_function(struct image *im, const char *name)
 {
-	load_funcs(k);
-	return closest_name(name, k->funcs, k->nfuncs);
+	size_t n;
+	char **funcs = image_funcs(im, &n);
+
+	return closest_name(name, funcs, n);
 }
 
 /* The source headers of a build tree: the tree itself, or (Debian) the
@@ -514,6 +573,77 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
 	     part = strtok_r(NULL, ",", &save))
 		names[n++] = param_name(part);
 	return n;
+}
+
+
+/* "CONFIG_X=value" lines of the target's .config, quotes dropped from
+ * string values, sorted for lookups. */
+static void load_config(struct kernel *k)
+{
+	char line[1024], path[PATH_MAX];
+	size_t cap = 0;
+	FILE *f;
+
+	k->config_loaded = true;
+	snprintf(path, sizeof(path), "%s/.config", k->build_dir ? k->build_dir : "/nonexistent");
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "/boot/config-%s", k->release);
+		f = fopen(path, "r");
+	}
+	while (f && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '='), *v;
+		size_t len;
+
+		if (strncmp(line, "CONFIG_", 7) != 0 || !eq)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		v = eq + 1;
+		len = strlen(v);
+		if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+			v[len - 1] = 0;
+			memmove(v, v + 1, len - 1);
+		}
+		if (k->nconfig == cap) {
+			cap = cap ? 2 * cap : 1024;
+			k->config = realloc(k->config, cap * sizeof(*k->config));
+			if (!k->config) {
+				perror("tapc");
+				exit(1);
+			}
+		}
+		k->config[k->nconfig++] = xstrdup_k(line);
+	}
+	if (f)
+		fclose(f);
+	if (k->nconfig)
+		qsort(k->config, k->nconfig, sizeof(*k->config), cmp_str);
+}
+
+const char *kernel_config(void *kp, const char *name)
+{
+	struct kernel *k = kp;
+	char key[256];
+	size_t lo = 0, hi, len;
+
+	if (!k->config_loaded)
+		load_config(k);
+	len = snprintf(key, sizeof(key), "%s=", name);
+	if (len >= sizeof(key))
+		return NULL;
+	/* the first line not below "NAME=" is NAME's, if NAME is set */
+	hi = k->nconfig;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(k->config[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < k->nconfig && strncmp(k->config[lo], key, len) == 0)
+		return k->config[lo] + len;
+	return NULL;
 }
 
 /* CONFIG_KPROBES=y in the running kernel's config, if we can find it. */

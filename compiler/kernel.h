@@ -4,6 +4,8 @@
  * the running kernel, System.map or BTF for another one), function
  * prototypes from BTF, and whether this host can load modules at all.
  * Everything is looked up lazily: a -p1 run never touches the kernel.
+ * What a probe point lives in (the kernel or one of its modules) is an
+ * image (image.h): symbols and types are asked of images.
  */
 #ifndef TAPC_KERNEL_H
 #define TAPC_KERNEL_H
@@ -11,13 +13,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "image.h"
+
 struct btf;
 struct syscall_table;
+struct module_file;
+struct ko_index;
 
 struct kernel {
 	char *release;
 	char *build_dir;		/* NULL when absent */
 	bool running;			/* target is the kernel we run on */
+	/* vmlinux, as kernel_image() shows it: its BTF (btf_load()) and
+	 * function names, read on first use */
 	struct btf *btf;		/* NULL until loaded or if absent */
 	bool btf_tried;
 	char **funcs;			/* sorted probe-able function names */
@@ -25,14 +33,21 @@ struct kernel {
 	bool funcs_loaded;
 	char **blacklist;		/* sorted, from the kprobe blacklist */
 	size_t nblacklist;
-	/* a module (kernel_module()): its name and .ko; funcs and btf are
-	 * the module's, the rest is its kernel's */
-	const char *module;
-	const char *module_path;
-	void *dwarf;			/* dwarf.c's handle, NULL without DWARF */
-	const char *types_from;		/* a module's types: "BTF" or "DWARF" */
-	const char *types_error;	/* why they could not be read, or NULL */
-	bool dwarf_tried;
+	char **initfuncs;		/* sorted, in .init.text (freed after boot);
+					 * known only from a symbol file with addresses */
+	size_t ninitfuncs;
+	char **config;			/* "CONFIG_X=value" lines of .config, sorted */
+	size_t nconfig;
+	bool config_loaded;
+	struct image *image;		/* kernel_image() */
+	/* the module images read so far (kernel_module()), by name: a
+	 * module's file is read once however many points name it */
+	struct image **modules;
+	int nmodules, modules_cap;
+	struct module_file *installed;	/* the modules installed, once listed */
+	size_t ninstalled;
+	bool installed_listed;
+	struct ko_index *ko_index;	/* their function lists, cached on disk */
 	struct syscall_table *syscalls;	/* syscalls.c's tables, once read */
 };
 
@@ -41,28 +56,31 @@ struct kernel {
  * returns NULL when the kernel can't be found. */
 struct kernel *kernel_open(const char *arg, bool for_vm);
 
-/* The newest /boot/vmlinuz-KVER that has /lib/modules/KVER/build, or NULL. */
+/* The newest kernel with an image (/boot/vmlinuz-KVER or tapc's kernel
+ * cache, kernel_files.h) and /lib/modules/KVER/build, or NULL. */
 char *kernel_default_release(void);
 
-bool kernel_has_function(struct kernel *k, const char *name);
+/* The functions of an image (the kernel's, or a module's). */
+bool kernel_has_function(struct image *im, const char *name);
 /* Calls fn for every function matching the glob pattern; returns the count. */
-size_t kernel_match_functions(struct kernel *k, const char *pattern,
+size_t kernel_match_functions(struct image *im, const char *pattern,
 			      void (*fn)(const char *name, void *arg), void *arg);
 /* The known function name closest to name (edit distance), or NULL. */
-const char *kernel_closest_function(struct kernel *k, const char *name);
+const char *kernel_closest_function(struct image *im, const char *name);
 /* The one of names[n] closest to name (edit distance, within a third of
  * its length), or NULL. */
 const char *closest_name(const char *name, char *const *names, size_t n);
-/* True when name is on the kprobe blacklist (running kernel only). */
-bool kernel_blacklisted(struct kernel *k, const char *name);
+/* True when function name of im can't take a kprobe (the kernel's own
+ * kprobe blacklist: the running kernel's functions only). */
+bool kernel_blacklisted(struct image *im, const char *name);
 /* Why name can't be probed (a static phrase), or NULL. */
-const char *kernel_blacklist_reason(struct kernel *k, const char *name);
+const char *kernel_blacklist_reason(struct image *im, const char *name);
 
-/* Parameter of func by name, from BTF: 1-based position, 0 when func has no
- * such parameter, -1 when BTF doesn't know func. */
-int kernel_func_param(struct kernel *k, const char *func, const char *param);
+/* Parameter of func by name, from im's types: 1-based position, 0 when
+ * func has no such parameter, -1 when the types don't know func. */
+int kernel_func_param(struct image *im, const char *func, const char *param);
 /* Parameter names of func into names[max]; returns the count or -1. */
-int kernel_func_params(struct kernel *k, const char *func, const char **names, int max);
+int kernel_func_params(struct image *im, const char *func, const char **names, int max);
 
 /* Parameter names of syscall NAME (without sys_), from the target's
  * include/linux/syscalls.h; returns the count or -1. */
@@ -72,6 +90,11 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
  * when the tree keeps its common headers apart (Debian's -common
  * package, named by the tree's Makefile); false when there is none. */
 bool kernel_find_header(struct kernel *k, const char *rel, char *path, size_t n);
+/* The value of CONFIG_NAME in the target's .config (build tree, else
+ * /boot/config-KVER): "y", "m", "64", a string without its quotes; NULL
+ * when unset.  For %( CONFIG_X == "y" %); k is void * to fit the parser's
+ * config callback (parse.h). */
+const char *kernel_config(void *k, const char *name);
 
 /* Can this host load modules with kprobes?  When not, *why says why. */
 bool kernel_host_can_load(const char **why);
@@ -79,63 +102,31 @@ bool kernel_host_can_load(const char **why);
 /* btf.c: the .BTF section of an ELF image (libelf's Elf), or NULL. */
 struct Elf;
 const void *btf_elf_section(struct Elf *e, size_t *size);
-/* btf.c: the target's BTF (NULL when unavailable; a note is printed with -v). */
+/* btf.c: vmlinux's BTF (NULL when unavailable; a note is printed with -v);
+ * image_btf() for an image's. */
 struct btf *btf_load(struct kernel *k, int verbose);
 /* Names of all BTF functions, sorted (for targets without a real System.map). */
 char **btf_function_names(struct btf *btf, size_t *n);
 
-/* Typed target variables from BTF (btf.c).  Type ids are BTF ids of k->btf;
- * the functions below need btf_load() to have succeeded. */
-struct target_step;
+/* Types of an image (btf.c).  Type ids are BTF ids of image_btf(im). */
 /* The FUNC_PROTO id of func, or -1. */
-int btf_func_proto(struct kernel *k, const char *func);
+int btf_func_proto(struct image *im, const char *func);
 /* Type of parameter argno (1-based) of func, 0 for its return type; -1 if
  * unknown. */
-int btf_func_param_type(struct kernel *k, const char *func, int argno);
+int btf_func_param_type(struct image *im, const char *func, int argno);
 /* "struct task_struct", "size_t", "union u", "enum e": the type's id or -1. */
-int btf_find_type(struct kernel *k, const char *name);
+int btf_find_type(struct image *im, const char *name);
 /* The type as C spells it, SystemTap style: "struct file*", "char*". */
 char *btf_type_name(const struct btf *btf, int id);
-/* value (an unsigned long C expression) converted to int64_t as a value
- * of type id would be (sign extension of narrower ints). */
-const char *btf_value_cast(const struct btf *btf, int id, const char *value);
 
 /* Names (without btf_trace_) of the target's tracepoints, sorted. */
 char **btf_tracepoint_names(struct btf *btf, size_t *n);
 /* Arguments of tracepoint name (TP_PROTO, without the data pointer):
  * types[i] and names[i] (NULL when BTF doesn't say); the count or -1. */
-int btf_tracepoint_params(struct kernel *k, const char *name, const char **names, int *types,
+int btf_tracepoint_params(struct image *im, const char *name, const char **names, int *types,
 			  int max);
 /* Size in bytes of a type (-1 when unknown). */
-int btf_type_size(struct kernel *k, int id);
-
-struct btf_fetch {
-	const char *expr;		/* C int64_t expression */
-	bool simple;			/* expr never fails: no error check needed */
-	int type;			/* BTF type of the result */
-	const char *err, *note;		/* why not, when btf_fetch() fails */
-	const struct target_step *step;	/* ... at this step (NULL: the base) */
-	/* steps ending in $ or $$ (no expr): statements computing the value
-	 * (_v, a u64) or, when lvalue, its address (_a), with _ok false after
-	 * a fault; pretty.c prints it */
-	const char *code;
-	bool lvalue, deep;
-};
-/* Follow steps (->field, [N]) from base, a value of BTF type `type`.  The
- * expression is a GNU statement expression whose loads are tapc_kread()s:
- * after a fault it yields 0 with c->last_error set (loc names the script
- * position).  False with out->err set when the steps don't fit the type. */
-bool btf_fetch(struct kernel *k, int type, const char *base, const struct target_step *steps,
-	       const char *loc, struct btf_fetch *out);
-
-/* pretty.c: $var$ / $var$$ as SystemTap prints them.  A C statement that
- * appends the text of the value f describes (a btf_fetch() of steps ending
- * in a pretty-print) to the MAXSTRINGLEN buffer tapc_str_dst; false with
- * *err set when the type can't be printed. */
-const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err);
-/* The text $$parms shows for a value of type `type` that is not a plain
- * number ("{...}" for a struct, "[...]"), or NULL. */
-const char *pretty_placeholder(struct kernel *k, int type);
+int btf_type_size(struct image *im, int id);
 
 /* modules.c: the module files of a kernel. */
 /* An installed module: its name as the kernel knows it ("-" read as "_",
@@ -180,14 +171,14 @@ long ko_index_count(struct ko_index *ix, const char *path, const char *glob, con
 void ko_index_save(struct ko_index *ix);
 
 /* dwarf.c: modules and debuginfo through libdw. */
-/* A view of k for module name from its image ko (taken over): funcs are
- * its function symbols, btf its own BTF or its DWARF types as BTF (NULL
- * without either).  NULL with *err set when the image can't be read. */
-struct kernel *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
-			     const char **err);
-/* k with its DWARF opened (vmlinux debuginfo, or a module view's .ko), or
- * NULL when it has none. */
-struct kernel *kernel_debuginfo(struct kernel *k);
+/* The image of k's module name from its file's image ko (taken over):
+ * funcs are its function symbols, btf its own BTF or its DWARF types as
+ * BTF (NULL without either).  NULL with *err set when it can't be read. */
+struct image *kernel_module(struct kernel *k, const char *name, struct ko_image *ko,
+			    const char **err);
+/* im with its DWARF opened (vmlinux debuginfo for the kernel, a module's
+ * .ko), or NULL when it has none. */
+struct image *kernel_debuginfo(struct image *im);
 /* Where kernel_debuginfo() looks, for messages. */
 const char *kernel_debuginfo_paths(struct kernel *k);
 /* A probe site found in DWARF: an address inside function symbol func. */
@@ -204,13 +195,13 @@ struct dwarf_site {
 	unsigned long anchor_offset;
 };
 /* Call fn for the first statement of FILE:LINE in each function matching
- * the glob func of k's DWARF (a module view or kernel_debuginfo()); the
- * count, or -1 without DWARF. */
-int dwarf_line_sites(struct kernel *k, const char *func, const char *file, int line,
+ * the glob func of im's DWARF (a kernel_debuginfo() image); the count, or
+ * -1 without DWARF. */
+int dwarf_line_sites(struct image *im, const char *func, const char *file, int line,
 		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg);
 /* Call fn for the entry of each function matching the glob func whose
  * DWARF declaration is in FILE (a path suffix or glob); as above. */
-int dwarf_func_sites(struct kernel *k, const char *func, const char *file,
+int dwarf_func_sites(struct image *im, const char *func, const char *file,
 		     void (*fn)(const struct dwarf_site *ds, void *arg), void *arg);
 /* A variable in scope at a DWARF site (dwarf_vars.c). */
 struct dwarf_var {
@@ -223,16 +214,16 @@ struct dwarf_var {
 	const char *why;
 	bool is_param;			/* a formal parameter, else a local */
 };
-/* The view of dk (a kernel_debuginfo() or module view) whose btf holds
- * the types of its DWARF variables; NULL without memory. */
-struct kernel *dwarf_vars_view(struct kernel *dk);
+/* The image of dk (a kernel_debuginfo() image) whose btf holds the types
+ * of its DWARF variables; NULL without memory. */
+struct image *dwarf_vars_view(struct image *dk);
 /* Variable name (no $) in scope at addr (a struct dwarf_site's) into *v;
  * false when no scope there has one.  loc: the script position for run
  * time errors of its reads, as a C string literal. */
-bool dwarf_var_at(struct kernel *dk, unsigned long addr, const char *name, const char *loc,
+bool dwarf_var_at(struct image *dk, unsigned long addr, const char *name, const char *loc,
 		  struct dwarf_var *v);
 /* Every variable in scope at addr, innermost first (at most max); the
  * count, or -1 when the address is in no function's DWARF. */
-int dwarf_vars_at(struct kernel *dk, unsigned long addr, struct dwarf_var *v, int max);
+int dwarf_vars_at(struct image *dk, unsigned long addr, struct dwarf_var *v, int max);
 
 #endif

@@ -7,17 +7,16 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,7 +30,7 @@
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
-#include "syscall_tapset.h"
+#include "tapset.h"
 #include "translate.h"
 
 #ifndef PKGDATADIR
@@ -119,64 +118,6 @@ static void locate_tapsets(struct session *s)
 		s->tapset_dir = dir;
 }
 
-/* ---- the target kernel, opened on first use ---- */
-
-static struct session *the_session;
-
-struct kernel *session_kernel(struct session *s)
-{
-	if (!s->kernel) {
-		s->kernel = kernel_open(s->kernel_arg, s->vm);
-		if (!s->kernel)
-			exit(1);
-	}
-	return s->kernel;
-}
-
-/* CONFIG_* values of the target's .config, for %( CONFIG_X == "y" %). */
-static const char *kernel_config(const char *name)
-{
-	static char **names, **values;
-	static size_t n;
-	static bool loaded;
-	size_t i;
-
-	if (!loaded) {
-		struct kernel *k = session_kernel(the_session);
-		char line[1024], path[PATH_MAX];
-		FILE *f;
-
-		loaded = true;
-		snprintf(path, sizeof(path), "%s/.config", k->build_dir ? k->build_dir : "/nonexistent");
-		f = fopen(path, "r");
-		if (!f) {
-			snprintf(path, sizeof(path), "/boot/config-%s", k->release);
-			f = fopen(path, "r");
-		}
-		while (f && fgets(line, sizeof(line), f)) {
-			char *eq = strchr(line, '=');
-
-			if (strncmp(line, "CONFIG_", 7) != 0 || !eq)
-				continue;
-			*eq = 0;
-			eq[strcspn(eq + 1, "\n") + 1] = 0;
-			if (eq[1] == '"' && eq[strlen(eq + 1)] == '"') {
-				eq[strlen(eq + 1)] = 0;
-				eq++;
-			}
-			names = realloc(names, (n + 1) * sizeof(*names));
-			values = realloc(values, (n + 1) * sizeof(*values));
-			names[n] = arena_strdup(line);
-			values[n++] = arena_strdup(eq + 1);
-		}
-		if (f)
-			fclose(f);
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return values[i];
-	return NULL;
-}
 
 /* ---- timing for -v ---- */
 
@@ -196,6 +137,7 @@ static void pass_done(struct session *s, int pass, const char *what, double star
 
 static void pass_failed(int pass, const char *what)
 {
+	diag_flush();
 	if (diag_suppressed())
 		fprintf(stderr, "Number of further error messages not shown: %d.\n", diag_suppressed());
 	fprintf(stderr, "Pass %d: %s failed.\n", pass, what);
@@ -203,240 +145,40 @@ static void pass_failed(int pass, const char *what)
 
 /* ---- pass 1 ---- */
 
-static char *read_all(FILE *f)
+/* The user's script: the -e text, stdin or the file. */
+static const char *script_text(struct session *s)
 {
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap);
-	size_t got;
-
-	while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	if (!buf)
-		die("out of memory");
-	buf[len] = 0;
-	return buf;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The files of DIR whose names end in SUFFIX, in name order so builds are
- * reproducible.  Sets *n; the array is malloc'd, the names live in the arena. */
-static char **dir_files(const char *dir, const char *suffix, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t slen = strlen(suffix);
-
-	*n = 0;
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (len > slen && strcmp(e->d_name + len - slen, suffix) == 0) {
-			names = realloc(names, (*n + 1) * sizeof(*names));
-			if (!names)
-				die("out of memory");
-			names[(*n)++] = arena_printf("%s/%s", dir, e->d_name);
-		}
-	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_names);
-	return names;
-}
-
-static const char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
+	const char *name = s->script_name;
+	FILE *f;
 	const char *text;
 
-	if (!f)
+	if (s->script_text)
+		return s->script_text;
+	f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+	if (!f) {
+		fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
 		return NULL;
-	text = read_all(f);
-	fclose(f);
+	}
+	if (strcmp(name, "-") == 0)
+		name = s->script_name = "<stdin>";
+	text = parse_read_script(f, name);
+	if (f != stdin)
+		fclose(f);
 	return text;
 }
 
-/* Texts read in pass 1, so diagnostics can still quote them after
- * forget_tapset_errors() empties the diagnostics registry. */
-static struct { const char *name, *text; } *sources;
-static size_t nsources;
-
-static void keep_source(const char *name, const char *text)
-{
-	sources = realloc(sources, (nsources + 1) * sizeof(*sources));
-	if (!sources)
-		die("out of memory");
-	sources[nsources].name = name;
-	sources[nsources++].text = text;
-}
-
-/* As stap does, a library file that does not parse is left out with a
- * warning, and is fatal only under -W: its messages have been printed, so
- * reset the error count (diag has no other way to take errors back) and
- * register the texts read so far again. */
-static void forget_tapset_errors(const char *path)
-{
-	size_t i;
-
-	diag_reset();
-	for (i = 0; i < nsources; i++)
-		diag_add_source(sources[i].name, sources[i].text);
-	diag_warning((struct loc){ 0 }, "library file %s does not parse; left out", path);
-}
-
-/* Every *.stpm of DIR (library macros, needed before any script parses). */
-static void parse_macro_dir(const char *dir, const struct parse_opts *o)
-{
-	size_t n, i;
-	char **names = dir_files(dir, ".stpm", &n);
-
-	for (i = 0; i < n; i++) {
-		const char *text = read_file(names[i]);
-
-		if (!text)
-			continue;
-		keep_source(names[i], text);
-		if (!parse_macro_file(names[i], text, o) && !warnings_are_errors)
-			forget_tapset_errors(names[i]);
-	}
-	free(names);
-}
-
-/* Every *.stp of DIR, appended at *tail. */
-static int parse_tapset_dir(const char *dir, const struct parse_opts *o, struct file_ast ***tail)
-{
-	size_t n, i;
-	char **names = dir_files(dir, ".stp", &n);
-	int count = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *text = read_file(names[i]);
-		struct file_ast *fa;
-
-		if (!text)
-			continue;
-		keep_source(names[i], text);
-		fa = parse_text(diag_add_source(names[i], text), text, o);
-		if (!fa) {
-			if (!warnings_are_errors)
-				forget_tapset_errors(names[i]);
-			continue;
-		}
-		fa->is_tapset = true;
-		**tail = fa;
-		*tail = &fa->next;
-		count++;
-	}
-	free(names);
-	return count;
-}
-
-/* Versions of a generated tapset (DIR/PREFIX*.stp) not used for a week
- * go when a new one is written: every tapc or kernel header change makes
- * one.  A file in use is touched at each use. */
-static void prune_generated(const char *dir, const char *prefix, const char *keep)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = strlen(prefix);
-	time_t old = time(NULL) - 7 * 24 * 3600;
-	struct stat st;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		const char *path;
-		size_t len = strlen(de->d_name);
-
-		if (strncmp(de->d_name, prefix, n) != 0 || len < 4 ||
-		    strcmp(de->d_name + len - 4, ".stp") != 0)
-			continue;
-		path = arena_printf("%s/%s", dir, de->d_name);
-		if (strcmp(path, keep) != 0 && stat(path, &st) == 0 && st.st_mtime < old)
-			unlink(path);
-	}
-	closedir(d);
-}
-
-/* A tapset generated for the target (the syscall aliases): written to
- * ~/.cache/tapc/generated/NAME-KVER-HASH.stp, named after its contents, so
- * that messages point at a real file and line, then parsed like a tapset
- * file.  (Interim: the tapset loader of issue 12 takes this over.) */
-static int parse_generated(struct session *s, const char *name, const char *text,
-			   const struct parse_opts *o, struct file_ast ***tail)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *dir, *path;
-	uint64_t h = 1469598103934665603ULL;
-	struct file_ast *fa;
-	const char *p;
-	FILE *f;
-
-	for (p = text; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	dir = xdg && *xdg ? arena_printf("%s/tapc", xdg) : arena_printf("%s/.cache/tapc", home ? home : "/tmp");
-	mkdir(dir, 0755);
-	dir = arena_printf("%s/generated", dir);
-	mkdir(dir, 0755);
-	path = arena_printf("%s/%s-%s-%016llx.stp", dir, name, session_kernel(s)->release,
-			    (unsigned long long)h);
-	if (access(path, R_OK) != 0) {
-		const char *tmp = arena_printf("%s.%d", path, (int)getpid());
-
-		f = fopen(tmp, "w");
-		if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-			fprintf(stderr, "tapc: error: cannot write %s: %s\n", path, strerror(errno));
-			return -1;
-		}
-		prune_generated(dir, arena_printf("%s-%s-", name, session_kernel(s)->release), path);
-	} else {
-		utimes(path, NULL);	/* in use: not pruned */
-	}
-	text = read_file(path);
-	if (!text) {
-		fprintf(stderr, "tapc: error: cannot read %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	keep_source(path, text);
-	fa = parse_text(diag_add_source(path, text), text, o);
-	if (!fa)
-		return -1;
-	fa->is_tapset = true;
-	**tail = fa;
-	*tail = &fa->next;
-	return 1;
-}
-
+/* Pass 1: the library's macros, the user's script, the library (tapset.c
+ * finds it). */
 static bool pass1_parse(struct session *s)
 {
 	struct parse_opts o = { 0 }, lib;
-	struct file_ast *user, **tail;
-	const char *name = s->script_name, *text = s->script_text;
 	struct kernel *k = session_kernel(s);
+	const char *name, *text = script_text(s);
 	char *kv;
-	int i, ntapsets = 0;
+	int ntapsets;
 
-	if (!text) {
-		FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
-
-		if (!f) {
-			fprintf(stderr, "tapc: error: cannot open %s: %s\n", name, strerror(errno));
-			return false;
-		}
-		text = read_all(f);
-		if (f != stdin)
-			fclose(f);
-		if (strcmp(name, "-") == 0)
-			name = s->script_name = "<stdin>";
-	}
+	if (!text)
+		return false;
 	kv = arena_strdup(k->release);
 	kv[strspn(kv, "0123456789.")] = 0;
 	o.guru = s->guru;
@@ -446,35 +188,21 @@ static bool pass1_parse(struct session *s)
 	o.kernel_vr = k->release;
 	o.arch = "x86_64";
 	o.config = kernel_config;
+	o.config_ctx = k;
 	o.compatible = compatible;
 	lib = o;
 	lib.is_tapset = true;
 	lib.guru = true;
 	lib.argc = 0;
 	lib.argv = NULL;
-	parse_macro_dir(s->tapset_dir, &lib);
-	for (i = 0; i < s->ninclude_dirs; i++)
-		parse_macro_dir(s->include_dirs[i], &lib);
-	if (diag_errors())
+	if (!tapset_parse_macros(s, &lib))
 		return false;
-	name = diag_add_source(name, text);
-	keep_source(name, text);
+	name = diag_add_source(s->script_name, text);
 	s->program = arena_alloc(sizeof(*s->program));
-	user = parse_text(name, text, &o);
-	if (!user)
+	s->program->user = parse_text(name, text, &o);
+	if (!s->program->user)
 		return false;
-	s->program->user = user;
-	tail = &s->program->tapsets;
-	ntapsets += parse_tapset_dir(s->tapset_dir, &lib, &tail);
-	for (i = 0; i < s->ninclude_dirs; i++)
-		ntapsets += parse_tapset_dir(s->include_dirs[i], &lib, &tail);
-	{
-		char *sc = syscall_tapset(k, arena_printf("%s/syscalls.tab", s->tapset_dir));
-
-		if (sc)
-			ntapsets += parse_generated(s, "syscalls", sc, &lib, &tail);
-		free(sc);
-	}
+	ntapsets = tapset_parse_files(s, &lib);
 	if (s->verbose)
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
 	return diag_errors() == 0;
@@ -522,7 +250,8 @@ enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PRO
 static int list_mode;
 
 /* stap refuses a TMPDIR that is not a directory; we also refuse one with
- * white space, which Kbuild's make cannot quote. */
+ * characters make or the shell would interpret: the module is built
+ * there by Kbuild (build_path_ok). */
 static bool tmpdir_ok(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -530,10 +259,79 @@ static bool tmpdir_ok(void)
 
 	if (!t || !*t)
 		return true;
-	if (strpbrk(t, " \t\n") || stat(t, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "tapc: error: TMPDIR '%s' is not a usable directory\n", t);
+	if (!build_path_ok(t) || stat(t, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tapc: error: TMPDIR '%s' is not a usable directory (an existing one, "
+			"its path of letters, digits and _ . / + @ -)\n", diag_escape(t));
 		return false;
 	}
+	return true;
+}
+
+/* Option values are checked here, before anything runs: what reaches
+ * make, the shell, taprun or the VM is known to be sane (issue 11). */
+
+/* -r KVER or -r DIR: a release names /lib/modules/KVER; a directory is
+ * a build tree handed to make. */
+static bool kernel_arg_ok(const char *a)
+{
+	if (a[0] == '/')
+		return build_path_ok(a);
+	if (!*a || a[0] == '.' || a[0] == '-')
+		return false;
+	for (; *a; a++)
+		if (!isalnum((unsigned char)*a) && !strchr("._+-", *a))
+			return false;
+	return true;
+}
+
+/* A decimal number from min to max, all of a (no sign, no blanks, no
+ * overflow: -p 4294967298 was pass 2 when the long became an int). */
+static bool number_in(const char *a, long min, long max, long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)a[0]))
+		return false;
+	errno = 0;
+	*v = strtol(a, &end, 10);
+	return !*end && !errno && *v >= min && *v <= max;
+}
+
+/* -x PID: a process id the kernel could have (PID_MAX_LIMIT, 2^22). */
+static bool pid_ok(const char *a)
+{
+	long v;
+
+	return number_in(a, 1, 4194304, &v);
+}
+
+/* -T SECONDS: at least the timer's millisecond, at most what its
+ * nanoseconds hold (int64: 292 years). */
+#define TIMEOUT_MAX 9223372036.0
+static const char *timeout_error(const char *a)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(a, &end);
+	if (end == a || *end || isnan(v) || !(v > 0))
+		return "needs a positive number of seconds";
+	if (v < 0.001)
+		return "needs at least 0.001 seconds (the timer counts milliseconds)";
+	if (v > TIMEOUT_MAX || errno == ERANGE)
+		return "is too large: at most 9223372036 seconds (292 years)";
+	return NULL;
+}
+
+/* Keep an option's value in a session array of SESSION_MAX_ARGS. */
+static bool add_arg(const char **v, int *n, const char *what, const char *arg)
+{
+	if (*n == SESSION_MAX_ARGS) {
+		fprintf(stderr, "tapc: error: too many %s (at most %d)\n", what, SESSION_MAX_ARGS);
+		return false;
+	}
+	v[(*n)++] = arg;
 	return true;
 }
 
@@ -550,17 +348,17 @@ static int parse_options(struct session *s, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
-	char *end;
+	long num;
 
 	s->last_pass = 5;
 	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			s->last_pass = strtol(optarg, &end, 10);
-			if (*end || s->last_pass < 1 || s->last_pass > 5) {
-				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", optarg);
+			if (!number_in(optarg, 1, 5, &num)) {
+				fprintf(stderr, "tapc: error: invalid pass number '%s' (should be 1-5)\n", diag_escape(optarg));
 				return -1;
 			}
+			s->last_pass = (int)num;
 			break;
 		case 'e':
 			if (s->script_text) {
@@ -585,7 +383,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case 'W': warnings_are_errors = true; break;
 		case OPT_COMPATIBLE:
 			if (!isdigit((unsigned char)optarg[0]) || optarg[strspn(optarg, "0123456789.")]) {
-				fprintf(stderr, "tapc: error: --compatible needs a version like 4.2, not '%s'\n", optarg);
+				fprintf(stderr, "tapc: error: --compatible needs a version like 4.2, not '%s'\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			compatible = optarg;
@@ -596,59 +395,82 @@ static int parse_options(struct session *s, int argc, char **argv)
 			 * the valid values are accepted and change nothing. */
 			if (optarg && strcmp(optarg, "always") && strcmp(optarg, "never") &&
 			    strcmp(optarg, "auto")) {
-				fprintf(stderr, "tapc: error: --prologue-searching takes always, never or auto, not '%s'\n", optarg);
+				fprintf(stderr, "tapc: error: --prologue-searching takes always, never or auto, not '%s'\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			break;
 		case 'm':
 			if (!valid_module_name(optarg)) {
-				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n", optarg);
+				fprintf(stderr, "tapc: error: invalid module name '%s' (lower case letters, digits and _, at most 55)\n",
+					diag_escape(optarg));
 				return -1;
 			}
 			s->module_name = optarg;
 			s->module_name_given = true;
 			break;
-		case 'o': s->output_file = optarg; break;
-		case 'r': s->kernel_arg = optarg; break;
-		case 'c': s->cmd = optarg; break;
-		case 'x': s->target_pid = optarg; break;
-		case 'T':
-			if (strtod(optarg, &end) <= 0 || *end) {
-				fprintf(stderr, "tapc: error: -T needs a positive number of seconds, not '%s'\n", optarg);
+		case 'o':
+		case 'c':
+		case 'I':
+			if (!*optarg) {
+				fprintf(stderr, "tapc: error: -%c needs a value, not ''\n", c);
+				return -1;
+			}
+			if (c == 'o')
+				s->output_file = optarg;
+			else if (c == 'c')
+				s->cmd = optarg;	/* a shell command, as stap's: run by taprun */
+			else if (!add_arg(s->include_dirs, &s->ninclude_dirs, "-I options", optarg))
+				return -1;
+			break;
+		case 'r':
+			if (!kernel_arg_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -r needs a kernel release (letters, digits and . _ + -) "
+					"or the absolute path of a build tree (letters, digits and _ . / + @ -), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			s->kernel_arg = optarg;
+			break;
+		case 'x':
+			if (!pid_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -x needs a process id (a number from 1 to 4194304), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			s->target_pid = optarg;
+			break;
+		case 'T': {
+			const char *why = timeout_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -T %s, not '%s'\n", why, diag_escape(optarg));
 				return -1;
 			}
 			s->timeout = optarg;
 			break;
+		}
 		case 's':
-			c = strtol(optarg, &end, 10);
-			if (*end || c < 1 || c > 4095) {
-				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", optarg);
+			if (!number_in(optarg, 1, 4095, &num)) {
+				fprintf(stderr, "tapc: error: invalid buffer size '%s' (MiB, 1-4095)\n", diag_escape(optarg));
 				return -1;
 			}
 			s->bufsize_mb = optarg;
 			break;
-		case 'D':
-		case 'I':
-			if ((c == 'D' ? s->ndefines : s->ninclude_dirs) == SESSION_MAX_ARGS) {
-				fprintf(stderr, "tapc: error: too many -%c options\n", c);
+		case 'D': {
+			const char *why = build_define_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -D '%s': %s\n", diag_escape(optarg), why);
 				return -1;
 			}
-			if (c == 'D') {
-				if (!isalpha((unsigned char)optarg[0]) && optarg[0] != '_') {
-					fprintf(stderr, "tapc: error: -D needs NAME or NAME=VALUE, not '%s'\n", optarg);
-					return -1;
-				}
-				s->defines[s->ndefines++] = optarg;
-			} else {
-				s->include_dirs[s->ninclude_dirs++] = optarg;
-			}
+			if (!add_arg(s->defines, &s->ndefines, "-D options", optarg))
+				return -1;
 			break;
+		}
 		case OPT_MODULE_PATH:
-			if (s->nmodule_dirs == SESSION_MAX_ARGS) {
-				fprintf(stderr, "tapc: error: too many --module-path options\n");
+			if (!add_arg(s->module_dirs, &s->nmodule_dirs, "--module-path options", optarg))
 				return -1;
-			}
-			s->module_dirs[s->nmodule_dirs++] = optarg;
 			break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
@@ -665,11 +487,11 @@ static int parse_options(struct session *s, int argc, char **argv)
 		default: usage(stderr); return -1;
 		}
 	}
-	if (list_mode)
+	if (list_mode) {
 		s->last_pass = 2;
-	/* -L lists an alias's variables, used or not */
-	if (list_mode == 'L')
+		/* "probe POINT {}" does nothing: the optimiser would elide it */
 		s->unoptimized = true;
+	}
 	if (!s->script_text) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -699,6 +521,18 @@ static int cmp_line(const void *a, const void *b)
 }
 
 /* -l / -L: the sites of the one probe, sorted, each once. */
+/* "ALIAS name:type ..." with the alias body's variables (-L), leaving out
+ * the tapset's private ones (__name). */
+static const char *list_alias_locals(const struct rprobe *p, const char *line)
+{
+	const struct symbol *l;
+
+	for (l = p->locals; list_mode == 'L' && l; l = l->next)
+		if (l->kind == SYM_LOCAL && strncmp(l->name, "__", 2) != 0)
+			line = arena_printf("%s %s:%s", line, l->name, type_name(l->type));
+	return line;
+}
+
 static int list_sites(struct session *s)
 {
 	const struct rprobe *p;
@@ -707,24 +541,14 @@ static int list_sites(struct session *s)
 	size_t n = 0, i;
 
 	for (p = s->resolved->probes; p; p = p->next) {
-		/* a probe an alias made is listed by the alias's name, with
-		 * the variables its body sets, as stap -L shows them */
-		if (p->decl->u.probe.alias_pp && p->sites) {
-			const char *line = p->decl->u.probe.alias_pp;
-			const struct symbol *l;
-
-			for (l = p->locals; list_mode == 'L' && l; l = l->next)
-				if (l->kind == SYM_LOCAL && strncmp(l->name, "__", 2) != 0)
-					line = arena_printf("%s %s:%s", line, l->name, type_name(l->type));
-			lines = realloc(lines, (n + 1) * sizeof(*lines));
-			if (!lines)
-				die("out of memory");
-			lines[n++] = line;
-			continue;
-		}
 		for (site = p->sites; site; site = site->next) {
 			const char *line = site->pp;
 
+			/* a probe an alias made is listed by the alias's point,
+			 * -L with the variables its body sets, then the
+			 * site's target variables, as stap -L shows them */
+			if (p->decl->u.probe.alias_pp)
+				line = list_alias_locals(p, p->decl->u.probe.alias_pp);
 			if (list_mode == 'L' && site->ops->vars) {
 				const char *vars = site->ops->vars(s, site);
 
@@ -763,7 +587,6 @@ int main(int argc, char **argv)
 	double t;
 	int status;
 
-	the_session = s;
 	if (parse_options(s, argc, argv) != 0)
 		return 1;
 	if (!tmpdir_ok())
@@ -771,14 +594,6 @@ int main(int argc, char **argv)
 	diag_configure(s->no_warnings, warnings_are_errors);
 	locate_helpers(s);
 	locate_tapsets(s);
-	if (s->last_pass == 5 && !s->vm) {
-		const char *why;
-
-		if (!kernel_host_can_load(&why)) {
-			fprintf(stderr, "tapc: error: %s; run it in a VM with --vm\n", why);
-			return 1;
-		}
-	}
 
 	t = now_ms();
 	if (!pass1_parse(s)) {
@@ -804,6 +619,16 @@ int main(int argc, char **argv)
 	if (s->last_pass == 2) {
 		resolve_print(stdout, s->resolved);
 		return 0;
+	}
+	/* The script's own errors come first: only one that would run hears
+	 * that this host can't run it. */
+	if (s->last_pass == 5 && !s->vm) {
+		const char *why;
+
+		if (!kernel_host_can_load(&why)) {
+			fprintf(stderr, "tapc: error: %s; run it in a VM with --vm\n", why);
+			return 1;
+		}
 	}
 
 	if (!s->module_name)

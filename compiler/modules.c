@@ -31,6 +31,7 @@
 #include "arena.h"
 #include "decompress.h"
 #include "kernel.h"
+#include "kernel_files.h"
 
 enum ko_compression { KO_PLAIN, KO_XZ, KO_ZSTD };
 
@@ -118,10 +119,12 @@ static bool walk_modules(const char *dir, int depth,
 
 /* Where modules are looked for, in order: --module-path (two levels
  * deep: a build tree's subdirectories), Debian's debug copies (which have
- * DWARF), the installed modules. */
+ * DWARF), the installed modules (or those of a kernel in tapc's kernel
+ * cache, kernel_files.h). */
 static int module_dirs(struct kernel *k, const char *const *dirs, int ndirs,
 		       const char **out, int *depth, int max)
 {
+	char *mods = kfiles_modules(k->release);
 	int n = 0, i;
 
 	for (i = 0; i < ndirs && n < max - 2; i++) {
@@ -131,7 +134,8 @@ static int module_dirs(struct kernel *k, const char *const *dirs, int ndirs,
 	depth[n] = 8;
 	out[n++] = arena_printf("/usr/lib/debug/lib/modules/%s", k->release);
 	depth[n] = 8;
-	out[n++] = arena_printf("/lib/modules/%s", k->release);
+	out[n++] = mods ? arena_strdup(mods) : arena_printf("/lib/modules/%s", k->release);
+	free(mods);
 	return n;
 }
 
@@ -205,7 +209,8 @@ size_t kernel_list_modules(struct kernel *k, const char *const *dirs, int ndirs,
 		walk_modules(where[i], depth[i], list_one, &l);
 	for (j = 0; j < l.n; j++)
 		l.v[j].path = arena_printf("%08zx%s", j, l.v[j].path);
-	qsort(l.v, l.n, sizeof(*l.v), cmp_module);
+	if (l.n)	/* qsort's base must not be NULL, even for no element */
+		qsort(l.v, l.n, sizeof(*l.v), cmp_module);
 	for (j = 0; j < l.n; j++) {
 		if (kept && strcmp(l.v[kept - 1].name, l.v[j].name) == 0)
 			continue;

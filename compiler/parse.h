@@ -30,14 +30,21 @@ struct parse_opts {
 	const char *kernel_vr;		/* "6.1.0-56-amd64" */
 	const char *arch;		/* "x86_64" */
 	/* Value of CONFIG_NAME in the target kernel's .config ("y", "m",
-	 * "64", a string) or NULL when unset; NULL function = all unset. */
-	const char *(*config)(const char *name);
+	 * "64", a string) or NULL when unset; NULL function = all unset.
+	 * config_ctx is passed back (the target kernel). */
+	const char *(*config)(void *config_ctx, const char *name);
+	void *config_ctx;
 	const char *compatible;		/* --compatible=VERSION, NULL = newest */
 	const char *privilege;		/* systemtap_privilege, NULL = "stapdev" */
 };
 
 /* The language version we implement (systemtap_v when no --compatible). */
 #define PARSE_LANGUAGE_VERSION "5.6"
+
+/* Read a script file whole (lexer.l).  NULL after an error: a read
+ * error, or a NUL byte in it (positioned; the text stays registered with
+ * diag for the caret).  The text is malloc'd and kept. */
+const char *parse_read_script(FILE *f, const char *name);
 
 /* Parse TEXT (NUL-terminated, must outlive the compilation: diagnostics
  * quote it) as file NAME.  Returns the file's declarations, or NULL after

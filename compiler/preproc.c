@@ -38,6 +38,51 @@ struct macro {
 	struct macro *next;
 };
 
+/* Macros by name: open addressing, so a file of many @defines costs its
+ * size, not its square.  Tables live in the arena (a grown one leaves the
+ * old there); the macros are also on a list, in definition order reversed. */
+struct macro_table {
+	struct macro **slot;
+	size_t n, cap;
+	struct macro *list;		/* most recent first */
+};
+
+static struct macro **macro_slot(const struct macro_table *t, const char *name)
+{
+	size_t h = 5381, i, mask = t->cap - 1;
+
+	for (const char *p = name; *p; p++)
+		h = h * 33 ^ (unsigned char)*p;
+	for (i = h & mask; t->slot[i]; i = (i + 1) & mask)
+		if (strcmp(t->slot[i]->name, name) == 0)
+			break;
+	return &t->slot[i];
+}
+
+static struct macro *macro_get(const struct macro_table *t, const char *name)
+{
+	return t->cap ? *macro_slot(t, name) : NULL;
+}
+
+/* Add m (whose name is not in t yet). */
+static void macro_put(struct macro_table *t, struct macro *m)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct macro **old = t->slot;
+		size_t cap = t->cap;
+
+		t->cap = cap ? 2 * cap : 64;
+		t->slot = arena_alloc(t->cap * sizeof(*t->slot));
+		for (size_t i = 0; i < cap; i++)
+			if (old[i])
+				*macro_slot(t, old[i]->name) = old[i];
+	}
+	*macro_slot(t, m->name) = m;
+	t->n++;
+	m->next = t->list;
+	t->list = m;
+}
+
 /* The parameters visible in a macro body being expanded. */
 struct env {
 	struct macro *m;
@@ -65,7 +110,7 @@ struct pp {
 	struct frame *top;
 	struct env *tok_env;		/* env of the token last read */
 	struct frame *tok_frame;	/* frame of the token last read */
-	struct macro *macros;
+	struct macro_table macros;
 	enum cond_state cond[MAX_COND_DEPTH];
 	struct loc cond_loc[MAX_COND_DEPTH];
 	int ncond;
@@ -155,17 +200,13 @@ static void push_frame(struct pp *pp, struct token *toks, int n, struct env *env
 }
 
 /* Macros from *.stpm library files, visible to every file parsed later. */
-static struct macro *library_macros;
+static struct macro_table library_macros;
 
 static struct macro *macro_find(struct pp *pp, const char *name)
 {
-	for (struct macro *m = pp->macros; m; m = m->next)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	for (struct macro *m = library_macros; m; m = m->next)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	return NULL;
+	struct macro *m = macro_get(&pp->macros, name);
+
+	return m ? m : macro_get(&library_macros, name);
 }
 
 /* Copy tokens [from, to) of an array into a new kind-0-terminated one. */
@@ -277,10 +318,8 @@ static void define_macro(struct pp *pp, const struct token *def)
 	}
 	if (!collect_body(pp, &m->body, &m->nbody, &t))
 		return;
-	struct macro *old = pp->macros;
+	struct macro *old = macro_get(&pp->macros, m->name);
 
-	while (old && strcmp(old->name, m->name))
-		old = old->next;
 	if (old) {
 		pp_error(pp, m->loc, "macro @%s redefined", m->name);
 		diag_note(old->loc, "previous definition is here");
@@ -289,8 +328,7 @@ static void define_macro(struct pp *pp, const struct token *def)
 	for (size_t i = 0; i < sizeof(builtin_at) / sizeof(builtin_at[0]); i++)
 		if (strcmp(builtin_at[i], m->name) == 0)
 			diag_warning(m->loc, "macro @%s hides the built-in operator of that name", m->name);
-	m->next = pp->macros;
-	pp->macros = m;
+	macro_put(&pp->macros, m);
 }
 
 /* Read the (a, b) of a macro call from the current frame only. */
@@ -640,7 +678,7 @@ static int eval_term(struct pp *pp)
 			return ((opt->guru ? 1 : 0) == b) == (o.kind == EQ);
 		}
 		if (!strncmp(n, "CONFIG_", 7)) {
-			const char *have = opt->config ? opt->config(n) : NULL;
+			const char *have = opt->config ? opt->config(opt->config_ctx, n) : NULL;
 
 			if (r.kind == STRING) {
 				if (!eq_only) {
@@ -650,7 +688,7 @@ static int eval_term(struct pp *pp)
 				return (fnmatch(r.text, have ? have : "", 0) == 0) == (o.kind == EQ);
 			}
 			if (r.kind == IDENT && !strncmp(r.text, "CONFIG_", 7)) {
-				const char *other = opt->config ? opt->config(r.text) : NULL;
+				const char *other = opt->config ? opt->config(opt->config_ctx, r.text) : NULL;
 				return apply_op(o.kind, strcmp(have ? have : "", other ? other : ""));
 			}
 			if (cond_number(pp, &r, &b)) {
@@ -794,15 +832,14 @@ bool parse_macro_file(const char *name, const char *text, const struct parse_opt
 	}
 	/* A macro may be defined on both sides of a conditional; only the
 	 * taken side reached pp->macros.  Across files a name is unique. */
-	for (struct macro *m = pp->macros, *next; m; m = next) {
+	for (struct macro *m = pp->macros.list, *next, *x; m; m = next) {
 		next = m->next;
-		for (struct macro *x = library_macros; x; x = x->next)
-			if (strcmp(x->name, m->name) == 0) {
-				diag_error(m->loc, "library macro @%s defined twice", m->name);
-				diag_note(x->loc, "previous definition is here");
-			}
-		m->next = library_macros;
-		library_macros = m;
+		if ((x = macro_get(&library_macros, m->name))) {
+			diag_error(m->loc, "library macro @%s defined twice", m->name);
+			diag_note(x->loc, "previous definition is here");
+		} else {
+			macro_put(&library_macros, m);
+		}
 	}
 	return diag_errors() == errors;
 }

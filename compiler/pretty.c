@@ -20,7 +20,9 @@
 
 #include "arena.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
+#include "recipe.h"
 
 #define PP_MAX_VALUES 32	/* stap's limit of printf arguments (PR10750) */
 #define PP_MAX_ARRAY 5		/* elements shown of an array */
@@ -208,9 +210,10 @@ static void walk(struct pp *p, __u32 type, unsigned off, bool top)
 	}
 }
 
-const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const char **err)
+struct recipe *pretty_append(struct image *im, const struct btf_fetch *f, const char **err)
 {
-	struct pp p = { k->btf, "", "", 0, f->deep };
+	struct pp p = { image_btf(im), "", "", 0, f->deep };
+	struct recipe *r;
 
 	*err = NULL;
 	walk(&p, (__u32)f->type, 0, true);
@@ -221,15 +224,19 @@ const char *pretty_append(struct kernel *k, const struct btf_fetch *f, const cha
 	}
 	/* a value (not an object in memory) is read from a copy on the stack:
 	 * one way of reading for both */
-	return arena_printf("{%s%s static const struct tapc_pp_op _pp[] = { %s{ .kind = TAPC_PP_END } }; "
-			    "tapc_pretty(tapc_str_dst, %s, _ok, _pp); }",
-			    f->code, f->lvalue ? "" : " u64 _pv = _v;", p.ops,
-			    f->lvalue ? "_a" : "(unsigned long)&_pv");
+	r = recipe_text("{");
+	recipe_add_recipe(r, f->code);
+	recipe_add(r, "%s static const struct tapc_pp_op _pp[] = { %s{ .kind = TAPC_PP_END } }; ",
+		   f->lvalue ? "" : " u64 _pv = _v;", p.ops);
+	recipe_add_dst(r, "tapc_pretty(", arena_printf(", %s, _ok, _pp); }",
+						       f->lvalue ? "_a" : "(unsigned long)&_pv"));
+	return r;
 }
 
-const char *pretty_placeholder(struct kernel *k, int type)
+const char *pretty_placeholder(struct image *im, int type)
 {
-	const struct btf_type *t = btf__type_by_id(k->btf, resolve(k->btf, (__u32)type));
+	const struct btf *btf = image_btf(im);
+	const struct btf_type *t = btf__type_by_id(btf, resolve(btf, (__u32)type));
 
 	if (t && (btf_is_composite(t) || btf_is_fwd(t)))
 		return "{...}";

@@ -1,10 +1,12 @@
 /* Compiler-side probe providers.
  *
- * A probe point's first component names its provider in one table
- * (provider/table.c), by exact name.  A provider expands a probe point into
- * sites, resolves the $variables its sites offer, and emits the site table
- * the matching runtime provider consumes.  Adding a probe family means one
- * new file here and one in runtime/provider/, not editing the passes.
+ * A probe point's leading components name its provider, by component path
+ * ("kernel.trace"), among the families of one table (provider/table.c).  A
+ * provider expands a probe point into sites, resolves the $variables its
+ * sites offer (with the target-variable library, fetch.h), and emits the
+ * site table the matching runtime provider consumes.  Adding a probe family
+ * means one new file here, one (a .c/.h pair) in runtime/provider/ and one
+ * line in the table, not editing the passes (docs/internals.md).
  */
 #ifndef TAPC_PROVIDER_H
 #define TAPC_PROVIDER_H
@@ -17,97 +19,64 @@ struct emitter;
 
 struct provider_ops {
 	const char *family;		/* "begin_end", "kprobe", "timer" */
-	/* Expand point (whose first component matched) into sites added to
+	/* the component paths it answers to ("kernel", "kernel.trace"),
+	 * NULL-terminated */
+	const char *const *paths;
+	/* its probes run in process context, one at a time, never while
+	 * ordinary probes run (begin/end/error) */
+	bool simple;
+	/* Expand point (one of whose paths matched) into sites added to
 	 * p->sites.  Returns the number of sites, or -1 after an error. */
 	int (*expand)(struct session *s, struct rprobe *p, struct node *point);
 	/* Resolve the TARGET node t ($name) at site: set t->u.target.resolved
-	 * to a C expression (const char *) and return its type, or report an
-	 * error and return TYPE_UNKNOWN.  NULL: the family has no $vars. */
+	 * to its recipe (recipe.h; and t->u.target.store when it is written)
+	 * and return its type, or report an error and return TYPE_UNKNOWN.
+	 * NULL: the family has no $vars. */
 	enum type_kind (*target)(struct session *s, struct site *site, struct node *t);
 	/* Resolve @entry(e) (node n) at site: arrange for e to be saved when
 	 * the function is entered and make e read the saved value.  NULL:
 	 * the family has no @entry. */
 	enum type_kind (*entry)(struct session *s, struct site *site, struct node *n);
+	/* Resolve the targets that follow as the function's entry sees them
+	 * (on), or as the site is again (off): the expression of @entry(e)
+	 * is bound that way.  NULL with entry. */
+	void (*entry_scope)(struct site *site, bool on);
 	/* @defined(t): whether target t resolves at site, without reporting
 	 * anything.  NULL: never. */
 	bool (*defined)(struct session *s, struct site *site, struct node *t);
+	/* Whether a plain $name at site may live in memory, so & of it can
+	 * make sense (DWARF variables of a statement site).  NULL: never,
+	 * the family's $names are values or registers. */
+	bool (*addressable)(const struct site *site);
 	/* "$a:type $b:type" for tapc -L (NULL or "" when none).  NULL: the
 	 * family has no target variables. */
 	const char *(*vars)(struct session *s, const struct site *site);
-	/* Emit the site table(s) for every site of this family (before the
-	 * module descriptor), then the descriptor's fields. */
+	/* The family's runtime provider, R: its sites are a table
+	 * "tapc_R_sites" of the site struct runtime/provider/R.h declares,
+	 * armed by tapc_R_provider (runtime/provider/R.c).  NULL: nothing to
+	 * register (begin/end/error, never). */
+	const char *runtime;
+	/* Emit what the family's sites need before the module descriptor:
+	 * the site table and the code it names (wrappers, callbacks). */
 	void (*emit_tables)(struct emitter *e, const struct rprogram *p);
+	/* Fields of the descriptor the family fills itself (begin/end/error:
+	 * the session's own lists).  NULL: none. */
 	void (*emit_desc)(struct emitter *e, const struct rprogram *p);
 };
 
-struct provider {
-	const char *name;		/* first probe point component */
-	const struct provider_ops *ops;
-};
-
-const struct provider *provider_find(const char *name);
-/* Every distinct family, for the translator's table emission. */
+/* The provider of a probe point: the family one of whose paths is the
+ * longest the point starts with, or NULL. */
+const struct provider_ops *provider_find(const struct node *point);
+/* Every family once (NULL-terminated), in the order their sites are armed. */
 const struct provider_ops *const *provider_families(void);
-/* Names in the table, for "did you mean". */
-const struct provider *provider_table(int *n);
 
-extern const struct provider_ops begin_end_provider;
-extern const struct provider_ops kprobe_provider;
-extern const struct provider_ops timer_provider;
-extern const struct provider_ops tracepoint_provider;	/* kernel.trace, via kprobe */
-extern const struct provider_ops syscall_provider;	/* kernel.syscall, via kprobe */
-extern const struct provider_ops never_provider;	/* no tables: never runs */
-
-/* Helpers for providers (provider/table.c). */
+/* Helpers for providers (provider/site.c). */
 struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
 		      const char *pp);
 /* How many sites of the program belong to the family ops (0: emit no table). */
 int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
-
-/* provider/kprobe.c: finish a typed target variable from BTF: base is a C
- * value of BTF type `type`, then t's ->/[] steps (nofault reads); sets t's
- * resolved expression.  TYPE_UNKNOWN after an error. */
-enum type_kind provider_typed_target(struct session *s, struct node *t, int type,
-				     const char *base);
-/* @cast(addr, "TYPE") typed from the target kernel's BTF: in functions,
- * and in probes whose provider has no types of its own. */
-enum type_kind provider_cast(struct session *s, struct node *t);
-/* Whether t's steps fit a base of BTF type `type` (-1: no type). */
-bool provider_fetch_ok(struct session *s, const struct node *t, int type);
-/* t has a $ or $$ pretty-printing step. */
-bool provider_has_pretty(const struct node *t);
-/* What a string target's statement starts with: its text is appended to
- * an emptied tapc_str_dst. */
-#define PROVIDER_STR_START "tapc_str_dst[0] = 0; "
-/* t's resolved statement for a btf_fetch() of steps that end in $ or $$
- * (f->code set), types from k: TYPE_STRING, or TYPE_UNKNOWN after an
- * error. */
-struct kernel;
-struct btf_fetch;
-enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f);
-/* The part of $$parms (t, maybe with a $ or $$ step) for parameter name of
- * BTF type `type` (-1: unknown) in k: a statement appending "name=0xHEX"
- * ("name={...}" for a struct), or "name=" and the text of $name$ that
- * target() makes.  NULL after an error. */
-struct kernel;
-const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
-			       struct kernel *k, const char *name, int type,
-			       enum type_kind (*target)(struct session *, struct site *, struct node *));
-
-/* provider/kprobe.c: a glob without its wildcards, for "did you mean". */
-const char *glob_literal(const char *pattern);
-
-/* provider/kprobe_module.c: the view (kernel_module()) of module("NAME")'s
- * file, or NULL after an error. */
-struct kernel *module_view(struct session *s, const struct node *arg);
-/* module("GLOB"): the views of the modules whose names match GLOB and that
- * have a function matching func (a glob) into *out, and their count;
- * *nnamed: how many modules GLOB matched.  -1 after an error (no module
- * matches GLOB, or one can't be read). */
-int module_views_matching(struct session *s, const struct node *arg, const char *func,
-			  struct kernel ***out, int *nnamed);
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

@@ -7,9 +7,9 @@
  * a side-effect-free expression goes, each with stap's warning, until
  * nothing more goes; calls of pure functions (stap's rule: no global
  * written, no output, embedded C marked pure) and sprintf() are
- * side-effect-free, so an alias's unused argstr costs nothing.  -u keeps
- * everything.
- * node_visit(), the generic walk over a body, lives here too.
+ * side-effect-free, so an alias's unused argstr costs nothing.  A probe
+ * whose body is left doing nothing goes too, with a warning as stap's.
+ * -u keeps everything.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,116 +18,9 @@
 #include "builtins.h"
 
 #include "diag.h"
+#include "recipe.h"
 #include "resolve.h"
 #include "session.h"
-
-void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg)
-{
-	struct target_step *st;
-
-	for (; n; n = n->next) {
-		fn(n, arg);
-		switch (n->kind) {
-		case NODE_BLOCK: node_visit(n->u.block.stmts, fn, arg); break;
-		case NODE_EXPRSTMT:
-		case NODE_RETURN: node_visit(n->u.expr.expr, fn, arg); break;
-		case NODE_IF:
-			node_visit(n->u.if_.cond, fn, arg);
-			node_visit(n->u.if_.then, fn, arg);
-			node_visit(n->u.if_.els, fn, arg);
-			break;
-		case NODE_WHILE:
-		case NODE_FOR:
-			node_visit(n->u.loop.init, fn, arg);
-			node_visit(n->u.loop.cond, fn, arg);
-			node_visit(n->u.loop.step, fn, arg);
-			node_visit(n->u.loop.body, fn, arg);
-			break;
-		case NODE_FOREACH:
-			node_visit(n->u.foreach.value, fn, arg);
-			node_visit(n->u.foreach.keys, fn, arg);
-			node_visit(n->u.foreach.array, fn, arg);
-			node_visit(n->u.foreach.slice, fn, arg);
-			node_visit(n->u.foreach.limit, fn, arg);
-			node_visit(n->u.foreach.body, fn, arg);
-			break;
-		case NODE_DELETE: node_visit(n->u.del.target, fn, arg); break;
-		case NODE_TRY:
-			node_visit(n->u.try_.body, fn, arg);
-			node_visit(n->u.try_.catch_var, fn, arg);
-			node_visit(n->u.try_.handler, fn, arg);
-			break;
-		case NODE_INDEX:
-		case NODE_IN:
-			node_visit(n->u.index.base, fn, arg);
-			node_visit(n->u.index.keys, fn, arg);
-			break;
-		case NODE_CALL: node_visit(n->u.call.args, fn, arg); break;
-		case NODE_PRINT:
-			node_visit(n->u.print.fmt, fn, arg);
-			node_visit(n->u.print.args, fn, arg);
-			break;
-		case NODE_BINARY:
-			node_visit(n->u.bin.left, fn, arg);
-			node_visit(n->u.bin.right, fn, arg);
-			break;
-		case NODE_LOGICAL:
-			node_visit(n->u.logical.left, fn, arg);
-			node_visit(n->u.logical.right, fn, arg);
-			break;
-		case NODE_UNARY: node_visit(n->u.un.operand, fn, arg); break;
-		case NODE_INCDEC: node_visit(n->u.incdec.operand, fn, arg); break;
-		case NODE_ASSIGN:
-			node_visit(n->u.assign.left, fn, arg);
-			node_visit(n->u.assign.right, fn, arg);
-			break;
-		case NODE_TERNARY:
-			node_visit(n->u.ternary.cond, fn, arg);
-			node_visit(n->u.ternary.then, fn, arg);
-			node_visit(n->u.ternary.els, fn, arg);
-			break;
-		case NODE_REGEX: node_visit(n->u.regex.left, fn, arg); break;
-		case NODE_STAT_OP:
-			node_visit(n->u.stat.operand, fn, arg);
-			node_visit(n->u.stat.arg, fn, arg);
-			break;
-		case NODE_HIST:
-			node_visit(n->u.hist.operand, fn, arg);
-			node_visit(n->u.hist.lo, fn, arg);
-			node_visit(n->u.hist.hi, fn, arg);
-			node_visit(n->u.hist.width, fn, arg);
-			break;
-		case NODE_TARGET:
-			node_visit(n->u.target.cast_expr, fn, arg);
-			for (st = n->u.target.steps; st; st = st->next)
-				if (st->kind == STEP_INDEX)
-					node_visit(st->index, fn, arg);
-			break;
-		case NODE_DEFINED:
-		case NODE_ENTRY: node_visit(n->u.wrap.operand, fn, arg); break;
-		case NODE_NULLSTMT:
-		case NODE_BREAK:
-		case NODE_CONTINUE:
-		case NODE_NEXT:
-		case NODE_NUM:
-		case NODE_STR:
-		case NODE_VAR:
-		case NODE_EMBEDDED:
-		case NODE_EMBEDDED_EXPR:
-		case NODE_WILDCARD:
-			break;
-		case NODE_PROBE:
-		case NODE_ALIAS:
-		case NODE_GLOBAL:
-		case NODE_FUNCTION:
-		case NODE_PROBE_POINT:
-		case NODE_PP_COMP:
-		case NODE_PARAM:
-		case NODE_KIND_COUNT:
-			die("node_visit: unexpected %s", node_kind_names[n->kind]);
-		}
-	}
-}
 
 /* ---- constant folding ---- */
 
@@ -210,7 +103,15 @@ static void fold(struct node *n)
 			to_num(n, n->u.logical.is_and ? (a && b) : (a || b));
 		}
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -274,7 +175,14 @@ static void find_effects(struct node *n, void *arg)
 	case NODE_EMBEDDED_EXPR:
 		ef->any = true;
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+	case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST:
+	case NODE_DEFINED: case NODE_ENTRY: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -361,14 +269,21 @@ static bool pure(const struct node *n, struct purity *pu)
 			return false;
 		return pure_list(n->u.index.keys, pu);
 	case NODE_TARGET:
-		return n->u.target.cannot_fail;
+		return n->u.target.resolved && !n->u.target.resolved->may_fail;
 	case NODE_CALL:
 		return pure_call_kind(n, pu) && pure_list(n->u.call.args, pu);
 	case NODE_PRINT:
 		return pure_call_kind(n, pu) && pure_list(n->u.print.args, pu);
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_INCDEC: case NODE_ASSIGN:
+	case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
+	die("pure: bad node kind %d", (int)n->kind);
 }
 
 /* stap warns about the user's code only, not what an alias brought in. */
@@ -382,6 +297,24 @@ static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, c
 {
 	if (e->file && loc.file == e->file)
 		diag_warning(loc, fmt, arg);
+}
+
+static void find_global(struct node *n, void *arg)
+{
+	bool *any = arg;
+
+	if ((n->kind == NODE_VAR && n->u.var.sym && n->u.var.sym->kind == SYM_GLOBAL) ||
+	    (n->kind == NODE_INDEX && n->u.index.base->kind == NODE_VAR &&
+	     n->u.index.base->u.var.sym && n->u.index.base->u.var.sym->kind == SYM_GLOBAL))
+		*any = true;
+}
+
+static bool reads_global(struct node *n)
+{
+	bool any = false;
+
+	node_visit(n, find_global, &any);
+	return any;
 }
 
 /* A statement that does nothing: an empty block, or blocks of those. */
@@ -405,9 +338,11 @@ static void elide_stmts(struct node *n, struct elide *e)
 		case NODE_IF:
 			elide_stmts(n->u.if_.then, e);
 			elide_stmts(n->u.if_.els, e);
-			/* an alias's `if (c) argstr = ...` once argstr went */
+			/* an alias's `if (c) argstr = ...` once argstr went;
+			 * not a probe condition's `if (global)`: the global
+			 * stays, as stap keeps it */
 			if (empty_stmt(n->u.if_.then) && empty_stmt(n->u.if_.els) &&
-			    pure(n->u.if_.cond, NULL)) {
+			    pure(n->u.if_.cond, NULL) && !reads_global(n->u.if_.cond)) {
 				n->kind = NODE_BLOCK;
 				n->u.block.stmts = NULL;
 				e->changed = true;
@@ -426,7 +361,11 @@ static void elide_stmts(struct node *n, struct elide *e)
 			 * nothing reads goes when it is pure */
 			struct purity *calls = NULL;
 
-			if (x->kind == NODE_ASSIGN && x->u.assign.op == ASSIGN_SET &&
+			/* x <<< v too: a local nothing reads (an error to keep,
+			 * statistics are globals, but stap drops it first);
+			 * and again for a = b = v */
+			while (x->kind == NODE_ASSIGN &&
+			    (x->u.assign.op == ASSIGN_SET || x->u.assign.op == ASSIGN_AGG) &&
 			    x->u.assign.left->kind == NODE_VAR && x->u.assign.left->u.var.sym &&
 			    x->u.assign.left->u.var.sym->kind == SYM_LOCAL &&
 			    !x->u.assign.left->u.var.sym->read) {
@@ -443,7 +382,16 @@ static void elide_stmts(struct node *n, struct elide *e)
 			}
 			break;
 		}
-		default:
+		case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+		case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+		case NODE_NULLSTMT: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+		case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR:
+		case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT:
+		case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+		case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX:
+		case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET: case NODE_DEFINED:
+		case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			break;
 		}
 	}
@@ -508,6 +456,61 @@ static void drop_locals(struct symbol **list, struct node *body)
 	}
 }
 
+/* Does running the statements N do nothing?  What elision leaves of a
+ * body: empty blocks, ifs over pure conditions with empty branches, and
+ * ifs whose folded condition takes an empty branch. */
+static bool stmts_empty(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == NODE_BLOCK && stmts_empty(n->u.block.stmts))
+			continue;
+		if (n->kind == NODE_NULLSTMT)
+			continue;
+		if (n->kind == NODE_IF && n->u.if_.cond->kind == NODE_NUM &&
+		    stmts_empty(n->u.if_.cond->u.num.value ? n->u.if_.then : n->u.if_.els))
+			continue;
+		if (n->kind == NODE_IF && pure(n->u.if_.cond, NULL) && stmts_empty(n->u.if_.then) &&
+		    stmts_empty(n->u.if_.els))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* A probe whose body does nothing goes, with a warning, when other probes
+ * are left to run (stap 5's probe elision).  When none would be left, all
+ * stay with stap 4.8's "side-effect-free probe" warning: `probe
+ * syscall.read { }` is a fine way to check a probe point, and dropping
+ * everything would only turn it into "no probes found".  -t keeps them,
+ * it counts their hits. */
+static void elide_probes(struct rprogram *p)
+{
+	struct rprobe **pp = &p->probes, *pr;
+	bool keep = true;
+
+	for (pr = p->probes; pr; pr = pr->next)
+		if (!stmts_empty(pr->body))
+			keep = false;
+	p->nprobes = 0;
+	while ((pr = *pp)) {
+		bool empty = stmts_empty(pr->body);
+		bool warn = empty && !pr->decl->from_tapset && !pr->decl->synthetic;
+
+		if (!empty || keep) {
+			if (warn)
+				diag_warning(pr->decl->loc, "side-effect-free probe %s",
+					     pp_text(pr->decl->u.probe.points));
+			pr->index = p->nprobes++;
+			pp = &pr->next;
+			continue;
+		}
+		if (warn)
+			diag_warning(pr->decl->loc, "eliding probe %s: its body does nothing",
+				     pp_text(pr->decl->u.probe.points));
+		*pp = pr->next;
+	}
+}
+
 struct mark {
 	bool changed;
 };
@@ -536,7 +539,6 @@ void prune(struct session *s, struct rprogram *p)
 	struct symbol *g, **gp;
 	struct purity pu = { 0 };
 
-	(void)s;
 	for (fn = p->funcs; fn; fn = fn->next)
 		pu.n++;
 	pu.fn = calloc(pu.n ? pu.n : 1, sizeof(*pu.fn));
@@ -563,6 +565,8 @@ void prune(struct session *s, struct rprogram *p)
 		}
 	free(pu.fn);
 	free(pu.state);
+	if (!s->timing)
+		elide_probes(p);
 	for (g = p->globals; g; g = g->next)
 		g->used = false;
 	for (fn = p->funcs; fn; fn = fn->next)

@@ -388,7 +388,7 @@ static void closure(const struct rx *r, uint64_t *set, int *stack, bool bol)
 		case N_SPLIT: next[0] = s->out; next[1] = s->out1; break;
 		case N_EPS: next[0] = s->out; break;
 		case N_BOL: if (bol) next[0] = s->out; break;
-		default: break;
+		case N_SET: case N_EOL: case N_MATCH: break;
 		}
 		for (int k = 0; k < 2; k++) {
 			int t = next[k];

@@ -2,8 +2,8 @@
  *
  * resolve() walks the user's files: globals and functions are collected
  * first (a script may use a function before defining it), then each probe's
- * points go to their provider, which turns them into sites, and each body's
- * names are bound: a name is a local or parameter of the enclosing probe or
+ * points are expanded (expand.c: probe aliases, then the providers, which
+ * turn them into sites), and each resulting probe's body has its names bound: a name is a local or parameter of the enclosing probe or
  * function, else a user global, else a tapset global (pulled in), else a new
  * local.  Calls go to user functions, then built-ins, then tapset functions,
  * whose bodies are resolved when first called.  Then types.c infers types
@@ -17,9 +17,12 @@
 #include "arena.h"
 #include "builtins.h"
 #include "diag.h"
+#include "expand.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "parse.h"
 #include "provider.h"
+#include "recipe.h"
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
@@ -32,8 +35,13 @@ struct rctx {
 	struct symbol **scope;		/* locals list of the current body */
 	struct rprobe *probe;		/* current probe, NULL in a function */
 	struct rfunc *func;		/* current function */
-	struct node **aliases;		/* ALIAS declarations, user's first */
-	int naliases;
+	struct aliases *aliases;	/* probe alias names, user's first */
+	struct rprobe **probes_tail;	/* end of p->probes (NULL: p->probes) */
+	struct scope_ent *index;	/* see scope_find() */
+	struct rfunc **funcs_tail;	/* end of p->funcs, NULL: not indexed */
+	size_t nindex, index_cap;
+	/* in_tapset_file()'s last library file and last other file */
+	const char *tf_yes, *tf_no;
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -63,42 +71,174 @@ static struct symbol *sym_find(struct symbol *list, const char *name)
 	return NULL;
 }
 
-static struct rfunc *func_find(struct rfunc *list, const char *name)
+/*
+ * Names are bound through one hash table over the lists they live in (the
+ * program's globals and functions, each body's parameters and locals),
+ * keyed by the list's address and the name; the entry with a NULL name
+ * holds the list's last symbol.  So binding costs the size of the script,
+ * not its square (thousands of globals, functions, or locals in one body,
+ * as in the end probe that displays every global).  Only scope_append()
+ * and funcs_append() may add to an indexed list.  The tapset's candidate
+ * lists are not indexed: their size does not depend on the script.
+ */
+struct scope_ent {
+	const void *list;		/* a symbol list, or &p->funcs */
+	const char *name;
+	struct symbol *sym;
+};
+
+static size_t scope_slot(const struct rctx *r, const void *list, const char *name)
+{
+	uint64_t h = (uintptr_t)list * 0x9e3779b97f4a7c15ULL;
+	size_t i, mask = r->index_cap - 1;
+
+	for (const char *p = name ? name : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (i = h & mask; r->index[i].list; i = (i + 1) & mask)
+		if (r->index[i].list == list && (r->index[i].name == name ||
+		    (name && r->index[i].name && strcmp(r->index[i].name, name) == 0)))
+			break;
+	return i;
+}
+
+/* The table lives in the arena: a grown table leaves the old one there. */
+static void scope_set(struct rctx *r, const void *list, const char *name, struct symbol *sym)
+{
+	size_t i;
+
+	if (2 * (r->nindex + 1) > r->index_cap) {
+		struct scope_ent *old = r->index;
+		size_t cap = r->index_cap;
+
+		r->index_cap = cap ? 2 * cap : 1024;
+		r->index = arena_alloc(r->index_cap * sizeof(*r->index));
+		r->nindex = 0;
+		for (i = 0; i < cap; i++)
+			if (old[i].list)
+				scope_set(r, old[i].list, old[i].name, old[i].sym);
+	}
+	i = scope_slot(r, list, name);
+	if (!r->index[i].list)
+		r->nindex++;
+	r->index[i] = (struct scope_ent){ list, name, sym };
+}
+
+/* The last symbol of list, indexing the list first if it is not yet (a
+ * list filled before, or again after scope_forget()).  The first symbol
+ * of a name wins, as in a walk of the list. */
+static struct symbol *scope_get(const struct rctx *r, const void *list, const char *name)
+{
+	return r->index_cap ? r->index[scope_slot(r, list, name)].sym : NULL;
+}
+
+static struct symbol *scope_last(struct rctx *r, struct symbol **list)
+{
+	struct symbol *sym, *last = scope_get(r, list, NULL);
+
+	if (last || !*list)
+		return last;
+	for (sym = *list; sym; sym = sym->next) {
+		if (!scope_get(r, list, sym->name))
+			scope_set(r, list, sym->name, sym);
+		last = sym;
+	}
+	scope_set(r, list, NULL, last);
+	return last;
+}
+
+static struct symbol *scope_find(struct rctx *r, struct symbol **list, const char *name)
+{
+	scope_last(r, list);
+	return scope_get(r, list, name);
+}
+
+static void scope_append(struct rctx *r, struct symbol **list, struct symbol *sym)
+{
+	struct symbol *last = scope_last(r, list);
+
+	if (last)
+		last->next = sym;
+	else
+		*list = sym;
+	if (!scope_get(r, list, sym->name))
+		scope_set(r, list, sym->name, sym);
+	scope_set(r, list, NULL, sym);
+}
+
+/* After symbols were taken off the lists: index them afresh on use. */
+static void scope_forget(struct rctx *r)
+{
+	r->index = NULL;
+	r->nindex = r->index_cap = 0;
+	r->funcs_tail = NULL;
+}
+
+/* The program's functions, by the same index: by name (the first of
+ * that name) and by "name/arity" (stap overloads by arity). */
+static const char *func_key(const char *name, int nparams)
+{
+	return arena_printf("%s/%d", name, nparams);
+}
+
+static void funcs_key(struct rctx *r, struct rfunc *fn)
+{
+	if (!scope_get(r, &r->p->funcs, fn->sym->name))
+		scope_set(r, &r->p->funcs, fn->sym->name, fn->sym);
+	scope_set(r, &r->p->funcs, func_key(fn->sym->name, fn->nparams), fn->sym);
+}
+
+static void funcs_index(struct rctx *r)
+{
+	struct rfunc **tail;
+
+	if (r->funcs_tail)
+		return;
+	for (tail = &r->p->funcs; *tail; tail = &(*tail)->next)
+		funcs_key(r, *tail);
+	r->funcs_tail = tail;
+}
+
+/* The program's function name/nparams (nparams -1: the first of that
+ * name, of any arity). */
+static struct rfunc *funcs_find(struct rctx *r, const char *name, int nparams)
+{
+	struct symbol *sym;
+
+	funcs_index(r);
+	sym = scope_get(r, &r->p->funcs, nparams < 0 ? name : func_key(name, nparams));
+	return sym ? sym->func : NULL;
+}
+
+/* Append fn to the program's functions; a name already there with
+ * another arity makes both overloaded (C names that say the arity: a
+ * third arity finds the first one marked already, and marks itself). */
+static void funcs_append(struct rctx *r, struct rfunc *fn)
+{
+	struct rfunc *other = funcs_find(r, fn->sym->name, -1);
+
+	if (other && other->nparams != fn->nparams)
+		other->overloaded = fn->overloaded = true;
+	*r->funcs_tail = fn;
+	r->funcs_tail = &fn->next;
+	funcs_key(r, fn);
+}
+
+/* The function name/nparams of list (nparams -1: of any arity).  As in
+ * stap, functions of one name and different arities are different
+ * functions (overloading by arity). */
+static struct rfunc *func_find(struct rfunc *list, const char *name, int nparams)
 {
 	for (; list; list = list->next)
-		if (strcmp(list->sym->name, name) == 0)
+		if (strcmp(list->sym->name, name) == 0 && (nparams < 0 || list->nparams == nparams))
 			return list;
 	return NULL;
 }
 
-int pp_comps(const struct node *point, const struct node **comps, int max)
+const char *func_cname(const struct rfunc *fn)
 {
-	const struct node *c;
-	int n = 0;
-
-	for (c = point->u.pp.comps; c && n < max; c = c->next)
-		comps[n++] = c;
-	return n;
-}
-
-const char *pp_text(const struct node *point)
-{
-	const struct node *c;
-	char *out = "";
-
-	for (c = point->u.pp.comps; c; c = c->next) {
-		const char *dot = c == point->u.pp.comps ? "" : ".";
-
-		if (!c->u.comp.arg)
-			out = arena_printf("%s%s%s", out, dot, c->u.comp.name);
-		else if (c->u.comp.arg->kind == NODE_NUM)
-			out = arena_printf("%s%s%s(%lld)", out, dot, c->u.comp.name,
-					   (long long)c->u.comp.arg->u.num.value);
-		else
-			out = arena_printf("%s%s%s(\"%s\")", out, dot, c->u.comp.name,
-					   c->u.comp.arg->u.str.value);
-	}
-	return out;
+	if (fn->overloaded)
+		return arena_printf("f%d_%s", fn->nparams, fn->sym->name);
+	return arena_printf("f_%s", fn->sym->name);
 }
 
 /* Bounded edit distance for "did you mean" hints. */
@@ -149,6 +289,21 @@ static void hint_note(struct hint *h, struct loc loc)
 
 /* ---- collecting declarations ---- */
 
+/* An alias defines names a probe point is matched against: a component
+ * that is only '*' would name nothing (the uses of an alias may have
+ * wildcards; stap, too, refuses just this, other globs stay literal). */
+static void check_alias_names(const struct node *alias)
+{
+	const struct node *name, *c;
+
+	for (name = alias->u.alias.names; name; name = name->next)
+		for (c = name->u.pp.comps; c; c = c->next)
+			if (c->u.comp.name[strspn(c->u.comp.name, "*")] == '\0')
+				diag_error(c->loc, "probe alias name %s has a wildcard component: an alias "
+					   "defines one name (write the wildcard where the alias is used)",
+					   pp_text(name));
+}
+
 static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 {
 	struct node *d;
@@ -157,7 +312,8 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 		switch (d->kind) {
 		case NODE_GLOBAL: {
 			struct symbol **list = tapset ? &r->tapset_globals : &r->p->globals;
-			struct symbol *old = sym_find(*list, d->u.global.name), *sym;
+			struct symbol *old = tapset ? sym_find(*list, d->u.global.name) :
+						      scope_find(r, list, d->u.global.name), *sym;
 
 			if (old && !tapset) {
 				diag_error(d->loc, "global '%s' declared twice", d->u.global.name);
@@ -169,12 +325,17 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			sym = symbol_new(SYM_GLOBAL, d->u.global.name, d->loc);
 			sym->decl = d;
 			d->u.global.sym = sym;
-			sym_append(list, sym);
+			if (tapset)
+				sym_append(list, sym);
+			else
+				scope_append(r, list, sym);
 			break;
 		}
 		case NODE_FUNCTION: {
 			struct rfunc **list = tapset ? &r->tapset_funcs : &r->p->funcs;
-			struct rfunc *old = func_find(*list, d->u.func.name), *fn;
+			int nparams = node_count(d->u.func.params);
+			struct rfunc *old = tapset ? func_find(*list, d->u.func.name, nparams) :
+						     funcs_find(r, d->u.func.name, nparams), *fn;
 			struct node *param;
 
 			if (old && !tapset) {
@@ -196,22 +357,24 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			for (param = d->u.func.params; param; param = param->next) {
 				struct symbol *ps = symbol_new(SYM_PARAM, param->u.param.name, param->loc);
 
-				if (sym_find(fn->locals, ps->name))
+				if (scope_find(r, &fn->locals, ps->name))
 					diag_error(param->loc, "parameter '%s' declared twice", ps->name);
 				ps->decl = param;
 				ps->type = param->u.param.decl;
 				ps->type_loc = param->loc;
 				ps->arity = 0;
 				ps->assigned = true;
-				sym_append(&fn->locals, ps);
+				scope_append(r, &fn->locals, ps);
 				fn->nparams++;
 			}
-			{
+			if (tapset) {
 				struct rfunc **tail = list;
 
 				while (*tail)
 					tail = &(*tail)->next;
 				*tail = fn;
+			} else {
+				funcs_append(r, fn);
 			}
 			break;
 		}
@@ -220,14 +383,22 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 				diag_error(d->loc, "embedded C code requires guru mode (-g)");
 			break;
 		case NODE_ALIAS:
-			r->aliases = realloc(r->aliases, (r->naliases + 1) * sizeof(*r->aliases));
-			if (!r->aliases)
-				die("out of memory");
-			r->aliases[r->naliases++] = d;
+			if (!tapset)
+				check_alias_names(d);
+			aliases_add(r->aliases, d);
 			break;
 		case NODE_PROBE:
 			break;
-		default:
+		case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
+		case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+		case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE:
+		case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+		case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_CALL:
+		case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+		case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+		case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+		case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			die("collect_file: unexpected %s", node_kind_names[d->kind]);
 		}
 	}
@@ -245,7 +416,7 @@ static void bind_list(struct rctx *r, struct node *n)
 
 static struct symbol *global_lookup(struct rctx *r, const char *name)
 {
-	struct symbol *sym = sym_find(r->p->globals, name), **pp;
+	struct symbol *sym = scope_find(r, &r->p->globals, name), **pp;
 
 	if (sym)
 		return sym;
@@ -254,20 +425,37 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 			sym = *pp;
 			*pp = sym->next;
 			sym->next = NULL;
-			sym_append(&r->p->globals, sym);
+			scope_append(r, &r->p->globals, sym);
 			return sym;
 		}
 	}
 	return NULL;
 }
 
-static bool in_tapset_file(const struct rctx *r, const char *file)
+/* global a[N] and global a% declare arrays, whatever their uses say. */
+static bool declared_array(const struct symbol *sym)
+{
+	return sym->kind == SYM_GLOBAL && sym->decl &&
+	       (sym->decl->u.global.size || sym->decl->u.global.wrap);
+}
+
+/* Whether file is a library file (generated parts too).  Binding asks
+ * for every name, mostly of the user's file and one library file. */
+static bool in_tapset_file(struct rctx *r, const char *file)
 {
 	const struct file_ast *f;
 
-	for (f = r->s->program->tapsets; f; f = f->next)
-		if (file && (f->name == file || strcmp(f->name, file) == 0))
+	if (!file || file == r->tf_no)
+		return false;
+	if (file == r->tf_yes)
+		return true;
+	for (f = r->s->program->tapsets; f; f = f->next) {
+		if (f->name == file || strcmp(f->name, file) == 0) {
+			r->tf_yes = file;
 			return true;
+		}
+	}
+	r->tf_no = file;
 	return false;
 }
 
@@ -277,9 +465,9 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 {
 	const char *name = var->u.var.name;
 	bool user = !in_tapset_file(r, var->loc.file);
-	struct symbol *sym = sym_find(*r->scope, name), *g;
+	struct symbol *sym = scope_find(r, r->scope, name), *g;
 
-	/* tapset code (an alias's body, a function) doesn't see the user's
+	/* library code (an alias's body, a function) doesn't see the user's
 	 * globals, and the user's code sees its globals before an alias's
 	 * variables: `global n; probe syscall.* { n[name]++ }` must not make
 	 * syscall.select's variable n the user's array */
@@ -298,7 +486,7 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		}
 		sym = symbol_new(SYM_LOCAL, name, var->loc);
 		sym->arity = 0;
-		sym_append(r->scope, sym);
+		scope_append(r, r->scope, sym);
 	}
 	var->u.var.sym = sym;
 	if (write)
@@ -315,6 +503,15 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 		/* as SystemTap: arrays take one to nine keys */
 		diag_error(var->loc, "array '%s' has %d keys; at most %d are allowed", name, arity,
 			   MAX_ARRAY_KEYS);
+		return sym;
+	}
+	if (arity == 0 && declared_array(sym)) {
+		const char *decl = sym->decl->u.global.wrap ? "%" :
+				   arena_printf("[%lld]", sym->decl->u.global.size);
+
+		diag_error(var->loc, "'%s' is declared as an array (global %s%s), but used here as a scalar",
+			   name, name, decl);
+		diag_note(sym->decl->loc, "'%s' is declared here", name);
 		return sym;
 	}
 	if (sym->arity == -1) {
@@ -339,64 +536,120 @@ static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, boo
 
 static void resolve_function_body(struct rctx *r, struct rfunc *fn);
 
-static void bind_call(struct rctx *r, struct node *n)
+/* Move the library function name/nargs into the program, or NULL. */
+static struct rfunc *pull_tapset_func(struct rctx *r, const char *name, int nargs)
+{
+	struct rfunc **pp, *fn;
+
+	for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->sym->name, name) != 0 || (*pp)->nparams != nargs)
+			continue;
+		fn = *pp;
+		*pp = fn->next;
+		fn->next = NULL;
+		funcs_append(r, fn);
+		return fn;
+	}
+	return NULL;
+}
+
+/* "1", "1 or 2", "0, 1 or 3": the arities name has (bit i: i arguments). */
+static const char *arities_text(unsigned mask)
+{
+	const char *out = "";
+	int i, left = __builtin_popcount(mask);
+
+	for (i = 0; i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		left--;
+		out = arena_printf("%s%s%d", out, !*out ? "" : left ? ", " : " or ", i);
+	}
+	return out;
+}
+
+/* No function name takes nargs arguments: say which arities it has, or
+ * that it is unknown (with the closest name). */
+static void call_mismatch(struct rctx *r, struct node *n, int nargs)
 {
 	const char *name = n->u.call.name;
-	struct rfunc *fn = func_find(r->p->funcs, name), **pp;
-	const struct builtin *b = NULL;
-	int nargs = node_count(n->u.call.args), want;
+	const struct builtin *tab;
+	const struct rfunc *f, *first = NULL;
+	unsigned mask = 0;
+	int i, count, last = 0;
 
-	bind_list(r, n->u.call.args);
-	if (!fn)
-		b = builtin_find(name);
-	if (!fn && !b) {
-		for (pp = &r->tapset_funcs; *pp; pp = &(*pp)->next) {
-			if (strcmp((*pp)->sym->name, name) == 0) {
-				struct rfunc **tail = &r->p->funcs;
-
-				fn = *pp;
-				*pp = fn->next;
-				fn->next = NULL;
-				while (*tail)
-					tail = &(*tail)->next;
-				*tail = fn;
-				break;
-			}
+	for (f = r->p->funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
 		}
+	for (f = r->tapset_funcs; f; f = f->next)
+		if (strcmp(f->sym->name, name) == 0 && f->nparams < 32) {
+			mask |= 1u << f->nparams, last = f->nparams;
+			first = first ? first : f;
+		}
+	tab = builtin_table(&count);
+	for (i = 0; i < count; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			mask |= 1u << tab[i].nargs, last = tab[i].nargs;
+	if (mask) {
+		diag_error(n->loc, "function '%s' takes %s argument%s, %d given", name,
+			   arities_text(mask), last == 1 && !(mask & (mask - 1)) ? "" : "s", nargs);
+		if (first)
+			diag_note(first->decl->loc, "'%s' is defined here", name);
+		return;
 	}
-	if (!fn && !b) {
+	{
 		struct hint h = { name, NULL, 99 };
-		const struct builtin *tab;
-		struct rfunc *f;
-		int i, count;
 
 		diag_error(n->loc, "unknown function '%s'", name);
 		for (f = r->p->funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
 		for (f = r->tapset_funcs; f; f = f->next)
 			hint_try(&h, f->sym->name);
-		tab = builtin_table(&count);
 		for (i = 0; i < count; i++)
 			hint_try(&h, tab[i].name);
 		hint_note(&h, n->loc);
+	}
+}
+
+/* An embedded-C function marked guru in the library (set_kernel_long(),
+ * panic()...) may only be called with -g, as in stap. */
+static bool needs_guru(const struct rfunc *fn)
+{
+	const struct node *body = fn->decl->u.func.body;
+
+	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
+}
+
+static void bind_call(struct rctx *r, struct node *n)
+{
+	const char *name = n->u.call.name;
+	int nargs = node_count(n->u.call.args);
+	struct rfunc *fn = funcs_find(r, name, nargs);
+	const struct builtin *b = NULL;
+
+	bind_list(r, n->u.call.args);
+	if (!fn)
+		b = builtin_find(name, nargs);
+	if (!fn && !b)
+		fn = pull_tapset_func(r, name, nargs);
+	if (!fn && !b) {
+		call_mismatch(r, n, nargs);
 		return;
+	}
+	if (fn && needs_guru(fn) && !r->s->guru) {
+		diag_error(n->loc, "function '%s' needs guru mode (-g)", name);
+		diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn) {
 		n->u.call.sym = fn->sym;
-		want = fn->nparams;
 	} else {
 		struct symbol *sym = symbol_new(SYM_BUILTIN, name, n->loc);
 
 		sym->builtin = b;
 		sym->type = b->ret;
 		n->u.call.sym = sym;
-		want = b->nargs;
-	}
-	if (nargs != want) {
-		diag_error(n->loc, "function '%s' takes %d argument%s, %d given", name, want,
-			   want == 1 ? "" : "s", nargs);
-		if (fn)
-			diag_note(fn->decl->loc, "'%s' is defined here", name);
 	}
 	if (fn && !fn->resolved)
 		resolve_function_body(r, fn);
@@ -445,7 +698,7 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 static void bind_target(struct rctx *r, struct node *n)
 {
 	struct site *site;
-	const char *expr = NULL;
+	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -456,7 +709,7 @@ static void bind_target(struct rctx *r, struct node *n)
 	if (strcmp(n->u.target.name, "@cast") == 0 &&
 	    (!r->probe || !r->probe->sites || !r->probe->sites->ops->target)) {
 		/* a function, or begin/end/timer: the target kernel's types */
-		n->type = provider_cast(r->s, n);
+		n->type = fetch_cast(kernel_image(session_kernel(r->s)), n);
 		if (n->type != TYPE_UNKNOWN && n->u.target.written && !n->u.target.store) {
 			diag_error(n->loc, "@cast can't be written here");
 			n->type = TYPE_UNKNOWN;
@@ -483,7 +736,7 @@ static void bind_target(struct rctx *r, struct node *n)
 			diag_error(n->loc, "%s can't be written at %s", n->u.target.name, site->pp);
 			return;
 		}
-		if (expr && strcmp(expr, n->u.target.resolved) != 0) {
+		if (expr && !recipe_equal(expr, n->u.target.resolved)) {
 			diag_error(n->loc, "%s means different things at the points of this probe",
 				   n->u.target.name);
 			return;
@@ -500,11 +753,18 @@ static bool bind_defined(struct rctx *r, struct node *n)
 	struct site *site;
 	bool ok = r->probe != NULL;
 
+	/* @defined(&$p->m): the path ends in its STEP_ADDR */
+	if (t->kind == NODE_UNARY && t->u.un.op == UN_ADDR && t->u.un.operand->kind == NODE_TARGET)
+		t = t->u.un.operand;
 	if (t->kind != NODE_TARGET) {
 		diag_error(n->loc, "@defined needs a target variable ($name, $p->f, @cast(...))");
 		ok = false;
 	} else if (t->u.target.cast_expr) {
 		bind(r, t->u.target.cast_expr);
+		/* the kernel's types decide, not a site: so also in a function */
+		n->kind = NODE_NUM;
+		n->u.num.value = ok = fetch_cast_defined(kernel_image(session_kernel(r->s)), t);
+		return ok;
 	}
 	for (site = r->probe ? r->probe->sites : NULL; ok && site; site = site->next)
 		ok = site->ops->defined && site->ops->defined(r->s, site, t);
@@ -544,19 +804,11 @@ static void bind_entry(struct rctx *r, struct node *n)
 	if (n->u.wrap.operand->kind != NODE_TARGET || n->u.wrap.operand->u.target.cast_expr) {
 		/* an expression: evaluated by the probe's entry function, so
 		 * its target variables are those of the function's entry */
-		size_t i = 0, nsites = 0;
-		bool *was;
-
 		for (site = r->probe->sites; site; site = site->next)
-			nsites++;
-		was = arena_alloc(nsites * sizeof(*was));
-		for (site = r->probe->sites; site; site = site->next, i++) {
-			was[i] = site->is_return;
-			site->is_return = false;
-		}
+			site->ops->entry_scope(site, true);
 		bind(r, n->u.wrap.operand);
-		for (site = r->probe->sites, i = 0; site; site = site->next, i++)
-			site->is_return = was[i];
+		for (site = r->probe->sites; site; site = site->next)
+			site->ops->entry_scope(site, false);
 		node_visit(n->u.wrap.operand, entry_locals_check, n);
 	}
 	for (site = r->probe->sites; site; site = site->next) {
@@ -568,39 +820,6 @@ static void bind_entry(struct rctx *r, struct node *n)
 		if (!n->u.wrap.slot)
 			n->u.wrap.operand->type = t;
 	}
-}
-
-static bool hist_num_eq(const struct node *a, const struct node *b)
-{
-	return a->kind == NODE_NUM && b->kind == NODE_NUM && a->u.num.value == b->u.num.value;
-}
-
-/* A stats variable keeps one histogram, so all its @hist_* must agree on
- * the kind and, for @hist_linear, on the bounds and width (as stap's
- * "multiple histogram types declared" check in pass 2). */
-static void check_hist_shape(struct node *n)
-{
-	struct node *op = n->u.hist.operand, *first;
-	struct symbol *sym = NULL;
-
-	if (op->kind == NODE_VAR)
-		sym = op->u.var.sym;
-	else if (op->kind == NODE_INDEX && op->u.index.base->kind == NODE_VAR)
-		sym = op->u.index.base->u.var.sym;
-	if (!sym || sym->kind != SYM_GLOBAL)
-		return;
-	first = sym->hist;
-	if (!first) {
-		sym->hist = n;
-		return;
-	}
-	if (first->u.hist.linear == n->u.hist.linear &&
-	    (!n->u.hist.linear || (hist_num_eq(first->u.hist.lo, n->u.hist.lo) &&
-				   hist_num_eq(first->u.hist.hi, n->u.hist.hi) &&
-				   hist_num_eq(first->u.hist.width, n->u.hist.width))))
-		return;
-	diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
-	diag_note(first->loc, "the other histogram of '%s' is here", sym->name);
 }
 
 static void bind(struct rctx *r, struct node *n)
@@ -660,6 +879,10 @@ static void bind(struct rctx *r, struct node *n)
 			bind_name(r, n->u.foreach.array, nkeys, false);
 		else
 			bind(r, n->u.foreach.array);
+		if (n->u.foreach.slice && node_count(n->u.foreach.slice) != nkeys)
+			diag_error(n->u.foreach.slice->loc, "this slice of '%s' gives %d keys, but the foreach "
+				   "binds %d", unparse_to_string(n->u.foreach.array),
+				   node_count(n->u.foreach.slice), nkeys);
 		for (k = n->u.foreach.keys; k; k = k->next)
 			bind_name(r, k, 0, true);
 		if (n->u.foreach.value)
@@ -759,7 +982,6 @@ static void bind(struct rctx *r, struct node *n)
 		break;
 	case NODE_HIST:
 		bind(r, n->u.hist.operand);
-		check_hist_shape(n);
 		break;
 	case NODE_TARGET:
 		bind_target(r, n);
@@ -829,34 +1051,6 @@ static void resolve_function_body(struct rctx *r, struct rfunc *fn)
 
 /* ---- probes ---- */
 
-static bool expand_point(struct rctx *r, struct rprobe *p, struct node *point)
-{
-	const char *first = point->u.pp.comps->u.comp.name;
-	const struct provider *prov = provider_find(first);
-	int n;
-
-	if (!prov) {
-		struct hint h = { first, NULL, 99 };
-		const struct provider *tab;
-		int i, count;
-
-		/* an optional point may name an alias this kernel lacks */
-		if (point->u.pp.optional)
-			return true;
-		diag_error(point->loc, "no match for probe point %s (unknown probe family '%s')",
-			   pp_text(point), first);
-		tab = provider_table(&count);
-		for (i = 0; i < count; i++)
-			hint_try(&h, tab[i].name);
-		hint_note(&h, point->loc);
-		return false;
-	}
-	n = prov->ops->expand(r->s, p, point);
-	if (n < 0)
-		return false;
-	return true;
-}
-
 static struct node *synthetic_timeout_probe(struct session *s)
 {
 	struct loc loc = { "<command line>", 0, 0 };
@@ -920,31 +1114,34 @@ static bool guard_body(struct rprobe *p, struct node *decl)
 	return true;
 }
 
-static void resolve_probe(struct rctx *r, struct node *decl)
+/* A probe whose points expand.c expanded: its condition, then its body
+ * (called in the alias contexts of the probe). */
+static void bind_probe(void *ctx, struct rprobe *p)
 {
-	struct rprobe *p = arena_alloc(sizeof(*p)), **tail;
-	struct node *point;
-	bool ok = true;
+	struct rctx *r = ctx;
 
-	p->decl = decl;
-	p->body = decl->u.probe.body;
-	for (point = decl->u.probe.points; point; point = point->next)
-		ok &= expand_point(r, p, point);
-	ok &= guard_body(p, decl);
-	if (!ok)
+	if (!guard_body(p, p->decl))
 		return;
 	if (!p->sites)		/* only optional points, none matched */
 		return;
 	p->index = r->p->nprobes++;
-	for (tail = &r->p->probes; *tail; tail = &(*tail)->next)
-		;
-	*tail = p;
+	if (!r->probes_tail)
+		r->probes_tail = &r->p->probes;
+	*r->probes_tail = p;
+	r->probes_tail = &p->next;
 	r->scope = &p->locals;
 	r->probe = p;
 	r->func = NULL;
 	bind(r, p->body);
+	if (p->decl->u.probe.points->u.pp.cond)
+		check_condition(p->decl->u.probe.points->u.pp.cond);
 	check_locals(r, p->locals);
 	r->probe = NULL;
+}
+
+static void collect_tapset(void *ctx, struct file_ast *f)
+{
+	collect_file(ctx, f, true);
 }
 
 /* One global's line(s) of the end-of-run display, in stap's formats. */
@@ -982,20 +1179,29 @@ static struct node *global_display_probe(struct rctx *r)
 {
 	struct parse_opts o = { 0 };
 	struct file_ast *f;
-	const char *text = "probe end {\n";
+	char *buf = NULL;
+	const char *text;
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);	/* one pass: many globals, no quadratic copying */
 	struct symbol *g;
 	bool any = false;
 
+	if (!mf)
+		die("out of memory");
+	fputs("probe end {\n", mf);
 	for (g = r->p->globals; g; g = g->next) {
 		if (!g->decl || g->decl->from_tapset || !g->assigned || g->read || g->arity < 0 ||
 		    g->type == TYPE_UNKNOWN)
 			continue;
-		text = arena_printf("%s%s", text, display_global(g));
+		fputs(display_global(g), mf);
 		any = true;
 	}
+	fputs("}\n", mf);
+	fclose(mf);
+	text = arena_strdup(buf);
+	free(buf);
 	if (!any)
 		return NULL;
-	text = arena_printf("%s}\n", text);
 	f = parse_text("<global display>", text, &o);
 	if (!f || !f->decls)
 		die("global display probe does not parse:\n%s", text);
@@ -1003,295 +1209,64 @@ static struct node *global_display_probe(struct rctx *r)
 	return f->decls;
 }
 
-/* ---- probe aliases ---- */
-
-static struct node *copy_node(const struct node *n);
-
-static struct node *copy_list(const struct node *n)
+static bool resolve_program(struct rctx *r)
 {
-	struct node *head = NULL, **tail = &head;
-
-	for (; n; n = n->next) {
-		*tail = copy_node(n);
-		tail = &(*tail)->next;
-	}
-	return head;
-}
-
-/* A deep copy of a statement or expression: an alias body is bound once
- * per probe that uses it, and binding writes symbols into the nodes. */
-static struct node *copy_node(const struct node *n)
-{
-	struct node *c;
-	struct target_step *st, **tail;
-
-	if (!n)
-		return NULL;
-	c = arena_alloc(sizeof(*c));
-	*c = *n;
-	c->next = NULL;
-	switch (n->kind) {
-	case NODE_BLOCK: c->u.block.stmts = copy_list(n->u.block.stmts); break;
-	case NODE_EXPRSTMT:
-	case NODE_RETURN: c->u.expr.expr = copy_node(n->u.expr.expr); break;
-	case NODE_IF:
-		c->u.if_.cond = copy_node(n->u.if_.cond);
-		c->u.if_.then = copy_node(n->u.if_.then);
-		c->u.if_.els = copy_node(n->u.if_.els);
-		break;
-	case NODE_WHILE:
-	case NODE_FOR:
-		c->u.loop.init = copy_node(n->u.loop.init);
-		c->u.loop.cond = copy_node(n->u.loop.cond);
-		c->u.loop.step = copy_node(n->u.loop.step);
-		c->u.loop.body = copy_node(n->u.loop.body);
-		break;
-	case NODE_FOREACH:
-		c->u.foreach.value = copy_node(n->u.foreach.value);
-		c->u.foreach.keys = copy_list(n->u.foreach.keys);
-		c->u.foreach.array = copy_node(n->u.foreach.array);
-		c->u.foreach.slice = copy_list(n->u.foreach.slice);
-		c->u.foreach.limit = copy_node(n->u.foreach.limit);
-		c->u.foreach.body = copy_node(n->u.foreach.body);
-		break;
-	case NODE_DELETE: c->u.del.target = copy_node(n->u.del.target); break;
-	case NODE_TRY:
-		c->u.try_.body = copy_node(n->u.try_.body);
-		c->u.try_.catch_var = copy_node(n->u.try_.catch_var);
-		c->u.try_.handler = copy_node(n->u.try_.handler);
-		break;
-	case NODE_VAR: c->u.var.sym = NULL; break;
-	case NODE_INDEX:
-	case NODE_IN:
-		c->u.index.base = copy_node(n->u.index.base);
-		c->u.index.keys = copy_list(n->u.index.keys);
-		break;
-	case NODE_CALL:
-		c->u.call.args = copy_list(n->u.call.args);
-		c->u.call.sym = NULL;
-		break;
-	case NODE_PRINT:
-		c->u.print.fmt = copy_node(n->u.print.fmt);
-		c->u.print.args = copy_list(n->u.print.args);
-		break;
-	case NODE_BINARY:
-		c->u.bin.left = copy_node(n->u.bin.left);
-		c->u.bin.right = copy_node(n->u.bin.right);
-		break;
-	case NODE_LOGICAL:
-		c->u.logical.left = copy_node(n->u.logical.left);
-		c->u.logical.right = copy_node(n->u.logical.right);
-		break;
-	case NODE_UNARY: c->u.un.operand = copy_node(n->u.un.operand); break;
-	case NODE_INCDEC: c->u.incdec.operand = copy_node(n->u.incdec.operand); break;
-	case NODE_ASSIGN:
-		c->u.assign.left = copy_node(n->u.assign.left);
-		c->u.assign.right = copy_node(n->u.assign.right);
-		break;
-	case NODE_TERNARY:
-		c->u.ternary.cond = copy_node(n->u.ternary.cond);
-		c->u.ternary.then = copy_node(n->u.ternary.then);
-		c->u.ternary.els = copy_node(n->u.ternary.els);
-		break;
-	case NODE_REGEX: c->u.regex.left = copy_node(n->u.regex.left); break;
-	case NODE_STAT_OP:
-		c->u.stat.operand = copy_node(n->u.stat.operand);
-		c->u.stat.arg = copy_node(n->u.stat.arg);
-		break;
-	case NODE_HIST:
-		c->u.hist.operand = copy_node(n->u.hist.operand);
-		c->u.hist.lo = copy_node(n->u.hist.lo);
-		c->u.hist.hi = copy_node(n->u.hist.hi);
-		c->u.hist.width = copy_node(n->u.hist.width);
-		break;
-	case NODE_TARGET:
-		c->u.target.cast_expr = copy_node(n->u.target.cast_expr);
-		c->u.target.resolved = NULL;
-		c->u.target.steps = NULL;
-		tail = &c->u.target.steps;
-		for (st = n->u.target.steps; st; st = st->next) {
-			*tail = arena_alloc(sizeof(**tail));
-			**tail = *st;
-			(*tail)->index = copy_node(st->index);
-			(*tail)->next = NULL;
-			tail = &(*tail)->next;
-		}
-		break;
-	case NODE_DEFINED:
-	case NODE_ENTRY: c->u.wrap.operand = copy_node(n->u.wrap.operand); break;
-	case NODE_PROBE_POINT:
-		c->u.pp.comps = copy_list(n->u.pp.comps);
-		c->u.pp.cond = copy_node(n->u.pp.cond);
-		break;
-	default:
-		break;
-	}
-	return c;
-}
-
-static bool same_arg(const struct node *a, const struct node *b)
-{
-	if (!a || !b)
-		return a == b;
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == NODE_NUM)
-		return a->u.num.value == b->u.num.value;
-	return a->kind == NODE_STR && strcmp(a->u.str.value, b->u.str.value) == 0;
-}
-
-/* How many components of point the alias name covers (all of the name's,
- * compared exactly), or -1 when it doesn't name it. */
-static int alias_match(const struct node *name, const struct node *point)
-{
-	const struct node *a = name->u.pp.comps, *b = point->u.pp.comps;
-	int n = 0;
-
-	for (; a; a = a->next, b = b->next, n++)
-		if (!b || strcmp(a->u.comp.name, b->u.comp.name) != 0 || !same_arg(a->u.comp.arg, b->u.comp.arg))
-			return -1;
-	return n;
-}
-
-/* The probe alias a makes of the user's point (its components after the
- * first `covered` are appended to each of the alias's points: a.return)
- * with body: { prologue; body } or, for +=, { body; epilogue }. */
-static struct node *alias_instance(const struct node *a, int covered, const struct node *point,
-				   const struct node *decl)
-{
-	struct node *probe = node_new(NODE_PROBE, decl->loc), *t, *body, *suffix;
-	const struct node *c = point->u.pp.comps;
-	struct node **tail = &probe->u.probe.points;
-	int i;
-
-	for (i = 0; i < covered; i++)
-		c = c->next;
-	for (t = a->u.alias.points; t; t = t->next) {
-		struct node *p = copy_node(t);
-
-		suffix = copy_list(c);
-		if (suffix)
-			node_append(p->u.pp.comps, suffix);
-		p->u.pp.optional |= point->u.pp.optional;
-		p->u.pp.sufficient |= point->u.pp.sufficient;
-		if (!p->u.pp.cond)
-			p->u.pp.cond = copy_node(point->u.pp.cond);
-		*tail = p;
-		tail = &p->next;
-	}
-	body = node_new(NODE_BLOCK, decl->u.probe.body->loc);
-	if (a->u.alias.prologue)
-		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.prologue));
-	body->u.block.stmts = node_append(body->u.block.stmts, copy_node(decl->u.probe.body));
-	if (a->u.alias.epilogue)
-		body->u.block.stmts = node_append(body->u.block.stmts, copy_node(a->u.alias.epilogue));
-	probe->u.probe.body = body;
-	probe->u.probe.alias_pp = decl->u.probe.alias_pp ? decl->u.probe.alias_pp : pp_text(point);
-	probe->synthetic = decl->synthetic;
-	probe->from_tapset = decl->from_tapset;
-	return probe;
-}
-
-/* Resolve a user probe whose points may name aliases: each alias use
- * becomes a probe of its own (aliases may name aliases, up to a depth);
- * the plain points stay together with the original body. */
-static void resolve_aliased(struct rctx *r, struct node *decl, int depth)
-{
-	struct node *point, *plain = NULL, **tail = &plain, *name;
-	bool any = false;
-	int i, covered;
-
-	for (point = decl->u.probe.points; point; point = point->next) {
-		bool matched = false;
-		int best = -1;
-
-		/* the longest alias name wins: syscall.read.return is its own
-		 * alias, not syscall.read with a .return suffix */
-		for (i = 0; i < r->naliases; i++)
-			for (name = r->aliases[i]->u.alias.names; name; name = name->next)
-				if ((covered = alias_match(name, point)) > best)
-					best = covered;
-		for (i = 0; i < r->naliases; i++) {
-			for (name = r->aliases[i]->u.alias.names; name; name = name->next) {
-				if ((covered = alias_match(name, point)) < 0 || covered < best)
-					continue;
-				matched = true;
-				if (depth >= 16) {
-					diag_error(point->loc, "probe alias expansion of %s is too deep (recursive alias?)",
-						   pp_text(point));
-					continue;
-				}
-				resolve_aliased(r, alias_instance(r->aliases[i], covered, point, decl), depth + 1);
-			}
-		}
-		if (matched) {
-			any = true;
-			continue;
-		}
-		*tail = copy_node(point);
-		tail = &(*tail)->next;
-	}
-	if (!any) {
-		resolve_probe(r, decl);
-		return;
-	}
-	if (plain) {
-		struct node *rest = node_new(NODE_PROBE, decl->loc);
-
-		*rest = *decl;
-		rest->next = NULL;
-		rest->u.probe.points = plain;
-		rest->u.probe.body = copy_node(decl->u.probe.body);
-		resolve_probe(r, rest);
-	}
-}
-
-bool resolve(struct session *s)
-{
-	struct rctx r = { 0 };
+	struct session *s = r->s;
 	struct node *display;
 	struct file_ast *f;
 	struct node *d;
 	struct rfunc *fn;
 
-	r.s = s;
-	r.p = arena_alloc(sizeof(*r.p));
-	s->resolved = r.p;
 	for (f = s->program->user; f; f = f->next)
-		collect_file(&r, f, false);
+		collect_file(r, f, false);
 	for (f = s->program->tapsets; f; f = f->next)
-		collect_file(&r, f, true);
+		collect_file(r, f, true);
 	for (f = s->program->user; f; f = f->next) {
 		for (d = f->decls; d; d = d->next) {
 			if (d->kind == NODE_PROBE)
-				resolve_aliased(&r, d, 0);
+				expand_probe(r->aliases, d, false);
 		}
 	}
 	if (s->timeout)
-		resolve_probe(&r, synthetic_timeout_probe(s));
+		expand_probe(r->aliases, synthetic_timeout_probe(s), true);
 	/* user functions are checked even when nothing calls them */
-	for (fn = r.p->funcs; fn; fn = fn->next)
+	for (fn = r->p->funcs; fn; fn = fn->next)
 		if (!fn->resolved)
-			resolve_function_body(&r, fn);
-	free(r.aliases);
+			resolve_function_body(r, fn);
 	if (diag_errors())
 		return false;
-	if (!r.p->probes) {
+	if (!r->p->probes) {
 		diag_error((struct loc){ 0 }, "no probes found");
 		return false;
 	}
 	/* as stap does, drop unused code before typing it: an unused
 	 * function with untyped parameters is not an error (-u keeps it) */
 	if (!s->unoptimized)
-		prune(s, r.p);
-	if (!types_infer(s, r.p))
+		prune(s, r->p);
+	scope_forget(r);	/* prune took symbols off the lists */
+	if (!types_infer(s, r->p) || !check_program(r->p))
 		return false;
-	if ((display = global_display_probe(&r))) {
-		resolve_probe(&r, display);
-		if (diag_errors() || !types_infer(s, r.p))
+	if ((display = global_display_probe(r))) {
+		expand_probe(r->aliases, display, true);
+		if (diag_errors() || !types_infer(s, r->p))
 			return false;
 	}
 	return diag_errors() == 0;
+}
+
+bool resolve(struct session *s)
+{
+	struct rctx r = { 0 };
+	struct expand_hooks hooks = { bind_probe, collect_tapset, &r };
+	bool ok;
+
+	r.s = s;
+	r.p = arena_alloc(sizeof(*r.p));
+	r.aliases = aliases_new(s, &hooks);
+	s->resolved = r.p;
+	ok = resolve_program(&r);
+	aliases_free(r.aliases);
+	return ok;
 }
 
 /* ---- -p2 printer ---- */

@@ -15,7 +15,6 @@
 #include "ast.h"
 
 struct session;
-struct kernel;
 struct provider_ops;
 struct builtin;
 struct rfunc;
@@ -43,39 +42,20 @@ struct symbol {
 	bool read;			/* read somewhere (x++ and x = v are pure
 					 * writes, as in stap's global display) */
 	bool used;			/* referenced from kept code */
-	struct node *hist;		/* stats: first @hist_* of it (one shape each) */
 	struct symbol *next;
 };
 
 /* One concrete place a probe body runs: a kprobe on one function, one
- * timer, the begin list...  The provider that made it emits its table. */
+ * timer, the begin list...  The provider that made it emits its table;
+ * what only its family knows (a kprobe's function, a timer's interval)
+ * is in priv, the family's own struct. */
 struct site {
 	const struct provider_ops *ops;
 	struct rprobe *probe;
 	struct node *point;		/* the PROBE_POINT it came from */
 	const char *pp;			/* canonical probe point text, pp() */
-	const char *func;		/* kprobes: the function */
-	bool is_return;
 	bool optional;
-	int64_t count;			/* timers: interval in the site's unit */
-	int64_t randomize;		/* timers: .randomize(M), same unit */
-	long long priority;		/* begin(N) / end(N) */
-	int family_kind;		/* provider's own sub-kind */
-	void *priv;			/* provider's own data (kprobe: @entry values) */
-	/* kprobes: where the function's symbols and types come from (a
-	 * module's kernel_module() view; NULL: the target kernel), the
-	 * module it is in, the probe's offset into it (.statement) */
-	struct kernel *k;
-	const char *module;
-	unsigned long offset;
-	bool statement;
-	/* sites found in DWARF: the address in its address space (for the
-	 * variables there); anchor: the symbol offset is from when func's
-	 * name is ambiguous (func is then only for probefunc()) */
-	unsigned long addr;
-	const char *anchor;
-	bool absolute;			/* .statement(ADDR).absolute: offset is the address */
-	int maxactive;			/* .maxactive(N), 0: default */
+	void *priv;			/* the family's part (provider/<family>.c) */
 	struct site *next;
 };
 
@@ -95,6 +75,7 @@ struct rfunc {
 	struct symbol *locals;		/* parameters first, in order */
 	int nparams;
 	bool resolved;			/* body bound (tapset functions: on use) */
+	bool overloaded;		/* the program has this name with another arity */
 	struct rfunc *next;
 };
 
@@ -105,6 +86,10 @@ struct rprogram {
 	int nprobes;
 };
 
+/* The C name of a function: f_NAME, or fN_NAME (N parameters) for a name
+ * the program uses with several arities. */
+const char *func_cname(const struct rfunc *fn);
+
 /* Pass 2 entry: false after errors (already reported). */
 bool resolve(struct session *s);
 /* -p2 printer: # globals, # functions, # probes, like stap -p2. */
@@ -112,15 +97,19 @@ void resolve_print(FILE *f, const struct rprogram *p);
 
 /* types.c: infer every expression's type; false after errors. */
 bool types_infer(struct session *s, struct rprogram *p);
-/* prune.c: drop what nothing uses (not with -u). */
+/* prune.c: drop what nothing uses (not with -u): also probes whose body
+ * does nothing, unless -t counts their hits. */
 void prune(struct session *s, struct rprogram *p);
-/* Call fn on every statement and expression of the list n, pre-order. */
-void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
-
-/* The canonical text of a probe point, e.g. kernel.function("f").return */
-const char *pp_text(const struct node *point);
-/* Components of a probe point as an array; returns the count. */
-int pp_comps(const struct node *point, const struct node **comps, int max);
+/* check.c: a probe point's condition, once bound (it may only read
+ * globals); errors are reported. */
+void check_condition(struct node *cond);
+/* check.c: the rules binding and typing don't enforce (foreach over a
+ * changing array, '&', statistics in embedded C, and check_stats());
+ * runs on the typed program; false after errors. */
+bool check_program(struct rprogram *p);
+/* check_stats.c: where statistics and histograms may appear, histogram
+ * shapes and @variance shifts; errors are reported. */
+void check_stats(struct rprogram *p);
 
 /* A fresh local in a scope list (providers and resolve use it). */
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);

@@ -14,8 +14,7 @@
 struct program;
 struct rprogram;
 struct kernel;
-struct module_file;
-struct ko_index;
+struct tapset_lib;
 
 #define SESSION_MAX_ARGS 64
 
@@ -57,12 +56,7 @@ struct session {
 
 	/* what the passes produce */
 	struct kernel *kernel;		/* target kernel facts, opened lazily */
-	struct kernel **modules;	/* module views read so far (provider/kprobe.c) */
-	int nmodules, modules_cap;
-	struct module_file *installed;	/* the target's modules, for module("GLOB") */
-	size_t ninstalled;
-	bool installed_listed;
-	struct ko_index *ko_index;	/* their function lists, cached on disk */
+	struct tapset_lib *tapsets;	/* the library read, generated tapsets made (tapset.c) */
 	struct program *program;	/* pass 1 */
 	struct rprogram *resolved;	/* pass 2 */
 	char *c_text;			/* pass 3 */
@@ -71,7 +65,7 @@ struct session {
 	char *module_path;		/* pass 4: the .ko */
 };
 
-/* The target kernel, opened on first use (kernel.c). */
+/* The target kernel, opened on first use (image.c). */
 struct kernel *session_kernel(struct session *s);
 
 #endif

@@ -14,18 +14,23 @@
  * A call the table doesn't name still gets an alias, named after the call
  * with one variable per parameter, so a new kernel's new syscalls appear
  * without an edit.  Every kernel call belongs to exactly one alias, so
- * syscall.* sees each call once.  The text goes to the tapset loader like
- * a file (see syscall_tapset() below).
+ * syscall.* sees each call once.  The text is a generated tapset
+ * (tapset.h): one part per alias, so `probe syscall.open` parses one.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "kernel.h"
+#include "session.h"
 #include "syscall_tapset.h"
 #include "syscalls.h"
+#include "tapset.h"
 
 #define MAX_COVERS 12
 #define MAX_VARS (SYSCALL_MAX_PARAMS + 2)
@@ -441,7 +446,7 @@ static void emit_names_table(const struct gen *g)
 {
 	int abi, nr;
 
-	fprintf(g->out, "%%{\n");
+	fprintf(g->out, "%%{\n#include \"provider/syscall.h\"\n\n");
 	for (abi = 0; abi < SYSCALL_NABI; abi++) {
 		fprintf(g->out, "static const char *const tapc_syscall_names%d[] = {\n", abi);
 		for (nr = 0; nr < g->t->uapi_limit[abi]; nr++)
@@ -452,7 +457,8 @@ static void emit_names_table(const struct gen *g)
 	fprintf(g->out,
 		"static const char *const *tapc_syscall_names_of(struct tapc_context *c, int *n)\n"
 		"{\n"
-		"\tif (c->syscall && tapc_syscall_abi(c->syscall) == TAPC_SC_ABI_I386) {\n"
+		"\tconst struct tapc_syscall_hit *h = tapc_syscall_of(c);\n\n"
+		"\tif (h && tapc_syscall_abi(h) == TAPC_SC_ABI_I386) {\n"
 		"\t\t*n = ARRAY_SIZE(tapc_syscall_names1) - 1;\n"
 		"\t\treturn tapc_syscall_names1;\n"
 		"\t}\n"
@@ -480,50 +486,160 @@ static void emit_names_table(const struct gen *g)
 		"%%}\n\n");
 }
 
-char *syscall_tapset(struct kernel *k, const char *table_path)
-{
-	struct gen g = { .path = table_path };
-	char *text, *buf = NULL;
-	size_t len = 0, i;
-	FILE *f;
+/* syscall_any and syscall_any.return: every call through one tracepoint
+ * callback per direction (kernel.syscall.any), cheap enough to leave on.
+ * As in SystemTap they offer the call's number and name only (no
+ * arguments); name is the user-space name in the task's ABI ("" for a
+ * number the kernel doesn't name), a table lookup only when read.  Here
+ * rather than a library file: syscall_name() is the generated tapset's. */
+static const char syscall_any_text[] =
+	"probe syscall_any = kernel.syscall.any\n"
+	"{\n"
+	"\tsyscall_nr = $syscall_nr\n"
+	"\tname = syscall_name(syscall_nr)\n"
+	"}\n\n"
+	"probe syscall_any.return = kernel.syscall.any.return\n"
+	"{\n"
+	"\tsyscall_nr = $syscall_nr\n"
+	"\tname = syscall_name(syscall_nr)\n"
+	"\tretval = $return\n"
+	"}\n";
 
-	if (!(g.t = kernel_syscalls(k)))
-		return NULL;	/* kernel.syscall says why, if it is used */
-	f = fopen(table_path, "r");
-	if (!f) {
-		perror(table_path);
+static const char *table_path(struct session *s)
+{
+	return arena_printf("%s/linux/syscalls.tab", s->tapset_dir);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	long len;
+
+	if (!f)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = (size_t)ftell(f)) == (size_t)-1 ||
-	    fseek(f, 0, SEEK_SET) != 0 || !(text = arena_alloc(len + 1)) ||
-	    fread(text, 1, len, f) != len) {
-		fclose(f);
-		fprintf(stderr, "tapc: error: cannot read %s\n", table_path);
-		return NULL;
-	}
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (text = arena_alloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len)
+		text[len] = 0;
+	else
+		text = NULL;
 	fclose(f);
-	text[len] = 0;
+	return text;
+}
+
+/* The text follows the kernel (its release and build tree: the syscall
+ * tables and headers) and syscalls.tab, whose contents are hashed: a
+ * development tree edits it without a new version. */
+static const char *syscall_key(struct session *s)
+{
+	struct kernel *k = session_kernel(s);
+	const char *path = table_path(s), *text = read_text(path), *c;
+	unsigned long long h = 1469598103934665603ULL;
+	struct stat st;
+	long long mtime = 0;
+
+	if (!text) {
+		diag_error((struct loc){ 0 }, "cannot read the syscall table %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (c = text; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	if (k->build_dir && stat(arena_printf("%s/%s", k->build_dir, SYSCALL_TABLE_FILE), &st) == 0)
+		mtime = (long long)st.st_mtime;
+	return arena_printf("%s %s %lld tab-%016llx", k->release, k->build_dir ? k->build_dir : "-",
+			    mtime, h);
+}
+
+static FILE *part_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f) {
+		perror("tapc");
+		exit(1);
+	}
+	return f;
+}
+
+/* The text of a part, in the arena (tapset.c writes it after generate). */
+static const char *part_close(FILE *f, char **buf)
+{
+	const char *text;
+
+	fclose(f);	/* sets *buf */
+	text = arena_strdup(*buf);
+	free(*buf);
+	return text;
+}
+
+/* One part per alias (its five spellings and their .return), one with
+ * syscall_any, and the common part: syscall_name() and syscall_num(). */
+static void emit_parts(struct gen *g, struct tapset_out *out)
+{
+	static const char *const heads[] = { "syscall", "nd_syscall", "tp_syscall", "nd1_syscall",
+					     "nd2_syscall" };
+	static const char *const any[] = { "syscall_any", "syscall_any.return", NULL };
+	const char *aliases[2 * 5 + 1];
+	char *buf;
+	size_t len, i, h;
+
+	g->out = part_open(&buf, &len);
+	emit_names_table(g);
+	tapset_emit(out, "common", NULL, part_close(g->out, &buf));
+	tapset_emit(out, "syscall_any", any, syscall_any_text);
+	for (i = 0; i < g->n; i++) {
+		const struct tentry *e = &g->e[i];
+
+		if (!e->ncalls)
+			continue;
+		for (h = 0; h < 5; h++) {
+			aliases[2 * h] = arena_printf("%s.%s", heads[h], e->name);
+			aliases[2 * h + 1] = arena_printf("%s.%s.return", heads[h], e->name);
+		}
+		aliases[10] = NULL;
+		g->out = part_open(&buf, &len);
+		emit_entry(g, e);
+		tapset_emit(out, e->name, aliases, part_close(g->out, &buf));
+	}
+}
+
+static bool syscall_generate(struct session *s, struct tapset_out *out)
+{
+	struct kernel *k = session_kernel(s);
+	const char *path = table_path(s);
+	struct gen g = { .path = path };
+	char *text;
+
+	if (!(g.t = kernel_syscalls(k))) {
+		diag_error((struct loc){ 0 }, "kernel %s has no syscall table (%s) in its build tree: no syscall probe aliases",
+			   k->release, SYSCALL_TABLE_FILE);
+		return false;
+	}
+	text = read_text(path);
+	if (!text) {
+		diag_error((struct loc){ 0 }, "cannot read the syscall table %s: %s", path, strerror(errno));
+		return false;
+	}
 	g.owner = calloc(g.t->ncalls ? g.t->ncalls : 1, sizeof(*g.owner));
 	if (!g.owner || !read_table(&g, text) || !claim_explicit(&g)) {
 		free(g.owner);
 		free(g.e);
-		return NULL;
+		return false;
 	}
 	claim_defaults(&g);
 	claim_rest(&g);
-	g.out = open_memstream(&buf, &len);
-	if (!g.out) {
-		perror("tapc");
-		exit(1);
-	}
-	fprintf(g.out, "# Generated by tapc from %s and the syscalls of kernel %s.\n\n", table_path,
-		k->release);
-	emit_names_table(&g);
-	for (i = 0; i < g.n; i++)
-		if (g.e[i].ncalls)
-			emit_entry(&g, &g.e[i]);
-	fclose(g.out);
+	emit_parts(&g, out);
 	free(g.owner);
 	free(g.e);
-	return buf;
+	return true;
 }
+
+static const char *const syscall_heads[] = { "syscall", "nd_syscall", "tp_syscall", "nd1_syscall",
+					     "nd2_syscall", "syscall_any", NULL };
+
+const struct tapset_generator syscall_tapset_generator = {
+	.name = "syscalls",
+	.heads = syscall_heads,
+	.key = syscall_key,
+	.generate = syscall_generate,
+};

@@ -1,13 +1,12 @@
 /* The syscall tapset (syscall.NAME, nd_syscall.NAME, tp_syscall.NAME and
- * their .return, syscall_name(), syscall_num()), generated for a kernel
- * from its syscalls and tapset/syscalls.tab: see syscall_tapset.c. */
+ * their .return, syscall_any, syscall_name(), syscall_num()), generated
+ * for the target kernel from its syscalls and tapset/linux/syscalls.tab:
+ * a generator of tapset.h (see syscall_tapset.c). */
 #ifndef TAPC_SYSCALL_TAPSET_H
 #define TAPC_SYSCALL_TAPSET_H
 
-struct kernel;
+#include "tapset.h"
 
-/* The tapset's text (malloc'ed), or NULL after an error (printed); NULL
- * quietly when k's build tree has no syscall tables. */
-char *syscall_tapset(struct kernel *k, const char *table_path);
+extern const struct tapset_generator syscall_tapset_generator;
 
 #endif

@@ -473,7 +473,7 @@ static bool params_from_btf(struct kernel *k, struct syscall *sc)
 	struct btf *btf;
 	int id, i, n;
 
-	if (!(btf = btf_load(k, 0)) || (id = btf_func_proto(k, fn)) < 0)
+	if (!(btf = btf_load(k, 0)) || (id = btf_func_proto(kernel_image(k), fn)) < 0)
 		return false;
 	proto = btf__type_by_id(btf, id);
 	n = btf_vlen(proto);

@@ -29,6 +29,7 @@
 #include "session.h"
 #include "translate.h"
 #include "translate_embedded.h"
+#include "recipe.h"
 #include "translate_int.h"
 #include "translate_regex.h"
 
@@ -72,12 +73,49 @@ const char *tmp_long(struct tx *t)
 	return fmt("t%d", n);
 }
 
+static size_t tmp_slot(const char *const *set, size_t cap, const char *s)
+{
+	size_t i = ((uintptr_t)s >> 3) & (cap - 1);
+
+	while (set[i] && set[i] != s)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void tmp_remember(struct tx *t, const char *s)
+{
+	size_t i;
+
+	if (2 * (t->nstr_tmps + 1) > t->str_tmps_cap) {
+		size_t cap = t->str_tmps_cap ? 2 * t->str_tmps_cap : 64;
+		const char **set = calloc(cap, sizeof(*set));
+
+		if (!set)
+			die("out of memory");
+		for (i = 0; i < t->str_tmps_cap; i++)
+			if (t->str_tmps[i])
+				set[tmp_slot(set, cap, t->str_tmps[i])] = t->str_tmps[i];
+		free(t->str_tmps);
+		t->str_tmps = set;
+		t->str_tmps_cap = cap;
+	}
+	t->str_tmps[tmp_slot(t->str_tmps, t->str_tmps_cap, s)] = s;
+	t->nstr_tmps++;
+}
+
+bool is_tmp_string(const struct tx *t, const char *s)
+{
+	return t->str_tmps_cap && t->str_tmps[tmp_slot(t->str_tmps, t->str_tmps_cap, s)] == s;
+}
+
 const char *tmp_string(struct tx *t)
 {
 	int n = t->ntmp++;
+	const char *s = fmt("f->s%d", n);
 
 	fprintf(t->frame, "\tchar s%d[MAXSTRINGLEN];\n", n);
-	return fmt("f->s%d", n);
+	tmp_remember(t, s);
+	return s;
 }
 
 void goto_out(struct tx *t)
@@ -127,10 +165,20 @@ bool stable(const struct node *n)
 		return true;
 	case NODE_CALL:
 		return n->u.call.sym && n->u.call.sym->kind == SYM_BUILTIN &&
-		       n->u.call.sym->builtin->form != BUILTIN_STMT && !n->u.call.args;
-	default:
+		       n->u.call.sym->builtin->form != BUILTIN_STMT &&
+		       n->u.call.sym->builtin->form != BUILTIN_ABORT && !n->u.call.args;
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_VAR: case NODE_INDEX:
+	case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR:
+	case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
+	die("stable: bad node kind %d", (int)n->kind);
 }
 
 /* Nodes whose evaluation changes nothing: what runs before them may keep
@@ -150,9 +198,17 @@ bool no_side_effects(const struct node *n)
 		       no_side_effects(n->u.bin.left) && no_side_effects(n->u.bin.right);
 	case NODE_UNARY:
 		return no_side_effects(n->u.un.operand);
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_INDEX: case NODE_PRINT:
+	case NODE_LOGICAL: case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+	case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
+	die("no_side_effects: bad node kind %d", (int)n->kind);
 }
 
 /* ---- variables, arrays ---- */
@@ -292,8 +348,11 @@ static const char *gx_arith(struct tx *t, struct node *at, enum binop op, const 
 	case BIN_AND: return fmt("(%s & %s)", a, b);
 	case BIN_OR: return fmt("(%s | %s)", a, b);
 	case BIN_XOR: return fmt("(%s ^ %s)", a, b);
-	default: die("gx_arith: op %d", (int)op);
+	case BIN_CONCAT: case BIN_LT: case BIN_LE: case BIN_GT: case BIN_GE: case BIN_EQ:
+	case BIN_NE:
+		die("gx_arith: op %d", (int)op);
 	}
+	die("gx_arith: bad value %d", (int)(op));
 }
 
 static const char *cmp_text(enum binop op)
@@ -305,8 +364,11 @@ static const char *cmp_text(enum binop op)
 	case BIN_GE: return ">=";
 	case BIN_EQ: return "==";
 	case BIN_NE: return "!=";
-	default: die("cmp_text: op %d", (int)op);
+	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV: case BIN_MOD: case BIN_SHL:
+	case BIN_SHR: case BIN_USHR: case BIN_AND: case BIN_OR: case BIN_XOR: case BIN_CONCAT:
+		die("cmp_text: op %d", (int)op);
 	}
+	die("cmp_text: bad value %d", (int)(op));
 }
 
 static const char *gx_binary(struct tx *t, struct node *n)
@@ -322,7 +384,7 @@ static const char *gx_binary(struct tx *t, struct node *n)
 
 			emit(t->e, "%s = %s;", ta, a);
 			a = ta;
-		} else if (strncmp(a, "f->s", 4) != 0) {
+		} else if (!is_tmp_string(t, a)) {
 			const char *sa = tmp_string(t);
 
 			emit(t->e, "tapc_strcpy(%s, %s);", sa, a);
@@ -334,7 +396,7 @@ static const char *gx_binary(struct tx *t, struct node *n)
 		const char *r;
 
 		/* a temp is used once: extend it in place */
-		if (strncmp(a, "f->s", 4) == 0) {
+		if (is_tmp_string(t, a)) {
 			emit(t->e, "tapc_strcat(%s, %s);", a, b);
 			return a;
 		}
@@ -455,21 +517,28 @@ static const char *gx_call(struct tx *t, struct node *n)
 			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
 			goto_err(t);
 			return "0";
+		case BUILTIN_ABORT:
+			/* the probe's handler clears it (tapc_abort_done) */
+			t->aborts = true;
+			emit(t->e, "%s;", subst(b->tmpl, NULL, args, loc_of(n)));
+			goto_err(t);
+			return "0";
 		}
 	}
 	for (int j = 0; j < i; j++)
 		list = fmt("%s, %s", list, args[j]);
 	if (sym->type == TYPE_STRING) {
 		r = tmp_string(t);
-		emit(t->e, "f_%s(c, %s%s);", sym->name, r, list);
+		emit(t->e, "%s(c, %s%s);", func_cname(sym->func), r, list);
 	} else if (sym->type == TYPE_LONG) {
 		r = tmp_long(t);
-		emit(t->e, "%s = f_%s(c%s);", r, sym->name, list);
+		emit(t->e, "%s = %s(c%s);", r, func_cname(sym->func), list);
 	} else {
-		emit(t->e, "f_%s(c%s);", sym->name, list);
+		emit(t->e, "%s(c%s);", func_cname(sym->func), list);
 		r = "0";
 	}
-	check_error(t);
+	if (embedded_may_fail(sym->func))
+		check_error(t);
 	return r;
 }
 
@@ -515,8 +584,11 @@ static const char *arg_cast(enum fmt_conv conv, const char *v)
 	case FMT_SIGNED: return fmt("(long long)%s", v);
 	case FMT_CHAR: return fmt("(int)%s", v);
 	case FMT_STRING: return v;
-	default: return fmt("(unsigned long long)%s", v);
+	case FMT_LITERAL: case FMT_UNSIGNED: case FMT_OCTAL: case FMT_HEX: case FMT_HEX_UPPER:
+	case FMT_POINTER: case FMT_BINARY: case FMT_MEMORY:
+		return fmt("(unsigned long long)%s", v);
 	}
+	die("arg_cast: bad value %d", (int)(conv));
 }
 
 /* printf/sprintf: returns the kernel format and fills the argument list. */
@@ -571,11 +643,13 @@ static void print_raw_directive(struct tx *t, struct node *at, const struct fmt_
 		t->e->depth++;
 		goto_err(t);
 		t->e->depth--;
-		if (d->hex)
+		if (d->hex) {
+			emit(t->e, "/* bounded scan: at most MAXSTRINGLEN bytes */");
 			emit(t->e, "for (%s = 0; %s < %s; %s++) tapc_printf(c, \"%%02x\", (unsigned char)%s[%s]);",
 			     i, i, tl, i, buf, i);
-		else
+		} else {
 			emit(t->e, "tapc_print_bytes(c, %s, %s);", buf, tl);
+		}
 	}
 }
 
@@ -718,8 +792,11 @@ static const char *assign_op_c(enum assignop op)
 	case ASSIGN_AND: return "&";
 	case ASSIGN_OR: return "|";
 	case ASSIGN_XOR: return "^";
-	default: return NULL;
+	case ASSIGN_SET: case ASSIGN_DIV: case ASSIGN_MOD: case ASSIGN_SHL: case ASSIGN_SHR:
+	case ASSIGN_CONCAT: case ASSIGN_AGG:
+		return NULL;
 	}
+	die("assign_op_c: bad value %d", (int)(op));
 }
 
 static enum binop assign_binop(enum assignop op)
@@ -735,8 +812,9 @@ static enum binop assign_binop(enum assignop op)
 	case ASSIGN_AND: return BIN_AND;
 	case ASSIGN_OR: return BIN_OR;
 	case ASSIGN_XOR: return BIN_XOR;
-	default: die("assign_binop: %d", (int)op);
+	case ASSIGN_SET: case ASSIGN_CONCAT: case ASSIGN_AGG: die("assign_binop: %d", (int)op);
 	}
+	die("assign_binop: bad value %d", (int)(op));
 }
 
 /* n op= v on a per-CPU counter (translate_counters.c says which ops can
@@ -774,14 +852,14 @@ static const char *gx_assign(struct tx *t, struct node *n)
 		return gx_aggregate(t, n);
 	if (left->kind == NODE_TARGET) {
 		/* guru mode: the provider said how to store into it */
-		const char *hole, *store = left->u.target.store;
+		const struct recipe *store = left->u.target.store;
 
-		if (op != ASSIGN_SET || !store || !(hole = strstr(store, "TAPC_VALUE"))) {
+		if (op != ASSIGN_SET || !store || !recipe_uses(store, RECIPE_VALUE, 0)) {
 			unsupported(t, n, "this assignment to a target variable");
 			return "0";
 		}
 		v = gx(t, n->u.assign.right);
-		emit(t->e, "%.*s(%s)%s;", (int)(hole - store), store, v, hole + strlen("TAPC_VALUE"));
+		emit(t->e, "%s;", recipe_render(store, &(struct recipe_operands){ .value = fmt("(%s)", v) }));
 		return v;
 	}
 	v = gx(t, n->u.assign.right);
@@ -880,6 +958,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 		slice_values(t, sym, n->u.index.keys, vals);
 		fprintf(t->decls, "\tvoid *it%d;\n", it);
 		emit(t->e, "%s = 0;", r);
+		emit(t->e, "/* bounded scan: one round per entry of the map */");
 		emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = tapc_map_next(g_%s, it%d)) {",
 		     it, sym->name, it, it, sym->name, it);
 		emit(t->e, "if (%s) {", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -904,7 +983,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 /* An @entry(expr) slot of the kretprobe's per-call data. */
 static const char *entry_slot_read(struct tx *t, struct node *n)
 {
-	const char *at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot), *dst;
+	const char *at = n->u.wrap.slot, *dst;
 
 	if (n->type != TYPE_STRING)
 		return fmt("(*(int64_t *)%s)", at);
@@ -941,7 +1020,12 @@ const char *gx(struct tx *t, struct node *n)
 		case UN_NOT: return fmt("(int64_t)!%s", v);
 		case UN_BITNOT: return fmt("(~%s)", v);
 		case UN_PLUS: return v;
-		case UN_ADDR: unsupported(t, n, "'&' on a target variable"); return "0";
+		case UN_ADDR:
+			/* the target's fetch ends in STEP_ADDR: v is the address */
+			if (n->u.un.operand->kind == NODE_TARGET)
+				return v;
+			unsupported(t, n, "'&' of this expression");
+			return "0";
 		}
 		return "0";
 	}
@@ -967,51 +1051,50 @@ const char *gx(struct tx *t, struct node *n)
 		return fmt(n->type == TYPE_STRING ? "((const char *)(%s))" : "((int64_t)(%s))",
 			   n->u.embedded.code);
 	case NODE_WILDCARD: unsupported(t, n, "'*' here"); return "0";
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_KIND_COUNT:
 		die("gx: unexpected %s", node_kind_names[n->kind]);
 	}
+	die("gx: bad node kind %d", (int)n->kind);
 }
 
-/* A provider's target expression: a statement expression "({ ... })"
- * may fail a nofault read (c->last_error set), so it goes through a temp
- * and an error check; @cast's operand replaces "tapc_cast_operand". */
+/* A target variable's recipe, its operands filled in: @cast's operand,
+ * then the computed [index]es in step order, each evaluated once.  An
+ * expression that may fail a nofault read (c->last_error set) goes
+ * through a temp and an error check; a string recipe writes a temp. */
 const char *gx_target(struct tx *t, struct node *n)
 {
-	const char *v = n->u.target.resolved, *r, *hole;
+	const struct recipe *rc = n->u.target.resolved;
+	struct recipe_operands ops = { 0 };
+	const struct target_step *st;
+	const char **index, *v, *r;
+	int i, nsteps = 0;
 
-	if (n->u.target.cast_expr && (hole = strstr(v, "tapc_cast_operand"))) {
-		const char *op = gx(t, n->u.target.cast_expr);
-
-		v = fmt("%.*s(%s)%s", (int)(hole - v), v, op, hole + strlen("tapc_cast_operand"));
+	for (st = n->u.target.steps; st; st = st->next)
+		nsteps++;
+	index = arena_alloc((nsteps + 1) * sizeof(*index));
+	if (n->u.target.cast_expr && recipe_uses(rc, RECIPE_CAST, 0))
+		ops.cast = fmt("(%s)", gx(t, n->u.target.cast_expr));
+	for (st = n->u.target.steps, i = 0; st; st = st->next, i++) {
+		if (st->kind != STEP_INDEX || !recipe_uses(rc, RECIPE_INDEX, i))
+			continue;
+		v = gx(t, st->index);
+		index[i] = tmp_long(t);
+		emit(t->e, "%s = %s;", index[i], v);
 	}
-	{
-		/* computed array indexes: tapc_index_N is step N's value */
-		const struct target_step *st;
-		int i = 0;
-
-		for (st = n->u.target.steps; st; st = st->next, i++) {
-			const char *name = fmt("tapc_index_%d", i), *iv, *tv;
-
-			if (st->kind != STEP_INDEX || !(hole = strstr(v, name)))
-				continue;
-			iv = gx(t, st->index);
-			tv = tmp_long(t);
-			emit(t->e, "%s = %s;", tv, iv);
-			v = fmt("%.*s%s%s", (int)(hole - v), v, tv, hole + strlen(name));
-		}
-	}
-	if (n->type == TYPE_STRING) {
-		/* a statement writing the string into tapc_str_dst (every
-		 * occurrence: the name is the provider's placeholder) */
-		const char *dst = tmp_string(t);
-
-		while ((hole = strstr(v, "tapc_str_dst")))
-			v = fmt("%.*s%s%s", (int)(hole - v), v, dst, hole + strlen("tapc_str_dst"));
-		emit(t->e, "%s;", v);
+	ops.index = index;
+	ops.nindex = nsteps;
+	if (rc->string) {
+		ops.dst = tmp_string(t);
+		emit(t->e, "%s;", recipe_render(rc, &ops));
 		check_error(t);
-		return dst;
+		return ops.dst;
 	}
-	if (strncmp(v, "({", 2) != 0)
+	v = recipe_render(rc, &ops);
+	if (!rc->may_fail)
 		return v;
 	r = tmp_long(t);
 	emit(t->e, "%s = %s;", r, v);
@@ -1048,16 +1131,25 @@ void gs_block(struct tx *t, struct node *n)
 	gs_list(t, n->u.block.stmts);
 }
 
-/* A loop body: charge one action per iteration even when it isn't a block. */
-/* A loop's body, where `continue` jumps to contLABEL at its end. */
+/* A loop's body, where `continue` jumps to contLABEL at its end (the
+ * label only when something jumps there: the kernel warns about unused
+ * labels).  Every round is charged at least one action, an empty body
+ * too: a loop the budget does not see spins for good in probe context,
+ * where nothing else can stop it. */
 void gs_loop_body(struct tx *t, struct node *body, int label)
 {
 	if (t->nloops == 64)
 		die("loops nested too deep");
-	t->loop_cont[t->nloops++] = label;
-	gs_body(t, body);
-	t->nloops--;
-	emit(t->e, "cont%d:", label);
+	t->loop_cont[t->nloops] = label;
+	t->loop_cont_used[t->nloops++] = false;
+	if (body->kind == NODE_BLOCK && !body->u.block.stmts)
+		emit_actions(t, 1, body);
+	else
+		gs_body(t, body);
+	if (t->loop_cont_used[--t->nloops]) {
+		emit(t->e, "cont%d:", label);
+		emit(t->e, ";");
+	}
 }
 
 void gs_body(struct tx *t, struct node *body)
@@ -1095,8 +1187,6 @@ static void gs_loop(struct tx *t, struct node *n)
 	gs_loop_body(t, n->u.loop.body, label);
 	if (n->u.loop.step)
 		gs_or_expr(t, n->u.loop.step);
-	else
-		emit(t->e, ";");
 	emit(t->e, "}");
 }
 
@@ -1128,6 +1218,7 @@ static void gs_delete(struct tx *t, struct node *n)
 
 			slice_values(t, sym, target->u.index.keys, vals);
 			fprintf(t->decls, "\tvoid *it%d, *nx%d;\n", it, it);
+			emit(t->e, "/* bounded scan: one round per entry of the map */");
 			emit(t->e, "for (it%d = tapc_map_next(g_%s, NULL); it%d; it%d = nx%d) {", it, sym->name, it, it, it);
 			emit(t->e, "nx%d = tapc_map_next(g_%s, it%d);", it, sym->name, it);
 			emit(t->e, "if (%s)", slice_match(sym, vals, fmt("((const struct g_%s_key *)tapc_map_key(g_%s, it%d))",
@@ -1183,8 +1274,14 @@ static void gs_try(struct tx *t, struct node *n)
 	emit(t->e, "goto done%d;", label);
 	emit(t->e, "catch%d:", label);
 	/* MAXACTION is not catchable (as in SystemTap): the budget stays
-	 * spent, so leave the probe or function with the error still set */
-	emit(t->e, "if (c->actions_left < 0)");
+	 * spent, so leave the probe or function with the error still set.
+	 * A body that can't run more than MAXACTION statements has no budget
+	 * of its own (probe_N_budget): actions_left is what an earlier hit
+	 * on this CPU left, so it must not be read there. */
+	if (t->action_bound >= 0)
+		emit(t->e, "if (%ld > MAXACTION && c->actions_left < 0)", t->action_bound);
+	else
+		emit(t->e, "if (c->actions_left < 0)");
 	t->e->depth++;
 	goto_out(t);
 	t->e->depth--;
@@ -1245,6 +1342,7 @@ void gs(struct tx *t, struct node *n)
 		break;
 	case NODE_CONTINUE:
 		emit(t->e, "goto cont%d;", t->loop_cont[t->nloops - 1]);
+		t->loop_cont_used[t->nloops - 1] = true;
 		break;
 	case NODE_NEXT:
 		if (t->func)
@@ -1257,7 +1355,13 @@ void gs(struct tx *t, struct node *n)
 	case NODE_EMBEDDED:
 		unsupported(t, n, "embedded C");
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY:
+	case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN:
+	case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST:
+	case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR:
+	case NODE_WILDCARD: case NODE_KIND_COUNT:
 		die("gs: unexpected %s", node_kind_names[n->kind]);
 	}
 }
@@ -1267,12 +1371,10 @@ void gs(struct tx *t, struct node *n)
 static void emit_globals(struct tx *t, struct emitter *out)
 {
 	struct symbol *g;
-	int i = 0;
 
 	for (g = t->p->globals; g; g = g->next) {
 		struct node *init = g->decl ? g->decl->u.global.init : NULL;
 
-		g->index = i++;
 		if (g->type == TYPE_STATS) {
 			if (g->arity > 0) {
 				int k;
@@ -1336,7 +1438,7 @@ static bool has_maps(const struct rprogram *p)
 
 static void emit_globals_init(struct tx *t, struct emitter *out)
 {
-	const struct symbol *g, *h;
+	const struct symbol *g, *h, **done;
 	int n = 0, i;
 
 	if (!has_maps(t->p))
@@ -1369,17 +1471,18 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 	}
 	emit(out, "return 0;");
 	/* unwind: free what was allocated before the failing map */
+	done = calloc(n + 1, sizeof(*done));
+	if (!done)
+		die("out of memory");
+	for (h = t->p->globals, i = 0; h; h = h->next)
+		if (allocated(h))
+			done[i++] = h;
 	for (i = n - 1; i >= 0; i--) {
-		int j = 0;
-
 		emit(out, "fail%d:", i);
-		for (h = t->p->globals; h; h = h->next) {
-			if (!allocated(h))
-				continue;
-			if (j++ == i - 1)
-				emit(out, "%s(g_%s);", free_fn(h), h->name);
-		}
+		if (i > 0)
+			emit(out, "%s(g_%s);", free_fn(done[i - 1]), done[i - 1]->name);
 	}
+	free(done);
 	emit(out, "return -ENOMEM;");
 	emit(out, "}");
 	emit(out, "%s", "");
@@ -1399,6 +1502,28 @@ static const char *script_basename(const struct session *s)
 	return slash ? slash + 1 : s->script_name;
 }
 
+/* The groups of sites the runtime arms, one per family with a runtime
+ * provider and sites, in the families' order; their count. */
+static int emit_site_groups(struct emitter *out, const struct rprogram *p)
+{
+	const struct provider_ops *const *fam;
+	int n = 0;
+
+	for (fam = provider_families(); *fam; fam++) {
+		if (!(*fam)->runtime || !provider_count_sites(p, *fam))
+			continue;
+		if (!n++)
+			emit(out, "static const struct tapc_site_group tapc_site_groups[] = {");
+		emit(out, "{ &tapc_%s_provider, tapc_%s_sites, ARRAY_SIZE(tapc_%s_sites) },",
+		     (*fam)->runtime, (*fam)->runtime, (*fam)->runtime);
+	}
+	if (n) {
+		emit(out, "};");
+		emit(out, "%s", "");
+	}
+	return n;
+}
+
 bool translate(struct session *s)
 {
 	struct tx t = { 0 };
@@ -1406,11 +1531,14 @@ bool translate(struct session *s)
 	struct rprobe *pr;
 	struct rfunc *fn;
 	const struct provider_ops *const *fam;
-	const char *frames = "";
-	int errors = diag_errors();
+	struct emitter frames;	/* members of union tapc_frames */
+	char *text;
+	int errors = diag_errors(), ngroups;
 
 	t.s = s;
 	t.p = s->resolved;
+	if (!check_global_memory(&t))
+		return false;
 	emit_open(&out);
 	emit(&out, "/*");
 	emit(&out, " * %s: generated by tapc from %s.", s->module_name, script_basename(s));
@@ -1422,12 +1550,18 @@ bool translate(struct session *s)
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
 	emit(&out, "#include \"stat.h\"");
-	emit(&out, "#include \"provider/kprobe.h\"");
+	for (fam = provider_families(); *fam; fam++)
+		if ((*fam)->runtime && provider_count_sites(t.p, *fam))
+			emit(&out, "#include \"provider/%s.h\"", (*fam)->runtime);
 	emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
+	for (struct symbol *g = t.p->globals; g; g = g->next)
+		g->index = t.nglobals++;
 	collect_shapes(&t);
 	find_counters(&t);
 	emit_globals(&t, &out);
+	emit_open(&frames);
+	frames.depth = 1;
 	for (fn = t.p->funcs; fn; fn = fn->next)
 		emit(&out, "%s;", func_signature(fn));
 	if (t.p->funcs)
@@ -1438,22 +1572,24 @@ bool translate(struct session *s)
 			continue;
 		}
 		emit_function(&t, &out, fn);
-		frames = fmt("%s\tstruct f_%s_frame f_%s;\n", frames, fn->sym->name, fn->sym->name);
+		emit(&frames, "struct %s_frame %s;", func_cname(fn), func_cname(fn));
 	}
 	for (pr = t.p->probes; pr; pr = pr->next) {
 		if (probe_emitted(pr) && emit_probe_entry(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_entry_frame probe_%d_entry;\n", frames,
-				     pr->index, pr->index);
+			emit(&frames, "struct probe_%d_entry_frame probe_%d_entry;", pr->index, pr->index);
 		if (probe_emitted(pr) && emit_probe(&t, &out, pr))
-			frames = fmt("%s\tstruct probe_%d_frame probe_%d;\n", frames, pr->index, pr->index);
+			emit(&frames, "struct probe_%d_frame probe_%d;", pr->index, pr->index);
 	}
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_tables)
 			(*fam)->emit_tables(&out, t.p);
+	ngroups = emit_site_groups(&out, t.p);
 	emit_globals_init(&t, &out);
 	/* the runtime sizes each nesting level's frame by the largest one */
 	emit(&out, "union tapc_frames {");
-	emit_raw(&out, frames);
+	text = emit_close(&frames, NULL);
+	emit_raw(&out, text);
+	free(text);
 	emit(&out, "char none;");
 	emit(&out, "};");
 	emit(&out, "%s", "");
@@ -1469,6 +1605,10 @@ bool translate(struct session *s)
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->emit_desc)
 			(*fam)->emit_desc(&out, t.p);
+	if (ngroups) {
+		emit(&out, ".groups = tapc_site_groups,");
+		emit(&out, ".n_groups = ARRAY_SIZE(tapc_site_groups),");
+	}
 	emit(&out, ".frame_size = sizeof(union tapc_frames),");
 	if (has_maps(t.p)) {
 		emit(&out, ".globals_init = tapc_globals_init,");
@@ -1476,8 +1616,12 @@ bool translate(struct session *s)
 	}
 	emit(&out, "};");
 	free(t.keyed);
+	free(t.str_tmps);
 	free(t.shapes);
-	free(t.counters);
+	free(t.counter);
+	free(t.gsym);
+	free(t.gcount);
+	free(t.gtouched);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

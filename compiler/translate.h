@@ -16,4 +16,14 @@ bool build(struct session *s);
 void build_cleanup(struct session *s);
 int run(struct session *s);
 
+/* Whether a path may go on make's command line or into a Kbuild file:
+ * nothing make or the shell would interpret. */
+bool build_path_ok(const char *path);
+/* -D NAME[=VALUE]: NULL when it may go to the module, else why not (a
+ * limit's value out of range, text a C #define can't hold). */
+const char *build_define_error(const char *def);
+/* A limit the translator needs (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
+ * of it, or the runtime's default. */
+long long build_limit(const struct session *s, const char *name);
+
 #endif

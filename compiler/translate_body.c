@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "provider.h"
 #include "translate_int.h"
@@ -97,8 +98,8 @@ const char *func_signature(const struct rfunc *fn)
 		s = fmt("%s, char *ret", s);
 	for (ps = fn->locals; ps && i < fn->nparams; ps = ps->next, i++)
 		s = fmt("%s, %s a_%s", s, ps->type == TYPE_STRING ? "const char *" : "int64_t", ps->name);
-	return fmt("static %s f_%s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
-		   fn->sym->name, s);
+	return fmt("static %s %s(%s)", fn->sym->type == TYPE_LONG ? "int64_t" : "void",
+		   func_cname(fn), s);
 }
 
 void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
@@ -123,13 +124,13 @@ void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	else
 		gs(t, fn->decl->u.func.body);
 	body_end(t, &b, out);
-	emit(out, "struct f_%s_frame {", fn->sym->name);
+	emit(out, "struct %s_frame {", func_cname(fn));
 	emit_raw(out, b.frame);
 	emit(out, "};");
 	emit(out, "%s", "");
 	emit(out, "%s", func_signature(fn));
 	emit(out, "{");
-	emit(out, "struct f_%s_frame *f;", fn->sym->name);
+	emit(out, "struct %s_frame *f;", func_cname(fn));
 	if (fn->sym->type == TYPE_LONG)
 		emit(out, "int64_t ret = 0;");
 	emit_raw(out, b.decls);
@@ -149,24 +150,63 @@ void emit_function(struct tx *t, struct emitter *out, struct rfunc *fn)
 	t->func = NULL;
 }
 
-/* Globals a probe touches, directly or through the functions it calls. */
-/* A global only ever fed by `<<<` needs no lock: the runtime adds to
- * the running CPU's own copy under that copy's lock. */
+/* Globals a probe touches, directly or through the functions it calls.
+ * A global only ever fed by `<<<` needs no lock: the runtime adds to
+ * the running CPU's own copy under that copy's lock.  Counting costs the
+ * size of the code visited, not the number of globals or functions in
+ * the program: the per-global counts live as long as the translation
+ * and only the entries touched are reset (lock_list). */
 struct uses {
 	int *globals;			/* mentions, by symbol index */
 	int *agg;			/* ... of those, as the target of <<< */
-	struct rfunc **seen;
-	int nseen;
+	int *touched;			/* indices with a mention, once each */
+	int ntouched;
+	const struct rfunc **seen;	/* open addressing, NULL = free */
+	size_t nseen, seen_cap;
 };
+
+static void uses_touch(struct uses *u, const struct symbol *sym)
+{
+	if (!u->globals[sym->index] && !u->agg[sym->index])
+		u->touched[u->ntouched++] = sym->index;
+}
+
+/* Whether fn was seen already; marks it seen. */
+static bool uses_seen(struct uses *u, const struct rfunc *fn)
+{
+	size_t i, mask;
+
+	if (2 * (u->nseen + 1) > u->seen_cap) {
+		const struct rfunc **old = u->seen;
+		size_t cap = u->seen_cap, j;
+
+		u->seen_cap = cap ? 2 * cap : 16;
+		u->seen = calloc(u->seen_cap, sizeof(*u->seen));
+		if (!u->seen)
+			die("out of memory");
+		u->nseen = 0;
+		for (j = 0; j < cap; j++)
+			if (old[j])
+				uses_seen(u, old[j]);
+		free(old);
+	}
+	mask = u->seen_cap - 1;
+	for (i = ((uintptr_t)fn >> 4) & mask; u->seen[i]; i = (i + 1) & mask)
+		if (u->seen[i] == fn)
+			return true;
+	u->seen[i] = fn;
+	u->nseen++;
+	return false;
+}
 
 static void uses_node(struct node *n, void *arg)
 {
 	struct uses *u = arg;
 	struct symbol *sym = NULL;
-	int i;
 
 	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_AGG && (sym = stat_sym(n->u.assign.left)) &&
 	    sym->kind == SYM_GLOBAL) {
+		uses_touch(u, sym);
 		u->agg[sym->index]++;
 		return;
 	}
@@ -176,27 +216,14 @@ static void uses_node(struct node *n, void *arg)
 		sym = n->u.call.sym;
 	if (!sym)
 		return;
-	if (sym->kind == SYM_GLOBAL)
+	if (sym->kind == SYM_GLOBAL) {
+		uses_touch(u, sym);
 		u->globals[sym->index]++;
-	if (sym->kind != SYM_FUNCTION)
+	}
+	if (sym->kind != SYM_FUNCTION || uses_seen(u, sym->func))
 		return;
-	for (i = 0; i < u->nseen; i++)
-		if (u->seen[i] == sym->func)
-			return;
-	u->seen = realloc(u->seen, (u->nseen + 1) * sizeof(*u->seen));
-	u->seen[u->nseen++] = sym->func;
 	if (sym->func->decl->u.func.body && sym->func->decl->u.func.body->kind != NODE_EMBEDDED)
 		node_visit(sym->func->decl->u.func.body, uses_node, u);
-}
-
-static int count_globals(const struct rprogram *p)
-{
-	const struct symbol *g;
-	int n = 0;
-
-	for (g = p->globals; g; g = g->next)
-		n++;
-	return n;
 }
 
 bool probe_emitted(const struct rprobe *pr)
@@ -233,7 +260,15 @@ static void bound_node(struct node *n, void *arg)
 	case NODE_BLOCK:
 		b->total += node_count(n->u.block.stmts);
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_RETURN:
+	case NODE_DELETE: case NODE_BREAK: case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY:
+	case NODE_NUM: case NODE_STR: case NODE_VAR: case NODE_INDEX: case NODE_PRINT:
+	case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -248,27 +283,53 @@ static long action_bound(struct node *body)
 	return body->kind == NODE_BLOCK ? b.total : b.total + 1;	/* gs_body charges 1 */
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 /* The locks of the globals code[n] reads or writes (not those it only
- * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock". */
+ * adds to with <<<, nor per-CPU counters): "&g_a_lock, &g_b_lock", in
+ * the order of p->globals. */
 static int lock_list(struct tx *t, struct node **code, int n, const char **locks)
 {
 	struct uses u = { 0 };
-	const struct symbol *g;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
 	int nlocks = 0, i;
 
-	*locks = "";
-	u.globals = calloc(count_globals(t->p) + 1, sizeof(int));
-	u.agg = calloc(count_globals(t->p) + 1, sizeof(int));
+	if (!t->gsym) {
+		struct symbol *g;
+
+		t->gsym = calloc(t->nglobals + 1, sizeof(*t->gsym));
+		t->gcount = calloc(2 * (t->nglobals + 1), sizeof(int));
+		t->gtouched = calloc(t->nglobals + 1, sizeof(int));
+		if (!t->gsym || !t->gcount || !t->gtouched)
+			die("out of memory");
+		for (g = t->p->globals; g; g = g->next)
+			t->gsym[g->index] = g;
+	}
+	u.globals = t->gcount;
+	u.agg = t->gcount + t->nglobals + 1;
+	u.touched = t->gtouched;
 	for (i = 0; i < n; i++)
 		node_visit(code[i], uses_node, &u);
-	for (g = t->p->globals; g; g = g->next) {
-		if (u.globals[g->index] <= u.agg[g->index] || is_counter(t, g))
-			continue;
-		*locks = fmt("%s%s&g_%s_lock", *locks, nlocks ? ", " : "", g->name);
-		nlocks++;
+	qsort(u.touched, u.ntouched, sizeof(int), cmp_int);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		die("out of memory");
+	for (i = 0; i < u.ntouched; i++) {
+		int x = u.touched[i];
+		const struct symbol *g = t->gsym[x];
+
+		if (u.globals[x] > u.agg[x] && !is_counter(t, g))
+			fprintf(f, "%s&g_%s_lock", nlocks++ ? ", " : "", g->name);
+		u.globals[x] = u.agg[x] = 0;
 	}
-	free(u.globals);
-	free(u.agg);
+	fclose(f);
+	*locks = arena_strdup(buf);
+	free(buf);
 	free(u.seen);
 	return nlocks;
 }
@@ -358,6 +419,9 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
 	emit_raw(out, b.code);
 	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);
+	/* abort() ended the hit: the run stops, nothing is reported */
+	if (t->aborts)
+		emit(out, "tapc_abort_done(c);");
 	emit(out, "}");
 	emit(out, "%s", "");
 	if (t->s->timing) {
@@ -415,7 +479,7 @@ bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr)
 		struct node *n = ee.list[i];
 		const char *v = gx(t, n->u.wrap.operand), *at;
 
-		at = fmt("((char *)c->entry_data + %s)", n->u.wrap.slot);
+		at = n->u.wrap.slot;
 		if (n->type == TYPE_STRING)
 			emit(t->e, "tapc_strcpy(%s, %s);", at, v);
 		else

@@ -20,9 +20,8 @@
 #include "provider.h"
 #include "translate_int.h"
 
-/* Per global (by position in p->globals) while scanning. */
+/* Per global (by its index, its position in p->globals) while scanning. */
 struct cscan {
-	struct symbol **globals;
 	int n;
 	int *refs;			/* VAR nodes naming it in ordinary probes */
 	int *updates;			/* statement-level n++ / n += e there */
@@ -31,14 +30,9 @@ struct cscan {
 
 static int global_pos(const struct cscan *cs, const struct symbol *sym)
 {
-	int i;
-
-	if (!sym || sym->kind != SYM_GLOBAL)
+	if (!sym || sym->kind != SYM_GLOBAL || sym->index >= cs->n)
 		return -1;
-	for (i = 0; i < cs->n; i++)
-		if (cs->globals[i] == sym)
-			return i;
-	return -1;
+	return sym->index;
 }
 
 static struct symbol *var_sym(const struct node *n)
@@ -96,7 +90,7 @@ bool probe_is_simple(const struct rprobe *pr)
 	const struct site *site;
 
 	for (site = pr->sites; site; site = site->next)
-		if (site->ops != &begin_end_provider)
+		if (!site->ops->simple)
 			return false;
 	return true;
 }
@@ -109,33 +103,23 @@ void find_counters(struct tx *t)
 	struct rfunc *fn;
 	int i;
 
-	for (g = t->p->globals; g; g = g->next)
-		cs.n++;
-	cs.globals = calloc(cs.n + 1, sizeof(*cs.globals));
+	cs.n = t->nglobals;
 	cs.refs = calloc(cs.n + 1, sizeof(int));
 	cs.updates = calloc(cs.n + 1, sizeof(int));
 	cs.bad = calloc(cs.n + 1, sizeof(bool));
-	if (!cs.globals || !cs.refs || !cs.updates || !cs.bad)
+	t->counter = calloc(cs.n + 1, sizeof(bool));
+	if (!cs.refs || !cs.updates || !cs.bad || !t->counter)
 		die("out of memory");
-	for (g = t->p->globals, i = 0; g; g = g->next, i++) {
-		cs.globals[i] = g;
+	for (g = t->p->globals; g; g = g->next)
 		if (g->arity != 0 || g->type != TYPE_LONG || (g->decl && g->decl->u.global.init))
-			cs.bad[i] = true;
-	}
+			cs.bad[g->index] = true;
 	for (pr = t->p->probes; pr; pr = pr->next)
 		node_visit(pr->body, probe_is_simple(pr) ? scan_simple : scan_ordinary, &cs);
 	for (fn = t->p->funcs; fn; fn = fn->next)
 		if (fn->decl->u.func.body)
 			node_visit(fn->decl->u.func.body, scan_function, &cs);
-	for (i = 0; i < cs.n; i++) {
-		if (cs.bad[i] || cs.refs[i] != cs.updates[i] || !cs.updates[i])
-			continue;
-		t->counters = realloc(t->counters, (t->ncounters + 1) * sizeof(*t->counters));
-		if (!t->counters)
-			die("out of memory");
-		t->counters[t->ncounters++] = cs.globals[i];
-	}
-	free(cs.globals);
+	for (i = 0; i < cs.n; i++)
+		t->counter[i] = !cs.bad[i] && cs.refs[i] == cs.updates[i] && cs.updates[i];
 	free(cs.refs);
 	free(cs.updates);
 	free(cs.bad);
@@ -143,10 +127,5 @@ void find_counters(struct tx *t)
 
 bool is_counter(const struct tx *t, const struct symbol *sym)
 {
-	int i;
-
-	for (i = 0; i < t->ncounters; i++)
-		if (t->counters[i] == sym)
-			return true;
-	return false;
+	return sym->kind == SYM_GLOBAL && sym->index < t->nglobals && t->counter[sym->index];
 }

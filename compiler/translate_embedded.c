@@ -15,7 +15,8 @@
  *
  * An embedded function has no frame and cannot call back into the script,
  * so it needs no nesting level; the caller checks c->last_error after the
- * call as for any function.  File-scope blocks of a tapset file go in only
+ * call only when the code names STAP_ERROR or TAPC_LOC (embedded_may_fail),
+ * so context functions such as pid() cost what their C costs.  File-scope blocks of a tapset file go in only
  * when the program uses a function of that file, as in stap.
  */
 #include <string.h>
@@ -112,4 +113,13 @@ void embedded_function(struct emitter *out, const struct rfunc *fn, const char *
 	emit(out, lng ? "return ret;" : "return;");
 	emit(out, "}");
 	emit(out, "%s", "");
+}
+
+bool embedded_may_fail(const struct rfunc *fn)
+{
+	const struct node *body = fn->decl->u.func.body;
+
+	if (!body || body->kind != NODE_EMBEDDED)
+		return true;
+	return strstr(body->u.embedded.code, "STAP_ERROR") || strstr(body->u.embedded.code, "TAPC_LOC");
 }

@@ -30,6 +30,7 @@ struct tx {
 	bool err_used;			/* ... and whether anything jumped there */
 	struct rfunc *func;		/* NULL in a probe */
 	int loop_cont[64];		/* continue labels of enclosing loops */
+	bool loop_cont_used[64];	/* ... and whether a continue jumps there */
 	int nloops;
 	struct symbol **keyed;		/* arrays with a key temp in this frame */
 	int nkeyed;
@@ -39,10 +40,18 @@ struct tx {
 	int nhelpers;
 	struct shape *shapes;		/* statistics globals' histogram shapes */
 	int nshapes;
-	struct symbol **counters;	/* scalar globals kept per CPU */
-	int ncounters;
+	bool *counter;			/* by global index: kept per CPU */
+	int nglobals;			/* p->globals, numbered by their index */
+	struct symbol **gsym;		/* ... by index (lock_list) */
+	int *gcount, *gtouched;		/* lock_list's counts, kept zeroed */
 	bool in_simple;			/* in a begin/end/error probe */
+	/* the string temporaries tmp_string() made, by address (a hash
+	 * set): a value that is one belongs to its user */
+	const char **str_tmps;
+	size_t nstr_tmps, str_tmps_cap;
 	long action_bound;		/* most statements the body can run, -1: unknown */
+	bool aborts;			/* abort() is called (in the functions, emitted
+					 * first, or in the probes so far) */
 };
 
 /* translate.c: text and temporaries */
@@ -51,6 +60,8 @@ const char *cstr(const char *s);
 const char *loc_of(const struct node *n);
 const char *tmp_long(struct tx *t);
 const char *tmp_string(struct tx *t);
+/* s is a string temporary (from tmp_string()), not a variable or literal. */
+bool is_tmp_string(const struct tx *t, const char *s);
 void goto_out(struct tx *t);
 void goto_err(struct tx *t);
 void check_error(struct tx *t);
@@ -97,6 +108,10 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr);
 bool emit_probe_entry(struct tx *t, struct emitter *out, struct rprobe *pr);
 /* -t: tapc_probe_info[], what the hit report names each probe by */
 void emit_probe_info(struct tx *t, struct emitter *out);
+
+/* translate_limits.c: false (after a positioned error) when the arrays
+ * need more memory than the machine the module runs on has */
+bool check_global_memory(struct tx *t);
 
 /* translate_counters.c: scalar globals that become per-CPU counters */
 void find_counters(struct tx *t);

@@ -50,6 +50,7 @@ const char *regex_emit(FILE *h, int id, const char *pattern)
 	fprintf(h, "\n};\n\n");
 	fprintf(h, "static int re%d_match(const char *s)\n{\n"
 		"\tunsigned int st = 0;\n\n"
+		"\t/* bounded scan: one round per byte of a NUL-terminated string */\n"
 		"\tfor (;; s++) {\n"
 		"\t\tif (re%d_acc[st] & %d)\n\t\t\treturn 1;\n"
 		"\t\tif (!*s)\n\t\t\treturn (re%d_acc[st] & %d) != 0;\n"

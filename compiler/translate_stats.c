@@ -48,15 +48,8 @@ static struct shape *shape_of(struct tx *t, struct symbol *sym)
 	return &t->shapes[t->nshapes++];
 }
 
-static bool same_hist(const struct shape *sh, const struct node *h)
-{
-	if (sh->linear != h->u.hist.linear)
-		return false;
-	return !sh->linear || (sh->lo == h->u.hist.lo->u.num.value &&
-			       sh->hi == h->u.hist.hi->u.num.value &&
-			       sh->width == h->u.hist.width->u.num.value);
-}
-
+/* Pass 2 (check_stats.c) has checked the shapes: one histogram and one
+ * @variance shift per global, literal bounds and shift. */
 static void shape_node(struct node *n, void *arg)
 {
 	struct tx *t = arg;
@@ -65,16 +58,8 @@ static void shape_node(struct node *n, void *arg)
 
 	if (n->kind == NODE_HIST && (sym = stat_sym(n->u.hist.operand))) {
 		sh = shape_of(t, sym);
-		if (n->u.hist.linear && (n->u.hist.lo->kind != NODE_NUM || n->u.hist.hi->kind != NODE_NUM ||
-					 n->u.hist.width->kind != NODE_NUM)) {
-			diag_error(n->loc, "@hist_linear: the bounds and width must be literal numbers");
+		if (sh->has_hist)
 			return;
-		}
-		if (sh->has_hist && !same_hist(sh, n)) {
-			diag_error(n->loc, "multiple histogram types declared on '%s'", sym->name);
-			diag_note(sh->hist_at->loc, "the other histogram of '%s' is here", sym->name);
-			return;
-		}
 		sh->has_hist = true;
 		sh->hist_at = n;
 		sh->linear = n->u.hist.linear;
@@ -82,33 +67,18 @@ static void shape_node(struct node *n, void *arg)
 			sh->lo = n->u.hist.lo->u.num.value;
 			sh->hi = n->u.hist.hi->u.num.value;
 			sh->width = n->u.hist.width->u.num.value;
-			if (sh->width <= 0 || sh->hi <= sh->lo || (sh->hi - sh->lo) / sh->width + 1 > 126)
-				diag_error(n->loc, "histogram: Number of buckets must be between 1 and 126, "
-					   "and width positive");
 		}
 	} else if (n->kind == NODE_FOREACH && n->u.foreach.sort_stat_given &&
 		   n->u.foreach.sort_stat == STAT_VARIANCE && (sym = stat_sym(n->u.foreach.array))) {
 		shape_of(t, sym)->variance = true;
 	} else if (n->kind == NODE_STAT_OP && n->u.stat.op == STAT_VARIANCE &&
 		   (sym = stat_sym(n->u.stat.operand))) {
-		int64_t v;
-
-		shape_of(t, sym)->variance = true;
-		if (!n->u.stat.arg)
-			return;
-
-		if (n->u.stat.arg->kind != NODE_NUM) {
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be a literal number");
-			return;
-		}
-		v = n->u.stat.arg->u.num.value;
 		sh = shape_of(t, sym);
-		if (v < 0 || v > 62)
-			diag_error(n->u.stat.arg->loc, "@variance: the bit shift must be between 0 and 62");
-		else if (sh->shift_at && sh->shift != v)
-			diag_error(n->u.stat.arg->loc, "conflicting @variance bit shifts on '%s'", sym->name);
-		sh->shift = (int)v;
-		sh->shift_at = n;
+		sh->variance = true;
+		if (n->u.stat.arg && n->u.stat.arg->kind == NODE_NUM) {
+			sh->shift = (int)n->u.stat.arg->u.num.value;
+			sh->shift_at = n;
+		}
 	}
 }
 
@@ -428,6 +398,5 @@ void gs_foreach(struct tx *t, struct node *n)
 			emit(t->e, "%s = *(int64_t *)tapc_map_value(%s, it%d);", l, map, it);
 	}
 	gs_loop_body(t, n->u.foreach.body, label);
-	emit(t->e, ";");
 	emit(t->e, "}");
 }

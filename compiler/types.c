@@ -30,8 +30,18 @@ static const char *what_of(const struct node *n)
 	case NODE_VAR: return n->u.var.name;
 	case NODE_INDEX: return n->u.index.base->kind == NODE_VAR ? n->u.index.base->u.var.name : NULL;
 	case NODE_CALL: return n->u.call.name;
-	default: return NULL;
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
+		return NULL;
 	}
+	die("what_of: bad node kind %d", (int)n->kind);
 }
 
 /* The symbol whose type a node shares, if any. */
@@ -41,8 +51,18 @@ static struct symbol *sym_of(const struct node *n)
 	case NODE_VAR: return n->u.var.sym;
 	case NODE_INDEX: return n->u.index.base->kind == NODE_VAR ? n->u.index.base->u.var.sym : NULL;
 	case NODE_CALL: return n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION ? n->u.call.sym : NULL;
-	default: return NULL;
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
+	case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
+		return NULL;
 	}
+	die("sym_of: bad node kind %d", (int)n->kind);
 }
 
 static void set_slot(struct tctx *t, enum type_kind *slot, struct loc *slot_loc,
@@ -81,7 +101,14 @@ static void push(struct tctx *t, struct node *n, enum type_kind ty)
 	case NODE_ENTRY:
 		push(t, n->u.wrap.operand, ty);
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+	case NODE_IN: case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
+	case NODE_DEFINED: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return;
 	}
 	n->type = ty;
@@ -445,7 +472,9 @@ static enum type_kind infer(struct tctx *t, struct node *n)
 			expect(t, n->u.assign.right, TYPE_LONG, "operator '<<<'");
 			n->type = TYPE_VOID;
 			break;
-		default:
+		case ASSIGN_ADD: case ASSIGN_SUB: case ASSIGN_MUL: case ASSIGN_DIV:
+		case ASSIGN_MOD: case ASSIGN_SHL: case ASSIGN_SHR: case ASSIGN_AND:
+		case ASSIGN_OR: case ASSIGN_XOR:
 			expect(t, n->u.assign.left, TYPE_LONG, "a compound assignment");
 			expect(t, n->u.assign.right, TYPE_LONG, "a compound assignment");
 			n->type = TYPE_LONG;
@@ -537,8 +566,17 @@ static bool has_value_return(struct node *n)
 	case NODE_FOR: return has_value_return(n->u.loop.body);
 	case NODE_FOREACH: return has_value_return(n->u.foreach.body);
 	case NODE_TRY: return has_value_return(n->u.try_.body) || has_value_return(n->u.try_.handler);
-	default: return false;
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR: case NODE_VAR:
+	case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL:
+	case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+	case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET: case NODE_DEFINED:
+	case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
+		return false;
 	}
+	die("has_value_return: bad node kind %d", (int)n->kind);
 }
 
 static void check_known(struct symbol *sym, const char *what)

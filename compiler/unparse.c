@@ -128,6 +128,8 @@ static void target(FILE *o, const struct node *n)
 		case STEP_PRETTY_DEEP:
 			fputs(" $$", o);
 			break;
+		case STEP_ADDR:		/* printed as the '&' before it */
+			break;
 		}
 	}
 }

@@ -56,7 +56,8 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose host $H
 	fail "cannot mount the host's root file system over 9p"
 mount -t proc proc $H/proc && mount -t sysfs sysfs $H/sys && mount -t devtmpfs devtmpfs $H/dev &&
 	mount -t tmpfs tmpfs $H/tmp || fail "cannot mount proc, sys, dev or tmp in $H"
-mount -t devpts devpts $H/dev/pts 2>/dev/null
+# devtmpfs has no pts directory: without it there are no pseudo terminals
+mkdir -p $H/dev/pts && mount -t devpts -o ptmxmode=0666 devpts $H/dev/pts 2>/dev/null
 mount -t debugfs debugfs $H/sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs $H/sys/kernel/tracing 2>/dev/null
 i=0

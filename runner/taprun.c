@@ -62,6 +62,8 @@ struct run {
 	bool child_killed;			/* by our SIGTERM at the end */
 	bool output_broken;			/* EPIPE on data_fd */
 	bool saw_error;				/* an ERROR: line from the module */
+	const char *outfile;			/* -o FILE, or NULL */
+	int nswitch;				/* switch_file() calls: FILE.N */
 	char *buf;
 };
 
@@ -300,10 +302,30 @@ static int module_name(const char *path, char *name, size_t size)
 	return 0;
 }
 
+/* The local time zone for tz_gmtoff() and tz_name(), as stap's staprun
+ * passes it: seconds west of UTC and the zone's abbreviation (only
+ * [A-Za-z0-9+-]: it goes on the module's parameter line). */
+static void local_zone(long *west, char *name, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	*west = 0;
+	snprintf(name, size, "UTC");
+	if (!localtime_r(&t, &tm))
+		return;
+	*west = -tm.tm_gmtoff;
+	if (tm.tm_zone && tm.tm_zone[0] && strlen(tm.tm_zone) < size &&
+	    strspn(tm.tm_zone, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-") ==
+	    strlen(tm.tm_zone))
+		snprintf(name, size, "%s", tm.tm_zone);
+}
+
 static char *param_string(const struct options *o, long target)
 {
-	size_t size = 128;
-	char *s, *p;
+	size_t size = 192;
+	char *s, *p, zone[16];
+	long west;
 
 	for (int i = 0; i < o->nparams; i++)
 		size += strlen(o->params[i]) + 1;
@@ -311,6 +333,9 @@ static char *param_string(const struct options *o, long target)
 	if (!s)
 		return NULL;
 	p = s + sprintf(s, "tapc_target=%ld", target >= 0 ? target : 0);
+	local_zone(&west, zone, sizeof(zone));
+	p += sprintf(p, " tapc_tz_gmtoff=%ld tapc_tz_name=%s tapc_stp_pid=%d", west, zone,
+		     (int)getpid());
 	if (o->bufsize_mb)
 		p += sprintf(p, " tapc_bufsize=%ld", o->bufsize_mb << 20);
 	for (int i = 0; i < o->nparams; i++)
@@ -478,6 +503,60 @@ static void write_all(struct run *r, int fd, const char *p, size_t n)
 	}
 }
 
+/* system(cmd): /bin/sh -c cmd in the background, with taprun's stdin,
+ * stdout and stderr (not -o FILE: stapio does the same) and default
+ * signal handling.  The command runs in a grandchild, so nobody has to
+ * reap it and taprun's -c child stays the only child it waits for. */
+static void run_system(const char *cmd, size_t len)
+{
+	char *text = strndup(cmd, len);
+	pid_t pid;
+
+	if (!text) {
+		error_msg("system(): out of memory");
+		return;
+	}
+	say("system(%s)", text);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGHUP, SIG_DFL);
+			signal(SIGPIPE, SIG_DFL);
+			execl("/bin/sh", "sh", "-c", text, (char *)NULL);
+			fprintf(stderr, "taprun: system(): /bin/sh: %s\n", strerror(errno));
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid < 0)
+		error_msg("system(): fork: %s", strerror(errno));
+	else
+		waitpid(pid, NULL, 0);
+	free(text);
+}
+
+/* switch_file(): with -o FILE, go on in FILE.1, FILE.2, ... */
+static void switch_file(struct run *r)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!r->outfile)
+		return;
+	snprintf(path, sizeof(path), "%s.%d", r->outfile, r->nswitch + 1);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_msg("switch_file(): cannot open %s: %s", path, strerror(errno));
+		return;
+	}
+	say("output now in %s", path);
+	close(r->data_fd);
+	r->data_fd = fd;
+	r->nswitch++;
+}
+
 /* Copy everything in `out` to stdout / -o FILE and stderr; returns bytes. */
 static size_t drain(struct run *r)
 {
@@ -503,9 +582,13 @@ static size_t drain(struct run *r)
 				if (rec.len >= 6 && !memcmp(r->buf + off, "ERROR:", 6))
 					r->saw_error = true;
 				write_all(r, STDERR_FILENO, r->buf + off, rec.len);
-			}
-			else if (!r->output_broken)
+			} else if (rec.chan == TAPRUN_CHAN_SYSTEM) {
+				run_system(r->buf + off, rec.len);
+			} else if (rec.chan == TAPRUN_CHAN_SWITCH) {
+				switch_file(r);
+			} else if (!r->output_broken) {
 				write_all(r, r->data_fd, r->buf + off, rec.len);
+			}
 			off += rec.len;
 		}
 	}
@@ -642,6 +725,7 @@ static int native_main(const struct options *o)
 		error_msg("out of memory");
 		return 1;
 	}
+	r.outfile = o->outfile;
 	if (o->outfile) {
 		r.data_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (r.data_fd < 0) {

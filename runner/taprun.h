@@ -18,13 +18,15 @@ int vm_main(int argc, char **argv);
 /* One output record header: len payload bytes follow. */
 struct taprun_rec {
 	uint32_t len;
-	uint16_t chan;			/* 1 = stdout, 2 = stderr */
+	uint16_t chan;			/* TAPRUN_CHAN_* */
 	uint16_t cpu;
 };
 
 enum {
-	TAPRUN_CHAN_OUT = 1,
-	TAPRUN_CHAN_ERR = 2,
+	TAPRUN_CHAN_OUT = 1,		/* the script's output */
+	TAPRUN_CHAN_ERR = 2,		/* ERROR:/WARNING: lines for stderr */
+	TAPRUN_CHAN_SYSTEM = 3,		/* system(): a command to run */
+	TAPRUN_CHAN_SWITCH = 4,		/* switch_file(): the next -o file */
 };
 
 #endif /* TAPC_RUNNER_TAPRUN_H */

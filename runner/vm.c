@@ -3,11 +3,13 @@
  * throw-away qemu guest booting one of the host's installed kernels.
  *
  * The host may not be able to load modules, or the module may be built for
- * another installed kernel.  So we boot /boot/vmlinuz-KVER under qemu (TCG)
- * with an initramfs we write ourselves (cpio newc): static busybox, KVER's
- * own virtio/9p modules, this taprun binary, the module, and guest-init.sh
- * as /init.  The guest mounts the host's root read-only over 9p and runs
- * this taprun chrooted in it, so `-c CMD` can run any host program.
+ * another installed kernel.  So we boot /boot/vmlinuz-KVER (or the image of
+ * a kernel unpacked into tapc's kernel cache, compiler/kernel_files.h)
+ * under qemu (TCG) with an initramfs we write ourselves (cpio newc): static
+ * busybox, KVER's own virtio/9p modules, this taprun binary, the module,
+ * and guest-init.sh as /init.  The guest mounts the host's root read-only
+ * over 9p and runs this taprun chrooted in it, so `-c CMD` can run any host
+ * program.
  *
  * Two serial ports carry the traffic, each on a pair of FIFOs we create
  * (qemu's "pipe" chardev): ttyS0 is the kernel console and the command's
@@ -37,9 +39,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <dirent.h>
 #include <unistd.h>
 
+#include "kernel_files.h"
 #include "vm.h"
 
 #ifndef QEMU_PATH
@@ -349,7 +351,8 @@ static void usage(FILE *to)
 	      "       taprun --vm-shell [VM OPTIONS] [-o FILE] 'SHELL COMMANDS'\n"
 	      "VM options:\n"
 	      "  --kernel KVER|PATH  kernel to boot (default: the module's vermagic release;\n"
-	      "                      for --vm-shell the newest /boot/vmlinuz-*)\n"
+	      "                      for --vm-shell the newest kernel image, in /boot\n"
+	      "                      or in tapc's kernel cache)\n"
 	      "  --smp N             virtual CPUs (default 1)\n"
 	      "  --mem MB            guest memory (default 512)\n"
 	      "  --timeout S         kill the guest after S seconds, exit 124 (default: none)\n"
@@ -501,23 +504,23 @@ static bool parse_args(struct vm_opts *o, int argc, char **argv)
 	return true;
 }
 
-/* The newest /boot/vmlinuz-RELEASE, by version order. */
+/* kfiles_each_image(): keep the newest release, by version order. */
+static void keep_newest(const char *release, void *arg)
+{
+	char **best = arg;
+
+	if (!*best || strverscmp(release, *best) > 0) {
+		free(*best);
+		*best = strdup(release);
+	}
+}
+
+/* The newest release with an image in /boot or tapc's kernel cache. */
 static char *newest_release(void)
 {
-	DIR *d = opendir("/boot");
-	struct dirent *e;
 	char *best = NULL;
 
-	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, "vmlinuz-", 8) || !e->d_name[8])
-			continue;
-		if (!best || strverscmp(e->d_name + 8, best) > 0) {
-			free(best);
-			best = strdup(e->d_name + 8);
-		}
-	}
-	if (d)
-		closedir(d);
+	kfiles_each_image(keep_newest, &best);
 	return best;
 }
 
@@ -548,12 +551,17 @@ static bool pick_kernel(const struct vm_opts *o, char **image, char **release)
 		*release = newest_release();
 	if (!*release) {
 		vm_err(k ? "cannot tell the release of kernel %s (name it vmlinuz-RELEASE)"
-			 : "no kernel given and none found in /boot", k);
+			 : "no kernel given and none found in /boot or tapc's kernel cache "
+			   "(scripts/vm-kernel.sh gets one)", k);
 		return false;
 	}
 	if (!k || !strchr(k, '/')) {
-		if (asprintf(image, "/boot/vmlinuz-%s", *release) < 0)
+		*image = kfiles_image(*release);
+		if (!*image) {
+			vm_err("no image of kernel %s: no /boot/vmlinuz-%s and none in tapc's kernel cache%s",
+			       *release, *release, o->module && !k ? " (the release the module was built for)" : "");
 			return false;
+		}
 	}
 	if (access(*image, R_OK) != 0) {
 		vm_err("kernel image %s: %s%s", *image, strerror(errno),
@@ -566,7 +574,7 @@ static bool pick_kernel(const struct vm_opts *o, char **image, char **release)
 /* Staging the 9p chain: which module files are in the initramfs already. */
 struct chain {
 	struct cpio *c;
-	const char *release;
+	const char *moddir;	/* the kernel's modules (kfiles_modules()) */
 	struct buf dep;		/* KVER's modules.dep, empty if unreadable */
 	char *done[64];
 	int ndone;
@@ -585,8 +593,8 @@ static char *dep_list(const struct chain *ch, const char *relpath)
 }
 
 /*
- * Stage /lib/modules/KVER/RELPATH (decompressed) after its modules.dep
- * dependencies, numbered so the guest's glob insmods them in this order.
+ * Stage MODDIR/RELPATH (decompressed) after its modules.dep dependencies,
+ * numbered so the guest's glob insmods them in this order.
  */
 static bool stage_module(struct chain *ch, const char *relpath, int depth)
 {
@@ -607,7 +615,7 @@ static bool stage_module(struct chain *ch, const char *relpath, int depth)
 			return false;
 	}
 	free(deps);
-	snprintf(path, sizeof(path), "/lib/modules/%s/%s", ch->release, relpath);
+	snprintf(path, sizeof(path), "%s/%s", ch->moddir, relpath);
 	if (!read_file(path, &f) || (xz && !xz_decode(&f, &plain))) {
 		vm_err("cannot read %s%s", path, xz ? " (xz)" : "");
 		return false;
@@ -625,17 +633,20 @@ static bool stage_module(struct chain *ch, const char *relpath, int depth)
 /* KVER's virtio/9p modules; pieces built in or not shipped are skipped. */
 static bool stage_chain(struct cpio *c, const char *release)
 {
-	struct chain ch = { .c = c, .release = release };
+	char *moddir = kfiles_modules(release);
+	struct chain ch = { .c = c, .moddir = moddir };
 	char path[PATH_MAX + 256], rel[PATH_MAX];
 	bool ok = true;
 
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", release);
+	if (!moddir)	/* no modules: the chain is built in, or the guest says it can't mount */
+		return true;
+	snprintf(path, sizeof(path), "%s/modules.dep", moddir);
 	read_file(path, &ch.dep);
 	cpio_dir(c, "lib");
 	cpio_dir(c, "lib/tapc");
 	for (size_t i = 0; ok && i < sizeof(vm_chain) / sizeof(vm_chain[0]); i++) {
 		snprintf(rel, sizeof(rel), "kernel/%s/%s.ko", vm_chain[i][0], vm_chain[i][1]);
-		snprintf(path, sizeof(path), "/lib/modules/%s/%s", release, rel);
+		snprintf(path, sizeof(path), "%s/%s", moddir, rel);
 		if (access(path, R_OK) != 0) {
 			strcat(rel, ".xz");
 			strcat(path, ".xz");
@@ -647,6 +658,7 @@ static bool stage_chain(struct cpio *c, const char *release)
 	for (int i = 0; i < ch.ndone; i++)
 		free(ch.done[i]);
 	free(ch.dep.p);
+	free(moddir);
 	return ok;
 }
 

@@ -20,7 +20,6 @@
 #include <linux/uidgid.h>
 #include <linux/timekeeping.h>
 #include <linux/preempt.h>
-#include <linux/sched/clock.h>
 #include <linux/uaccess.h>
 
 #include "tapc_runtime.h"
@@ -292,38 +291,6 @@ int64_t tapc_gettimeofday_ns(void)
 {
 	/* NMI-safe, unlike ktime_get_real_ns() */
 	return ktime_get_real_fast_ns();
-}
-
-int64_t tapc_ppid(void)
-{
-	int64_t ppid;
-
-	/* real_parent is RCU-protected; handlers run with preemption off,
-	 * which is an RCU read-side section, but say so for lockdep */
-	rcu_read_lock();
-	ppid = rcu_dereference(current->real_parent)->tgid;
-	rcu_read_unlock();
-	return ppid;
-}
-
-int64_t tapc_gid(void)
-{
-	return from_kgid_munged(current_user_ns(), current_gid());
-}
-
-int64_t tapc_euid(void)
-{
-	return from_kuid_munged(current_user_ns(), current_euid());
-}
-
-int64_t tapc_egid(void)
-{
-	return from_kgid_munged(current_user_ns(), current_egid());
-}
-
-int64_t tapc_ktime_ns(void)
-{
-	return local_clock();
 }
 
 bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,

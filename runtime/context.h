@@ -8,7 +8,7 @@
  * handler is running any more, and the inline hot path for providers whose
  * handlers already run with preemption disabled (kprobes, kretprobes).
  *
- * Between two hits a context is kept clean: last_error, kri and entry_data
+ * Between two hits a context is kept clean: last_error and probe_data
  * are NULL, pb_len and nesting are 0 (whoever sets them restores them on
  * the way out), so taking it only writes the fields that describe the new
  * hit.

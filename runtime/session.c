@@ -17,10 +17,6 @@
 #include "print.h"
 #include "session.h"
 #include "transport.h"
-#include "provider/kprobe.h"
-#include "provider/timer.h"
-#include "provider/tracepoint.h"
-#include "provider/syscall.h"
 
 int tapc_target;
 module_param(tapc_target, int, 0444);
@@ -148,31 +144,32 @@ static void tapc_run_simple(const struct tapc_simple_probe *p, unsigned int n)
 	}
 }
 
-/* Arm every probe group; on failure the ones armed before are disarmed. */
+/* Arm every group of sites in table order; on a failure the groups armed
+ * before are disarmed, in reverse (the failing one cleaned up itself). */
 static int tapc_probes_register(void)
 {
-	int rc;
+	const struct tapc_site_group *g = tapc_module.groups;
+	unsigned int i;
+	int rc = 0;
 
-	rc = tapc_kprobes_register();
-	if (rc)
-		return rc;
-	rc = tapc_traces_register();
-	if (rc)
-		goto kprobes;
-	rc = tapc_syscalls_register();
-	if (rc)
-		goto traces;
-	rc = tapc_timers_register();
-	if (rc)
-		goto syscalls;
-	return 0;
-syscalls:
-	tapc_syscalls_unregister();
-traces:
-	tapc_traces_unregister();
-kprobes:
-	tapc_kprobes_unregister();
+	for (i = 0; i < tapc_module.n_groups; i++) {
+		rc = g[i].provider->register_sites(g[i].sites, g[i].n);
+		if (rc)
+			break;
+	}
+	while (rc && i--)
+		g[i].provider->unregister_sites(g[i].sites, g[i].n);
 	return rc;
+}
+
+/* Disarm every group, last armed first. */
+static void tapc_probes_unregister(void)
+{
+	const struct tapc_site_group *g = tapc_module.groups;
+	unsigned int i = tapc_module.n_groups;
+
+	while (i--)
+		g[i].provider->unregister_sites(g[i].sites, g[i].n);
 }
 
 int tapc_session_start(void)
@@ -208,12 +205,9 @@ static void tapc_session_stop_locked(void)
 	if (st != TAPC_ST_RUNNING)
 		return;		/* already stopped, or start failed */
 	tapc_state_set(TAPC_ST_STOPPING);
-	tapc_timers_unregister();
-	tapc_syscalls_unregister();
-	tapc_traces_unregister();
-	tapc_kprobes_unregister();
-	/* unregistration waits for running kprobe handlers; timer callbacks
-	 * and contexts taken elsewhere are waited for here */
+	tapc_probes_unregister();
+	/* providers wait for their running handlers; contexts taken
+	 * elsewhere are waited for here */
 	synchronize_rcu();
 	tapc_context_wait_idle();
 	tapc_run_simple(tapc_module.ends, tapc_module.n_ends);

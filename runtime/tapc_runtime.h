@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tapc_runtime.h - the one header a generated module includes.
+ * tapc_runtime.h - the header every generated module includes.
  *
  * This is the contract between the translator (compiler/translate.c) and the
  * runtime: the generated C only uses what is declared here (and in the headers
- * included here).  Everything runs in probe context unless marked otherwise:
+ * included here), in foreach.h and stat.h for their inline hot paths, and in
+ * provider/<family>.h for each probe family it has sites of (the family's
+ * site struct and provider).  Everything runs in probe context unless marked otherwise:
  * no sleeping, no allocation.  Limits carry SystemTap's names and defaults and
  * can be overridden with -D at build time.
  */
@@ -15,10 +17,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/sched.h>
-#include <linux/kprobes.h>
-#include <linux/hrtimer.h>
+#include <linux/ptrace.h>
 #include <linux/spinlock.h>
-#include <linux/tracepoint.h>
 #include <linux/percpu.h>
 
 /* ---- limits (SystemTap names and defaults) ---- */
@@ -63,9 +63,10 @@ struct tapc_context {
 	atomic_t busy;			/* reentrancy guard */
 	const char *probe_point;	/* pp() */
 	const char *probe_func;		/* probefunc(); "" if none */
-	struct pt_regs *regs;		/* kprobe/kretprobe regs, else NULL */
-	struct kretprobe_instance *kri;	/* kretprobe instance (for @entry data) */
-	void *entry_data;		/* kretprobe per-call data, NULL if none */
+	struct pt_regs *regs;		/* the probed registers, else NULL */
+	/* the hit's family data (a kretprobe's per-call data, a
+	 * tracepoint's arguments), NULL if none */
+	void *probe_data;
 
 	long actions_left;		/* MAXACTION budget, see tapc_actions() */
 	int nesting;			/* function call depth, 0 in the probe body */
@@ -75,11 +76,6 @@ struct tapc_context {
 	char error_buf[128];		/* storage for formatted messages */
 
 	void *frames;			/* (MAXNESTING+1) frames of tapc_module.frame_size */
-
-	u64 trace_args[12];		/* kernel.trace: arguments, stored by
-					 * the site's typed callback */
-	const struct tapc_syscall_hit *syscall;	/* kernel.syscall: the call
-					 * (provider/syscall.h), else NULL */
 
 	unsigned int pb_len;		/* bytes pending in pb */
 	char pb[TAPC_PRINTBUF_SIZE];	/* this hit's output, flushed at probe end */
@@ -323,7 +319,8 @@ void tapc_counter_add(struct tapc_counter *ctr, int64_t n);
 int64_t tapc_counter_read(const struct tapc_counter *ctr);
 void tapc_counter_set(struct tapc_counter *ctr, int64_t v);
 
-/* ---- context functions ---- */
+/* ---- context functions (tapset/linux/context.stp's embedded C calls
+ * these; tapset functions say the rest in their own C) ---- */
 void tapc_execname(char *dst);
 static inline int64_t tapc_pid(void) { return current->tgid; }
 static inline int64_t tapc_tid(void) { return current->pid; }
@@ -334,11 +331,6 @@ static inline int64_t tapc_target_pid(void) { return tapc_target; }
 int64_t tapc_gettimeofday_ns(void);
 /* exit(): ask taprun to stop; the current handler finishes first. */
 void tapc_request_exit(void);
-int64_t tapc_ppid(void);
-int64_t tapc_gid(void);
-int64_t tapc_euid(void);
-int64_t tapc_egid(void);
-int64_t tapc_ktime_ns(void);		/* local_clock_ns(): monotonic */
 
 /* ---- memory reads from the script (nofault: a bad address is a script
  * error "... fault at 0xADDR", never an oops) ---- */
@@ -390,95 +382,28 @@ bool tapc_kread_quiet(void *dst, unsigned long addr, size_t n);
 /* tapc_arch_arg(regs, n): n-th (1-based) integer argument at function entry.
  * tapc_arch_return_value(regs): return value in a return probe. */
 
-/* ---- probe sites consumed by the runtime providers ---- */
+/* ---- probe families: each runtime provider (runtime/provider/<family>.c,
+ * its site struct and its tapc_<family>_provider in <family>.h) registers
+ * the sites of its group; the session arms the groups in table order and
+ * disarms them in reverse ---- */
 typedef void (*tapc_handler_t)(struct tapc_context *c);
 
-struct tapc_kprobe_site {
-	const char *symbol;		/* function to probe ("MODULE:NAME" in a module),
-					 * NULL: at addr */
-	const char *func;		/* its name for probefunc(), NULL: symbol */
-	unsigned long offset;
-	unsigned long addr;		/* .statement(ADDR).absolute */
-	const char *pp;			/* probe point text, pp() */
-	bool is_return;			/* kretprobe */
-	bool optional;			/* '?': registration failure ignored */
-	int maxactive;			/* .maxactive(N), 0 = KRETACTIVE */
-	tapc_handler_t handler;
-	tapc_handler_t entry_handler;	/* kretprobe entry (@entry), or NULL */
-	size_t entry_data_size;		/* bytes of per-call data for @entry */
-	/* optional wrappers that call handler directly (provider/kprobe.h:
-	 * tapc_kprobe_hit, tapc_kretprobe_ret_hit); NULL: the runtime's own */
-	int (*pre_handler)(struct kprobe *p, struct pt_regs *regs);
-	int (*ret_handler)(struct kretprobe_instance *ri, struct pt_regs *regs);
-	/* runtime private */
-	union {
-		struct kprobe kp;
-		struct kretprobe krp;
-	} u;
-	bool registered;
+struct tapc_provider {
+	const char *name;
+	/* Process context: register sites[0..n) (an array of the family's
+	 * site struct).  On a failure of a site that is not optional: report
+	 * "probe PP registration error ..." on chan 2, unregister what was
+	 * registered and return the kernel's errno; else 0. */
+	int (*register_sites)(void *sites, unsigned int n);
+	/* Unregister them all and wait until no handler runs any more. */
+	void (*unregister_sites)(void *sites, unsigned int n);
 };
 
-/* timer.ns/us/ms/s(N) and timer.hz(N): interval_ns (hz: NSEC_PER_SEC / N);
- * timer.jiffies(N): jiffies = N instead (the target's HZ decides), with
- * .randomize(M) in randomize_jiffies; timer.profile(.tick): jiffies = 1 and
- * per_cpu: one timer on every online CPU, firing in hard irq context with
- * c->regs = the interrupted registers (get_irq_regs()). */
-struct tapc_timer_site {
-	u64 interval_ns;
-	u64 randomize_ns;		/* .randomize(M), 0 = none */
-	unsigned long jiffies;		/* period in jiffies, 0 = interval_ns */
-	unsigned long randomize_jiffies;
-	bool per_cpu;			/* timer.profile */
-	const char *pp;
-	tapc_handler_t handler;
-	/* runtime private */
-	struct hrtimer timer;
-	bool registered;
-	u64 period_ns, spread_ns;	/* resolved at registration */
-	void *cpu_timers;		/* per_cpu: [nr_cpu_ids] timers */
+struct tapc_site_group {
+	const struct tapc_provider *provider;
+	void *sites;
+	unsigned int n;
 };
-
-/*
- * kernel.trace("NAME") sites.  A tracepoint calls its probes with its own
- * prototype, so the translator emits one typed callback per site:
- *
- *	static void tp_cb_N(void *data, struct task_struct *p, pid_t old_pid,
- *			    struct linux_binprm *bprm)	// TP_PROTO + void *data
- *	{
- *		struct tapc_trace_site *s = data;
- *		struct tapc_context *c = tapc_trace_enter(s);
- *
- *		if (!c)
- *			return;
- *		c->trace_args[0] = (u64)(unsigned long)p;	// $p
- *		c->trace_args[1] = (u64)old_pid;		// $old_pid
- *		c->trace_args[2] = (u64)(unsigned long)bprm;	// $bprm
- *		s->handler(c);
- *		tapc_context_exit(c);
- *	}
- *
- * and a site { .name = "sched_process_exec", .pp = ..., .callback = tp_cb_N,
- * .handler = probe_N }.  The runtime finds the tracepoint among the
- * kernel's (for_each_kernel_tracepoint) and registers callback with the
- * site as its data.  Handlers read $args back from c->trace_args with the
- * types of TP_PROTO.
- */
-struct tapc_trace_site {
-	const char *name;		/* tracepoint name, no "system:" prefix */
-	const char *pp;
-	void *callback;			/* the typed callback above */
-	tapc_handler_t handler;
-	bool optional;			/* '?': missing tracepoint ignored */
-	/* runtime private */
-	struct tracepoint *tp;
-	bool registered;
-};
-/* In a site's callback: the CPU's context for this hit, or NULL (session
- * not running, context busy): then return at once. */
-struct tapc_context *tapc_trace_enter(struct tapc_trace_site *s);
-
-/* kernel.syscall("NAME") sites and what a handler sees of the call */
-#include "provider/syscall.h"
 
 struct tapc_simple_probe {		/* begin / end / error */
 	const char *pp;
@@ -498,10 +423,8 @@ void tapc_timing_add(unsigned int probe, u64 cycles);
 struct tapc_module_desc {
 	const char *name;		/* module name */
 	const char *script;		/* script file name, for messages */
-	struct tapc_kprobe_site *kprobes;
-	unsigned int n_kprobes;
-	struct tapc_timer_site *timers;
-	unsigned int n_timers;
+	const struct tapc_site_group *groups;	/* armed in order at start */
+	unsigned int n_groups;
 	/* begin(N) / end(N) / error(N) run in increasing priority, ties in
 	 * table order (the runtime orders them; sorted tables are fine) */
 	const struct tapc_simple_probe *begins, *ends, *errors;
@@ -509,9 +432,6 @@ struct tapc_module_desc {
 	size_t frame_size;		/* largest probe/function frame */
 	int (*globals_init)(void);	/* process context: allocate maps */
 	void (*globals_free)(void);
-	struct tapc_trace_site *traces;	/* kernel.trace("NAME") */
-	unsigned int n_traces;
-	const struct tapc_syscall_desc *syscalls;	/* kernel.syscall, or NULL */
 	const struct tapc_probe_info *probe_info;	/* -t only */
 	unsigned int n_probe_info;
 };
@@ -527,5 +447,8 @@ struct tapc_context *tapc_context_enter(const char *pp, bool interruptible);
 void tapc_context_exit(struct tapc_context *c);
 void tapc_run_probe(const char *pp, tapc_handler_t h, struct pt_regs *regs,
 		    bool interruptible);
+
+/* What the tapset library needs besides (abort(), system(), the time zone). */
+#include "library.h"
 
 #endif /* TAPC_RUNTIME_H */

@@ -14,6 +14,8 @@
 enum tapc_chan {
 	TAPC_CHAN_OUT = 1,		/* script output (stdout) */
 	TAPC_CHAN_ERR = 2,		/* ERROR:/WARNING: lines (stderr) */
+	TAPC_CHAN_SYSTEM = 3,		/* system(): a command for taprun to run */
+	TAPC_CHAN_SWITCH = 4,		/* switch_file(): taprun's next -o file */
 };
 
 struct tapc_rec {

@@ -13,9 +13,22 @@
 #include "emit.h"
 #include "provider.h"
 
+extern const struct provider_ops begin_end_provider, never_provider;
+
 enum { SIMPLE_BEGIN, SIMPLE_END, SIMPLE_ERROR, SIMPLE_COUNT };
 
 static const char *const list_names[SIMPLE_COUNT] = { "begins", "ends", "errors" };
+
+/* A begin/end/error site's own part (site->priv). */
+struct simple_site {
+	int kind;			/* SIMPLE_BEGIN ... */
+	long long priority;		/* begin(N) */
+};
+
+static inline struct simple_site *sp(const struct site *site)
+{
+	return site->priv;
+}
 
 static int begin_end_expand(struct session *s, struct rprobe *p, struct node *point)
 {
@@ -38,8 +51,9 @@ static int begin_end_expand(struct session *s, struct rprobe *p, struct node *po
 	kind = strcmp(name, "begin") == 0 ? SIMPLE_BEGIN :
 	       strcmp(name, "end") == 0 ? SIMPLE_END : SIMPLE_ERROR;
 	site = site_add(p, &begin_end_provider, point, pp_text(point));
-	site->family_kind = kind;
-	site->priority = arg ? arg->u.num.value : 0;
+	site->priv = arena_alloc(sizeof(struct simple_site));
+	sp(site)->kind = kind;
+	sp(site)->priority = arg ? arg->u.num.value : 0;
 	return 1;
 }
 
@@ -51,7 +65,7 @@ static int count_kind(const struct rprogram *p, int kind, const struct site **ou
 
 	for (pr = p->probes; pr; pr = pr->next)
 		for (site = pr->sites; site; site = site->next)
-			if (site->ops == &begin_end_provider && site->family_kind == kind) {
+			if (site->ops == &begin_end_provider && sp(site)->kind == kind) {
 				if (out)
 					out[n] = site;
 				n++;
@@ -70,7 +84,7 @@ static void emit_list(struct emitter *e, const struct rprogram *p, int kind)
 	count_kind(p, kind, v);
 	/* insertion sort: stable, and lists are short */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && v[j - 1]->priority > v[j]->priority; j--) {
+		for (j = i; j > 0 && sp(v[j - 1])->priority > sp(v[j])->priority; j--) {
 			const struct site *tmp = v[j];
 
 			v[j] = v[j - 1];
@@ -81,7 +95,7 @@ static void emit_list(struct emitter *e, const struct rprogram *p, int kind)
 		char *pp = c_string(v[i]->pp, strlen(v[i]->pp));
 
 		emit(e, "{ .pp = %s, .handler = %s, .priority = %lld },", pp,
-		     handler_name(v[i]->probe), v[i]->priority);
+		     handler_name(v[i]->probe), sp(v[i])->priority);
 		free(pp);
 	}
 	emit(e, "};");
@@ -110,6 +124,8 @@ static void begin_end_desc(struct emitter *e, const struct rprogram *p)
 
 const struct provider_ops begin_end_provider = {
 	.family = "begin_end",
+	.paths = (const char *const[]){ "begin", "end", "error", NULL },
+	.simple = true,
 	.expand = begin_end_expand,
 	.target = NULL,
 	.emit_tables = begin_end_tables,
@@ -130,5 +146,6 @@ static int never_expand(struct session *s, struct rprobe *p, struct node *point)
 
 const struct provider_ops never_provider = {
 	.family = "never",
+	.paths = (const char *const[]){ "never", NULL },
 	.expand = never_expand,
 };

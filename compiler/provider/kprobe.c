@@ -10,10 +10,9 @@
  * Target variables come from BTF, no debuginfo needed: $name is a
  * parameter (by position in the function's prototype, typed), $return the
  * typed return value, and ->member / [N] steps follow BTF types with
- * nofault reads (btf.c).  In a .return probe a parameter, like @entry(e),
+ * nofault reads (fetch.c).  In a .return probe a parameter, like @entry(e),
  * is saved by a kretprobe entry handler into the instance's data and read
- * back from there.  kernel.trace("NAME") is handed to provider/tracepoint.c,
- * kernel.syscall("NAME") and kernel.syscall32("NAME") to provider/syscall.c.
+ * back from there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,15 @@
 #include "arena.h"
 #include "diag.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
+#include "kprobe.h"
 #include "kprobe_statement.h"
 #include "provider.h"
+#include "recipe.h"
 #include "session.h"
+
+extern const struct provider_ops kprobe_provider;
 
 struct expand_state {
 	struct rprobe *p;
@@ -35,7 +39,7 @@ struct expand_state {
 	const char *at;			/* "@FILE:LINE" of a line probe, or "" */
 	bool is_return;
 	int maxactive;
-	struct kernel *k;		/* symbols and types: kernel or module */
+	struct image *im;		/* symbols and types: kernel or module */
 	int blacklisted;
 	const char *first_blacklisted;
 	const char *file;		/* "F@FILE..." as written, NULL: none */
@@ -48,11 +52,13 @@ static struct site *new_site(struct expand_state *st, const char *func)
 				     arena_printf("%s.%s(\"%s%s\")%s", st->prefix, st->what, func,
 						  st->at, st->suffix));
 
-	site->func = arena_strdup(func);
-	site->is_return = st->is_return;
-	site->maxactive = st->maxactive;
-	site->k = st->k->module ? st->k : NULL;
-	site->module = st->k->module;
+	site->priv = arena_alloc(sizeof(struct kprobe_site));
+
+	kp(site)->func = arena_strdup(func);
+	kp(site)->is_return = st->is_return;
+	kp(site)->maxactive = st->maxactive;
+	kp(site)->im = st->im->name ? st->im : NULL;
+	kp(site)->module = st->im->name;
 	return site;
 }
 
@@ -60,7 +66,7 @@ static void add_site(const char *func, void *arg)
 {
 	struct expand_state *st = arg;
 
-	if (kernel_blacklisted(st->k, func)) {
+	if (kernel_blacklisted(st->im, func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
 			st->first_blacklisted = arena_strdup(func);
@@ -77,26 +83,26 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
-	if (kernel_blacklisted(st->k, ds->func)) {
+	if (kernel_blacklisted(st->im, ds->func)) {
 		st->blacklisted++;
 		if (!st->first_blacklisted)
 			st->first_blacklisted = arena_strdup(ds->func);
 		return;
 	}
-	if (ds->anchor && (!*ds->anchor || st->k->module)) {
+	if (ds->anchor && (!*ds->anchor || st->im->name)) {
 		if (!st->ambiguous)
 			diag_error(st->point->loc, "probe point %s: several functions of %s are called %s, "
 				   "and kallsyms can't tell them apart by name",
-				   pp_text(st->point), st->k->module ? st->k->module : "the kernel", ds->func);
+				   pp_text(st->point), st->im->name ? st->im->name : "the kernel", ds->func);
 		st->ambiguous = true;
 		return;
 	}
 	st->at = ds->line ? arena_printf("@%s:%d", file, ds->line) : arena_printf("@%s", file);
 	site = new_site(st, ds->func);
-	site->offset = ds->anchor ? ds->anchor_offset : ds->offset;
-	site->anchor = ds->anchor;
-	site->statement = ds->line != 0;
-	site->addr = ds->addr;
+	kp(site)->offset = ds->anchor ? ds->anchor_offset : ds->offset;
+	kp(site)->anchor = ds->anchor;
+	kp(site)->statement = ds->line != 0;
+	kp(site)->addr = ds->addr;
 }
 
 /* A glob without its wildcards ("vfs_re*d" -> "vfs_red"), to find the
@@ -222,24 +228,25 @@ static int expand_absolute(struct session *s, struct expand_state *st, const str
 		return -1;
 	}
 	site = site_add(st->p, &kprobe_provider, st->point, pp);
-	site->func = "";
-	site->offset = (unsigned long)a->u.num.value;
-	site->absolute = true;
-	site->statement = true;
+	site->priv = arena_alloc(sizeof(struct kprobe_site));
+	kp(site)->func = "";
+	kp(site)->offset = (unsigned long)a->u.num.value;
+	kp(site)->absolute = true;
+	kp(site)->statement = true;
 	return 1;
 }
 
-/* Sites of st->k's functions matching pattern, or with file set those
+/* Sites of st->im's functions matching pattern, or with file set those
  * defined in file (at line, when not 0) from its DWARF; -1 after an
- * error, -2 when st->k has no DWARF for a source file. */
+ * error, -2 when st->im has no DWARF for a source file. */
 static int match_sites(struct expand_state *st, const char *pattern, const char *file, int line)
 {
-	struct kernel *dk;
+	struct image *dk;
 	int matched;
 
 	if (!file)
-		return (int)kernel_match_functions(st->k, pattern, add_site, st);
-	dk = kernel_debuginfo(st->k);
+		return (int)kernel_match_functions(st->im, pattern, add_site, st);
+	dk = kernel_debuginfo(st->im);
 	if (!dk || !dk->dwarf)
 		return -2;
 	matched = line ? dwarf_line_sites(dk, pattern, file, line, add_dwarf_site, st)
@@ -261,11 +268,6 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
 
-	if (n >= 2 && strcmp(family, "kernel") == 0 && strcmp(comps[1]->u.comp.name, "trace") == 0)
-		return tracepoint_provider.expand(s, p, point);
-	if (n >= 2 && strcmp(family, "kernel") == 0 && (strcmp(comps[1]->u.comp.name, "syscall") == 0 ||
-							 strcmp(comps[1]->u.comp.name, "syscall32") == 0))
-		return syscall_provider.expand(s, p, point);
 	if (strcmp(family, "module") == 0) {
 		modarg = comps[0]->u.comp.arg;
 	} else if (is_kprobe && n >= 2 && strcmp(comps[1]->u.comp.name, "module") == 0) {
@@ -317,23 +319,23 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	matched = 0;
 	if (modarg && strpbrk(modarg->u.str.value, "*?[")) {
 		/* a module glob: the modules without DWARF add no source sites */
-		struct kernel **views;
+		struct image **views;
 		int nviews = module_views_matching(s, modarg, pattern, &views, &nnamed);
 
 		if (nviews < 0)
 			return -1;
 		for (i = 0; i < nviews; i++) {
-			st.k = views[i];
+			st.im = views[i];
 			st.prefix = arena_printf(is_kprobe ? "kprobe.module(\"%s\")" : "module(\"%s\")",
-						 st.k->module);
+						 st.im->name);
 			m = match_sites(&st, pattern, file, line);
 			if (m == -1)
 				return -1;
 			matched += m > 0 ? m : 0;
 		}
 	} else {
-		st.k = modarg ? module_view(s, modarg) : session_kernel(s);
-		if (!st.k)
+		st.im = modarg ? module_view(s, modarg) : kernel_image(session_kernel(s));
+		if (!st.im)
 			return -1;
 		matched = match_sites(&st, pattern, file, line);
 		if (matched == -1)
@@ -341,7 +343,7 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 		if (matched == -2) {
 			diag_error(arg->loc, "probe point %s: %s need DWARF debuginfo; none in %s",
 				   pp_text(point), line ? "source lines" : "functions by source file",
-				   st.k->module ? st.k->module_path : kernel_debuginfo_paths(st.k));
+				   st.im->name ? st.im->path : kernel_debuginfo_paths(st.im->kernel));
 			return -1;
 		}
 	}
@@ -357,11 +359,11 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	if (matched && matched == st.blacklisted && !point->u.pp.optional) {
 		diag_error(point->loc, "probe point %s: %s can't be probed (%s)",
 			   pp_text(point), st.first_blacklisted,
-			   kernel_blacklist_reason(st.k, st.first_blacklisted));
+			   kernel_blacklist_reason(st.im, st.first_blacklisted));
 		return -1;
 	}
 	if (!matched && !point->u.pp.optional) {
-		const char *hint = nnamed ? NULL : kernel_closest_function(st.k, glob_literal(pattern));
+		const char *hint = nnamed ? NULL : kernel_closest_function(st.im, glob_literal(pattern));
 
 		diag_error(point->loc, "no match for probe point %s", pp_text(point));
 		if (nnamed)
@@ -374,94 +376,21 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	return matched - st.blacklisted;
 }
 
-static const char *loc_text(const struct node *t)
-{
-	char *q = arena_printf("%s:%d:%d", t->loc.file ? t->loc.file : "<input>", t->loc.line,
-			       t->loc.col);
-	char *c = c_string(q, strlen(q)), *a = arena_strdup(c);
-
-	free(c);
-	return a;
-}
-
 /* Where a site's symbols and types come from: its module, or the kernel. */
-static struct kernel *site_kernel(struct session *s, const struct site *site)
+static struct image *site_image(struct session *s, const struct site *site)
 {
-	return site->k ? site->k : session_kernel(s);
-}
-
-static enum type_kind typed_target(struct kernel *k, struct node *t, int type, const char *base)
-{
-	struct btf_fetch f;
-
-	if (!btf_fetch(k, type, base, t->u.target.steps, loc_text(t), &f)) {
-		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", t->u.target.name, f.err);
-		if (f.note)
-			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
-		return TYPE_UNKNOWN;
-	}
-	if (f.code)
-		return provider_pretty(k, t, &f);
-	t->u.target.resolved = (void *)f.expr;
-	return TYPE_LONG;
-}
-
-enum type_kind provider_pretty(struct kernel *k, struct node *t, const struct btf_fetch *f)
-{
-	const char *err, *stmt = pretty_append(k, f, &err);
-
-	if (!stmt) {
-		diag_error(t->loc, "%s: %s", t->u.target.name, err);
-		return TYPE_UNKNOWN;
-	}
-	t->u.target.resolved = arena_printf(PROVIDER_STR_START "%s", stmt);
-	return TYPE_STRING;
-}
-
-/* @cast(addr, "struct S")->...: the address as an S of k's types. */
-static enum type_kind cast_target(struct kernel *k, struct node *t)
-{
-	int type = btf_load(k, 0) ? btf_find_type(k, t->u.target.cast_type) : -1;
-
-	if (type < 0) {
-		diag_error(t->loc, "@cast: type '%s' not found in the %s of %s %s",
-			   t->u.target.cast_type, k->module ? k->types_from : "BTF",
-			   k->module ? "module" : "kernel", k->module ? k->module : k->release);
-		return TYPE_UNKNOWN;
-	}
-	/* the translator puts the operand's value in place of this name */
-	return typed_target(k, t, type, "tapc_cast_operand");
-}
-
-enum type_kind provider_cast(struct session *s, struct node *t)
-{
-	return cast_target(session_kernel(s), t);
-}
-
-enum type_kind provider_typed_target(struct session *s, struct node *t, int type, const char *base)
-{
-	return typed_target(session_kernel(s), t, type, base);
-}
-
-bool provider_has_pretty(const struct node *t)
-{
-	const struct target_step *st;
-
-	for (st = t->u.target.steps; st; st = st->next)
-		if (st->kind == STEP_PRETTY || st->kind == STEP_PRETTY_DEEP)
-			return true;
-	return false;
+	return kp(site)->im ? kp(site)->im : kernel_image(session_kernel(s));
 }
 
 /* "no BTF prototype for F in kernel K" or the module's DWARF equivalent. */
-static const char *no_proto(const struct kernel *k, const char *func)
+static const char *no_proto(const struct image *im, const char *func)
 {
-	if (k->module && k->types_error)
-		return arena_printf("%s (%s)", k->types_error, k->module_path);
-	if (k->module)
-		return arena_printf("no %s type information for %s in %s", k->types_from, func,
-				    k->module_path);
-	return arena_printf("no BTF prototype for %s in kernel %s", func, k->release);
+	if (im->name && im->types_error)
+		return arena_printf("%s (%s)", im->types_error, im->path);
+	if (im->name)
+		return arena_printf("no %s type information for %s in %s", im->types_from, func,
+				    im->path);
+	return arena_printf("no BTF prototype for %s in kernel %s", func, im->kernel->release);
 }
 
 /* The function whose BTF prototype describes site's parameters: a
@@ -469,53 +398,26 @@ static const char *no_proto(const struct kernel *k, const char *func)
  * user registers), but __do_sys_X has the syscall's. */
 static const char *proto_func(const struct site *site, bool *syscall)
 {
-	*syscall = !site->module && strncmp(site->func, "__x64_sys_", 10) == 0;
-	return *syscall ? arena_printf("__do_sys_%s", site->func + 10) : site->func;
+	*syscall = !kp(site)->module && strncmp(kp(site)->func, "__x64_sys_", 10) == 0;
+	return *syscall ? arena_printf("__do_sys_%s", kp(site)->func + 10) : kp(site)->func;
 }
 
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t);
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t);
 
-const char *provider_parm_text(struct session *s, struct site *site, const struct node *t,
-			       struct kernel *k, const char *name, int type,
-			       enum type_kind (*target)(struct session *, struct site *, struct node *))
-{
-	const struct target_step *pretty = t->u.target.steps;
-	struct node *p = node_new(NODE_TARGET, t->loc);
-	const char *text = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=\");", name);
-
-	p->u.target.name = arena_printf("$%s", name);
-	if (type >= 0 && pretty) {
-		p->u.target.steps = (struct target_step *)pretty;
-		if (target(s, site, p) != TYPE_STRING)
-			return NULL;
-		return arena_printf("%s %s", text,
-				    (const char *)p->u.target.resolved + strlen(PROVIDER_STR_START));
-	}
-	if (type >= 0 && pretty_placeholder(k, type))
-		return arena_printf(" tapc_strcat(tapc_str_dst, \"%s=%s\");", name,
-				    pretty_placeholder(k, type));
-	if (target(s, site, p) == TYPE_UNKNOWN)
-		return NULL;
-	return arena_printf("%s { char _h[24]; snprintf(_h, sizeof(_h), \"0x%%llx\", "
-			    "(unsigned long long)%s); tapc_strcat(tapc_str_dst, _h); }",
-			    text, (const char *)p->u.target.resolved);
-}
-
 /* $$parms, $$vars (the same without debuginfo: no locals), $$locals (empty)
  * and $$return as SystemTap prints them: "name=0xHEX ..." with each value
- * in hex, or with a $ / $$ suffix each value pretty-printed.  A string
- * target: the translator gives the statement its buffer in place of
- * tapc_str_dst.  In a .return probe the parameters are the text made at
- * entry, as in stap. */
+ * in hex, or with a $ / $$ suffix each value pretty-printed: a string
+ * recipe.  In a .return probe the parameters are the text made at entry,
+ * as in stap. */
 static enum type_kind pretty_vars(struct session *s, struct site *site, struct node *t)
 {
-	const char *name = t->u.target.name, *params[32], *func, *one;
+	const char *name = t->u.target.name, *params[32], *func;
 	const struct target_step *pretty = t->u.target.steps;
-	struct kernel *k = site_kernel(s, site);
-	char *stmt = PROVIDER_STR_START;
+	struct image *im = site_image(s, site);
+	struct recipe *stmt = recipe_string(true), *one;
 	bool syscall;
-	int n = 0, i;
+	int n = 0, i, shown = 0;
 
 	if (pretty && (pretty->next || pretty->kind == STEP_FIELD || pretty->kind == STEP_INDEX)) {
 		diag_error(t->loc, "%s can only be followed by $ or $$, not by ->members or [elements]",
@@ -523,51 +425,53 @@ static enum type_kind pretty_vars(struct session *s, struct site *site, struct n
 		return TYPE_UNKNOWN;
 	}
 	func = proto_func(site, &syscall);
-	if (site->statement && strcmp(name, "$$return") != 0)
+	if (kp(site)->statement && strcmp(name, "$$return") != 0)
 		return kprobe_statement_vars_text(s, site, t, kprobe_target);
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
-		if (site->is_return)
+		if (kp(site)->is_return)
 			return entry_capture(s, site, t);
-		n = kernel_func_params(k, func, params, 6);
+		n = kernel_func_params(im, func, params, 6);
 		if (n < 0 && syscall)
-			n = kernel_syscall_params(k, site->func + 10, params, 6);
+			n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 6);
 		if (n < 0) {
-			diag_error(t->loc, "%s: %s", name, no_proto(k, func));
+			diag_error(t->loc, "%s: %s", name, no_proto(im, func));
 			return TYPE_UNKNOWN;
 		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(params[i], "__unused") == 0)	/* SYSCALL_DEFINE0's regs */
 				continue;
-			int argno = kernel_func_param(k, func, params[i]);
+			int argno = kernel_func_param(im, func, params[i]);
 
-			one = provider_parm_text(s, site, t, k, params[i],
-						 argno > 0 ? btf_func_param_type(k, func, argno) : -1,
+			one = fetch_parm_text(s, site, t, im, params[i],
+						 argno > 0 ? btf_func_param_type(im, func, argno) : -1,
 						 kprobe_target);
 			if (!one)
 				return TYPE_UNKNOWN;
-			stmt = arena_printf("%s%s%s", stmt,
-					    strcmp(stmt, PROVIDER_STR_START) ? " tapc_strcat(tapc_str_dst, \" \");" : "",
-					    one);
+			if (shown++)
+				recipe_add_dst(stmt, " tapc_strcat(", ", \" \");");
+			recipe_add_recipe(stmt, one);
 		}
 	} else if (strcmp(name, "$$return") == 0) {
-		if (!site->is_return) {
+		if (!kp(site)->is_return) {
 			diag_error(t->loc, "$$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
-		if (btf_func_param_type(k, func, 0) != 0) {	/* not void */
+		if (btf_func_param_type(im, func, 0) != 0) {	/* not void */
 			struct node *r = node_new(NODE_TARGET, t->loc);
 
 			r->u.target.name = "$return";
 			r->u.target.steps = (struct target_step *)pretty;
 			if (kprobe_target(s, site, r) == TYPE_UNKNOWN)
 				return TYPE_UNKNOWN;
-			if (pretty)
-				stmt = arena_printf("%s tapc_strcat(tapc_str_dst, \"return=\"); %s", stmt,
-						    (const char *)r->u.target.resolved + strlen(PROVIDER_STR_START));
-			else
-				stmt = arena_printf("%s tapc_sprintf(tapc_str_dst, \"return=0x%%llx\", "
-						    "(unsigned long long)%s);", stmt,
-						    (const char *)r->u.target.resolved);
+			if (pretty) {
+				recipe_add_dst(stmt, " tapc_strcat(", ", \"return=\"); ");
+				recipe_add_recipe(stmt, r->u.target.resolved);
+			} else {
+				recipe_add_dst(stmt, " tapc_sprintf(",
+					       ", \"return=0x%llx\", (unsigned long long)");
+				recipe_add_recipe(stmt, r->u.target.resolved);
+				recipe_add(stmt, ");");
+			}
 		}
 	} else if (strcmp(name, "$$locals") != 0) {
 		diag_error(t->loc, "unknown target variable %s (expected $$vars, $$parms, $$locals or $$return)",
@@ -587,20 +491,24 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 {
 	const char *why = NULL;
 
-	if (provider_has_pretty(t))
+	if (fetch_has_pretty(t))
 		why = "a pretty-printed value ($ or $$) is text, not a variable";
 	else if (t->u.target.steps)
 		why = "only whole values can be written, not ->members or [elements]";
 	else if (argno == 0)
-		t->u.target.store = "tapc_arch_set_return_value(c->regs, TAPC_VALUE)";
-	else if (site->is_return)
+		t->u.target.store = recipe_text("tapc_arch_set_return_value(c->regs, ");
+	else if (kp(site)->is_return)
 		why = "a parameter can only be written at function entry, not in a .return probe";
-	else if (site->statement)
+	else if (kp(site)->statement)
 		why = "a parameter can only be written at function entry";
 	else if (syscall)
 		why = "a syscall's arguments are the user's registers: write them at __do_sys_ entry";
 	else
-		t->u.target.store = arena_printf("tapc_arch_set_arg(c->regs, %d, TAPC_VALUE)", argno);
+		t->u.target.store = recipe_text("tapc_arch_set_arg(c->regs, %d, ", argno);
+	if (t->u.target.store) {
+		recipe_add_operand(t->u.target.store, RECIPE_VALUE, 0);
+		recipe_add(t->u.target.store, ")");
+	}
 	if (why)
 		diag_error(t->loc, "can't write to %s: %s", t->u.target.name, why);
 	return !why;
@@ -609,7 +517,7 @@ static bool target_store(struct site *site, struct node *t, int argno, bool sysc
 static enum type_kind kprobe_target(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name;
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	const char *params[32], *func;
 	bool syscall;
 	int argno, n, i, type;
@@ -617,64 +525,64 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	if (name[0] == '$' && name[1] == '$')
 		return pretty_vars(s, site, t);
 	if (strcmp(name, "@cast") == 0)
-		return cast_target(k, t);
+		return fetch_cast(im, t);
 	if (name[0] != '$') {
 		diag_error(t->loc, "%s is not supported in kernel.function probes yet", name);
 		return TYPE_UNKNOWN;
 	}
-	if (site->statement && strcmp(name, "$return") != 0)
-		return kprobe_statement_target(s, site, t, loc_text(t));
+	if (kp(site)->statement && strcmp(name, "$return") != 0)
+		return kprobe_statement_target(s, site, t);
 	if (strcmp(name, "$return") == 0) {
-		if (!site->is_return) {
+		if (!kp(site)->is_return) {
 			diag_error(t->loc, "$return is only available in .return probes (at %s)", site->pp);
 			return TYPE_UNKNOWN;
 		}
 		func = proto_func(site, &syscall);
-		type = btf_func_param_type(k, func, 0);
+		type = btf_func_param_type(im, func, 0);
 		if (t->u.target.written && !target_store(site, t, 0, syscall))
 			return TYPE_UNKNOWN;
 		if (type < 0 && !t->u.target.steps) {
-			t->u.target.resolved = (void *)"((int64_t)tapc_arch_return_value(c->regs))";
+			t->u.target.resolved = recipe_text("((int64_t)tapc_arch_return_value(c->regs))");
 			return TYPE_LONG;
 		}
 		if (type < 0) {
-			diag_error(t->loc, "$return: %s", no_proto(k, func));
+			diag_error(t->loc, "$return: %s", no_proto(im, func));
 			return TYPE_UNKNOWN;
 		}
-		return typed_target(k, t, type, "tapc_arch_return_value(c->regs)");
+		return fetch_typed(im, t, type, "tapc_arch_return_value(c->regs)");
 	}
 	func = proto_func(site, &syscall);
-	argno = kernel_func_param(k, func, name + 1);
+	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall) {
 		/* no __do_sys_X in BTF: the argument names of syscalls.h, untyped */
-		n = kernel_syscall_params(k, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				break;
-		if (n >= 0 && i < n && !site->is_return && !t->u.target.steps) {
-			t->u.target.resolved = arena_printf("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
+		if (n >= 0 && i < n && !kp(site)->is_return && !t->u.target.steps) {
+			t->u.target.resolved = recipe_text("((int64_t)tapc_arch_syscall_arg(c->regs, %d))", i + 1);
 			return TYPE_LONG;
 		}
 	}
 	if (argno < 0) {
-		diag_error(t->loc, "%s: %s", name, no_proto(k, func));
+		diag_error(t->loc, "%s: %s", name, no_proto(im, func));
 		return TYPE_UNKNOWN;
 	}
 	if (argno == 0) {
 		char *list = "";
 
-		diag_error(t->loc, "%s is not a parameter of %s", name, site->func);
-		n = kernel_func_params(k, func, params, 32);
+		diag_error(t->loc, "%s is not a parameter of %s", name, kp(site)->func);
+		n = kernel_func_params(im, func, params, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s", list, i ? " " : "", params[i]);
-		diag_note(t->loc, "the parameters of %s are: %s", site->func, n ? list : "(none)");
+		diag_note(t->loc, "the parameters of %s are: %s", kp(site)->func, n ? list : "(none)");
 		return TYPE_UNKNOWN;
 	}
 	if (t->u.target.written && !target_store(site, t, argno, syscall))
 		return TYPE_UNKNOWN;
-	if (site->is_return)	/* as in SystemTap: the value at entry */
+	if (kp(site)->is_return)	/* as in SystemTap: the value at entry */
 		return entry_capture(s, site, t);
-	if (site->statement) {
+	if (kp(site)->statement) {
 		/* past the entry the registers hold other things: this needs
 		 * the DWARF location lists */
 		diag_error(t->loc, "%s: parameters in .statement probes are not supported yet (only at function entry)",
@@ -683,88 +591,76 @@ static enum type_kind kprobe_target(struct session *s, struct site *site, struct
 	}
 	if (argno > 6) {
 		diag_error(t->loc, "%s is parameter %d of %s: only the first 6 (in registers) are supported",
-			   name, argno, site->func);
+			   name, argno, kp(site)->func);
 		return TYPE_UNKNOWN;
 	}
-	type = btf_func_param_type(k, func, argno);
-	return typed_target(k, t, type,
+	type = btf_func_param_type(im, func, argno);
+	return fetch_typed(im, t, type,
 			    arena_printf(syscall ? "tapc_arch_syscall_arg(c->regs, %d)"
 						 : "tapc_arch_arg(c->regs, %d)", argno));
 }
 
 static const char *kprobe_vars(struct session *s, const struct site *site)
 {
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	const char *names[32], *func;
 	char *list = "";
 	bool syscall;
 	int n, i;
 
-	if (site->statement)
+	if (kp(site)->statement)
 		return kprobe_statement_vars(s, site, true);
 	func = proto_func(site, &syscall);
-	n = kernel_func_params(k, func, names, 32);
+	n = kernel_func_params(im, func, names, 32);
 	if (n < 0 && syscall) {
-		n = kernel_syscall_params(k, site->func + 10, names, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, names, 32);
 		for (i = 0; i < n; i++)
 			list = arena_printf("%s%s$%s:long", list, i ? " " : "", names[i]);
 		return list;
 	}
 	for (i = 0; i < n; i++)
 		list = arena_printf("%s%s$%s:%s", list, i ? " " : "", names[i],
-				    btf_type_name(k->btf, btf_func_param_type(k, func, i + 1)));
-	if (n >= 0 && site->is_return && btf_func_param_type(k, func, 0) > 0)
+				    btf_type_name(im->btf, btf_func_param_type(im, func, i + 1)));
+	if (n >= 0 && kp(site)->is_return && btf_func_param_type(im, func, 0) > 0)
 		list = arena_printf("%s%s$return:%s", list, n ? " " : "",
-				    btf_type_name(k->btf, btf_func_param_type(k, func, 0)));
+				    btf_type_name(im->btf, btf_func_param_type(im, func, 0)));
 	return list;
-}
-
-static bool fetch_ok(struct kernel *k, const struct node *t, int type)
-{
-	struct btf_fetch f;
-
-	return type >= 0 && btf_fetch(k, type, "0", t->u.target.steps, "\"\"", &f);
-}
-
-bool provider_fetch_ok(struct session *s, const struct node *t, int type)
-{
-	return fetch_ok(session_kernel(s), t, type);
 }
 
 /* kprobe_target() without the diagnostics, for @defined. */
 static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 {
 	const char *name = t->u.target.name, *params[32], *func;
-	struct kernel *k = site_kernel(s, site);
+	struct image *im = site_image(s, site);
 	bool syscall;
 	int argno, n, i;
 
 	if (name[0] == '$' && name[1] == '$')
 		return false;
 	if (strcmp(name, "@cast") == 0)
-		return btf_load(k, 0) && fetch_ok(k, t, btf_find_type(k, t->u.target.cast_type));
+		return image_btf(im) && fetch_ok(im, t, btf_find_type(im, t->u.target.cast_type));
 	if (name[0] != '$')
 		return false;
-	if (site->statement && strcmp(name, "$return") != 0)
+	if (kp(site)->statement && strcmp(name, "$return") != 0)
 		return kprobe_statement_defined(s, site, t);
 	func = proto_func(site, &syscall);
 	if (strcmp(name, "$return") == 0) {
-		if (!site->is_return)
+		if (!kp(site)->is_return)
 			return false;
-		if (btf_func_param_type(k, func, 0) < 0)
+		if (btf_func_param_type(im, func, 0) < 0)
 			return !t->u.target.steps;
-		return fetch_ok(k, t, btf_func_param_type(k, func, 0));
+		return fetch_ok(im, t, btf_func_param_type(im, func, 0));
 	}
-	argno = kernel_func_param(k, func, name + 1);
+	argno = kernel_func_param(im, func, name + 1);
 	if (argno < 0 && syscall && !t->u.target.steps) {
-		n = kernel_syscall_params(k, site->func + 10, params, 32);
+		n = kernel_syscall_params(im->kernel, kp(site)->func + 10, params, 32);
 		for (i = 0; i < n; i++)
 			if (strcmp(params[i], name + 1) == 0)
 				return true;
 	}
 	if (argno <= 0 || argno > 6)
 		return false;
-	return fetch_ok(k, t, btf_func_param_type(k, func, argno));
+	return fetch_ok(im, t, btf_func_param_type(im, func, argno));
 }
 
 /* @entry values of one kretprobe site: evaluated by its entry handler
@@ -773,7 +669,7 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
  * entry. */
 #define MAX_ENTRY_VALUES 32
 struct entry_values {
-	const char *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
+	const struct recipe *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
 	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
 	bool is_string[MAX_ENTRY_VALUES];
 	int n, nlongs, nstrings;
@@ -802,16 +698,17 @@ static long maxstringlen(const struct session *s)
  * kernel refuses a kretprobe whose per-call data is over
  * KRETPROBE_MAX_DATA_SIZE (4096), so that is an error here, not at run
  * time. */
-static int entry_slot(struct session *s, struct site *site, struct loc loc, const char *expr, bool str)
+static int entry_slot(struct session *s, struct site *site, struct loc loc, const struct recipe *expr,
+		      bool str)
 {
-	struct entry_values *ev = site->priv;
+	struct entry_values *ev = kp(site)->entry;
 	long bytes;
 	int i;
 
 	if (!ev)
-		ev = site->priv = arena_alloc(sizeof(*ev));
+		ev = kp(site)->entry = arena_alloc(sizeof(*ev));
 	for (i = 0; expr && i < ev->n; i++)
-		if (ev->exprs[i] && ev->is_string[i] == str && strcmp(ev->exprs[i], expr) == 0)
+		if (ev->exprs[i] && ev->is_string[i] == str && recipe_equal(ev->exprs[i], expr))
 			return i;
 	if (ev->n == MAX_ENTRY_VALUES) {
 		diag_error(loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
@@ -846,19 +743,28 @@ static enum type_kind entry_capture(struct session *s, struct site *site, struct
 	enum type_kind ty;
 	int i;
 
-	site->is_return = false;
+	kp(site)->is_return = false;
 	ty = kprobe_target(s, site, t);
-	site->is_return = true;
+	kp(site)->is_return = true;
 	if (ty == TYPE_UNKNOWN)
 		return ty;
+	/* the entry handler has no script values to give it */
+	if (recipe_uses(t->u.target.resolved, RECIPE_INDEX, -1)) {
+		diag_error(t->loc, "%s: a value saved at function entry can't have a computed [index]",
+			   t->u.target.name);
+		return TYPE_UNKNOWN;
+	}
 	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
 	if (i < 0)
 		return TYPE_UNKNOWN;
-	ev = site->priv;
-	t->u.target.resolved =
-		ty == TYPE_STRING
-			? arena_printf("tapc_strcpy(tapc_str_dst, (char *)c->entry_data + %s)", ev->offs[i])
-			: arena_printf("(*(int64_t *)((char *)c->entry_data + %s))", ev->offs[i]);
+	ev = kp(site)->entry;
+	if (ty == TYPE_STRING) {
+		t->u.target.resolved = recipe_string(false);
+		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
+			       arena_printf(", (char *)c->probe_data + %s)", ev->offs[i]));
+	} else {
+		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)c->probe_data + %s))", ev->offs[i]);
+	}
 	return ty;
 }
 
@@ -867,7 +773,7 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	struct node *t = n->u.wrap.operand;
 	int i;
 
-	if (!site->is_return) {
+	if (!kp(site)->is_return) {
 		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
 		return TYPE_UNKNOWN;
 	}
@@ -878,170 +784,194 @@ static enum type_kind kprobe_entry(struct session *s, struct site *site, struct 
 	i = entry_slot(s, site, n->loc, NULL, true);
 	if (i < 0)
 		return TYPE_UNKNOWN;
-	n->u.wrap.slot = ((struct entry_values *)site->priv)->offs[i];
+	n->u.wrap.slot = arena_printf("((char *)c->probe_data + %s)", kp(site)->entry->offs[i]);
 	return TYPE_LONG;
 }
 
+/* kprobe_entry_N(c): the entry handler of kretprobe site N, saving its
+ * @entry values into the instance's data. */
+static void emit_entry_handler(struct emitter *e, const struct rprobe *pr, const struct site *site,
+			       int n)
+{
+	const struct entry_values *ev = kp(site)->entry;
+	int i;
+
+	emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n);
+	emit(e, "{");
+	emit(e, "char *d = c->probe_data;");
+	emit(e, "%s", "");
+	/* the instance's data is not cleared between calls: a value
+	 * an error or a skipped lock leaves unset reads 0 or "" */
+	for (i = 0; i < ev->n; i++)
+		emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;", ev->offs[i]);
+	for (i = 0; i < ev->n; i++) {
+		if (!ev->exprs[i])
+			continue;
+		if (ev->is_string[i])
+			emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
+			     recipe_render(ev->exprs[i], &(struct recipe_operands){ .dst = "tapc_str_dst" }));
+		else
+			emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
+			     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
+		emit(e, "if (c->last_error)");
+		emit(e, "\treturn;");
+	}
+	/* after the captures: the expressions may read them */
+	if (ev->exprs_fn)
+		emit(e, "%s_entry(c);", handler_name(pr));
+	emit(e, "(void)d;");
+	emit(e, "}");
+	emit(e, "%s", "");
+}
+
+/* One wrapper per probe and direction: the runtime's inline hit path with
+ * a direct call of the body instead of an indirect one through the site. */
+static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
+{
+	const struct site *site, *only = NULL;
+	int entry = 0;
+	bool ret = false;
+
+	for (site = pr->sites; site; site = site->next) {
+		if (site->ops != &kprobe_provider)
+			continue;
+		if (kp(site)->is_return) {
+			ret = true;
+		} else {
+			entry++;
+			only = site;
+		}
+	}
+	if (entry == 1) {	/* its pp and function as constants */
+		char *pp = c_string(only->pp, strlen(only->pp));
+
+		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
+		     handler_name(pr), pp, kp(only)->func, pr->index);
+		emit(e, "}");
+		emit(e, "%s", "");
+		free(pp);
+	} else if (entry) {
+		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
+		emit(e, "}");
+		emit(e, "%s", "");
+	}
+	if (ret) {
+		emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
+		     pr->index);
+		emit(e, "{");
+		emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
+		emit(e, "}");
+		emit(e, "%s", "");
+	}
+}
+
+/* Site n's entry in tapc_kprobe_sites[]. */
+static void emit_site(struct emitter *e, const struct rprobe *pr, const struct site *site, int n)
+{
+	const struct kprobe_site *ks = kp(site);
+	char *pp = c_string(site->pp, strlen(site->pp));
+
+	emit(e, "{");
+	/* kallsyms finds a module's function as "MODULE:NAME" */
+	if (ks->absolute) {
+		/* no symbol: .offset is the address itself */
+		emit(e, ".func = \"\",");
+		emit(e, ".addr = 0x%lxUL,", ks->offset);
+	} else if (ks->module) {
+		emit(e, ".symbol = \"%s:%s\",", ks->module, ks->func);
+		emit(e, ".func = \"%s\",", ks->func);
+	} else if (ks->anchor) {
+		emit(e, ".symbol = \"%s\",", ks->anchor);
+		emit(e, ".func = \"%s\",", ks->func);
+	} else {
+		emit(e, ".symbol = \"%s\",", ks->func);
+	}
+	if (ks->offset && !ks->absolute)
+		emit(e, ".offset = %lu,", ks->offset);
+	emit(e, ".pp = %s,", pp);
+	if (ks->is_return)
+		emit(e, ".is_return = true,");
+	if (ks->maxactive)
+		emit(e, ".maxactive = %d,", ks->maxactive);
+	if (site->optional)
+		emit(e, ".optional = true,");
+	/* no .handler: the wrapper is the body's only caller, so the
+	 * compiler can inline it there */
+	if (ks->is_return)
+		emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
+	else
+		emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
+	if (ks->entry) {
+		emit(e, ".entry_handler = kprobe_entry_%d,", n);
+		emit(e, ".entry_data_size = %s,", entry_size(ks->entry->nlongs, ks->entry->nstrings));
+	}
+	emit(e, "},");
+	free(pp);
+}
+
+/* The entry handlers, the wrappers, then the site table; sites are
+ * numbered in table order. */
 static void kprobe_tables(struct emitter *e, const struct rprogram *p)
 {
 	const struct rprobe *pr;
 	const struct site *site;
-
 	int n = 0;
 
 	if (!provider_count_sites(p, &kprobe_provider))
 		return;
-	/* entry handlers save the @entry values of their kretprobe site */
 	for (pr = p->probes; pr; pr = pr->next) {
 		for (site = pr->sites; site; site = site->next) {
-			const struct entry_values *ev = site->priv;
-			int i;
-
 			if (site->ops != &kprobe_provider)
 				continue;
+			if (kp(site)->entry)
+				emit_entry_handler(e, pr, site, n);
 			n++;
-			if (!ev)
-				continue;
-			emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n - 1);
-			emit(e, "{");
-			emit(e, "char *d = c->entry_data;");
-			emit(e, "%s", "");
-			/* the instance's data is not cleared between calls: a value
-			 * an error or a skipped lock leaves unset reads 0 or "" */
-			for (i = 0; i < ev->n; i++)
-				emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;",
-				     ev->offs[i]);
-			for (i = 0; i < ev->n; i++) {
-				if (!ev->exprs[i])
-					continue;
-				if (ev->is_string[i])
-					emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
-					     ev->exprs[i]);
-				else
-					emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i], ev->exprs[i]);
-				emit(e, "if (c->last_error)");
-				emit(e, "\treturn;");
-			}
-			/* after the captures: the expressions may read them */
-			if (ev->exprs_fn)
-				emit(e, "%s_entry(c);", handler_name(pr));
-			emit(e, "(void)d;");
-			emit(e, "}");
-			emit(e, "%s", "");
 		}
 	}
-	/* one wrapper per probe: the runtime's inline hit path with a direct
-	 * call of the body instead of an indirect one through the site */
-	for (pr = p->probes; pr; pr = pr->next) {
-		const struct site *only = NULL;
-		int entry = 0;
-		bool ret = false;
-
-		for (site = pr->sites; site; site = site->next) {
-			if (site->ops != &kprobe_provider)
-				continue;
-			if (site->is_return) {
-				ret = true;
-			} else {
-				entry++;
-				only = site;
-			}
-		}
-		if (entry == 1) {	/* its pp and function as constants */
-			char *pp = c_string(only->pp, strlen(only->pp));
-
-			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
-			     handler_name(pr), pp, only->func, pr->index);
-			emit(e, "}");
-			emit(e, "%s", "");
-			free(pp);
-		} else if (entry) {
-			emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
-			emit(e, "}");
-			emit(e, "%s", "");
-		}
-		if (ret) {
-			emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
-			     pr->index);
-			emit(e, "{");
-			emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
-			emit(e, "}");
-			emit(e, "%s", "");
-		}
-	}
+	for (pr = p->probes; pr; pr = pr->next)
+		emit_wrappers(e, pr);
 	n = 0;
 	emit(e, "static struct tapc_kprobe_site tapc_kprobe_sites[] = {");
-	for (pr = p->probes; pr; pr = pr->next) {
-		for (site = pr->sites; site; site = site->next) {
-			char *pp;
-
-			if (site->ops != &kprobe_provider)
-				continue;
-			pp = c_string(site->pp, strlen(site->pp));
-			emit(e, "{");
-			/* kallsyms finds a module's function as "MODULE:NAME" */
-			if (site->absolute) {
-				/* no symbol: .offset is the address itself */
-				emit(e, ".func = \"\",");
-				emit(e, ".addr = 0x%lxUL,", site->offset);
-			} else if (site->module) {
-				emit(e, ".symbol = \"%s:%s\",", site->module, site->func);
-				emit(e, ".func = \"%s\",", site->func);
-			} else if (site->anchor) {
-				emit(e, ".symbol = \"%s\",", site->anchor);
-				emit(e, ".func = \"%s\",", site->func);
-			} else {
-				emit(e, ".symbol = \"%s\",", site->func);
-			}
-			if (site->offset && !site->absolute)
-				emit(e, ".offset = %lu,", site->offset);
-			emit(e, ".pp = %s,", pp);
-			if (site->is_return)
-				emit(e, ".is_return = true,");
-			if (site->maxactive)
-				emit(e, ".maxactive = %d,", site->maxactive);
-			if (site->optional)
-				emit(e, ".optional = true,");
-			/* no .handler: the wrapper is the body's only caller,
-			 * so the compiler can inline it there */
-			if (site->is_return)
-				emit(e, ".ret_handler = kprobe_ret_%d,", pr->index);
-			else
-				emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
-			if (site->priv) {
-				emit(e, ".entry_handler = kprobe_entry_%d,", n);
-				const struct entry_values *ev = site->priv;
-
-				emit(e, ".entry_data_size = %s,", entry_size(ev->nlongs, ev->nstrings));
-			}
-			n++;
-			emit(e, "},");
-			free(pp);
-		}
-	}
+	for (pr = p->probes; pr; pr = pr->next)
+		for (site = pr->sites; site; site = site->next)
+			if (site->ops == &kprobe_provider)
+				emit_site(e, pr, site, n++);
 	emit(e, "};");
 	emit(e, "%s", "");
 }
 
-static void kprobe_desc(struct emitter *e, const struct rprogram *p)
+static void kprobe_entry_scope(struct site *site, bool on)
 {
-	if (!provider_count_sites(p, &kprobe_provider))
-		return;
-	emit(e, ".kprobes = tapc_kprobe_sites,");
-	emit(e, ".n_kprobes = ARRAY_SIZE(tapc_kprobe_sites),");
+	if (on) {
+		kp(site)->was_return = kp(site)->is_return;
+		kp(site)->is_return = false;
+	} else {
+		kp(site)->is_return = kp(site)->was_return;
+	}
+}
+
+/* A statement site's $vars come from DWARF and may live in memory. */
+static bool kprobe_addressable(const struct site *site)
+{
+	return kp(site)->statement;
 }
 
 const struct provider_ops kprobe_provider = {
 	.family = "kprobe",
+	/* "kernel" also takes kernel.* that no other family claims */
+	.paths = (const char *const[]){ "kernel", "kernel.function", "kernel.statement", "kprobe",
+					"module", NULL },
 	.expand = kprobe_expand,
 	.target = kprobe_target,
 	.entry = kprobe_entry,
+	.entry_scope = kprobe_entry_scope,
 	.vars = kprobe_vars,
 	.defined = kprobe_defined,
+	.addressable = kprobe_addressable,
+	.runtime = "kprobe",
 	.emit_tables = kprobe_tables,
-	.emit_desc = kprobe_desc,
 };

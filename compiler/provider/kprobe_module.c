@@ -1,6 +1,6 @@
 /* module("NAME") and module("GLOB") for the kprobe provider: which
- * module files a probe point names, read into module views (kernel_module())
- * once per compilation and kept in the session.
+ * module files a probe point names, read into module images (kernel_module())
+ * once per compilation and kept with the kernel (image.c).
  *
  * A glob is matched against every module installed for the target kernel
  * and in the --module-path directories (kernel_list_modules()).  A module
@@ -16,32 +16,9 @@
 #include "arena.h"
 #include "diag.h"
 #include "kernel.h"
+#include "kprobe.h"
 #include "provider.h"
 #include "session.h"
-
-/* The module views of this compilation, by name: a module's file is
- * read once however many probe points name it. */
-static struct kernel *cached_view(struct session *s, const char *name)
-{
-	int i;
-
-	for (i = 0; i < s->nmodules; i++)
-		if (strcmp(s->modules[i]->module, name) == 0)
-			return s->modules[i];
-	return NULL;
-}
-
-static struct kernel *cache_view(struct session *s, struct kernel *m)
-{
-	if (s->nmodules == s->modules_cap) {
-		s->modules_cap = s->modules_cap ? 2 * s->modules_cap : 16;
-		s->modules = realloc(s->modules, s->modules_cap * sizeof(*s->modules));
-		if (!s->modules)
-			die("out of memory");
-	}
-	s->modules[s->nmodules++] = m;
-	return m;
-}
 
 static void modules_not_found(struct session *s, const struct node *arg, const char *hint)
 {
@@ -53,33 +30,28 @@ static void modules_not_found(struct session *s, const struct node *arg, const c
 		diag_note(arg->loc, "did you mean module(\"%s\")?", hint);
 }
 
-static struct module_file *installed_modules(struct session *s)
+static struct module_file *installed_modules(struct session *s, size_t *n)
 {
-	if (!s->installed_listed) {
-		s->ninstalled = kernel_list_modules(session_kernel(s), s->module_dirs, s->nmodule_dirs,
-						    &s->installed);
-		s->installed_listed = true;
-	}
-	return s->installed;
+	return image_installed_modules(session_kernel(s), s->module_dirs, s->nmodule_dirs, n);
 }
 
 /* The installed module name closest to what name (maybe a glob) meant. */
 static const char *closest_module(struct session *s, const char *name)
 {
-	struct module_file *mods = installed_modules(s);
-	char **names = arena_alloc((s->ninstalled + 1) * sizeof(*names));
-	size_t i;
+	size_t n, i;
+	struct module_file *mods = installed_modules(s, &n);
+	char **names = arena_alloc((n + 1) * sizeof(*names));
 
-	for (i = 0; i < s->ninstalled; i++)
+	for (i = 0; i < n; i++)
 		names[i] = (char *)mods[i].name;
-	return closest_name(module_canonical_name(glob_literal(name)), names, s->ninstalled);
+	return closest_name(module_canonical_name(glob_literal(name)), names, n);
 }
 
-static struct kernel *open_view(struct session *s, const struct node *arg, const char *name,
-				const char *path, struct ko_image *ko)
+static struct image *open_view(struct session *s, const struct node *arg, const char *name,
+			       const char *path, struct ko_image *ko)
 {
 	const char *err;
-	struct kernel *m;
+	struct image *m;
 
 	if (!ko && !(ko = ko_open(path, &err))) {
 		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
@@ -90,16 +62,17 @@ static struct kernel *open_view(struct session *s, const struct node *arg, const
 		diag_error(arg->loc, "module(\"%s\"): %s", name, err);
 		return NULL;
 	}
-	return cache_view(s, m);
+	return image_keep_module(session_kernel(s), m);
 }
 
-struct kernel *module_view(struct session *s, const struct node *arg)
+struct image *module_view(struct session *s, const struct node *arg)
 {
-	struct kernel *k = session_kernel(s), *m;
+	struct kernel *k = session_kernel(s);
+	struct image *m;
 	const char *name = arg->u.str.value;
 	char *path;
 
-	if ((m = cached_view(s, module_canonical_name(name))))
+	if ((m = image_module(k, module_canonical_name(name))))
 		return m;
 	path = kernel_find_module(k, name, s->module_dirs, s->nmodule_dirs);
 	if (!path) {
@@ -117,17 +90,19 @@ static void ignore_name(const char *name, void *arg)
 }
 
 int module_views_matching(struct session *s, const struct node *arg, const char *func,
-				 struct kernel ***out, int *nnamed)
+			  struct image ***out, int *nnamed)
 {
 	const char *glob = arg->u.str.value;
-	struct module_file *mods = installed_modules(s);
+	struct kernel *k = session_kernel(s);
+	size_t i, ninstalled;
+	struct module_file *mods = installed_modules(s, &ninstalled);
+	struct ko_index *index = NULL;
 	int n = 0;
-	size_t i;
 
-	*out = arena_alloc((s->ninstalled + 1) * sizeof(**out));
+	*out = arena_alloc((ninstalled + 1) * sizeof(**out));
 	*nnamed = 0;
-	for (i = 0; i < s->ninstalled; i++) {
-		struct kernel *m;
+	for (i = 0; i < ninstalled; i++) {
+		struct image *m;
 		const char *err;
 		long c;
 
@@ -135,14 +110,13 @@ int module_views_matching(struct session *s, const struct node *arg, const char 
 		    fnmatch(module_canonical_name(glob), mods[i].name, 0) != 0)
 			continue;
 		(*nnamed)++;
-		if ((m = cached_view(s, mods[i].name))) {
+		if ((m = image_module(k, mods[i].name))) {
 			if (kernel_match_functions(m, func, ignore_name, NULL))
 				(*out)[n++] = m;
 			continue;
 		}
-		if (!s->ko_index)
-			s->ko_index = ko_index_open(session_kernel(s));
-		c = ko_index_count(s->ko_index, mods[i].path, func, &err);
+		index = image_module_index(k);
+		c = ko_index_count(index, mods[i].path, func, &err);
 		/* a module that can't be read can't match: say so only with -v */
 		if (c < 0 && s->verbose)
 			fprintf(stderr, "tapc: note: %s\n", err);
@@ -152,11 +126,10 @@ int module_views_matching(struct session *s, const struct node *arg, const char 
 			return -1;
 		(*out)[n++] = m;
 	}
-	if (s->ko_index)
-		ko_index_save(s->ko_index);
+	if (index)
+		ko_index_save(index);
 	if (!*nnamed) {
-		diag_error(arg->loc, "module(\"%s\"): no module of kernel %s matches", glob,
-			   session_kernel(s)->release);
+		diag_error(arg->loc, "module(\"%s\"): no module of kernel %s matches", glob, k->release);
 		modules_not_found(s, arg, closest_module(s, glob));
 		return -1;
 	}

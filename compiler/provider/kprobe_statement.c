@@ -1,50 +1,38 @@
 /* Target variables of statement sites (kernel.statement("F@FILE:LINE"),
  * module("M").statement(...), kernel.function("F@FILE:LINE")): the
  * parameters and locals in scope at the site's address, from DWARF
- * (dwarf_vars.c), for provider/kprobe.c.  Function-entry sites keep
- * reading their parameters from BTF there.
+ * (fetch.c), for provider/kprobe.c.  Function-entry sites keep reading
+ * their parameters from BTF there.
  */
-#include <string.h>
-
-#include "arena.h"
 #include "diag.h"
+#include "fetch.h"
 #include "kernel.h"
+#include "kprobe.h"
 #include "kprobe_statement.h"
 #include "provider.h"
 #include "session.h"
 
 /* Where a statement site's DWARF is: its module's, or vmlinux debuginfo. */
-static struct kernel *site_dwarf(struct session *s, const struct site *site)
+static struct image *site_dwarf(struct session *s, const struct site *site)
 {
-	return site->k ? site->k : kernel_debuginfo(session_kernel(s));
+	return kp(site)->im ? kp(site)->im : kernel_debuginfo(kernel_image(session_kernel(s)));
 }
 
 const char *kprobe_statement_vars(struct session *s, const struct site *site, bool typed)
 {
-	struct kernel *dk = site_dwarf(s, site), *view;
-	struct dwarf_var v[64];
-	char *list = "";
-	int n, i;
+	struct image *dk = site_dwarf(s, site);
 
-	if (site->absolute || !dk || !(view = dwarf_vars_view(dk)))
-		return list;
-	n = dwarf_vars_at(dk, site->addr, v, 64);
-	for (i = 0; i < n; i++)
-		list = typed ? arena_printf("%s%s$%s:%s", list, i ? " " : "", v[i].name,
-					    v[i].type > 0 ? btf_type_name(view->btf, v[i].type) : "?")
-			     : arena_printf("%s%s$%s", list, i ? " " : "", v[i].name);
-	return list;
+	if (kp(site)->absolute || !dk)
+		return "";
+	return fetch_dwarf_var_names(dk, kp(site)->addr, typed);
 }
 
-enum type_kind kprobe_statement_target(struct session *s, struct site *site, struct node *t,
-				      const char *loc)
+enum type_kind kprobe_statement_target(struct session *s, struct site *site, struct node *t)
 {
-	const char *name = t->u.target.name, *list;
-	struct kernel *dk = site_dwarf(s, site);
-	struct dwarf_var v;
-	struct btf_fetch f;
+	const char *name = t->u.target.name;
+	struct image *dk = site_dwarf(s, site);
 
-	if (site->absolute || !dk) {
+	if (kp(site)->absolute || !dk) {
 		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, site->pp);
 		return TYPE_UNKNOWN;
 	}
@@ -52,69 +40,26 @@ enum type_kind kprobe_statement_target(struct session *s, struct site *site, str
 		diag_error(t->loc, "can't write to %s: only parameters at function entry can be written", name);
 		return TYPE_UNKNOWN;
 	}
-	if (!dwarf_var_at(dk, site->addr, name + 1, loc, &v)) {
-		diag_error(t->loc, "%s is not a variable in scope at %s", name, site->pp);
-		list = kprobe_statement_vars(s, site, false);
-		diag_note(t->loc, "the variables there are: %s", *list ? list : "(none)");
-		return TYPE_UNKNOWN;
-	}
-	if (v.why) {
-		diag_error(t->loc, "%s is not available at %s: %s", name, site->pp, v.why);
-		return TYPE_UNKNOWN;
-	}
-	if (!btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, loc, &f)) {
-		diag_error(f.step ? f.step->loc : t->loc, "%s: %s", name, f.err);
-		if (f.note)
-			diag_note(f.step ? f.step->loc : t->loc, "%s", f.note);
-		return TYPE_UNKNOWN;
-	}
-	if (f.code)	/* $var$ / $var$$ */
-		return provider_pretty(dwarf_vars_view(dk), t, &f);
-	/* a read that can fault must reach the translator's error check,
-	 * which looks for a statement expression */
-	t->u.target.resolved = (void *)(v.read_fails && strncmp(f.expr, "({", 2) != 0
-					? arena_printf("({ int64_t _r = %s; _r; })", f.expr) : f.expr);
-	return TYPE_LONG;
+	return fetch_dwarf_var(dk, kp(site)->addr, site->pp, t);
 }
 
 bool kprobe_statement_defined(struct session *s, struct site *site, struct node *t)
 {
-	struct kernel *dk = site_dwarf(s, site);
-	struct dwarf_var v;
-	struct btf_fetch f;
+	struct image *dk = site_dwarf(s, site);
 
-	return !site->absolute && dk && dwarf_var_at(dk, site->addr, t->u.target.name + 1, "\"\"", &v) &&
-	       !v.why && btf_fetch(dwarf_vars_view(dk), v.type, v.base, t->u.target.steps, "\"\"", &f);
+	return !kp(site)->absolute && dk && fetch_dwarf_var_ok(dk, kp(site)->addr, t);
 }
 
 enum type_kind kprobe_statement_vars_text(struct session *s, struct site *site, struct node *t,
 					  enum type_kind (*target)(struct session *, struct site *,
 								   struct node *))
 {
-	const char *name = t->u.target.name, *one;
-	struct kernel *dk = site_dwarf(s, site), *view;
-	bool parms = strcmp(name, "$$parms") == 0, locals = strcmp(name, "$$locals") == 0;
-	char *stmt = PROVIDER_STR_START;
-	struct dwarf_var v[64];
-	int n, i, shown = 0;
+	struct image *dk = site_dwarf(s, site);
 
-	if (site->absolute || !dk || !(view = dwarf_vars_view(dk)) ||
-	    (n = dwarf_vars_at(dk, site->addr, v, 64)) < 0) {
-		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", name, site->pp);
+	if (kp(site)->absolute || !dk) {
+		diag_error(t->loc, "%s: %s has no DWARF, so no target variables", t->u.target.name,
+			   site->pp);
 		return TYPE_UNKNOWN;
 	}
-	for (i = 0; i < n; i++) {
-		if ((parms && !v[i].is_param) || (locals && v[i].is_param))
-			continue;
-		/* stap's "name=?" for a variable with no location here */
-		if (v[i].why || v[i].type <= 0)
-			one = arena_printf(" tapc_strcat(tapc_str_dst, \"%s=?\");", v[i].name);
-		else
-			one = provider_parm_text(s, site, t, view, v[i].name, v[i].type, target);
-		if (!one)
-			return TYPE_UNKNOWN;
-		stmt = arena_printf("%s%s%s", stmt, shown++ ? " tapc_strcat(tapc_str_dst, \" \");" : "", one);
-	}
-	t->u.target.resolved = stmt;
-	return TYPE_STRING;
+	return fetch_dwarf_vars_text(s, site, dk, kp(site)->addr, site->pp, t, target);
 }

@@ -5,10 +5,8 @@
 #include "provider.h"
 
 /* $name at a statement site: a parameter or local of the code there,
- * read where DWARF says it is at that address; loc is the script
- * position as a C string literal, for run-time read errors. */
-enum type_kind kprobe_statement_target(struct session *s, struct site *site, struct node *t,
-				      const char *loc);
+ * read where DWARF says it is at that address. */
+enum type_kind kprobe_statement_target(struct session *s, struct site *site, struct node *t);
 /* kprobe_statement_target() without the diagnostics, for @defined. */
 bool kprobe_statement_defined(struct session *s, struct site *site, struct node *t);
 /* "$a $b" (typed: "$a:int $b:struct file*") in scope at the site, for -L

@@ -25,16 +25,25 @@
 #include "arena.h"
 #include "diag.h"
 #include "emit.h"
+#include "fetch.h"
 #include "kernel.h"
 #include "provider.h"
+#include "recipe.h"
 #include "session.h"
 #include "syscalls.h"
 
-/* site->priv */
+extern const struct provider_ops syscall_provider;
+
+/* A syscall site's own part (site->priv). */
 struct sc_site {
 	const struct syscall *sc;	/* NULL: .any */
 	enum syscall_abi abi;
+	bool is_return;
+	const char *func;		/* probefunc(): "__x64_sys_read", "" */
 };
+
+/* How generated code reaches the hit (runtime/provider/syscall.h). */
+#define SC_HIT "tapc_sc_hit(c)"
 
 static const struct sc_site *sc_of(const struct site *site)
 {
@@ -43,6 +52,18 @@ static const struct sc_site *sc_of(const struct site *site)
 
 static const char *const abi_family[SYSCALL_NABI] = { "syscall", "syscall32" };
 static const char *const abi_prefix[SYSCALL_NABI] = { "__x64_", "__ia32_" };
+
+/* A pattern's literal characters, for "did you mean" ("*read*": "read"). */
+static const char *glob_text(const char *pattern)
+{
+	char *out = arena_strdup(pattern), *o = out;
+
+	for (; *pattern; pattern++)
+		if (!strchr("*?[]!^", *pattern))
+			*o++ = *pattern;
+	*o = 0;
+	return out;
+}
 
 static void no_match(const struct node *point, const struct syscall_table *t, enum syscall_abi abi,
 		     const char *pattern)
@@ -57,7 +78,7 @@ static void no_match(const struct node *point, const struct syscall_table *t, en
 	for (i = 0; i < t->ncalls; i++)
 		if (t->calls[i].abi == abi)
 			names[n++] = (char *)t->calls[i].name;
-	best = closest_name(glob_literal(pattern), names, n);
+	best = closest_name(glob_text(pattern), names, n);
 	if (best)
 		diag_note(point->loc, "did you mean kernel.%s(\"%s\")?", abi_family[abi], best);
 	else
@@ -74,9 +95,9 @@ static struct site *sc_site_add(struct rprobe *p, struct node *point, const char
 
 	priv->sc = sc;
 	priv->abi = abi;
+	priv->is_return = ret;
+	priv->func = sc ? arena_printf("%s%s", abi_prefix[abi], sc->entry) : "";
 	site->priv = priv;
-	site->is_return = ret;
-	site->func = sc ? arena_printf("%s%s", abi_prefix[abi], sc->entry) : "";
 	return site;
 }
 
@@ -174,10 +195,12 @@ static enum type_kind parms_text(const struct site *site, struct node *t)
 	}
 	for (i = 0; i < n; i++) {
 		fmt = arena_printf("%s%s%s=0x%%llx", fmt, i ? " " : "", sc->params[i].name);
-		args = arena_printf("%s, (unsigned long long)tapc_syscall_param(c->syscall, %d)", args, i);
+		args = arena_printf("%s, (unsigned long long)tapc_syscall_param(" SC_HIT ", %d)", args, i);
 	}
-	t->u.target.resolved = n ? arena_printf("tapc_sprintf(tapc_str_dst, \"%s\"%s)", fmt, args)
-				 : "tapc_str_dst[0] = 0";
+	t->u.target.resolved = recipe_string(!n);
+	if (n)
+		recipe_add_dst(t->u.target.resolved, "tapc_sprintf(",
+			       arena_printf(", \"%s\"%s);", fmt, args));
 	return TYPE_STRING;
 }
 
@@ -197,31 +220,30 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 	int i;
 
 	if (strcmp(name, "@cast") == 0)
-		return provider_cast(s, t);
+		return fetch_cast(kernel_image(session_kernel(s)), t);
 	if (t->u.target.written) {
 		diag_error(t->loc, "%s can't be written at %s", name, site->pp);
 		return TYPE_UNKNOWN;
 	}
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
-		if (site->is_return && ss->sc && syscall_clobbers_args(ss->sc))
+		if (ss->is_return && ss->sc && syscall_clobbers_args(ss->sc))
 			goto clobbered;
 		return parms_text(site, t);
 	}
 	if (refuse_steps(site, t))
 		return TYPE_UNKNOWN;
-	if (strcmp(name, "$return") == 0 && site->is_return) {
-		t->u.target.resolved = "((int64_t)c->syscall->ret)";
-		t->u.target.cannot_fail = true;
+	if (strcmp(name, "$return") == 0 && ss->is_return) {
+		t->u.target.resolved = recipe_text("((int64_t)" SC_HIT "->ret)");
 		return TYPE_LONG;
 	}
 	if (strcmp(name, "$$name") == 0 && ss->sc) {
 		/* the site's own name: the same C at every site of a probe */
-		t->u.target.resolved = "tapc_strcpy(tapc_str_dst, c->syscall->site->name)";
+		t->u.target.resolved = recipe_string(false);
+		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(", ", " SC_HIT "->site->name);");
 		return TYPE_STRING;
 	}
 	if (strcmp(name, "$syscall_nr") == 0) {
-		t->u.target.resolved = "((int64_t)c->syscall->nr)";
-		t->u.target.cannot_fail = true;
+		t->u.target.resolved = recipe_text("((int64_t)" SC_HIT "->nr)");
 		return TYPE_LONG;
 	}
 	i = param_index(ss, name);
@@ -229,15 +251,15 @@ static enum type_kind syscall_target(struct session *s, struct site *site, struc
 		diag_error(t->loc, "%s is not a variable of %s", name, site->pp);
 		if (ss->sc)
 			diag_note(t->loc, "its parameters are: %s%s", param_list(ss->sc, false),
-				  site->is_return ? ", and $return" : "");
+				  ss->is_return ? ", and $return" : "");
 		else
-			diag_note(t->loc, "kernel.syscall.any has $syscall_nr%s", site->is_return ? " and $return" : "");
+			diag_note(t->loc, "kernel.syscall.any has $syscall_nr%s", ss->is_return ? " and $return" : "");
 		return TYPE_UNKNOWN;
 	}
-	if (site->is_return && syscall_clobbers_args(ss->sc))
+	if (ss->is_return && syscall_clobbers_args(ss->sc))
 		goto clobbered;
-	t->u.target.resolved = arena_printf("tapc_syscall_param(c->syscall, %d)", i);
-	t->u.target.cannot_fail = true;
+	/* a register of the saved user registers: it can't fault */
+	t->u.target.resolved = recipe_text("tapc_syscall_param(" SC_HIT ", %d)", i);
 	return TYPE_LONG;
 clobbered:
 	diag_error(t->loc, "%s is not available at %s: the call replaces the registers its arguments were in",
@@ -254,12 +276,12 @@ static bool syscall_defined(struct session *s, struct site *site, struct node *t
 	if (t->u.target.steps)
 		return false;
 	if (strcmp(name, "$return") == 0)
-		return site->is_return;
+		return ss->is_return;
 	if (strcmp(name, "$syscall_nr") == 0)
 		return true;
 	if (strcmp(name, "$$name") == 0)
 		return ss->sc != NULL;
-	if (site->is_return && ss->sc && syscall_clobbers_args(ss->sc))
+	if (ss->is_return && ss->sc && syscall_clobbers_args(ss->sc))
 		return false;
 	return param_index(ss, name) >= 0;
 }
@@ -269,7 +291,7 @@ static enum type_kind syscall_entry(struct session *s, struct site *site, struct
 {
 	struct node *op = n->u.wrap.operand;
 
-	if (!site->is_return) {
+	if (!sc_of(site)->is_return) {
 		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
 		return TYPE_UNKNOWN;
 	}
@@ -282,18 +304,25 @@ static enum type_kind syscall_entry(struct session *s, struct site *site, struct
 	return syscall_target(s, site, op);
 }
 
+/* @entry(expr) is refused above: the targets it names are the site's. */
+static void syscall_entry_scope(struct site *site, bool on)
+{
+	(void)site;
+	(void)on;
+}
+
 static const char *syscall_vars(struct session *s, const struct site *site)
 {
 	const struct sc_site *ss = sc_of(site);
 
 	(void)s;
 	if (!ss->sc)
-		return site->is_return ? "$syscall_nr:long $return:long" : "$syscall_nr:long";
-	if (site->is_return && syscall_clobbers_args(ss->sc))
+		return ss->is_return ? "$syscall_nr:long $return:long" : "$syscall_nr:long";
+	if (ss->is_return && syscall_clobbers_args(ss->sc))
 		return "$return:long";
 	return arena_printf("%s%s%s", param_list(ss->sc, true),
-			    site->is_return && ss->sc->nparams > 0 ? " " : "",
-			    site->is_return ? "$return:long" : "");
+			    ss->is_return && ss->sc->nparams > 0 ? " " : "",
+			    ss->is_return ? "$return:long" : "");
 }
 
 /* ---- tables ---- */
@@ -333,8 +362,8 @@ static int cmp_entry(const void *a, const void *b)
 	const struct sc_entry *x = a, *y = b;
 	long kx = sc_key(x->site), ky = sc_key(y->site);
 
-	if (x->site->is_return != y->site->is_return)
-		return x->site->is_return - y->site->is_return;
+	if (sc_of(x->site)->is_return != sc_of(y->site)->is_return)
+		return sc_of(x->site)->is_return - sc_of(y->site)->is_return;
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
 	return x->probe->index - y->probe->index;
@@ -353,7 +382,7 @@ static int cmp_entry(const void *a, const void *b)
 
 enum sc_hit_style { SC_HIT_INLINE, SC_HIT_PROBE, SC_HIT_CALL };
 
-/* Whether code may read the call (c->syscall): a target variable, guru
+/* Whether code may read the call (c->probe_data): a target variable, guru
  * C, a function in embedded C, or a script function that does. */
 struct data_use {
 	bool yes;
@@ -384,7 +413,15 @@ static void data_node(struct node *n, void *arg)
 		node_visit(fn->u.func.body, data_node, u);
 		u->depth--;
 		break;
-	default:
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
+	case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE: case NODE_FOR:
+	case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL:
+	case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
+	case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_WILDCARD: case NODE_KIND_COUNT:
 		break;
 	}
 }
@@ -400,13 +437,13 @@ static bool reads_call(const struct rprobe *pr)
 static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
 		     enum sc_hit_style style)
 {
-	bool ret = en->site->is_return;
+	bool ret = sc_of(en->site)->is_return;
 
 	if (style == SC_HIT_PROBE)
-		emit(e, "tapc_sc_%d_%s(&tapc_syscall_sites[%zu], regs, id%s);", en->probe->index,
+		emit(e, "tapc_sc_%d_%s(&tapc_sc_points[%zu], regs, id%s);", en->probe->index,
 		     ret ? "exit" : "enter", i, ret ? ", ret" : "");
 	else
-		emit(e, "%s(&tapc_syscall_sites[%zu], regs, id, %s, %s, %s_budget, %s);",
+		emit(e, "%s(&tapc_sc_points[%zu], regs, id, %s, %s, %s_budget, %s);",
 		     style == SC_HIT_INLINE ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
 		     ret ? "ret" : "0", handler_name(en->probe), handler_name(en->probe),
 		     reads_call(en->probe) ? "true" : "false");
@@ -421,7 +458,7 @@ static size_t probe_hits(struct emitter *e, const struct sc_entry *v, size_t n, 
 
 	for (i = 0; i < n; i++) {
 		const struct rprobe *pr = v[i].probe;
-		bool ret = v[i].site->is_return;
+		bool ret = sc_of(v[i].site)->is_return;
 
 		for (j = 0; j < ndone; j += 2)
 			if (done[j] == pr && (done[j + 1] != NULL) == ret)
@@ -452,7 +489,7 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 	bool any_switch = false;
 
 	for (i = 0; i < n; i++)
-		any_switch |= v[i].site->is_return == ret && sc_key(v[i].site) >= 0;
+		any_switch |= sc_of(v[i].site)->is_return == ret && sc_key(v[i].site) >= 0;
 	if (ret) {
 		emit(e, "static void tapc_syscall_exit(void *data, struct pt_regs *regs, long ret)");
 		emit(e, "{");
@@ -468,11 +505,11 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 	if (any_switch) {
 		emit(e, "switch (tapc_syscall_key(id)) {");
 		for (i = 0; i < n; i++) {
-			if (v[i].site->is_return != ret || sc_key(v[i].site) < 0)
+			if (sc_of(v[i].site)->is_return != ret || sc_key(v[i].site) < 0)
 				continue;
 			/* kernel style: case at the switch's depth */
 			if (i == 0 || sc_key(v[i - 1].site) != sc_key(v[i].site) ||
-			    v[i - 1].site->is_return != ret) {
+			    sc_of(v[i - 1].site)->is_return != ret) {
 				e->depth--;
 				if (sc_of(v[i].site)->abi == SYSCALL_ABI_I386)
 					emit(e, "case TAPC_SC_I386_KEY + %d:\t/* %s */", sc_of(v[i].site)->sc->nr,
@@ -484,13 +521,13 @@ static void emit_callback(struct emitter *e, const struct sc_entry *v, size_t n,
 			}
 			emit_hit(e, i, &v[i], inl);
 			if (i + 1 == n || sc_key(v[i + 1].site) != sc_key(v[i].site) ||
-			    v[i + 1].site->is_return != ret)
+			    sc_of(v[i + 1].site)->is_return != ret)
 				emit(e, "break;");
 		}
 		emit(e, "}");
 	}
 	for (i = 0; i < n; i++)
-		if (v[i].site->is_return == ret && sc_key(v[i].site) < 0)
+		if (sc_of(v[i].site)->is_return == ret && sc_key(v[i].site) < 0)
 			emit_hit(e, i, &v[i], inl);
 	emit(e, "tapc_syscall_cb_end();");
 	emit(e, "}");
@@ -514,18 +551,18 @@ static void syscall_tables(struct emitter *e, const struct rprogram *p)
 		for (site = pr->sites; site; site = site->next)
 			if (site->ops == &syscall_provider) {
 				v[n++] = (struct sc_entry){ site, pr };
-				dir[site->is_return] = true;
+				dir[sc_of(site)->is_return] = true;
 			}
 	qsort(v, n, sizeof(*v), cmp_entry);
 	emit(e, "#include \"provider/syscall_hit.h\"");
 	emit(e, "%s", "");
-	emit(e, "static const struct tapc_syscall_site tapc_syscall_sites[] = {");
+	emit(e, "static const struct tapc_syscall_site tapc_sc_points[] = {");
 	for (i = 0; i < n; i++) {
 		const struct sc_site *ss = sc_of(v[i].site);
 		char *pp = c_string(v[i].site->pp, strlen(v[i].site->pp));
 
 		emit(e, "{ .pp = %s, .func = \"%s\", .name = \"%s\", .kinds = %#lx },", pp,
-		     v[i].site->func, ss->sc ? ss->sc->name : "", arg_kinds(ss->sc));
+		     ss->func, ss->sc ? ss->sc->name : "", arg_kinds(ss->sc));
 		free(pp);
 	}
 	emit(e, "};");
@@ -537,29 +574,25 @@ static void syscall_tables(struct emitter *e, const struct rprogram *p)
 	for (i = 0; i < 2; i++)
 		if (dir[i])
 			emit_callback(e, v, n, i, style);
-	emit(e, "static const struct tapc_syscall_desc tapc_syscall_desc = {");
+	/* the group's one "site": the callbacks (runtime/provider/syscall.h) */
+	emit(e, "static struct tapc_syscall_desc tapc_syscall_sites[] = { {");
 	if (dir[0])
 		emit(e, ".enter = tapc_syscall_enter,");
 	if (dir[1])
 		emit(e, ".exit = tapc_syscall_exit,");
-	emit(e, "};");
+	emit(e, "} };");
 	emit(e, "%s", "");
-}
-
-static void syscall_desc(struct emitter *e, const struct rprogram *p)
-{
-	if (!provider_count_sites(p, &syscall_provider))
-		return;
-	emit(e, ".syscalls = &tapc_syscall_desc,");
 }
 
 const struct provider_ops syscall_provider = {
 	.family = "syscall",
+	.paths = (const char *const[]){ "kernel.syscall", "kernel.syscall32", NULL },
 	.expand = syscall_expand,
 	.target = syscall_target,
 	.entry = syscall_entry,
+	.entry_scope = syscall_entry_scope,
 	.defined = syscall_defined,
 	.vars = syscall_vars,
+	.runtime = "syscall",
 	.emit_tables = syscall_tables,
-	.emit_desc = syscall_desc,
 };

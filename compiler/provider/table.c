@@ -1,79 +1,77 @@
-/* The provider table: probe point families by their first component.
- * One line per name; a family may answer to several (kernel, kprobe). */
+/* The provider table: every probe family, one line each, in the order
+ * their sites are armed when the module starts.  A family answers to the
+ * component paths its ops list (provider_ops.paths); the longest path a
+ * point starts with wins, so kernel.trace is not kernel.function's.  A
+ * path of one component also takes the points of that family no longer
+ * path matches, whose provider then says what it expected.
+ *
+ * Adding a family: compiler/provider/FAMILY.c defining FAMILY_provider,
+ * and an X(FAMILY) line here (see docs/internals.md).
+ */
 #include <string.h>
 
-#include "arena.h"
 #include "provider.h"
 
-static const struct provider providers[] = {
-	{ "begin", &begin_end_provider },
-	{ "end", &begin_end_provider },
-	{ "error", &begin_end_provider },
-	{ "never", &never_provider },
-	{ "kernel", &kprobe_provider },
-	{ "kprobe", &kprobe_provider },
-	{ "module", &kprobe_provider },
-	{ "timer", &timer_provider },
-};
+#define FAMILIES(X) \
+	X(begin_end) \
+	X(kprobe) \
+	X(tracepoint) \
+	X(syscall) \
+	X(timer) \
+	X(never)
+
+#define DECLARE(f) extern const struct provider_ops f##_provider;
+FAMILIES(DECLARE)
+#undef DECLARE
 
 static const struct provider_ops *const families[] = {
-	&begin_end_provider, &kprobe_provider, &timer_provider, &tracepoint_provider,
-	&syscall_provider, &never_provider, NULL,
+#define ENTRY(f) &f##_provider,
+	FAMILIES(ENTRY)
+#undef ENTRY
+	NULL,
 };
 
-const struct provider *provider_find(const char *name)
+/* How many components of point the dotted path names (names only: the
+ * arguments are the provider's business); 0 when point doesn't start
+ * with path. */
+static int path_match(const char *path, const struct node *point)
 {
-	size_t i;
+	const struct node *c = point->u.pp.comps;
+	int n = 0;
 
-	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (strcmp(providers[i].name, name) == 0)
-			return &providers[i];
-	return NULL;
+	while (c) {
+		size_t len = strcspn(path, ".");
+
+		if (strlen(c->u.comp.name) != len || strncmp(c->u.comp.name, path, len) != 0)
+			return 0;
+		n++;
+		if (!path[len])
+			return n;
+		path += len + 1;
+		c = c->next;
+	}
+	return 0;
+}
+
+const struct provider_ops *provider_find(const struct node *point)
+{
+	const struct provider_ops *const *fam, *best = NULL;
+	const char *const *path;
+	int best_n = 0, n;
+
+	for (fam = families; *fam; fam++) {
+		for (path = (*fam)->paths; *path; path++) {
+			n = path_match(*path, point);
+			if (n > best_n) {
+				best_n = n;
+				best = *fam;
+			}
+		}
+	}
+	return best;
 }
 
 const struct provider_ops *const *provider_families(void)
 {
 	return families;
-}
-
-const struct provider *provider_table(int *n)
-{
-	*n = sizeof(providers) / sizeof(providers[0]);
-	return providers;
-}
-
-struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct node *point,
-		      const char *pp)
-{
-	struct site *site = arena_alloc(sizeof(*site));
-
-	site->ops = ops;
-	site->probe = p;
-	site->point = point;
-	site->pp = pp;
-	site->optional = point->u.pp.optional;
-	/* module("*").function("*") adds a few hundred thousand */
-	if (p->last_site)
-		p->last_site->next = site;
-	else
-		p->sites = site;
-	p->last_site = site;
-	return site;
-}
-
-const char *handler_name(const struct rprobe *p)
-{
-	return arena_printf(PROBE_HANDLER_FMT, p->index);
-}
-
-int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops)
-{
-	const struct rprobe *pr;
-	const struct site *site;
-	int n = 0;
-
-	for (pr = p->probes; pr; pr = pr->next)
-		for (site = pr->sites; site; site = site->next)
-			n += site->ops == ops;
-	return n;
 }

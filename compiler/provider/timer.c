@@ -12,6 +12,8 @@
 #include "emit.h"
 #include "provider.h"
 
+extern const struct provider_ops timer_provider;
+
 struct unit {
 	const char *name;
 	const char *ns_expr;		/* nanoseconds per unit, as C */
@@ -31,8 +33,20 @@ static const struct unit units[] = {
 	{ "hz", NULL, 0 },
 };
 
-/* site->family_kind: an index into units[], or this */
+/* timer_site.unit: an index into units[], or this */
 #define PROFILE (-1)
+
+/* A timer site's own part (site->priv). */
+struct timer_site {
+	int unit;
+	int64_t interval;		/* in the unit */
+	int64_t randomize;		/* .randomize(M), same unit */
+};
+
+static inline struct timer_site *tm(const struct site *site)
+{
+	return site->priv;
+}
 
 static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 {
@@ -48,7 +62,8 @@ static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 	    !comps[1]->u.comp.arg && (n == 2 || (strcmp(comps[2]->u.comp.name, "tick") == 0 &&
 					      !comps[2]->u.comp.arg))) {
 		site = site_add(p, &timer_provider, point, pp_text(point));
-		site->family_kind = PROFILE;
+		site->priv = arena_alloc(sizeof(struct timer_site));
+		tm(site)->unit = PROFILE;
 		return 1;
 	}
 	if (n >= 2)
@@ -87,9 +102,10 @@ static int timer_expand(struct session *s, struct rprobe *p, struct node *point)
 		return -1;
 	}
 	site = site_add(p, &timer_provider, point, pp_text(point));
-	site->count = v;
-	site->randomize = rnd;
-	site->family_kind = (int)(u - units);
+	site->priv = arena_alloc(sizeof(struct timer_site));
+	tm(site)->interval = v;
+	tm(site)->randomize = rnd;
+	tm(site)->unit = (int)(u - units);
 	return 1;
 }
 
@@ -110,19 +126,19 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 				continue;
 			pp = c_string(site->pp, strlen(site->pp));
 			emit(e, "{");
-			if (site->family_kind == PROFILE) {
+			if (tm(site)->unit == PROFILE) {
 				emit(e, ".jiffies = 1, .per_cpu = true, .pp = %s, .handler = %s, },",
 				     pp, handler_name(pr));
 				free(pp);
 				continue;
 			}
-			u = &units[site->family_kind];
+			u = &units[tm(site)->unit];
 			if (u->ns_expr)
-				emit(e, ".interval_ns = %lldULL * %s,", (long long)site->count, u->ns_expr);
+				emit(e, ".interval_ns = %lldULL * %s,", (long long)tm(site)->interval, u->ns_expr);
 			else
-				emit(e, ".interval_ns = NSEC_PER_SEC / %lldULL,", (long long)site->count);
-			if (site->randomize)
-				emit(e, ".randomize_ns = %lldULL * %s,", (long long)site->randomize, u->ns_expr);
+				emit(e, ".interval_ns = NSEC_PER_SEC / %lldULL,", (long long)tm(site)->interval);
+			if (tm(site)->randomize)
+				emit(e, ".randomize_ns = %lldULL * %s,", (long long)tm(site)->randomize, u->ns_expr);
 			emit(e, ".pp = %s,", pp);
 			emit(e, ".handler = %s,", handler_name(pr));
 			emit(e, "},");
@@ -133,18 +149,11 @@ static void timer_tables(struct emitter *e, const struct rprogram *p)
 	emit(e, "%s", "");
 }
 
-static void timer_desc(struct emitter *e, const struct rprogram *p)
-{
-	if (!provider_count_sites(p, &timer_provider))
-		return;
-	emit(e, ".timers = tapc_timer_sites,");
-	emit(e, ".n_timers = ARRAY_SIZE(tapc_timer_sites),");
-}
-
 const struct provider_ops timer_provider = {
 	.family = "timer",
+	.paths = (const char *const[]){ "timer", NULL },
 	.expand = timer_expand,
 	.target = NULL,
+	.runtime = "timer",
 	.emit_tables = timer_tables,
-	.emit_desc = timer_desc,
 };

@@ -7,7 +7,7 @@
  * tapc_context_get() takes the CPU's context.  For .return probes that use
  * @entry(...) the translator supplies an entry handler and a per-call data
  * size: the entry handler fills kretprobe_instance->data, the return
- * handler reads it through c->entry_data.
+ * handler reads it through c->probe_data.
  */
 #include <linux/kprobes.h>
 #include <linux/slab.h>
@@ -94,13 +94,16 @@ static const char *tapc_kprobe_addr_error(int rc)
 	}
 }
 
-int tapc_kprobes_register(void)
+static void tapc_kprobes_unregister(void *sites, unsigned int n);
+
+static int tapc_kprobes_register(void *sites, unsigned int n)
 {
+	struct tapc_kprobe_site *site = sites;
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < tapc_module.n_kprobes; i++) {
-		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+	for (i = 0; i < n; i++) {
+		struct tapc_kprobe_site *s = &site[i];
 
 		rc = tapc_kprobe_register_one(s);
 		s->registered = !rc;
@@ -116,7 +119,7 @@ int tapc_kprobes_register(void)
 					 s->pp, rc, tapc_kprobe_addr_error(rc));
 			else
 				tapc_err("probe %s registration error (rc %d)", s->pp, rc);
-			tapc_kprobes_unregister();
+			tapc_kprobes_unregister(sites, n);
 			return rc;
 		}
 	}
@@ -124,9 +127,10 @@ int tapc_kprobes_register(void)
 }
 
 /* Batch unregistration: one RCU grace period for all sites, not one each. */
-void tapc_kprobes_unregister(void)
+static void tapc_kprobes_unregister(void *sites, unsigned int n)
 {
-	unsigned int i, nk = 0, nr = 0, n = tapc_module.n_kprobes;
+	struct tapc_kprobe_site *site = sites;
+	unsigned int i, nk = 0, nr = 0;
 	struct kretprobe **krps;
 	struct kprobe **kps;
 
@@ -135,7 +139,7 @@ void tapc_kprobes_unregister(void)
 	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
 	krps = kcalloc(n, sizeof(*krps), GFP_KERNEL);
 	for (i = 0; i < n; i++) {
-		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+		struct tapc_kprobe_site *s = &site[i];
 
 		if (!s->registered)
 			continue;
@@ -157,7 +161,7 @@ void tapc_kprobes_unregister(void)
 	kfree(kps);
 	kfree(krps);
 	for (i = 0; i < n; i++) {
-		struct tapc_kprobe_site *s = &tapc_module.kprobes[i];
+		struct tapc_kprobe_site *s = &site[i];
 
 		if (!s->registered)
 			continue;
@@ -169,3 +173,9 @@ void tapc_kprobes_unregister(void)
 			tapc_session_add_missed(s->u.kp.nmissed);
 	}
 }
+
+const struct tapc_provider tapc_kprobe_provider = {
+	.name = "kprobe",
+	.register_sites = tapc_kprobes_register,
+	.unregister_sites = tapc_kprobes_unregister,
+};

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * provider/kprobe.h - kprobes and kretprobes over tapc_module.kprobes[].
+ * provider/kprobe.h - kernel.function / kprobe.function probes: kprobes and
+ * kretprobes, one struct tapc_kprobe_site each in the translator's table.
  */
 #ifndef TAPC_PROVIDER_KPROBE_H
 #define TAPC_PROVIDER_KPROBE_H
@@ -11,12 +12,35 @@
 #include "../context.h"
 #include "../session.h"
 
-/* Register every site in order; on a non-optional failure unregister what
- * was registered, report "probe PP registration error (rc N)" on chan 2
- * and return the kernel's errno. */
-int tapc_kprobes_register(void);
-/* Unregister all (waits for running handlers); nmissed goes to `missed`. */
-void tapc_kprobes_unregister(void);
+struct tapc_kprobe_site {
+	const char *symbol;		/* function to probe ("MODULE:NAME" in a module),
+					 * NULL: at addr */
+	const char *func;		/* its name for probefunc(), NULL: symbol */
+	unsigned long offset;
+	unsigned long addr;		/* .statement(ADDR).absolute */
+	const char *pp;			/* probe point text, pp() */
+	bool is_return;			/* kretprobe */
+	bool optional;			/* '?': registration failure ignored */
+	int maxactive;			/* .maxactive(N), 0 = KRETACTIVE */
+	tapc_handler_t handler;
+	tapc_handler_t entry_handler;	/* kretprobe entry (@entry), or NULL */
+	size_t entry_data_size;		/* bytes of per-call data for @entry */
+	/* optional wrappers that call handler directly (provider/kprobe.h:
+	 * tapc_kprobe_hit, tapc_kretprobe_ret_hit); NULL: the runtime's own */
+	int (*pre_handler)(struct kprobe *p, struct pt_regs *regs);
+	int (*ret_handler)(struct kretprobe_instance *ri, struct pt_regs *regs);
+	/* runtime private */
+	union {
+		struct kprobe kp;
+		struct kretprobe krp;
+	} u;
+	bool registered;
+};
+
+/* Its sites' group provider: registration in table order (a failure says
+ * "probe PP registration error (rc N)"), unregistration in one batch with
+ * each site's nmissed added to the session's `missed`. */
+extern const struct tapc_provider tapc_kprobe_provider;
 
 /*
  * The hot path: kprobe and kretprobe handlers run with preemption disabled
@@ -72,12 +96,10 @@ static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 	if (unlikely(!tapc_context_take(c, s->pp, s->func ? s->func : s->symbol, regs, false)))
 		return 1;
 	/* NULL again before the context is released (context.h) */
-	c->kri = ri;
 	if (s->entry_data_size)
-		c->entry_data = (void *)ri->data;
+		c->probe_data = (void *)ri->data;
 	h(c);
-	c->kri = NULL;
-	c->entry_data = NULL;
+	c->probe_data = NULL;
 	tapc_context_put(c);
 	return 0;
 }

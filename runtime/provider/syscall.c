@@ -44,12 +44,15 @@ static void tapc_sc_match(struct tracepoint *tp, void *priv)
 		t->tp = tp;
 }
 
-int tapc_syscalls_register(void)
+static void tapc_syscalls_unregister(void *sites, unsigned int n);
+
+/* sites: the one desc of the generated code (n is 1). */
+static int tapc_syscalls_register(void *sites, unsigned int n)
 {
-	const struct tapc_syscall_desc *d = tapc_module.syscalls;
+	const struct tapc_syscall_desc *d = sites;
 	int dir, rc;
 
-	for (dir = 0; d && dir < 2; dir++) {
+	for (dir = 0; n && dir < 2; dir++) {
 		struct tapc_sc_tp *t = &tapc_sc_tps[dir];
 		void *cb = dir ? (void *)d->exit : (void *)d->enter;
 
@@ -61,7 +64,7 @@ int tapc_syscalls_register(void)
 		if (rc) {
 			tapc_err("syscall probes: tracepoint %s registration error (rc %d)",
 				 t->name, rc);
-			tapc_syscalls_unregister();
+			tapc_syscalls_unregister(sites, n);
 			return rc;
 		}
 		t->callback = cb;
@@ -69,11 +72,13 @@ int tapc_syscalls_register(void)
 	return 0;
 }
 
-void tapc_syscalls_unregister(void)
+static void tapc_syscalls_unregister(void *sites, unsigned int n)
 {
 	bool any = false;
 	int dir;
 
+	(void)sites;
+	(void)n;
 	for (dir = 0; dir < 2; dir++) {
 		struct tapc_sc_tp *t = &tapc_sc_tps[dir];
 
@@ -87,3 +92,9 @@ void tapc_syscalls_unregister(void)
 	if (any)
 		tracepoint_synchronize_unregister();
 }
+
+const struct tapc_provider tapc_syscall_provider = {
+	.name = "syscall",
+	.register_sites = tapc_syscalls_register,
+	.unregister_sites = tapc_syscalls_unregister,
+};

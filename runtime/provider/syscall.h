@@ -2,7 +2,7 @@
 /*
  * provider/syscall.h - kernel.syscall("NAME") probes: what the translator
  * emits (compiler/provider/syscall.c), the inline hit path its callbacks
- * use, and what a probe handler sees of the call (c->syscall).
+ * use, and what a probe handler sees of the call (c->probe_data).
  *
  * The translator emits the two tracepoint callbacks themselves, for the
  * directions the script probes:
@@ -11,22 +11,28 @@
  *	{
  *		switch (tapc_syscall_key(id)) {
  *		case 0:			// read
- *			tapc_syscall_hit(&tapc_syscall_sites[0], regs, id, 0,
- *					 probe_3, probe_3_budget);
+ *			tapc_syscall_hit(&tapc_sc_points[0], regs, id, 0,
+ *					 probe_3, probe_3_budget, true);
  *			break;
  *		...
  *		}
- *		tapc_syscall_hit(&tapc_syscall_sites[7], regs, id, 0,	// .any
- *				 probe_9, probe_9_budget);
+ *		tapc_syscall_hit(&tapc_sc_points[7], regs, id, 0,	// .any
+ *				 probe_9, probe_9_budget, false);
  *	}
  *
  * so a hit costs a few compares and direct (usually inlined) calls of the
  * probe bodies, whatever the number of syscalls probed (tapc_syscall_hit()
  * is in provider/syscall_hit.h, which only the generated code includes).
- * The runtime only registers the callbacks (provider/syscall.c).
+ * The family's group has one "site", a struct tapc_syscall_desc naming
+ * the two callbacks (tapc_syscall_sites[1]); the runtime only registers
+ * them (provider/syscall.c).  Tapset code that serves any probe (returnval(),
+ * the *_arg() readers) asks tapc_syscall_of(CONTEXT) whether it runs in a
+ * syscall probe.
  */
 #ifndef TAPC_PROVIDER_SYSCALL_H
 #define TAPC_PROVIDER_SYSCALL_H
+
+#include "../tapc_runtime.h"
 
 /* The ABI of a call (TAPC_SC_ABI_* follow compiler/syscalls.h). */
 #define TAPC_SC_ABI_64		0
@@ -50,8 +56,9 @@ struct tapc_syscall_site {
 	unsigned long kinds;		/* enum tapc_sc_kind of each parameter */
 };
 
-/* One call as the probe handlers of a hit see it (on the callback's
- * stack).  Arguments are read from regs when a handler asks. */
+/* One call as the probe handlers of a hit see it (per CPU, see below;
+ * c->probe_data during the hit).  Arguments are read from regs when a
+ * handler asks. */
 struct tapc_syscall_hit {
 	const struct tapc_syscall_site *site;
 	struct pt_regs *regs;		/* the user registers saved at entry */
@@ -65,11 +72,9 @@ struct tapc_syscall_desc {
 	void (*exit)(void *data, struct pt_regs *regs, long ret);
 };
 
-/* Process context: register the callbacks; 0 or the kernel's errno
- * (nothing stays registered then). */
-int tapc_syscalls_register(void);
-/* Unregister them and wait until no callback runs. */
-void tapc_syscalls_unregister(void);
+/* The group provider: registers the callbacks of its one desc on
+ * sys_enter / sys_exit; unregistration waits until none runs. */
+extern const struct tapc_provider tapc_syscall_provider;
 
 #ifdef __KERNEL__		/* not in the user-space unit tests' shim */
 /* The hit a syscall probe runs for, per CPU (provider/syscall.c): only
@@ -77,6 +82,20 @@ void tapc_syscalls_unregister(void);
  * fills it after taking the context (no struct on the callback's stack
  * to zero and guard). */
 DECLARE_PER_CPU(struct tapc_syscall_hit, tapc_syscall_hits);
+
+/* The hit of a syscall probe's handler (generated code, which knows). */
+#define tapc_sc_hit(c)	((const struct tapc_syscall_hit *)(c)->probe_data)
+
+/* The syscall hit c runs for, or NULL when c's probe is no syscall probe
+ * (or its body reads nothing of the call): probe_data is the CPU's hit
+ * only in a syscall probe. */
+static __always_inline const struct tapc_syscall_hit *
+tapc_syscall_of(const struct tapc_context *c)
+{
+	const struct tapc_syscall_hit *h = this_cpu_ptr(&tapc_syscall_hits);
+
+	return c->probe_data == h ? h : NULL;
+}
 
 /* The ABI of the call (TAPC_SC_ABI_*): the current task's, as at the hit. */
 static __always_inline int tapc_syscall_abi(const struct tapc_syscall_hit *h)

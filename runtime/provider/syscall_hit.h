@@ -18,7 +18,7 @@
  * budget is false when h can't run more than MAXACTION statements (the
  * translator counted them): the action budget then needs no reset.  data
  * is false when nothing h runs reads the call (no $param, $return, no
- * embedded C): c->syscall stays NULL, the hit is not written.
+ * embedded C): c->probe_data stays NULL, the hit is not written.
  */
 static __always_inline void tapc_syscall_hit(const struct tapc_syscall_site *s,
 					     struct pt_regs *regs, long nr,
@@ -40,9 +40,9 @@ static __always_inline void tapc_syscall_hit(const struct tapc_syscall_site *s,
 		hit->nr = nr;
 		hit->ret = ret;
 		/* NULL again before the context is released (context.h) */
-		c->syscall = hit;
+		c->probe_data = hit;
 		h(c);
-		c->syscall = NULL;
+		c->probe_data = NULL;
 	} else {
 		h(c);
 	}

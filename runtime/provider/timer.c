@@ -71,13 +71,17 @@ static enum hrtimer_restart tapc_profile_fire(struct hrtimer *t)
 /* The dynamic hotplug state of the profile timers, 0 when none is set up. */
 static int tapc_profile_state;
 
+/* The registered group's sites, for the hotplug callbacks. */
+static struct tapc_timer_site *tapc_timers;
+static unsigned int tapc_ntimers;
+
 /* Hotplug callbacks: run on CPU cpu itself (the kernel binds them). */
 static int tapc_profile_online(unsigned int cpu)
 {
 	unsigned int i;
 
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		struct tapc_timer_site *s = &tapc_module.timers[i];
+	for (i = 0; i < tapc_ntimers; i++) {
+		struct tapc_timer_site *s = &tapc_timers[i];
 
 		struct tapc_cpu_timer *ct = s->cpu_timers;
 
@@ -93,8 +97,8 @@ static int tapc_profile_offline(unsigned int cpu)
 {
 	unsigned int i;
 
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		struct tapc_timer_site *s = &tapc_module.timers[i];
+	for (i = 0; i < tapc_ntimers; i++) {
+		struct tapc_timer_site *s = &tapc_timers[i];
 		struct tapc_cpu_timer *ct = s->cpu_timers;
 
 		if (s->per_cpu && ct)
@@ -122,13 +126,17 @@ static int tapc_profile_register(struct tapc_timer_site *s)
 	return 0;
 }
 
-int tapc_timers_register(void)
+static void tapc_timers_unregister(void *sites, unsigned int n);
+
+static int tapc_timers_register(void *sites, unsigned int n)
 {
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		struct tapc_timer_site *s = &tapc_module.timers[i];
+	tapc_timers = sites;
+	tapc_ntimers = n;
+	for (i = 0; i < tapc_ntimers; i++) {
+		struct tapc_timer_site *s = &tapc_timers[i];
 
 		if (s->jiffies) {
 			s->period_ns = (u64)s->jiffies * TICK_NSEC;
@@ -143,7 +151,7 @@ int tapc_timers_register(void)
 			s->spread_ns = 0;
 			rc = tapc_profile_register(s);
 			if (rc) {
-				tapc_timers_unregister();
+				tapc_timers_unregister(sites, n);
 				return rc;
 			}
 			continue;
@@ -154,14 +162,14 @@ int tapc_timers_register(void)
 		hrtimer_start(&s->timer, ns_to_ktime(tapc_timer_period(s)),
 			      HRTIMER_MODE_REL);
 	}
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		if (!tapc_module.timers[i].per_cpu)
+	for (i = 0; i < tapc_ntimers; i++) {
+		if (!tapc_timers[i].per_cpu)
 			continue;
 		/* starts the timers of every online CPU before returning */
 		rc = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "tapc/timer.profile",
 				       tapc_profile_online, tapc_profile_offline);
 		if (rc < 0) {
-			tapc_timers_unregister();
+			tapc_timers_unregister(sites, n);
 			return rc;
 		}
 		tapc_profile_state = rc;
@@ -170,12 +178,13 @@ int tapc_timers_register(void)
 	return 0;
 }
 
-void tapc_timers_unregister(void)
+static void tapc_timers_unregister(void *sites, unsigned int n)
 {
+	struct tapc_timer_site *site = sites;
 	unsigned int i;
 
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		struct tapc_timer_site *s = &tapc_module.timers[i];
+	for (i = 0; i < n; i++) {
+		struct tapc_timer_site *s = &site[i];
 
 		if (!s->registered)	/* never set up: nothing to cancel */
 			continue;
@@ -188,8 +197,14 @@ void tapc_timers_unregister(void)
 	if (tapc_profile_state > 0)
 		cpuhp_remove_state(tapc_profile_state);
 	tapc_profile_state = 0;
-	for (i = 0; i < tapc_module.n_timers; i++) {
-		kfree(tapc_module.timers[i].cpu_timers);
-		tapc_module.timers[i].cpu_timers = NULL;
+	for (i = 0; i < n; i++) {
+		kfree(site[i].cpu_timers);
+		site[i].cpu_timers = NULL;
 	}
 }
+
+const struct tapc_provider tapc_timer_provider = {
+	.name = "timer",
+	.register_sites = tapc_timers_register,
+	.unregister_sites = tapc_timers_unregister,
+};

@@ -39,19 +39,33 @@ static struct tracepoint *tapc_trace_find(const char *name)
 	return l.tp;
 }
 
-struct tapc_context *tapc_trace_enter(struct tapc_trace_site *s)
+struct tapc_context *tapc_trace_enter(struct tapc_trace_site *s, u64 *args)
 {
 	/* no regs: probefunc() stays "" as for other non-function probes */
-	return tapc_context_enter(s->pp, false);
+	struct tapc_context *c = tapc_context_enter(s->pp, false);
+
+	if (c)
+		c->probe_data = args;
+	return c;
 }
 
-int tapc_traces_register(void)
+void tapc_trace_exit(struct tapc_context *c)
 {
+	/* NULL between hits (context.h) */
+	c->probe_data = NULL;
+	tapc_context_exit(c);
+}
+
+static void tapc_traces_unregister(void *sites, unsigned int n);
+
+static int tapc_traces_register(void *sites, unsigned int n)
+{
+	struct tapc_trace_site *site = sites;
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < tapc_module.n_traces; i++) {
-		struct tapc_trace_site *s = &tapc_module.traces[i];
+	for (i = 0; i < n; i++) {
+		struct tapc_trace_site *s = &site[i];
 
 		s->tp = tapc_trace_find(s->name);
 		rc = s->tp ? tracepoint_probe_register(s->tp, s->callback, s)
@@ -59,20 +73,21 @@ int tapc_traces_register(void)
 		s->registered = !rc;
 		if (rc && !s->optional) {
 			tapc_err("probe %s registration error (rc %d)", s->pp, rc);
-			tapc_traces_unregister();
+			tapc_traces_unregister(sites, n);
 			return rc;
 		}
 	}
 	return 0;
 }
 
-void tapc_traces_unregister(void)
+static void tapc_traces_unregister(void *sites, unsigned int n)
 {
+	struct tapc_trace_site *site = sites;
 	unsigned int i;
 	bool any = false;
 
-	for (i = 0; i < tapc_module.n_traces; i++) {
-		struct tapc_trace_site *s = &tapc_module.traces[i];
+	for (i = 0; i < n; i++) {
+		struct tapc_trace_site *s = &site[i];
 
 		if (!s->registered)
 			continue;
@@ -84,3 +99,9 @@ void tapc_traces_unregister(void)
 	if (any)
 		tracepoint_synchronize_unregister();
 }
+
+const struct tapc_provider tapc_tracepoint_provider = {
+	.name = "tracepoint",
+	.register_sites = tapc_traces_register,
+	.unregister_sites = tapc_traces_unregister,
+};

@@ -18,9 +18,11 @@ if [ $# -eq 0 ]; then
 	done
 fi
 mkdir -p "$out"
+# every runtime object, as compiler/build.c lists them
 objs="tapc_test_src.o"
-for f in context print transport map string stat session provider/kprobe provider/timer provider/tracepoint; do
-	objs="$objs runtime/$f.o"
+for f in "$runtime"/*.c "$runtime"/provider/*.c; do
+	f=${f#"$runtime"/}
+	objs="$objs runtime/${f%.c}.o"
 done
 for kver in "$@"; do
 	dir="$out/$kver"

@@ -47,6 +47,9 @@
 #include <linux/binfmts.h>
 #include <asm/unistd.h>
 #include "tapc_runtime.h"
+#include "provider/kprobe.h"
+#include "provider/timer.h"
+#include "provider/tracepoint.h"
 
 static int exit_ticks;
 module_param(exit_ticks, int, 0444);
@@ -153,7 +156,7 @@ out:
 
 static void probe_2_entry(struct tapc_context *c)
 {
-	struct entry_probe_2 *e = c->entry_data;
+	struct entry_probe_2 *e = c->probe_data;
 
 	e->t0 = tapc_gettimeofday_ns();
 }
@@ -162,7 +165,7 @@ static void probe_2(struct tapc_context *c)	/* getpid return */
 {
 	static struct tapc_lock *const locks[] = { &l_rets };
 	struct frame_probe_2 *f = tapc_frame(c, 0);
-	struct entry_probe_2 *e = c->entry_data;
+	struct entry_probe_2 *e = c->probe_data;
 
 	if (tapc_actions(c, 1, "t.stp:5:5"))
 		return;
@@ -240,7 +243,7 @@ static void probe_begin_5(struct tapc_context *c)	/* begin(5) */
 static void probe_exec(struct tapc_context *c)
 {
 	struct frame_probe_tp *f = tapc_frame(c, 0);
-	struct task_struct *p = (struct task_struct *)(unsigned long)c->trace_args[0];
+	struct task_struct *p = (struct task_struct *)(unsigned long)((u64 *)c->probe_data)[0];
 
 	if (tapc_actions(c, 1, "t.stp:9:1"))
 		return;
@@ -249,22 +252,20 @@ static void probe_exec(struct tapc_context *c)
 	if (!tapc_kernel_string(c, f->comm, (unsigned long)p->comm, "t.stp:9:40"))
 		return;
 	tapc_printf(c, "exec %s pid=%lld old_pid=%lld\n", f->comm,
-		    (long long)p->tgid, (long long)c->trace_args[1]);
+		    (long long)p->tgid, (long long)((u64 *)c->probe_data)[1]);
 }
 
 static void tp_cb_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
 	struct tapc_trace_site *s = data;
-	struct tapc_context *c = tapc_trace_enter(s);
+	u64 args[3] = { (u64)(unsigned long)p, (u64)old_pid, (u64)(unsigned long)bprm };
+	struct tapc_context *c = tapc_trace_enter(s, args);
 
 	if (!c)
 		return;
-	c->trace_args[0] = (u64)(unsigned long)p;
-	c->trace_args[1] = (u64)old_pid;
-	c->trace_args[2] = (u64)(unsigned long)bprm;
 	s->handler(c);
-	tapc_context_exit(c);
+	tapc_trace_exit(c);
 }
 
 /* kernel.trace("sys_enter"): TP_PROTO(struct pt_regs *regs, long id) */
@@ -274,11 +275,11 @@ static void probe_sys_enter(struct tapc_context *c)
 
 	if (tapc_actions(c, 1, "t.stp:10:1"))
 		return;
-	if ((long)c->trace_args[1] != __NR_getpid || tapc_pid() != tapc_target_pid())
+	if ((long)((u64 *)c->probe_data)[1] != __NR_getpid || tapc_pid() != tapc_target_pid())
 		return;
 	memset(&f->key, 0, sizeof(f->key));
 	f->key.k1 = tapc_pid();
-	if (!tapc_stat_map_add(c, g_tpcount, &f->key, (long)c->trace_args[1],
+	if (!tapc_stat_map_add(c, g_tpcount, &f->key, (long)((u64 *)c->probe_data)[1],
 			       "operator '<<<' at t.stp:10:50"))
 		return;
 	tapc_counter_add(g_n_getpid, 1);
@@ -287,14 +288,13 @@ static void probe_sys_enter(struct tapc_context *c)
 static void tp_cb_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct tapc_trace_site *s = data;
-	struct tapc_context *c = tapc_trace_enter(s);
+	u64 args[2] = { (u64)(unsigned long)regs, (u64)id };
+	struct tapc_context *c = tapc_trace_enter(s, args);
 
 	if (!c)
 		return;
-	c->trace_args[0] = (u64)(unsigned long)regs;
-	c->trace_args[1] = (u64)id;
 	s->handler(c);
-	tapc_context_exit(c);
+	tapc_trace_exit(c);
 }
 
 static void probe_profile(struct tapc_context *c)	/* timer.profile */
@@ -368,6 +368,13 @@ static struct tapc_trace_site tapc_trace_sites[] = {
 	  .callback = tp_cb_sys_enter, .handler = probe_sys_enter, .optional = true },
 };
 
+/* not const: globals_init() picks how many kprobes */
+static struct tapc_site_group tapc_site_groups[] = {
+	{ &tapc_kprobe_provider, tapc_kprobe_sites, 2 },
+	{ &tapc_tracepoint_provider, tapc_trace_sites, ARRAY_SIZE(tapc_trace_sites) },
+	{ &tapc_timer_provider, tapc_timer_sites, ARRAY_SIZE(tapc_timer_sites) },
+};
+
 /* deliberately not sorted: the runtime orders by priority */
 static const struct tapc_simple_probe tapc_begins[] = {
 	{ .pp = "begin(5)", .handler = probe_begin_5, .priority = 5 },
@@ -396,7 +403,7 @@ static int globals_init(void)
 	g_n_prof = tapc_counter_alloc();
 	g_n_jiff = tapc_counter_alloc();
 	/* the translator knows its kprobe count; the test picks it at load */
-	tapc_module.n_kprobes = entry_only ? 1 : bad_symbol ? 3 : 2;
+	tapc_site_groups[0].n = entry_only ? 1 : bad_symbol ? 3 : 2;
 	if (!g_calls || !g_x || !g_lin || !g_tpcount || !g_n_getpid ||
 	    !g_n_prof || !g_n_jiff) {
 		globals_free();
@@ -419,15 +426,11 @@ static void globals_free(void)
 struct tapc_module_desc tapc_module = {
 	.name = "tapc_test",
 	.script = "t.stp",
-	.kprobes = tapc_kprobe_sites,
-	.n_kprobes = 2,
-	.timers = tapc_timer_sites,
-	.n_timers = ARRAY_SIZE(tapc_timer_sites),
+	.groups = tapc_site_groups,
+	.n_groups = ARRAY_SIZE(tapc_site_groups),
 	.begins = tapc_begins, .n_begins = ARRAY_SIZE(tapc_begins),
 	.ends = tapc_ends, .n_ends = ARRAY_SIZE(tapc_ends),
 	.errors = tapc_errors, .n_errors = ARRAY_SIZE(tapc_errors),
-	.traces = tapc_trace_sites,
-	.n_traces = ARRAY_SIZE(tapc_trace_sites),
 	.frame_size = sizeof(union tapc_frame_any),
 	.globals_init = globals_init,
 	.globals_free = globals_free,

@@ -62,8 +62,9 @@ struct kernel *session_kernel(struct session *s)
 	return &fake_kernel;
 }
 
-static const char *fake_config(const char *name)
+static const char *fake_config(void *ctx, const char *name)
 {
+	(void)ctx;
 	if (strcmp(name, "CONFIG_KPROBES") == 0 || strcmp(name, "CONFIG_SMP") == 0)
 		return "y";
 	if (strcmp(name, "CONFIG_NR_CPUS") == 0)
@@ -112,7 +113,10 @@ static void load_tapsets(void)
 	size_t n = 0;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "ls -1 '%s' 2>/dev/null", TAPSET_DIR);
+	/* the library's files, folders included (linux/...), as tapc reads
+	 * them for a kernel target; the order only matters for duplicates,
+	 * which tapc refuses */
+	snprintf(cmd, sizeof(cmd), "find '%s' -name '*.stp' -type f 2>/dev/null", TAPSET_DIR);
 	p = popen(cmd, "r");
 	while (p && fgets(line, sizeof(line), p)) {
 		size_t len = strcspn(line, "\n");
@@ -121,7 +125,8 @@ static void load_tapsets(void)
 		if (len < 5 || strcmp(line + len - 4, ".stp") != 0)
 			continue;
 		names = realloc(names, (n + 1) * sizeof(*names));
-		if (asprintf(&names[n], "%s/%s", TAPSET_DIR, line) < 0)
+		names[n] = strdup(line);
+		if (!names[n])
 			abort();
 		n++;
 	}

@@ -4,7 +4,9 @@
 # replaced by one with other functions, and the next compile, with the
 # index from the first, must find the new ones (a stale index would say
 # the module has none and skip it).  Prints what went wrong.
-tapc=$1 work=$2
+#   index-test.sh TAPC WORKDIR KVER   (KVER: any installed kernel; the
+#   stand-in is found through --module-path, whatever the kernel)
+tapc=$1 work=$2 kver=$3
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$work"
 mkdir -p "$work/cache" "$work/mods"
@@ -13,11 +15,11 @@ cc -g -c "$top/testsuite/modfixture/tapc_fixture.c" -o "$work/a.o" || exit 1
 printf 'int fixture_renamed(int a);\nint fixture_renamed(int a) { return a; }\n' >"$work/b.c"
 cc -g -c "$work/b.c" -o "$work/b.o" || exit 1
 list() {
-	"$tapc" -r 6.1.0-56-amd64 --module-path "$work/mods" -l "module(\"tapc?fixture\").function(\"$1\")" 2>&1
+	"$tapc" -r "$kver" --module-path "$work/mods" -l "module(\"tapc?fixture\").function(\"$1\")" 2>&1
 }
 xz -c "$work/a.o" >"$work/mods/tapc_fixture.ko.xz"
 first=$(list "fixture_*")
-[ -s "$work/cache/tapc/modfuncs-6.1.0-56-amd64" ] || echo "no index written"
+[ -s "$work/cache/tapc/modfuncs-$kver" ] || echo "no index written"
 second=$(list "fixture_*")
 [ "$first" = "$second" ] || printf 'from the index:\n%s\nfrom the file:\n%s\n' "$second" "$first"
 xz -c "$work/b.o" >"$work/mods/tapc_fixture.ko.xz"

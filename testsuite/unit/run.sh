@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh - build and run the runtime's user-space unit tests.
+# run.sh - build and run the runtime's user-space unit tests (and the
+# compiler's =~ DFA and tapset loader).
 #   testsuite/unit/run.sh [BUILDDIR]
 # Each test program ends with "NAME: N passed, N failed"; status 1 if any
 # program failed.
@@ -17,11 +18,26 @@ build() {	# build NAME SOURCES...
 }
 build map_test "$here/map_test.c" "$top/runtime/map.c" "$top/runtime/string.c"
 build stat_test "$here/stat_test.c" "$top/runtime/stat.c" "$top/runtime/map.c"
+# the tapset library's soft float (against the host's SSE, libm, printf,
+# strtod) and quoted text
+build softfp_test "$here/softfp_test.c" "$top/runtime/softfp.c" -lm
+build text_test "$here/text_test.c" "$top/runtime/text.c"
 # the compiler's =~ DFA against glibc (arena.c trips gcc's -Wformat-truncation at -O1)
 build regex_test -Wno-format-truncation "$here/regex_test.c" "$top/compiler/regex_dfa.c" \
 	"$top/compiler/arena.c" "$top/compiler/diag.c"
+# generated tapsets, through the compiler's objects (all but main.o) as
+# the autotools build left them
+objs=$(find "$top/compiler" -name 'tapc-*.o' ! -name tapc-main.o | sort)
+${CC:-cc} -std=gnu11 -O1 -g -Wall -Wextra -Werror -I"$top/compiler" -I"$top" \
+	-o "$out/tapset_gen_test" "$here/tapset_gen_test.c" $objs \
+	$(pkg-config --libs libbpf libdw libelf 2>/dev/null || echo -lbpf -ldw -lelf) -llzma -lzstd -lz
 rc=0
 "$out/map_test" || rc=1
 "$out/stat_test" || rc=1
+"$out/softfp_test" || rc=1
+"$out/text_test" || rc=1
 "$out/regex_test" || rc=1
+# the tapset loader, through the compiler itself
+sh "$here/tapset_test.sh" "$top/compiler/tapc" || rc=1
+"$out/tapset_gen_test" || rc=1
 exit $rc
