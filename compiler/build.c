@@ -242,23 +242,6 @@ const char *build_define_error(const char *def)
 	return NULL;
 }
 
-long long build_limit(const struct session *s, const char *name)
-{
-	const char *dflt[][2] = { { "MAXSTRINGLEN", "512" }, { "MAXMAPENTRIES", "2048" } };
-	const char *v = NULL;
-	size_t n = strlen(name);
-
-	for (int i = 0; i < s->ndefines; i++)	/* the last one counts */
-		if (strncmp(s->defines[i], name, n) == 0 && s->defines[i][n] == '=')
-			v = s->defines[i] + n + 1;
-	for (size_t i = 0; !v && i < sizeof(dflt) / sizeof(dflt[0]); i++)
-		if (strcmp(dflt[i][0], name) == 0)
-			v = dflt[i][1];
-	if (!v)
-		die("build_limit: no default for %s", name);
-	return strtoll(v, NULL, 10);
-}
-
 static const char *ccflags(struct session *s)
 {
 	(void)s;

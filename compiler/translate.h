@@ -24,6 +24,5 @@ bool build_path_ok(const char *path);
 const char *build_define_error(const char *def);
 /* A limit the translator needs (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
  * of it, or the runtime's default. */
-long long build_limit(const struct session *s, const char *name);
 
 #endif
