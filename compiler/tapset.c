@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -590,6 +592,43 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ULL;
 }
 
+/* Versions of g's tapset (CACHE/NAME-HASH) whose index was not used for
+ * a week go when a new one is written: every tapc, kernel or table
+ * change makes one.  Only the files a version holds are removed (its
+ * index and parts), so a directory someone put there stays. */
+static void prune_versions(const char *cache, const char *name, const char *keep)
+{
+	DIR *d = opendir(cache), *v;
+	size_t n = strlen(name);
+	time_t old = time(NULL) - 7 * 24 * 3600;
+	struct dirent *de, *fe;
+	struct stat st;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *dir = arena_printf("%s/%s", cache, de->d_name);
+
+		/* NAME-HASH exactly: not another generator's, not a temporary */
+		if (strncmp(de->d_name, name, n) != 0 || de->d_name[n] != '-' ||
+		    strlen(de->d_name) != n + 17 || de->d_name[n + 1 + strspn(de->d_name + n + 1, "0123456789abcdef")] ||
+		    strcmp(dir, keep) == 0 ||
+		    stat(arena_printf("%s/index", dir), &st) != 0 || st.st_mtime >= old ||
+		    !(v = opendir(dir)))
+			continue;
+		while ((fe = readdir(v))) {
+			size_t len = strlen(fe->d_name);
+
+			if (strcmp(fe->d_name, "index") == 0 ||
+			    (len > 4 && strcmp(fe->d_name + len - 4, ".stp") == 0))
+				unlinkat(dirfd(v), fe->d_name, 0);
+		}
+		closedir(v);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
 /* Make generator g's tapset, or find it in the cache.  NULL after an
  * error (reported). */
 static struct generated *make(struct session *s, const struct tapset_generator *g)
@@ -606,14 +645,18 @@ static struct generated *make(struct session *s, const struct tapset_generator *
 		die("tapset generator %s: a key of more than one line", g->name);
 	h = fnv(fnv(fnv(1469598103934665603ULL, PACKAGE_VERSION), g->name), key);
 	dir = arena_printf("%s/%s-%016llx", cache, g->name, (unsigned long long)h);
-	if (read_index(gen, dir, key))
+	if (read_index(gen, dir, key)) {
+		utimes(arena_printf("%s/index", dir), NULL);	/* in use: not pruned */
 		return gen;
+	}
 	if (!g->generate(s, &out))
 		return NULL;
 	if (!write_tapset(dir, key, &out) || !read_index(gen, dir, key)) {
 		diag_error((struct loc){ 0 }, "cannot write the generated tapset %s into %s: %s", g->name,
 			   dir, strerror(errno));
 		gen = NULL;
+	} else {
+		prune_versions(cache, g->name, dir);
 	}
 	free(out.parts);
 	free(out.texts);
