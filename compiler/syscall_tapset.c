@@ -7,7 +7,7 @@
  *
  *   - the kernel's own syscalls (syscalls.c): which exist, their numbers,
  *     parameter names and types;
- *   - tapset/syscalls.tab, the hand-written part: what SystemTap calls
+ *   - tapset/linux/syscalls.tab, the hand-written part: what SystemTap calls
  *     each one, which kernel calls it covers, what its variables are
  *     named and how argstr shows them (format in the file's header).
  *

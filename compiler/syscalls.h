@@ -10,7 +10,7 @@
  * Numbers the tables fill with sys_ni_syscall are left out.  Nothing here
  * is a hand-written list: a new kernel's new syscalls appear by
  * themselves.  The few x86 entry points that no header declares get no
- * parameters here (nparams -1); tapset/syscalls.tab may describe them.
+ * parameters here (nparams -1); tapset/linux/syscalls.tab may describe them.
  */
 #ifndef TAPC_SYSCALLS_H
 #define TAPC_SYSCALLS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sym.h - value-name tables for the tapsets' formatting functions
- * (tapset/syscall_fmt.stp and friends, in embedded C): a table of
+ * (tapset/linux/syscall_fmt.stp and friends, in embedded C): a table of
  * { value, "NAME" } entries and the two ways SystemTap shows a value with
  * one, an exact name or a "|"-joined set of flag names, each into a
  * MAXSTRINGLEN buffer.  Header-only: a module includes it only when a
