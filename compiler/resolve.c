@@ -26,6 +26,7 @@
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
+#include "tapset.h"
 
 struct rctx {
 	struct session *s;
@@ -622,6 +623,8 @@ static bool needs_guru(const struct rfunc *fn)
 	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
 }
 
+static void collect_tapset(void *ctx, struct file_ast *f);
+
 static void bind_call(struct rctx *r, struct node *n)
 {
 	const char *name = n->u.call.name;
@@ -633,6 +636,9 @@ static void bind_call(struct rctx *r, struct node *n)
 	if (!fn)
 		b = builtin_find(name, nargs);
 	if (!fn && !b)
+		fn = pull_tapset_func(r, name, nargs);
+	/* syscall_name() is the generated syscall tapset's */
+	if (!fn && !b && tapset_generated_function(r->s, name, collect_tapset, r))
 		fn = pull_tapset_func(r, name, nargs);
 	if (!fn && !b) {
 		call_mismatch(r, n, nargs);

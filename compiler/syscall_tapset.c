@@ -642,4 +642,5 @@ const struct tapset_generator syscall_tapset_generator = {
 	.heads = syscall_heads,
 	.key = syscall_key,
 	.generate = syscall_generate,
+	.functions = (const char *const[]){ "syscall_name", "syscall_num", NULL },
 };

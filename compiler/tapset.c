@@ -376,6 +376,7 @@ struct generated {
 	struct tapset_part **parts;	/* those named by aliases */
 	size_t nparts;
 	struct tapset_part *common;	/* the one no alias names, or NULL */
+	bool in_tree;			/* its alias names handed to pass 2 */
 };
 
 struct tapset_out {
@@ -663,10 +664,29 @@ static struct generated *make(struct session *s, const struct tapset_generator *
 	return gen;
 }
 
+/* Generator g's tapset of this compilation, made on the first ask. */
+static struct generated *made(struct session *s, const struct tapset_generator *g)
+{
+	struct tapset_lib *l = lib_of(s);
+	struct generated *gen;
+	size_t i;
+
+	for (i = 0; i < l->ngens; i++)
+		if (l->gens[i]->g == g)
+			return l->gens[i];
+	gen = make(s, g);
+	if (!gen)
+		return NULL;
+	l->gens = realloc(l->gens, (l->ngens + 1) * sizeof(*l->gens));
+	if (!l->gens)
+		die("out of memory");
+	l->gens[l->ngens++] = gen;
+	return gen;
+}
+
 struct tapset_part *const *tapset_generated(struct session *s, const char *head, size_t *n,
 					    bool *failed)
 {
-	struct tapset_lib *l = lib_of(s);
 	const struct tapset_generator *g;
 	const char *const *h;
 	struct generated *gen;
@@ -682,20 +702,41 @@ struct tapset_part *const *tapset_generated(struct session *s, const char *head,
 	}
 	if (!g)
 		return NULL;
-	for (i = 0; i < l->ngens; i++)
-		if (l->gens[i]->g == g)
-			return NULL;	/* its names are in the tree already */
-	gen = make(s, g);
+	gen = made(s, g);
 	if (!gen) {
 		*failed = true;
 		return NULL;
 	}
-	l->gens = realloc(l->gens, (l->ngens + 1) * sizeof(*l->gens));
-	if (!l->gens)
-		die("out of memory");
-	l->gens[l->ngens++] = gen;
+	if (gen->in_tree)
+		return NULL;	/* its names are in the tree already */
+	gen->in_tree = true;
 	*n = gen->nparts;
 	return gen->parts;
+}
+
+static bool load_one(struct session *s, struct tapset_part *p,
+		     void (*collect)(void *ctx, struct file_ast *f), void *ctx);
+
+bool tapset_generated_function(struct session *s, const char *name,
+			       void (*collect)(void *ctx, struct file_ast *f), void *ctx)
+{
+	const struct tapset_generator *g;
+	const char *const *fn;
+	struct generated *gen;
+	size_t i;
+
+	for (i = 0; (g = generator_at(i)); i++) {
+		for (fn = g->functions; fn && *fn; fn++)
+			if (strcmp(*fn, name) == 0)
+				break;
+		if (!fn || !*fn)
+			continue;
+		gen = made(s, g);
+		if (!gen || !gen->common || gen->common->loaded)
+			return false;
+		return load_one(s, gen->common, collect, ctx);
+	}
+	return false;
 }
 
 const char *const *tapset_part_aliases(const struct tapset_part *p)
