@@ -19,8 +19,8 @@
 
 #include "arena.h"
 #include "kernel.h"
-#include "syscalls.h"
 #include "kernel_files.h"
+#include "syscalls.h"
 
 static char *xstrdup_k(const char *s)
 {
