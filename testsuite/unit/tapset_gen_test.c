@@ -75,7 +75,9 @@ static bool test_generate(struct session *s, struct tapset_out *out)
 }
 
 static const char *const test_heads[] = { "gentest", NULL };
-static const struct tapset_generator test_gen = { "gentest", test_heads, test_key, test_generate };
+static const char *const test_functions[] = { "gentest_common", NULL };
+static const struct tapset_generator test_gen = { "gentest", test_heads, test_key, test_generate,
+						  test_functions };
 
 static char cache[256], libdir[256];
 
@@ -177,6 +179,11 @@ int main(void)
 	/* a wildcard parses every part it names */
 	rc = compile("probe gentest.o* { }", err, used, sizeof(used));
 	check(rc == 0 && !strstr(used, "two.stp"), "gentest.o* parsed %s (rc %d)", used, rc);
+
+	/* a function of the common part, called without an alias */
+	rc = compile("probe begin { println(gentest_common()) }", err, used, sizeof(used));
+	check(rc == 0 && strstr(used, "common.stp") && !strstr(used, "one.stp"),
+	      "gentest_common() alone: rc %d, parsed %s", rc, used);
 
 	/* a cache directory others can write is refused */
 	chmod(dir, 0777);
