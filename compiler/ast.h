@@ -336,5 +336,8 @@ int node_count(const struct node *list);
 const char *pp_text(const struct node *point);
 /* Components of a probe point as an array; returns the count. */
 int pp_comps(const struct node *point, const struct node **comps, int max);
+/* Call fn on every statement and expression of the list n, pre-order
+ * (the passes' and providers' walk over a body). */
+void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
 #endif

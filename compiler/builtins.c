@@ -48,6 +48,12 @@ static const struct builtin builtins[] = {
 	  "tapc_user_string(c, $0, (unsigned long)$1, $L)" },
 	{ "user_string_n", S, 2, { L, L }, BUILTIN_STRING_INTO,
 	  "if (tapc_user_string(c, $0, (unsigned long)$1, $L) && $2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
+	/* stap's err_msg forms: err_msg instead of an error on a fault */
+	{ "user_string", S, 2, { L, S }, BUILTIN_STRING_INTO,
+	  "if (tapc_strncpy_nofault($0, (unsigned long)$1, MAXSTRINGLEN, true) < 0) tapc_strcpy($0, $2)" },
+	{ "user_string_n", S, 3, { L, L, S }, BUILTIN_STRING_INTO,
+	  "if (tapc_strncpy_nofault($0, (unsigned long)$1, MAXSTRINGLEN, true) < 0) tapc_strcpy($0, $3); "
+	  "else if ($2 >= 0 && $2 < MAXSTRINGLEN) $0[$2] = 0" },
 	{ "kernel_long", L, 1, { L }, BUILTIN_EXPR,
 	  "({ s64 _x = 0; tapc_kread(c, &_x, (unsigned long)$1, 8, $L); (int64_t)_x; })" },
 	{ "kernel_pointer", L, 1, { L }, BUILTIN_EXPR,

@@ -614,10 +614,17 @@ static int walk_glob(struct walk *w, struct alias_node *node, int pos)
 
 	if (node == &w->x->t->root) {
 		const char *const *h;
+		struct diag_trial trial;
 
-		for (h = tapset_generated_heads(); *h; h++)
-			if (fnmatch(c->u.comp.name, *h, 0) == 0 && !ask_generated(w->x->t, *h))
-				return EXPAND_FAILED;
+		/* a family the target can't have (no syscall table) is no
+		 * error for a wildcard that names others too: it derives
+		 * nothing, as a child that derives nothing */
+		for (h = tapset_generated_heads(); *h; h++) {
+			if (fnmatch(c->u.comp.name, *h, 0) != 0)
+				continue;
+			diag_trial_begin(&trial);
+			diag_trial_end(&trial, ask_generated(w->x->t, *h) ? DIAG_KEEP : DIAG_DROP);
+		}
 	}
 	sort_kids(node);
 	/* a part parsed on the way may not add names, but copy to be safe */

@@ -17,8 +17,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "arena.h"
 #include "kernel.h"
 #include "kernel_files.h"
+#include "syscalls.h"
 
 static char *xstrdup_k(const char *s)
 {
@@ -270,24 +272,14 @@ static void load_blacklist(struct kernel *k)
 }
 
 /* BTF has no entry for the syscall wrappers (__x64_sys_getpid has no C
- * definition of its own), but the build tree lists every syscall. */
+ * definition of its own), but the build tree lists every syscall
+ * (syscalls.c): their wrappers, __x64_ENTRY and __ia32_ENTRY. */
 static void add_syscall_wrappers(struct kernel *k)
 {
-	char path[PATH_MAX], line[256], name[200], full[256];
-	size_t cap = k->nfuncs;
-	FILE *f;
+	const struct syscall_table *t = kernel_syscalls(k);
+	size_t cap = k->nfuncs, i;
 
-	if (!k->build_dir)
-		return;
-	snprintf(path, sizeof(path), "%s/arch/x86/include/generated/asm/syscalls_64.h",
-		 k->build_dir);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "__SYSCALL(%*d, sys_%199[a-z0-9_])", name) != 1)
-			continue;
-		snprintf(full, sizeof(full), "__x64_sys_%s", name);
+	for (i = 0; t && i < t->ncalls; i++) {
 		if (k->nfuncs == cap) {
 			cap = cap * 2 + 64;
 			k->funcs = realloc(k->funcs, cap * sizeof(char *));
@@ -296,10 +288,16 @@ static void add_syscall_wrappers(struct kernel *k)
 				exit(1);
 			}
 		}
-		k->funcs[k->nfuncs++] = xstrdup_k(full);
+		k->funcs[k->nfuncs++] = xstrdup_k(arena_printf("%s%s",
+			t->calls[i].abi == SYSCALL_ABI_I386 ? "__ia32_" : "__x64_", t->calls[i].entry));
 	}
-	fclose(f);
 	qsort(k->funcs, k->nfuncs, sizeof(char *), cmp_str);
+	/* one function may serve both ABIs' tables: keep it once */
+	for (i = 1; i < k->nfuncs;)
+		if (strcmp(k->funcs[i], k->funcs[i - 1]) == 0)
+			memmove(&k->funcs[i], &k->funcs[i + 1], (--k->nfuncs - i) * sizeof(char *));
+		else
+			i++;
 }
 
 static void load_funcs(struct kernel *k)
@@ -542,7 +540,7 @@ const char *kernel_closest_function(struct image *im, const char *name)
 
 /* The source headers of a build tree: the tree itself, or (Debian) the
  * -common tree its Makefile includes. */
-static bool find_header(struct kernel *k, const char *rel, char *path, size_t n)
+bool kernel_find_header(struct kernel *k, const char *rel, char *path, size_t n)
 {
 	char mk[PATH_MAX], line[PATH_MAX];
 	FILE *f;
@@ -596,7 +594,7 @@ int kernel_syscall_params(struct kernel *k, const char *name, const char **names
 	FILE *f;
 	int n = 0;
 
-	if (!find_header(k, "include/linux/syscalls.h", path, sizeof(path)))
+	if (!kernel_find_header(k, "include/linux/syscalls.h", path, sizeof(path)))
 		return -1;
 	f = fopen(path, "r");
 	if (!f)

@@ -16,6 +16,7 @@
 #include "image.h"
 
 struct btf;
+struct syscall_table;
 struct module_file;
 struct ko_index;
 
@@ -55,6 +56,7 @@ struct kernel {
 	size_t ninstalled;
 	bool installed_listed;
 	struct ko_index *ko_index;	/* their function lists, cached on disk */
+	struct syscall_table *syscalls;	/* syscalls.c's tables, once read */
 };
 
 /* Open the target: arg is NULL (running kernel, or the default VM kernel
@@ -97,6 +99,10 @@ int kernel_func_params(struct image *im, const char *func, const char **names, i
  * include/linux/syscalls.h; returns the count or -1. */
 int kernel_syscall_params(struct kernel *k, const char *name, const char **names, int max);
 
+/* The file rel (e.g. "include/linux/syscalls.h") of k's build tree, also
+ * when the tree keeps its common headers apart (Debian's -common
+ * package, named by the tree's Makefile); false when there is none. */
+bool kernel_find_header(struct kernel *k, const char *rel, char *path, size_t n);
 /* The value of CONFIG_NAME in the target's .config (build tree, else
  * /boot/config-KVER): "y", "m", "64", a string without its quotes; NULL
  * when unset.  For %( CONFIG_X == "y" %); k is void * to fit the parser's

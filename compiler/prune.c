@@ -3,124 +3,24 @@
  * Functions not reachable from a probe (tapset functions pulled in by an
  * unused user function, helpers nobody calls) and globals that kept code
  * never mentions are removed, so pass 3 emits neither.  An assignment to a
- * local nothing reads keeps only its value, a statement that is only a
- * side-effect-free expression goes, and so does a probe whose body is left
- * doing nothing, each with a warning as stap's.  -u keeps everything.
- * node_visit(), the generic walk over a body, lives here too.
+ * local nothing reads keeps only its value, and a statement that is only
+ * a side-effect-free expression goes, each with stap's warning, until
+ * nothing more goes; calls of pure functions (stap's rule: no global
+ * written, no output, embedded C marked pure) and sprintf() are
+ * side-effect-free, so an alias's unused argstr costs nothing.  A probe
+ * whose body is left doing nothing goes too, with a warning as stap's.
+ * -u keeps everything.
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
 
 #include "diag.h"
+#include "recipe.h"
 #include "resolve.h"
 #include "session.h"
-
-void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg)
-{
-	struct target_step *st;
-
-	for (; n; n = n->next) {
-		fn(n, arg);
-		switch (n->kind) {
-		case NODE_BLOCK: node_visit(n->u.block.stmts, fn, arg); break;
-		case NODE_EXPRSTMT:
-		case NODE_RETURN: node_visit(n->u.expr.expr, fn, arg); break;
-		case NODE_IF:
-			node_visit(n->u.if_.cond, fn, arg);
-			node_visit(n->u.if_.then, fn, arg);
-			node_visit(n->u.if_.els, fn, arg);
-			break;
-		case NODE_WHILE:
-		case NODE_FOR:
-			node_visit(n->u.loop.init, fn, arg);
-			node_visit(n->u.loop.cond, fn, arg);
-			node_visit(n->u.loop.step, fn, arg);
-			node_visit(n->u.loop.body, fn, arg);
-			break;
-		case NODE_FOREACH:
-			node_visit(n->u.foreach.value, fn, arg);
-			node_visit(n->u.foreach.keys, fn, arg);
-			node_visit(n->u.foreach.array, fn, arg);
-			node_visit(n->u.foreach.slice, fn, arg);
-			node_visit(n->u.foreach.limit, fn, arg);
-			node_visit(n->u.foreach.body, fn, arg);
-			break;
-		case NODE_DELETE: node_visit(n->u.del.target, fn, arg); break;
-		case NODE_TRY:
-			node_visit(n->u.try_.body, fn, arg);
-			node_visit(n->u.try_.catch_var, fn, arg);
-			node_visit(n->u.try_.handler, fn, arg);
-			break;
-		case NODE_INDEX:
-		case NODE_IN:
-			node_visit(n->u.index.base, fn, arg);
-			node_visit(n->u.index.keys, fn, arg);
-			break;
-		case NODE_CALL: node_visit(n->u.call.args, fn, arg); break;
-		case NODE_PRINT:
-			node_visit(n->u.print.fmt, fn, arg);
-			node_visit(n->u.print.args, fn, arg);
-			break;
-		case NODE_BINARY:
-			node_visit(n->u.bin.left, fn, arg);
-			node_visit(n->u.bin.right, fn, arg);
-			break;
-		case NODE_LOGICAL:
-			node_visit(n->u.logical.left, fn, arg);
-			node_visit(n->u.logical.right, fn, arg);
-			break;
-		case NODE_UNARY: node_visit(n->u.un.operand, fn, arg); break;
-		case NODE_INCDEC: node_visit(n->u.incdec.operand, fn, arg); break;
-		case NODE_ASSIGN:
-			node_visit(n->u.assign.left, fn, arg);
-			node_visit(n->u.assign.right, fn, arg);
-			break;
-		case NODE_TERNARY:
-			node_visit(n->u.ternary.cond, fn, arg);
-			node_visit(n->u.ternary.then, fn, arg);
-			node_visit(n->u.ternary.els, fn, arg);
-			break;
-		case NODE_REGEX: node_visit(n->u.regex.left, fn, arg); break;
-		case NODE_STAT_OP:
-			node_visit(n->u.stat.operand, fn, arg);
-			node_visit(n->u.stat.arg, fn, arg);
-			break;
-		case NODE_HIST:
-			node_visit(n->u.hist.operand, fn, arg);
-			node_visit(n->u.hist.lo, fn, arg);
-			node_visit(n->u.hist.hi, fn, arg);
-			node_visit(n->u.hist.width, fn, arg);
-			break;
-		case NODE_TARGET:
-			node_visit(n->u.target.cast_expr, fn, arg);
-			for (st = n->u.target.steps; st; st = st->next)
-				if (st->kind == STEP_INDEX)
-					node_visit(st->index, fn, arg);
-			break;
-		case NODE_DEFINED:
-		case NODE_ENTRY: node_visit(n->u.wrap.operand, fn, arg); break;
-		case NODE_NULLSTMT:
-		case NODE_BREAK:
-		case NODE_CONTINUE:
-		case NODE_NEXT:
-		case NODE_NUM:
-		case NODE_STR:
-		case NODE_VAR:
-		case NODE_EMBEDDED:
-		case NODE_EMBEDDED_EXPR:
-		case NODE_WILDCARD:
-			break;
-		case NODE_PROBE:
-		case NODE_ALIAS:
-		case NODE_GLOBAL:
-		case NODE_FUNCTION:
-		case NODE_PROBE_POINT:
-		case NODE_PP_COMP:
-		case NODE_PARAM:
-		case NODE_KIND_COUNT:
-			die("node_visit: unexpected %s", node_kind_names[n->kind]);
-		}
-	}
-}
 
 /* ---- constant folding ---- */
 
@@ -224,9 +124,129 @@ static void fold_node(struct node *n, void *arg)
 
 /* ---- dead statements ---- */
 
-/* Could evaluating N do anything but produce its value?  Calls, target
- * reads (they may fault), writes, prints and embedded C count as effects. */
-static bool pure(const struct node *n)
+/* Which functions do nothing but compute their value, as stap decides
+ * before it drops an unused call: no global written, nothing printed, no
+ * built-in that can raise an error, no call of one that does; embedded C
+ * only when its tapset marks it pure (stap's "may be elided").  Computed
+ * once per function, a recursive one counting as impure. */
+struct purity {
+	const struct rfunc **fn;
+	signed char *state;		/* 0 unknown, 1 pure, -1 not, 2 deciding */
+	size_t n;
+};
+
+static bool pure(const struct node *n, struct purity *pu);
+
+static bool fn_pure(const struct rfunc *fn, struct purity *pu);
+static bool pure_call_kind(const struct node *n, struct purity *pu);
+
+struct effects {
+	struct purity *pu;
+	bool any;
+};
+
+static bool global_target(const struct node *n)
+{
+	if (n->kind == NODE_INDEX)
+		n = n->u.index.base;
+	return n->kind != NODE_VAR || !n->u.var.sym ||
+	       (n->u.var.sym->kind != SYM_LOCAL && n->u.var.sym->kind != SYM_PARAM);
+}
+
+static void find_effects(struct node *n, void *arg)
+{
+	struct effects *ef = arg;
+
+	switch (n->kind) {
+	case NODE_ASSIGN:
+		ef->any |= global_target(n->u.assign.left);
+		break;
+	case NODE_INCDEC:
+		ef->any |= global_target(n->u.incdec.operand);
+		break;
+	case NODE_DELETE:
+		ef->any |= global_target(n->u.del.target);
+		break;
+	case NODE_PRINT:
+	case NODE_CALL:
+		ef->any |= !pure_call_kind(n, ef->pu);
+		break;
+	case NODE_TARGET:
+	case NODE_EMBEDDED_EXPR:
+		ef->any = true;
+		break;
+	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
+	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
+	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
+	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_BREAK:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
+	case NODE_VAR: case NODE_INDEX: case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY:
+	case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST:
+	case NODE_DEFINED: case NODE_ENTRY: case NODE_WILDCARD: case NODE_KIND_COUNT:
+		break;
+	}
+}
+
+static bool fn_pure(const struct rfunc *fn, struct purity *pu)
+{
+	const struct node *body = fn->decl->u.func.body;
+	struct effects ef = { pu, false };
+	size_t i;
+
+	for (i = 0; i < pu->n && pu->fn[i] != fn; i++)
+		;
+	if (i == pu->n)
+		return false;
+	if (pu->state[i])
+		return pu->state[i] == 1;
+	pu->state[i] = 2;
+	if (!body)
+		ef.any = true;
+	else if (body->kind == NODE_EMBEDDED)
+		ef.any = !strstr(body->u.embedded.code, "/* pure */");
+	else
+		node_visit((struct node *)body, find_effects, &ef);
+	pu->state[i] = ef.any ? -1 : 1;
+	return !ef.any;
+}
+
+/* A call or print, its arguments aside: sprintf() and the pure
+ * functions have no effect. */
+static bool pure_call_kind(const struct node *n, struct purity *pu)
+{
+	const struct symbol *sym;
+
+	if (!pu)
+		return false;
+	if (n->kind == NODE_PRINT)
+		return n->u.print.which == PRINT_SPRINT || n->u.print.which == PRINT_SPRINTLN ||
+		       n->u.print.which == PRINT_SPRINTF || n->u.print.which == PRINT_SPRINTD ||
+		       n->u.print.which == PRINT_SPRINTDLN;
+	sym = n->u.call.sym;
+	if (!sym)
+		return false;
+	/* a built-in that can raise an error names its location ($L): a
+	 * fault must still be raised (and caught) where nothing reads the
+	 * value; embedded C marked pure may go, as in stap */
+	if (sym->kind == SYM_BUILTIN)
+		return sym->builtin && sym->builtin->form != BUILTIN_STMT &&
+		       sym->builtin->form != BUILTIN_RAISE && !strstr(sym->builtin->tmpl, "$L");
+	return sym->kind == SYM_FUNCTION && sym->func && fn_pure(sym->func, pu);
+}
+
+static bool pure_list(const struct node *n, struct purity *pu)
+{
+	for (; n; n = n->next)
+		if (!pure(n, pu))
+			return false;
+	return true;
+}
+
+/* Could evaluating N do anything but produce its value?  Target reads
+ * (unless their provider says they can't fault), writes, prints and
+ * impure calls count as effects;
+ * without pu every call and print does. */
+static bool pure(const struct node *n, struct purity *pu)
 {
 	if (!n)
 		return true;
@@ -234,30 +254,33 @@ static bool pure(const struct node *n)
 	case NODE_NUM: case NODE_STR: case NODE_VAR:
 		return true;
 	case NODE_BINARY:
-		return pure(n->u.bin.left) && pure(n->u.bin.right);
+		return pure(n->u.bin.left, pu) && pure(n->u.bin.right, pu);
 	case NODE_LOGICAL:
-		return pure(n->u.logical.left) && pure(n->u.logical.right);
+		return pure(n->u.logical.left, pu) && pure(n->u.logical.right, pu);
 	case NODE_UNARY:
-		return n->u.un.op != UN_ADDR && pure(n->u.un.operand);
+		return n->u.un.op != UN_ADDR && pure(n->u.un.operand, pu);
 	case NODE_TERNARY:
-		return pure(n->u.ternary.cond) && pure(n->u.ternary.then) && pure(n->u.ternary.els);
+		return pure(n->u.ternary.cond, pu) && pure(n->u.ternary.then, pu) &&
+		       pure(n->u.ternary.els, pu);
 	case NODE_REGEX:
-		return pure(n->u.regex.left);
+		return pure(n->u.regex.left, pu);
 	case NODE_INDEX: case NODE_IN:
 		if (n->u.index.base->kind != NODE_VAR)
 			return false;
-		for (const struct node *k = n->u.index.keys; k; k = k->next)
-			if (!pure(k))
-				return false;
-		return true;
+		return pure_list(n->u.index.keys, pu);
+	case NODE_TARGET:
+		return n->u.target.resolved && !n->u.target.resolved->may_fail;
+	case NODE_CALL:
+		return pure_call_kind(n, pu) && pure_list(n->u.call.args, pu);
+	case NODE_PRINT:
+		return pure_call_kind(n, pu) && pure_list(n->u.print.args, pu);
 	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
 	case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
 	case NODE_BLOCK: case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
 	case NODE_FOR: case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
-	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_CALL: case NODE_PRINT:
-	case NODE_INCDEC: case NODE_ASSIGN: case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET:
-	case NODE_DEFINED: case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
-	case NODE_KIND_COUNT:
+	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_INCDEC: case NODE_ASSIGN:
+	case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
+	case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
 		return false;
 	}
 	die("pure: bad node kind %d", (int)n->kind);
@@ -266,6 +289,8 @@ static bool pure(const struct node *n)
 /* stap warns about the user's code only, not what an alias brought in. */
 struct elide {
 	const char *file;		/* the user's file; NULL: warn nowhere */
+	struct purity *pu;
+	bool changed;
 };
 
 static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, const char *arg)
@@ -274,7 +299,38 @@ static void elide_warn(const struct elide *e, struct loc loc, const char *fmt, c
 		diag_warning(loc, fmt, arg);
 }
 
-static void elide_stmts(struct node *n, const struct elide *e)
+static void find_global(struct node *n, void *arg)
+{
+	bool *any = arg;
+
+	if ((n->kind == NODE_VAR && n->u.var.sym && n->u.var.sym->kind == SYM_GLOBAL) ||
+	    (n->kind == NODE_INDEX && n->u.index.base->kind == NODE_VAR &&
+	     n->u.index.base->u.var.sym && n->u.index.base->u.var.sym->kind == SYM_GLOBAL))
+		*any = true;
+}
+
+static bool reads_global(struct node *n)
+{
+	bool any = false;
+
+	node_visit(n, find_global, &any);
+	return any;
+}
+
+/* A statement that does nothing: an empty block, or blocks of those. */
+static bool empty_stmt(const struct node *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != NODE_BLOCK)
+		return false;
+	for (n = n->u.block.stmts; n; n = n->next)
+		if (!empty_stmt(n))
+			return false;
+	return true;
+}
+
+static void elide_stmts(struct node *n, struct elide *e)
 {
 	for (; n; n = n->next) {
 		switch (n->kind) {
@@ -282,6 +338,15 @@ static void elide_stmts(struct node *n, const struct elide *e)
 		case NODE_IF:
 			elide_stmts(n->u.if_.then, e);
 			elide_stmts(n->u.if_.els, e);
+			/* an alias's `if (c) argstr = ...` once argstr went;
+			 * not a probe condition's `if (global)`: the global
+			 * stays, as stap keeps it */
+			if (empty_stmt(n->u.if_.then) && empty_stmt(n->u.if_.els) &&
+			    pure(n->u.if_.cond, NULL) && !reads_global(n->u.if_.cond)) {
+				n->kind = NODE_BLOCK;
+				n->u.block.stmts = NULL;
+				e->changed = true;
+			}
 			break;
 		case NODE_WHILE: case NODE_FOR: elide_stmts(n->u.loop.body, e); break;
 		case NODE_FOREACH: elide_stmts(n->u.foreach.body, e); break;
@@ -291,6 +356,10 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			break;
 		case NODE_EXPRSTMT: {
 			struct node *x = n->u.expr.expr;
+			/* a call the user wrote as a statement stays (its
+			 * arguments are still type-checked); one whose value
+			 * nothing reads goes when it is pure */
+			struct purity *calls = NULL;
 
 			/* x <<< v too: a local nothing reads (an error to keep,
 			 * statistics are globals, but stap drops it first);
@@ -302,25 +371,66 @@ static void elide_stmts(struct node *n, const struct elide *e)
 			    !x->u.assign.left->u.var.sym->read) {
 				elide_warn(e, x->loc, "eliding assignment to '%s'", x->u.assign.left->u.var.sym->name);
 				x = n->u.expr.expr = x->u.assign.right;
+				e->changed = true;
+				calls = e->pu;
 			}
-			if (pure(x)) {
+			if (pure(x, calls)) {
 				elide_warn(e, x->loc, "eliding side-effect-free expression", NULL);
 				n->kind = NODE_BLOCK;
 				n->u.block.stmts = NULL;
+				e->changed = true;
 			}
 			break;
 		}
 		case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
 		case NODE_EMBEDDED: case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM:
 		case NODE_NULLSTMT: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
-		case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR: case NODE_VAR:
-		case NODE_INDEX: case NODE_CALL: case NODE_PRINT: case NODE_BINARY:
-		case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN:
-		case NODE_TERNARY: case NODE_IN: case NODE_REGEX: case NODE_STAT_OP:
-		case NODE_HIST: case NODE_TARGET: case NODE_DEFINED: case NODE_ENTRY:
-		case NODE_EMBEDDED_EXPR: case NODE_WILDCARD: case NODE_KIND_COUNT:
+		case NODE_CONTINUE: case NODE_NEXT: case NODE_NUM: case NODE_STR:
+		case NODE_VAR: case NODE_INDEX: case NODE_CALL: case NODE_PRINT:
+		case NODE_BINARY: case NODE_LOGICAL: case NODE_UNARY: case NODE_INCDEC:
+		case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN: case NODE_REGEX:
+		case NODE_STAT_OP: case NODE_HIST: case NODE_TARGET: case NODE_DEFINED:
+		case NODE_ENTRY: case NODE_EMBEDDED_EXPR: case NODE_WILDCARD:
+		case NODE_KIND_COUNT:
 			break;
 		}
+	}
+}
+
+/* Which locals the kept code still reads: every mention but the target
+ * of a plain assignment (node_visit() visits that right after its
+ * assignment). */
+struct reads {
+	const struct node *lhs;
+};
+
+static void mark_read(struct node *n, void *arg)
+{
+	struct reads *rd = arg;
+
+	if (n->kind == NODE_ASSIGN && n->u.assign.op == ASSIGN_SET) {
+		rd->lhs = n->u.assign.left;
+		return;
+	}
+	if (n->kind == NODE_VAR && n != rd->lhs && n->u.var.sym && n->u.var.sym->kind == SYM_LOCAL)
+		n->u.var.sym->read = true;
+}
+
+/* Elide until nothing changes: dropping `argstr = sprintf(.., x)` leaves
+ * `x = f(y)` unread in turn (a syscall alias's chain of variables). */
+static void elide_body(struct node *body, struct symbol *locals, struct elide *e)
+{
+	struct reads rd = { NULL };
+	struct symbol *l;
+
+	elide_stmts(body, e);
+	while (e->changed) {
+		e->changed = false;
+		for (l = locals; l; l = l->next)
+			if (l->kind == SYM_LOCAL)
+				l->read = false;
+		node_visit(body, mark_read, &rd);
+		elide_stmts(body, e);
 	}
 }
 
@@ -359,7 +469,7 @@ static bool stmts_empty(const struct node *n)
 		if (n->kind == NODE_IF && n->u.if_.cond->kind == NODE_NUM &&
 		    stmts_empty(n->u.if_.cond->u.num.value ? n->u.if_.then : n->u.if_.els))
 			continue;
-		if (n->kind == NODE_IF && pure(n->u.if_.cond) && stmts_empty(n->u.if_.then) &&
+		if (n->kind == NODE_IF && pure(n->u.if_.cond, NULL) && stmts_empty(n->u.if_.then) &&
 		    stmts_empty(n->u.if_.els))
 			continue;
 		return false;
@@ -427,22 +537,34 @@ void prune(struct session *s, struct rprogram *p)
 	struct rprobe *pr;
 	struct rfunc *fn, **fp;
 	struct symbol *g, **gp;
+	struct purity pu = { 0 };
 
+	for (fn = p->funcs; fn; fn = fn->next)
+		pu.n++;
+	pu.fn = calloc(pu.n ? pu.n : 1, sizeof(*pu.fn));
+	pu.state = calloc(pu.n ? pu.n : 1, sizeof(*pu.state));
+	if (!pu.fn || !pu.state)
+		die("out of memory");
+	pu.n = 0;
+	for (fn = p->funcs; fn; fn = fn->next)
+		pu.fn[pu.n++] = fn;
 	for (pr = p->probes; pr; pr = pr->next) {
-		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file };
+		struct elide e = { pr->decl->from_tapset ? NULL : pr->decl->loc.file, &pu, false };
 
 		node_visit(pr->body, fold_node, NULL);
-		elide_stmts(pr->body, &e);
+		elide_body(pr->body, pr->locals, &e);
 		drop_locals(&pr->locals, pr->body);
 	}
 	for (fn = p->funcs; fn; fn = fn->next)
 		if (fn->resolved && fn->decl->u.func.body && fn->decl->u.func.body->kind != NODE_EMBEDDED) {
-			struct elide e = { fn->decl->from_tapset ? NULL : fn->decl->loc.file };
+			struct elide e = { fn->decl->from_tapset ? NULL : fn->decl->loc.file, &pu, false };
 
 			node_visit(fn->decl->u.func.body, fold_node, NULL);
-			elide_stmts(fn->decl->u.func.body, &e);
+			elide_body(fn->decl->u.func.body, fn->locals, &e);
 			drop_locals(&fn->locals, fn->decl->u.func.body);
 		}
+	free(pu.fn);
+	free(pu.state);
 	if (!s->timing)
 		elide_probes(p);
 	for (g = p->globals; g; g = g->next)

@@ -26,6 +26,7 @@
 #include "regex_dfa.h"
 #include "resolve.h"
 #include "session.h"
+#include "tapset.h"
 
 struct rctx {
 	struct session *s;
@@ -43,6 +44,8 @@ struct rctx {
 	struct tapset_probe *tapset_probes;	/* a library file's own probes */
 	const char **used_files;	/* library files a name was pulled from */
 	size_t nused, used_cap;
+	/* in_tapset_file()'s last library file and last other file */
+	const char *tf_yes, *tf_no;
 };
 
 /* A probe written in a library file (probe begin { ... }, not an alias):
@@ -503,15 +506,46 @@ static bool declared_array(const struct symbol *sym)
 	       (sym->decl->u.global.size || sym->decl->u.global.wrap);
 }
 
+/* Whether file is a library file (generated parts too).  Binding asks
+ * for every name, mostly of the user's file and one library file. */
+static bool in_tapset_file(struct rctx *r, const char *file)
+{
+	const struct file_ast *f;
+
+	if (!file || file == r->tf_no)
+		return false;
+	if (file == r->tf_yes)
+		return true;
+	for (f = r->s->program->tapsets; f; f = f->next) {
+		if (f->name == file || strcmp(f->name, file) == 0) {
+			r->tf_yes = file;
+			return true;
+		}
+	}
+	r->tf_no = file;
+	return false;
+}
+
 /* arity: number of keys for an array use, 0 for a scalar use, -2 when the
  * use doesn't tell (delete x). */
 static struct symbol *bind_name(struct rctx *r, struct node *var, int arity, bool write)
 {
 	const char *name = var->u.var.name;
-	struct symbol *sym = scope_find(r, r->scope, name);
+	bool user = !in_tapset_file(r, var->loc.file);
+	struct symbol *sym = scope_find(r, r->scope, name), *g;
 
-	if (!sym)
+	/* library code (an alias's body, a function) doesn't see the user's
+	 * globals, and the user's code sees its globals before an alias's
+	 * variables: `global n; probe syscall.* { n[name]++ }` must not make
+	 * syscall.select's variable n the user's array */
+	if (user && sym && sym->kind == SYM_LOCAL && in_tapset_file(r, sym->loc.file) &&
+	    (g = global_lookup(r, name)))
+		sym = g;
+	if (!sym) {
 		sym = global_lookup(r, name);
+		if (sym && !user && sym->decl && !sym->decl->from_tapset)
+			sym = NULL;
+	}
 	if (!sym) {
 		if (arity > 0) {
 			diag_error(var->loc, "'%s' is not a global array (arrays must be declared global)", name);
@@ -656,6 +690,8 @@ static bool needs_guru(const struct rfunc *fn)
 	return body && body->kind == NODE_EMBEDDED && strstr(body->u.embedded.code, "/* guru */");
 }
 
+static void collect_tapset(void *ctx, struct file_ast *f);
+
 static void bind_call(struct rctx *r, struct node *n)
 {
 	const char *name = n->u.call.name;
@@ -667,6 +703,9 @@ static void bind_call(struct rctx *r, struct node *n)
 	if (!fn)
 		b = builtin_find(name, nargs);
 	if (!fn && !b)
+		fn = pull_tapset_func(r, name, nargs);
+	/* syscall_name() is the generated syscall tapset's */
+	if (!fn && !b && tapset_generated_function(r->s, name, collect_tapset, r))
 		fn = pull_tapset_func(r, name, nargs);
 	if (!fn && !b) {
 		call_mismatch(r, n, nargs);

@@ -110,8 +110,6 @@ bool check_program(struct rprogram *p);
 /* check_stats.c: where statistics and histograms may appear, histogram
  * shapes and @variance shifts; errors are reported. */
 void check_stats(struct rprogram *p);
-/* Call fn on every statement and expression of the list n, pre-order. */
-void node_visit(struct node *n, void (*fn)(struct node *, void *), void *arg);
 
 /* A fresh local in a scope list (providers and resolve use it). */
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);

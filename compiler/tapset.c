@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -28,6 +30,7 @@
 #include "kernel.h"
 #include "parse.h"
 #include "session.h"
+#include "syscall_tapset.h"
 #include "tapset.h"
 
 /* The library's state for one compilation (struct session's tapsets). */
@@ -375,6 +378,7 @@ struct generated {
 	struct tapset_part **parts;	/* those named by aliases */
 	size_t nparts;
 	struct tapset_part *common;	/* the one no alias names, or NULL */
+	bool in_tree;			/* its alias names handed to pass 2 */
 };
 
 struct tapset_out {
@@ -384,8 +388,11 @@ struct tapset_out {
 };
 
 /* The generators of the compiler: a provider of generated aliases adds a
- * line here (issue 13's syscall families). */
-static const struct tapset_generator *const builtin_generators[] = { NULL };
+ * line here. */
+static const struct tapset_generator *const builtin_generators[] = {
+	&syscall_tapset_generator,	/* syscall.*, nd_syscall.*, syscall_any ... */
+	NULL,
+};
 static const struct tapset_generator **extra_generators;
 static size_t nextra;
 
@@ -615,6 +622,43 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ULL;
 }
 
+/* Versions of g's tapset (CACHE/NAME-HASH) whose index was not used for
+ * a week go when a new one is written: every tapc, kernel or table
+ * change makes one.  Only the files a version holds are removed (its
+ * index, seal and parts), so a directory someone put there stays. */
+static void prune_versions(const char *cache, const char *name, const char *keep)
+{
+	DIR *d = opendir(cache), *v;
+	size_t n = strlen(name);
+	time_t old = time(NULL) - 7 * 24 * 3600;
+	struct dirent *de, *fe;
+	struct stat st;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *dir = arena_printf("%s/%s", cache, de->d_name);
+
+		/* NAME-HASH exactly: not another generator's, not a temporary */
+		if (strncmp(de->d_name, name, n) != 0 || de->d_name[n] != '-' ||
+		    strlen(de->d_name) != n + 17 || de->d_name[n + 1 + strspn(de->d_name + n + 1, "0123456789abcdef")] ||
+		    strcmp(dir, keep) == 0 ||
+		    stat(arena_printf("%s/index", dir), &st) != 0 || st.st_mtime >= old ||
+		    !(v = opendir(dir)))
+			continue;
+		while ((fe = readdir(v))) {
+			size_t len = strlen(fe->d_name);
+
+			if (strcmp(fe->d_name, "index") == 0 || strcmp(fe->d_name, "seal") == 0 ||
+			    (len > 4 && strcmp(fe->d_name + len - 4, ".stp") == 0))
+				unlinkat(dirfd(v), fe->d_name, 0);
+		}
+		closedir(v);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
 /* Make generator g's tapset, or find it in the cache.  NULL after an
  * error (reported). */
 static struct generated *make(struct session *s, const struct tapset_generator *g)
@@ -631,24 +675,47 @@ static struct generated *make(struct session *s, const struct tapset_generator *
 		die("tapset generator %s: a key of more than one line", g->name);
 	h = fnv(fnv(fnv(1469598103934665603ULL, PACKAGE_VERSION), g->name), key);
 	dir = arena_printf("%s/%s-%016llx", cache, g->name, (unsigned long long)h);
-	if (read_index(gen, dir, key))
+	if (read_index(gen, dir, key)) {
+		utimes(arena_printf("%s/index", dir), NULL);	/* in use: not pruned */
 		return gen;
+	}
 	if (!g->generate(s, &out))
 		return NULL;
 	if (!write_tapset(dir, key, &out) || !read_index(gen, dir, key)) {
 		diag_error((struct loc){ 0 }, "cannot write the generated tapset %s into %s: %s", g->name,
 			   dir, strerror(errno));
 		gen = NULL;
+	} else {
+		prune_versions(cache, g->name, dir);
 	}
 	free(out.parts);
 	free(out.texts);
 	return gen;
 }
 
+/* Generator g's tapset of this compilation, made on the first ask. */
+static struct generated *made(struct session *s, const struct tapset_generator *g)
+{
+	struct tapset_lib *l = lib_of(s);
+	struct generated *gen;
+	size_t i;
+
+	for (i = 0; i < l->ngens; i++)
+		if (l->gens[i]->g == g)
+			return l->gens[i];
+	gen = make(s, g);
+	if (!gen)
+		return NULL;
+	l->gens = realloc(l->gens, (l->ngens + 1) * sizeof(*l->gens));
+	if (!l->gens)
+		die("out of memory");
+	l->gens[l->ngens++] = gen;
+	return gen;
+}
+
 struct tapset_part *const *tapset_generated(struct session *s, const char *head, size_t *n,
 					    bool *failed)
 {
-	struct tapset_lib *l = lib_of(s);
 	const struct tapset_generator *g;
 	const char *const *h;
 	struct generated *gen;
@@ -664,20 +731,41 @@ struct tapset_part *const *tapset_generated(struct session *s, const char *head,
 	}
 	if (!g)
 		return NULL;
-	for (i = 0; i < l->ngens; i++)
-		if (l->gens[i]->g == g)
-			return NULL;	/* its names are in the tree already */
-	gen = make(s, g);
+	gen = made(s, g);
 	if (!gen) {
 		*failed = true;
 		return NULL;
 	}
-	l->gens = realloc(l->gens, (l->ngens + 1) * sizeof(*l->gens));
-	if (!l->gens)
-		die("out of memory");
-	l->gens[l->ngens++] = gen;
+	if (gen->in_tree)
+		return NULL;	/* its names are in the tree already */
+	gen->in_tree = true;
 	*n = gen->nparts;
 	return gen->parts;
+}
+
+static bool load_one(struct session *s, struct tapset_part *p,
+		     void (*collect)(void *ctx, struct file_ast *f), void *ctx);
+
+bool tapset_generated_function(struct session *s, const char *name,
+			       void (*collect)(void *ctx, struct file_ast *f), void *ctx)
+{
+	const struct tapset_generator *g;
+	const char *const *fn;
+	struct generated *gen;
+	size_t i;
+
+	for (i = 0; (g = generator_at(i)); i++) {
+		for (fn = g->functions; fn && *fn; fn++)
+			if (strcmp(*fn, name) == 0)
+				break;
+		if (!fn || !*fn)
+			continue;
+		gen = made(s, g);
+		if (!gen || !gen->common || gen->common->loaded)
+			return false;
+		return load_one(s, gen->common, collect, ctx);
+	}
+	return false;
 }
 
 const char *const *tapset_part_aliases(const struct tapset_part *p)

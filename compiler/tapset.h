@@ -62,6 +62,10 @@ struct tapset_generator {
 	/* Make the text: one tapset_emit() per part.  False after an
 	 * error (reported). */
 	bool (*generate)(struct session *s, struct tapset_out *out);
+	/* The functions its common part defines (NULL-ended, or NULL):
+	 * a call of one makes the tapset and parses that part, also in a
+	 * program that uses none of its aliases. */
+	const char *const *functions;
 };
 
 /* One part of a generated tapset: NAME.stp (a file name, [A-Za-z0-9_.-]),
@@ -86,6 +90,12 @@ struct tapset_part;
  * (reported; *failed is then set). */
 struct tapset_part *const *tapset_generated(struct session *s, const char *head, size_t *n,
 					    bool *failed);
+/* A call of function name that nothing defined yet: when a generator
+ * declares name, parse its common part (once), calling collect for the
+ * file.  False when no generator has it, it is parsed already, or after
+ * an error (reported). */
+bool tapset_generated_function(struct session *s, const char *name,
+			       void (*collect)(void *ctx, struct file_ast *f), void *ctx);
 /* The aliases a part defines, NULL-ended. */
 const char *const *tapset_part_aliases(const struct tapset_part *p);
 /* Parse a part on its first use: its file (and the tapset's part of

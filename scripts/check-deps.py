@@ -46,6 +46,7 @@ COMPONENTS = [
     ("kernel.*", "target"), ("btf.c", "target"), ("dwarf*", "target"), ("modules.c", "target"),
     ("modindex.c", "target"), ("decompress.*", "target"), ("image.*", "target"),
     ("kernel_files.*", "target"), ("kallsyms.c", "target"), ("cache.*", "target"),
+    ("syscalls.*", "target"), ("syscall_tapset.*", "pass1-parse"),
     ("uimage.*", "target"), ("udwarf.*", "target"), ("usdt.*", "target"),
     # the module's tables of user binaries, which pass 3 emits
     ("usym*", "usym"),

@@ -16,6 +16,7 @@
 	X(begin_end) \
 	X(kprobe) \
 	X(tracepoint) \
+	X(syscall) \
 	X(timer) \
 	X(procfs) \
 	X(perf) \

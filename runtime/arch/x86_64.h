@@ -186,4 +186,46 @@ static inline unsigned long tapc_arch_user_syscall_arg(const struct pt_regs *reg
 	}
 }
 
+/* The ABI of the current task's syscall (at sys_enter / sys_exit): 1 for
+ * an ia32 call of a 32-bit task (int 0x80, sysenter), else 0. */
+static inline int tapc_arch_syscall_abi(void)
+{
+	return in_ia32_syscall() ? 1 : 0;
+}
+
+/* The number of the syscall whose user registers these are (at sys_exit,
+ * which is not passed it): orig_ax, -1 when there is none. */
+static __always_inline long tapc_arch_syscall_nr(const struct pt_regs *u)
+{
+	return u->orig_ax;
+}
+
+/* Argument n (0-based) of a syscall from the user registers saved at its
+ * entry (what the raw syscall tracepoints pass): the 64-bit ABI's rdi rsi
+ * rdx r10 r8 r9, or i386's ebx ecx edx esi edi ebp, 32 bits each as the
+ * ia32 entry reads them. */
+static __always_inline u64 tapc_arch_syscall_arg_of(const struct pt_regs *u, int abi, int n)
+{
+	if (abi) {
+		switch (n) {
+		case 0: return (u32)u->bx;
+		case 1: return (u32)u->cx;
+		case 2: return (u32)u->dx;
+		case 3: return (u32)u->si;
+		case 4: return (u32)u->di;
+		case 5: return (u32)u->bp;
+		default: return 0;
+		}
+	}
+	switch (n) {
+	case 0: return u->di;
+	case 1: return u->si;
+	case 2: return u->dx;
+	case 3: return u->r10;
+	case 4: return u->r8;
+	case 5: return u->r9;
+	default: return 0;
+	}
+}
+
 #endif /* TAPC_ARCH_X86_64_H */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -45,10 +47,12 @@ static void check(bool ok, const char *what, ...)
 /* a target that needs no files: session_kernel() returns it */
 static struct kernel test_kernel = { .release = "6.1.0-0-test" };
 
+static const char *key_now = "test kernel 1";
+
 static const char *test_key(struct session *s)
 {
 	(void)s;
-	return "test kernel 1";
+	return key_now;
 }
 
 static bool test_generate(struct session *s, struct tapset_out *out)
@@ -71,7 +75,9 @@ static bool test_generate(struct session *s, struct tapset_out *out)
 }
 
 static const char *const test_heads[] = { "gentest", NULL };
-static const struct tapset_generator test_gen = { "gentest", test_heads, test_key, test_generate };
+static const char *const test_functions[] = { "gentest_common", NULL };
+static const struct tapset_generator test_gen = { "gentest", test_heads, test_key, test_generate,
+						  test_functions };
 
 static char cache[256], libdir[256];
 
@@ -208,12 +214,54 @@ int main(void)
 	rc = compile("probe gentest.o* { }", err, used, sizeof(used));
 	check(rc == 0 && !strstr(used, "two.stp"), "gentest.o* parsed %s (rc %d)", used, rc);
 
+	/* a function of the common part, called without an alias */
+	rc = compile("probe begin { println(gentest_common()) }", err, used, sizeof(used));
+	check(rc == 0 && strstr(used, "common.stp") && !strstr(used, "one.stp"),
+	      "gentest_common() alone: rc %d, parsed %s", rc, used);
+
 	/* a cache directory others can write is refused */
 	chmod(dir, 0777);
 	rc = compile("probe gentest.one { }", err, used, sizeof(used));
 	check(rc == 1 && file_has(err, "is not a directory only you can write to"),
 	      "a world-writable cache was used (rc %d, see %s)", rc, err);
 	chmod(dir, 0700);
+
+	/* a new version removes those whose index went unused for a week
+	 * (only NAME-HASH directories); the version in use is touched */
+	{
+		char old[600], other[400], odd[400], idx[620];
+		struct utimbuf week = { time(NULL) - 8 * 24 * 3600, time(NULL) - 8 * 24 * 3600 };
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		old[0] = 0;
+		while (d && (de = readdir(d)))
+			if (strncmp(de->d_name, "gentest-", 8) == 0)
+				snprintf(old, sizeof(old), "%s/%s", dir, de->d_name);
+		if (d)
+			closedir(d);
+		snprintf(idx, sizeof(idx), "%s/index", old);
+		utime(idx, &week);
+		rc = compile("probe gentest.one { }", err, used, sizeof(used));
+		check(rc == 0 && stat(idx, &st) == 0 && st.st_mtime > week.modtime,
+		      "using %s did not touch its index", old);
+		utime(idx, &week);
+		snprintf(other, sizeof(other), "%s/gentest-0123456789abcdef", dir);
+		snprintf(odd, sizeof(odd), "%s/gentest-old", dir);
+		mkdir(other, 0700);
+		mkdir(odd, 0700);
+		snprintf(idx, sizeof(idx), "%s/index", odd);
+		fclose(fopen(idx, "w"));
+		utime(idx, &week);
+		snprintf(idx, sizeof(idx), "%s/index", other);
+		fclose(fopen(idx, "w"));
+		key_now = "test kernel 2";
+		rc = compile("probe gentest.one { }", err, used, sizeof(used));
+		check(rc == 0 && generated == 3, "a new key: rc %d, generated %d times", rc, generated);
+		check(stat(old, &st) != 0, "the version unused for a week, %s, stayed", old);
+		check(stat(other, &st) == 0, "a version used lately, %s, went", other);
+		check(stat(odd, &st) == 0, "%s, no version's name, went", odd);
+	}
 
 	printf("generated: %d passed, %d failed\n", passed, failed);
 	if (!failed) {

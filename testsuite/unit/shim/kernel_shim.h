@@ -56,6 +56,7 @@ struct pt_regs {
 	unsigned long di, si, dx, cx, r8, r9, r10, r11, r12, r13, r14, r15, ax, bx, bp, ip, sp,
 		orig_ax, flags, cs, ss;
 };
+#define in_ia32_syscall()	0
 struct kprobe { int unused; };
 struct kretprobe { int unused; };
 struct kretprobe_instance { int unused; };
