@@ -279,7 +279,7 @@ static const char *stat_sort_value(enum stat_op op, const char *d)
 	case STAT_MIN: return fmt("%s->min", d);
 	case STAT_MAX: return fmt("%s->max", d);
 	case STAT_AVG: return fmt("(%s->count ? div64_s64(%s->sum, %s->count) : 0)", d, d, d);
-	case STAT_VARIANCE: return fmt("(%s->count > 1 ? div64_s64(%s->m2_s, %s->count - 1) : 0)", d, d, d);
+	case STAT_VARIANCE: return fmt("tapc_stat_variance(%s)", d);
 	}
 	return "0";
 }

@@ -3,8 +3,9 @@
  * stat.h - layout of statistics aggregates (API in tapc_runtime.h).
  *
  * One struct tapc_stat_data holds what `x <<< v` accumulates: count, sum,
- * min, max, the Welford running mean and M2 (both scaled by 2^bit_shift),
- * then the histogram buckets of the variable's shape.  Per-CPU copies are
+ * min, max, for @variance the first value (the pivot) and the sums of
+ * v - pivot and of its square in 128 bits, then the histogram buckets of the
+ * variable's shape.  Per-CPU copies are
  * merged into one on read; the histogram formatter works on a merged copy
  * and is plain C, so the unit tests run it in user space.
  */
@@ -17,12 +18,15 @@
 
 struct tapc_stat_data {
 	int64_t count, sum, min, max;
-	int64_t avg_s;			/* mean << bit_shift */
-	int64_t m2_s;			/* sum of squared deviations << 2*bit_shift */
+	/* @variance: exact sums of d = v - pivot and d^2, 128 bits each as
+	 * {low, high} words (u64 pairs keep the struct 8-byte aligned);
+	 * the pivot keeps them small, whatever the values' magnitude */
+	int64_t pivot;
+	u64 s1[2], s2[2];
 	int64_t hist[];			/* tapc_stat_buckets(shape) entries */
 };
 
-/* Out of line parts of tapc_stat_data_add(). */
+/* Out of line parts of tapc_stat_data_add(); d->count already counts v. */
 void tapc_stat_data_variance(struct tapc_stat_data *d,
 			     const struct tapc_stat_shape *sh, int64_t v);
 void tapc_stat_data_hist(struct tapc_stat_data *d,

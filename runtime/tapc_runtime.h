@@ -216,7 +216,7 @@ enum tapc_hist_kind { TAPC_HIST_NONE, TAPC_HIST_LOG, TAPC_HIST_LINEAR };
 struct tapc_stat_shape {
 	enum tapc_hist_kind hist;
 	int64_t lo, hi, width;		/* @hist_linear(x, lo, hi, width) */
-	int bit_shift;			/* @variance(x, N): 0..62 */
+	int bit_shift;			/* @variance(x, N): 0..62, checked, unused (exact) */
 	bool no_variance;		/* no @variance reads: skip its bookkeeping */
 };
 
@@ -278,6 +278,9 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc);
+/* The exact sample variance of d truncated to an integer (0 for fewer
+ * than two values): what @variance prints and a foreach sorts by. */
+int64_t tapc_stat_variance(const struct tapc_stat_data *d);
 /* @hist_*(x)[i]; false with "histogram index out of range" set. */
 bool tapc_stat_hist_bucket(struct tapc_context *c,
 			   const struct tapc_stat_data *d,
