@@ -231,10 +231,11 @@ void frame_local(struct tx *t, struct symbol *sym)
 
 
 /* An array keyed by one string: its map compares only the string
- * (tapc_map_alloc_str), so its key temp is not zeroed first. */
+ * (tapc_map_alloc_str; a stats array's per-CPU maps too), so its key temp
+ * is not zeroed first. */
 static bool str_keyed(const struct symbol *sym)
 {
-	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_STRING;
+	return sym->arity == 1 && sym->keys[0] == TYPE_STRING;
 }
 
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
@@ -253,6 +254,9 @@ const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
 		}
 		vals[n++] = gx(t, k);
 	}
+	/* a string temp is used once: it is the key itself, not copied */
+	if (n == 1 && str_keyed(sym) && is_tmp_string(t, vals[0]))
+		return vals[0];
 	for (i = 0; i < t->nkeyed; i++)
 		if (t->keyed[i] == sym)
 			break;
@@ -1451,8 +1455,8 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 		if (!allocated(g))
 			continue;
 		if (g->type == TYPE_STATS && g->arity > 0)
-			emit(out, "g_%s = tapc_stat_map_alloc(sizeof(struct g_%s_key), %s, %s, &g_%s_shape, \"%s\");",
-			     g->name, g->name, size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			emit(out, "g_%s = tapc_stat_map_alloc(%s, %s, %s, &g_%s_shape, \"%s\");",
+			     g->name, str_keyed(g) ? "0" : fmt("sizeof(struct g_%s_key)", g->name), size ? fmt("%lld", size) : "MAXMAPENTRIES",
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name, g->name);
 		else if (g->type == TYPE_STATS)
 			emit(out, "g_%s = tapc_stat_alloc(&g_%s_shape, \"%s\");", g->name, g->name, g->name);

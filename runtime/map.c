@@ -93,17 +93,37 @@ static u32 map_key_len(const struct tapc_map *m, const void *key)
 	return m->str_key ? strnlen(key, MAXSTRINGLEN - 1) : m->key_size;
 }
 
+/* A key of one integer (t[tid()], the commonest map of all) is one
+ * multiply to hash and one compare to match, not jhash and memcmp calls. */
+static inline bool map_int_key(const struct tapc_map *m)
+{
+	return m->key_size == sizeof(u64) && !m->str_key;
+}
+
 static u32 map_hash(struct tapc_map *m, const void *key, u32 len)
 {
+	if (map_int_key(m))
+		/* multiplicative (Fibonacci) hashing: the product's high half */
+		return (u32)(((*(const u64 *)key ^ m->seed) *
+			      0x61c8864680b583ebull) >> 32);
 	return jhash(key, len, m->seed);
 }
 
 static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
 				      u32 len, u32 hash)
 {
+	struct hlist_head *b = &m->buckets[hash & (m->nbuckets - 1)];
 	struct tapc_map_node *n;
 
-	hlist_for_each_entry(n, &m->buckets[hash & (m->nbuckets - 1)], hnode)
+	if (map_int_key(m)) {
+		u64 k = *(const u64 *)key;
+
+		hlist_for_each_entry(n, b, hnode)
+			if (n->data[0] == k)
+				return n;
+		return NULL;
+	}
+	hlist_for_each_entry(n, b, hnode)
 		if (n->hash == hash && n->klen == len &&
 		    !memcmp(n->data, key, len))
 			return n;

@@ -74,15 +74,7 @@ void tapc_stat_data_reset(struct tapc_stat_data *d,
 
 int tapc_hist_log_bucket(int64_t v)
 {
-	u64 m;
-
-	if (v == 0)
-		return TAPC_HIST_LOG_BUCKET0;
-	m = v < 0 ? -(u64)v : (u64)v;	/* 2^63 for INT64_MIN */
-	/* bucket 64 +- (1 + floor(log2 |v|)) */
-	if (v > 0)
-		return TAPC_HIST_LOG_BUCKET0 + 1 + (63 - __builtin_clzll(m));
-	return TAPC_HIST_LOG_BUCKET0 - 1 - (63 - __builtin_clzll(m));
+	return tapc_hist_log_bucket_inline(v);
 }
 
 int64_t tapc_hist_log_value(int b)
@@ -579,17 +571,13 @@ void tapc_stat_print_hist(struct tapc_context *c,
 
 /* ---- stats arrays ---- */
 
-struct tapc_stat_map_cpu {
-	raw_spinlock_t lock;
-	struct tapc_map *m;
-};
-
-struct tapc_stat_map {
-	const struct tapc_stat_shape *shape;
-	struct tapc_stat_map_cpu **cpu;	/* [nr_cpu_ids] */
-	struct tapc_map *agg;		/* rebuilt by tapc_stat_map_aggregate() */
-	struct tapc_stat_data *one;	/* result of tapc_stat_map_get() */
-};
+static struct tapc_map *stat_map_one(u32 key_size, u32 dsize, u32 max_entries,
+				      bool wrap, const char *name)
+{
+	/* key_size 0: keyed by one string */
+	return key_size ? tapc_map_alloc(key_size, dsize, max_entries, wrap, name) :
+			  tapc_map_alloc_str(dsize, max_entries, wrap, name);
+}
 
 struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 					  bool wrap,
@@ -608,7 +596,7 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 	m->shape = sh;
 	m->cpu = kcalloc(nr_cpu_ids, sizeof(*m->cpu), GFP_KERNEL);
 	m->one = kzalloc(dsize, GFP_KERNEL);
-	m->agg = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+	m->agg = stat_map_one(key_size, dsize, max_entries, wrap, name);
 	if (!m->cpu || !m->one || !m->agg)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
@@ -618,7 +606,7 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 			goto nomem;
 		m->cpu[cpu] = pc;
 		raw_spin_lock_init(&pc->lock);
-		pc->m = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+		pc->m = stat_map_one(key_size, dsize, max_entries, wrap, name);
 		if (!pc->m)
 			goto nomem;
 	}
@@ -649,17 +637,7 @@ void tapc_stat_map_free(struct tapc_stat_map *m)
 bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,
 		       const void *key, int64_t v, const char *loc)
 {
-	struct tapc_stat_map_cpu *pc = m->cpu[raw_smp_processor_id()];
-	struct tapc_stat_data *d;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&pc->lock, flags);
-	/* a new entry is zeroed: that is an empty aggregate */
-	d = tapc_map_get(c, pc->m, key, loc);
-	if (d)
-		tapc_stat_data_add(d, m->shape, v);
-	raw_spin_unlock_irqrestore(&pc->lock, flags);
-	return d != NULL;
+	return tapc_stat_map_add_shaped(c, m, m->shape, key, v, loc);
 }
 
 const struct tapc_stat_data *tapc_stat_map_get(struct tapc_stat_map *m,

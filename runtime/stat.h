@@ -13,6 +13,7 @@
 #define TAPC_STAT_H
 
 #include <linux/seqlock.h>
+#include <linux/spinlock.h>
 
 #include "tapc_runtime.h"
 
@@ -31,6 +32,23 @@ void tapc_stat_data_variance(struct tapc_stat_data *d,
 			     const struct tapc_stat_shape *sh, int64_t v);
 void tapc_stat_data_hist(struct tapc_stat_data *d,
 			 const struct tapc_stat_shape *sh, int64_t v);
+
+/* Log histogram geometry (128 buckets, bucket 64 holds 0). */
+#define TAPC_HIST_LOG_BUCKETS 128
+#define TAPC_HIST_LOG_BUCKET0 64
+
+/* bucket 64 +- (1 + floor(log2 |v|)) */
+static __always_inline int tapc_hist_log_bucket_inline(int64_t v)
+{
+	u64 m;
+
+	if (v == 0)
+		return TAPC_HIST_LOG_BUCKET0;
+	m = v < 0 ? -(u64)v : (u64)v;	/* 2^63 for INT64_MIN */
+	if (v > 0)
+		return TAPC_HIST_LOG_BUCKET0 + 1 + (63 - __builtin_clzll(m));
+	return TAPC_HIST_LOG_BUCKET0 - 1 - (63 - __builtin_clzll(m));
+}
 
 /* Account one value.  Inline so that with a constant shape (the
  * translator's g_NAME_shape) only the work that shape needs is left:
@@ -52,7 +70,9 @@ tapc_stat_data_add_inline(struct tapc_stat_data *d,
 	d->count++;
 	if (!sh->no_variance)
 		tapc_stat_data_variance(d, sh, v);
-	if (sh->hist != TAPC_HIST_NONE)
+	if (sh->hist == TAPC_HIST_LOG)
+		d->hist[tapc_hist_log_bucket_inline(v)]++;
+	else if (sh->hist != TAPC_HIST_NONE)
 		tapc_stat_data_hist(d, sh, v);
 }
 
@@ -100,6 +120,39 @@ static __always_inline void tapc_stat_add_shaped(struct tapc_stat *s,
 	raw_write_seqcount_end(&slot->seq);
 }
 
+/* A stats array: one map per CPU, each behind its own lock (stat.c). */
+struct tapc_stat_map_cpu {
+	raw_spinlock_t lock;
+	struct tapc_map *m;
+};
+
+struct tapc_stat_map {
+	const struct tapc_stat_shape *shape;
+	struct tapc_stat_map_cpu **cpu;	/* [nr_cpu_ids] */
+	struct tapc_map *agg;		/* rebuilt by tapc_stat_map_aggregate() */
+	struct tapc_stat_data *one;	/* result of tapc_stat_map_get() */
+};
+
+/* a[k] <<< v with a's shape sh (== m->shape, constant in generated code):
+ * tapc_stat_map_add() with the accounting inline. */
+static __always_inline bool
+tapc_stat_map_add_shaped(struct tapc_context *c, struct tapc_stat_map *m,
+			 const struct tapc_stat_shape *sh, const void *key,
+			 int64_t v, const char *loc)
+{
+	struct tapc_stat_map_cpu *pc = m->cpu[raw_smp_processor_id()];
+	struct tapc_stat_data *d;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pc->lock, flags);
+	/* a new entry is zeroed: that is an empty aggregate */
+	d = tapc_map_get(c, pc->m, key, loc);
+	if (d)
+		tapc_stat_data_add_inline(d, sh, v);
+	raw_spin_unlock_irqrestore(&pc->lock, flags);
+	return d != NULL;
+}
+
 /* Bytes of one tapc_stat_data for this shape. */
 size_t tapc_stat_data_size(const struct tapc_stat_shape *sh);
 void tapc_stat_data_reset(struct tapc_stat_data *d,
@@ -111,9 +164,6 @@ void tapc_stat_data_merge(struct tapc_stat_data *dst,
 			  const struct tapc_stat_data *src,
 			  const struct tapc_stat_shape *sh);
 
-/* Log histogram geometry (128 buckets, bucket 64 holds 0). */
-#define TAPC_HIST_LOG_BUCKETS 128
-#define TAPC_HIST_LOG_BUCKET0 64
 int tapc_hist_log_bucket(int64_t v);
 int64_t tapc_hist_log_value(int b);
 

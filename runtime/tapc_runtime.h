@@ -251,6 +251,7 @@ const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s);
  * 2048-entry @hist_log array takes ~2.2 MB per CPU.  Each CPU's map holds
  * max_entries keys; the aggregate too, so more distinct keys over all CPUs
  * than that is an "Array overflow" when aggregating (wrap: oldest dropped). */
+/* key_size 0: keyed by one string, as tapc_map_alloc_str(). */
 struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 					  bool wrap,
 					  const struct tapc_stat_shape *sh,
