@@ -86,11 +86,73 @@ void tapc_map_free(struct tapc_map *m)
 	kfree(m);
 }
 
-/* Bytes of key that identify it: a string key's length (its strings are
- * at most MAXSTRINGLEN - 1 bytes, tapc_strcpy truncates), else all. */
-static u32 map_key_len(const struct tapc_map *m, const void *key)
+/*
+ * String keys, a word at a time: a key is always a whole MAXSTRINGLEN
+ * buffer (a frame temp, a key struct or a node), so the words before
+ * byte MAXSTRINGLEN - 1 can be read past the NUL; the bytes after it are
+ * masked off.  One pass finds the length and the hash, where strnlen,
+ * jhash and memcmp took a byte loop each.
+ */
+#define STR_WORDS_END (MAXSTRINGLEN - 1)	/* bytes a string may use */
+
+static inline u64 str_word(const char *p)
 {
-	return m->str_key ? strnlen(key, MAXSTRINGLEN - 1) : m->key_size;
+	u64 w;
+
+	memcpy(&w, p, sizeof(w));	/* one move: x86 reads unaligned */
+	return w;
+}
+
+/* the bytes of w before byte n (little-endian) */
+static inline u64 str_head(u64 w, u32 n)
+{
+	return n ? w & (~0ull >> (64 - 8 * n)) : 0;
+}
+
+static inline u64 str_mix(u64 h, u64 w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static __always_inline u32 str_key_hash(const struct tapc_map *m,
+					const char *key, u32 *lenp)
+{
+	u64 h = m->seed, w = 0, zero;
+	u32 off = 0, i;
+
+	for (; off + 8 <= STR_WORDS_END; off += 8) {
+		w = str_word(key + off);
+		/* the lowest flagged byte is the first NUL */
+		zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+		if (zero) {
+			i = __builtin_ctzll(zero) / 8;
+			*lenp = off + i;
+			return (u32)(str_mix(str_mix(h, str_head(w, i)), off + i) >> 32);
+		}
+		h = str_mix(h, w);
+	}
+	/* the last few bytes, one at a time */
+	w = 0;
+	for (i = 0; off + i < STR_WORDS_END && key[off + i]; i++)
+		w |= (u64)(u8)key[off + i] << (8 * i);
+	*lenp = off + i;
+	return (u32)(str_mix(str_mix(h, w), off + i) >> 32);
+}
+
+/* a and b both hold len bytes of string (len <= STR_WORDS_END) */
+static __always_inline bool str_key_equal(const char *a, const char *b, u32 len)
+{
+	u32 off = 0;
+
+	for (; off + 8 <= len; off += 8)
+		if (str_word(a + off) != str_word(b + off))
+			return false;
+	if (off == len)
+		return true;
+	if (off + 8 <= STR_WORDS_END)
+		return str_head(str_word(a + off) ^ str_word(b + off), len - off) == 0;
+	return !memcmp(a + off, b + off, len - off);
 }
 
 /* A key of one integer (t[tid()], the commonest map of all) is one
@@ -100,20 +162,28 @@ static inline bool map_int_key(const struct tapc_map *m)
 	return m->key_size == sizeof(u64) && !m->str_key;
 }
 
-static u32 map_hash(struct tapc_map *m, const void *key, u32 len)
+static __always_inline u32 map_hash(struct tapc_map *m, const void *key, u32 len)
 {
-	if (map_int_key(m))
+	if (len == sizeof(u64))
 		/* multiplicative (Fibonacci) hashing: the product's high half */
 		return (u32)(((*(const u64 *)key ^ m->seed) *
 			      0x61c8864680b583ebull) >> 32);
 	return jhash(key, len, m->seed);
 }
 
-static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
-				      u32 len, u32 hash)
+static __always_inline struct tapc_map_node *
+map_find(struct tapc_map *m, const void *key, u32 len, u32 hash)
 {
 	struct hlist_head *b = &m->buckets[hash & (m->nbuckets - 1)];
 	struct tapc_map_node *n;
+
+	if (m->str_key) {
+		hlist_for_each_entry(n, b, hnode)
+			if (n->hash == hash && n->klen == len &&
+			    str_key_equal((const char *)n->data, key, len))
+				return n;
+		return NULL;
+	}
 
 	if (map_int_key(m)) {
 		u64 k = *(const u64 *)key;
@@ -130,25 +200,50 @@ static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
 	return NULL;
 }
 
+/* The key's length and hash.  Inline, as the three above: these are
+ * the whole hit path of a map access. */
+static __always_inline u32 map_key(struct tapc_map *m, const void *key, u32 *lenp)
+{
+	if (m->str_key)
+		return str_key_hash(m, key, lenp);
+	*lenp = m->key_size;
+	return map_hash(m, key, m->key_size);
+}
+
 void *tapc_map_lookup(struct tapc_map *m, const void *key)
 {
-	u32 len = map_key_len(m, key);
-	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
+	u32 len, hash = map_key(m, key, &len);
+	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	return n ? node_value(m, n) : NULL;
+}
+
+/* list_move()/list_move_tail() without CONFIG_DEBUG_LIST's two checking
+ * calls: every insert and delete moves a node from one list to the other
+ * (never within one), and these lists are the map's own. */
+static __always_inline void map_list_move(struct list_head *e,
+					  struct list_head *prev,
+					  struct list_head *next)
+{
+	e->next->prev = e->prev;	/* off its list (free or order)... */
+	WRITE_ONCE(e->prev->next, e->next);
+	next->prev = e;			/* ...onto the other, between prev and next */
+	e->next = next;
+	e->prev = prev;
+	WRITE_ONCE(prev->next, e);
 }
 
 static void map_unlink(struct tapc_map *m, struct tapc_map_node *n)
 {
 	hlist_del(&n->hnode);
-	list_move(&n->lnode, &m->free);
+	map_list_move(&n->lnode, &m->free, m->free.next);
 	m->count--;
 }
 
 void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 		   const char *loc)
 {
-	u32 len = map_key_len(m, key), hash = map_hash(m, key, len);
+	u32 len, hash = map_key(m, key, &len);
 	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	if (n)
@@ -170,20 +265,27 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 	n = list_first_entry(&m->free, struct tapc_map_node, lnode);
 	n->hash = hash;
 	n->klen = len;
-	memcpy(node_key(n), key, len);
-	if (m->str_key)
-		((char *)node_key(n))[len] = '\0';
-	memset(node_value(m, n), 0, m->value_size);
+	if (map_int_key(m)) {
+		n->data[0] = *(const u64 *)key;
+	} else {
+		memcpy(node_key(n), key, len);
+		if (m->str_key)	/* the rest is never compared */
+			((char *)node_key(n))[len] = '\0';
+	}
+	if (m->value_size == sizeof(u64))	/* a number: no memset call */
+		*(u64 *)node_value(m, n) = 0;
+	else
+		memset(node_value(m, n), 0, m->value_size);
 	hlist_add_head(&n->hnode, &m->buckets[hash & (m->nbuckets - 1)]);
-	list_move_tail(&n->lnode, &m->order);
+	map_list_move(&n->lnode, m->order.prev, &m->order);
 	m->count++;
 	return node_value(m, n);
 }
 
 bool tapc_map_delete(struct tapc_map *m, const void *key)
 {
-	u32 len = map_key_len(m, key);
-	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
+	u32 len, hash = map_key(m, key, &len);
+	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	if (!n)
 		return false;
