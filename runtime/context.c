@@ -289,12 +289,6 @@ int64_t tapc_uid(void)
 	return from_kuid_munged(current_user_ns(), current_uid());
 }
 
-int64_t tapc_gettimeofday_ns(void)
-{
-	/* NMI-safe, unlike ktime_get_real_ns() */
-	return ktime_get_real_fast_ns();
-}
-
 bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,
 		size_t n, const char *loc)
 {

@@ -133,6 +133,36 @@ struct tapc_stat_map {
 	struct tapc_stat_data *one;	/* result of tapc_stat_map_get() */
 };
 
+/* A CPU's map lock, taken by its own probes (where preemption is off
+ * already) and by readers merging all CPUs: with the uncontended case
+ * inline, as tapc_lock_one(), instead of two calls. */
+static __always_inline unsigned long
+tapc_stat_map_lock(struct tapc_stat_map_cpu *pc)
+{
+	unsigned long flags;
+
+#if defined(__KERNEL__) && !defined(CONFIG_DEBUG_SPINLOCK)
+	local_irq_save(flags);
+	spin_acquire(&pc->lock.dep_map, 0, 0, _RET_IP_);
+	do_raw_spin_lock(&pc->lock);
+#else
+	raw_spin_lock_irqsave(&pc->lock, flags);
+#endif
+	return flags;
+}
+
+static __always_inline void tapc_stat_map_unlock(struct tapc_stat_map_cpu *pc,
+						 unsigned long flags)
+{
+#if defined(__KERNEL__) && !defined(CONFIG_DEBUG_SPINLOCK)
+	spin_release(&pc->lock.dep_map, _RET_IP_);
+	do_raw_spin_unlock(&pc->lock);
+	local_irq_restore(flags);
+#else
+	raw_spin_unlock_irqrestore(&pc->lock, flags);
+#endif
+}
+
 /* a[k] <<< v with a's shape sh (== m->shape, constant in generated code):
  * tapc_stat_map_add() with the accounting inline. */
 static __always_inline bool
@@ -144,12 +174,12 @@ tapc_stat_map_add_shaped(struct tapc_context *c, struct tapc_stat_map *m,
 	struct tapc_stat_data *d;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pc->lock, flags);
+	flags = tapc_stat_map_lock(pc);
 	/* a new entry is zeroed: that is an empty aggregate */
 	d = tapc_map_get(c, pc->m, key, loc);
 	if (d)
 		tapc_stat_data_add_inline(d, sh, v);
-	raw_spin_unlock_irqrestore(&pc->lock, flags);
+	tapc_stat_map_unlock(pc, flags);
 	return d != NULL;
 }
 

@@ -20,6 +20,9 @@
 #include <linux/ptrace.h>
 #include <linux/spinlock.h>
 #include <linux/percpu.h>
+#ifdef __KERNEL__
+#include <linux/timekeeping.h>
+#endif
 
 /* ---- limits (SystemTap names and defaults) ---- */
 #ifndef MAXSTRINGLEN
@@ -332,7 +335,14 @@ int64_t tapc_uid(void);
 static inline int64_t tapc_cpu(void) { return raw_smp_processor_id(); }
 extern int tapc_target;			/* module parameter: -c/-x pid */
 static inline int64_t tapc_target_pid(void) { return tapc_target; }
-int64_t tapc_gettimeofday_ns(void);
+#ifdef __KERNEL__
+/* NMI-safe, unlike ktime_get_real_ns(); inline: latency scripts take it
+ * twice per call they time */
+static inline int64_t tapc_gettimeofday_ns(void)
+{
+	return ktime_get_real_fast_ns();
+}
+#endif
 /* exit(): ask taprun to stop; the current handler finishes first. */
 void tapc_request_exit(void);
 
