@@ -238,6 +238,13 @@ static bool str_keyed(const struct symbol *sym)
 	return sym->arity == 1 && sym->keys[0] == TYPE_STRING;
 }
 
+/* An array keyed by one number: its map's hit path is inline (map.h:
+ * tapc_map_get_i and friends). */
+static const char *int_key_suffix(const struct symbol *sym)
+{
+	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_LONG ? "_i" : "";
+}
+
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
  * The key exprs are all evaluated first: one of them may itself index the
  * same array and use the same temp. */
@@ -286,13 +293,14 @@ const char *elem_ptr(struct tx *t, struct node *index, bool create)
 
 	fprintf(t->decls, "\t%s *p%d;\n", ctype_of(sym->type), n);
 	if (create) {
-		emit(t->e, "p%d = tapc_map_get(c, g_%s, %s, %s);", n, sym->name, key, loc_of(index));
+		emit(t->e, "p%d = tapc_map_get%s(c, g_%s, %s, %s);", n, int_key_suffix(sym), sym->name, key,
+		     loc_of(index));
 		emit(t->e, "if (!p%d)", n);
 		t->e->depth++;
 		goto_err(t);
 		t->e->depth--;
 	} else {
-		emit(t->e, "p%d = tapc_map_lookup(g_%s, %s);", n, sym->name, key);
+		emit(t->e, "p%d = tapc_map_lookup%s(g_%s, %s);", n, int_key_suffix(sym), sym->name, key);
 	}
 	return fmt("p%d", n);
 }
@@ -980,7 +988,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 	if (sym->type == TYPE_STATS)
 		emit(t->e, "%s = tapc_stat_map_exists(g_%s, %s);", r, sym->name, key);
 	else
-		emit(t->e, "%s = tapc_map_lookup(g_%s, %s) != NULL;", r, sym->name, key);
+		emit(t->e, "%s = tapc_map_lookup%s(g_%s, %s) != NULL;", r, int_key_suffix(sym), sym->name, key);
 	return r;
 }
 
@@ -1232,8 +1240,8 @@ static void gs_delete(struct tx *t, struct node *n)
 			return;
 		}
 		key = build_key(t, sym, target->u.index.keys);
-		emit(t->e, "%s(g_%s, %s);", sym->type == TYPE_STATS ? "tapc_stat_map_delete" : "tapc_map_delete",
-		     sym->name, key);
+		emit(t->e, "%s%s(g_%s, %s);", sym->type == TYPE_STATS ? "tapc_stat_map_delete" : "tapc_map_delete",
+		     int_key_suffix(sym), sym->name, key);
 		return;
 	}
 	unsupported(t, n, "this delete");
@@ -1553,6 +1561,7 @@ bool translate(struct session *s)
 	emit(&out, " */");
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
+	emit(&out, "#include \"map.h\"");
 	emit(&out, "#include \"stat.h\"");
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->runtime && provider_count_sites(t.p, *fam))

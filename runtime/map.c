@@ -165,9 +165,7 @@ static inline bool map_int_key(const struct tapc_map *m)
 static __always_inline u32 map_hash(struct tapc_map *m, const void *key, u32 len)
 {
 	if (len == sizeof(u64))
-		/* multiplicative (Fibonacci) hashing: the product's high half */
-		return (u32)(((*(const u64 *)key ^ m->seed) *
-			      0x61c8864680b583ebull) >> 32);
+		return tapc_map_hash_i(m, *(const u64 *)key);
 	return jhash(key, len, m->seed);
 }
 
@@ -218,28 +216,6 @@ void *tapc_map_lookup(struct tapc_map *m, const void *key)
 	return n ? node_value(m, n) : NULL;
 }
 
-/* list_move()/list_move_tail() without CONFIG_DEBUG_LIST's two checking
- * calls: every insert and delete moves a node from one list to the other
- * (never within one), and these lists are the map's own. */
-static __always_inline void map_list_move(struct list_head *e,
-					  struct list_head *prev,
-					  struct list_head *next)
-{
-	e->next->prev = e->prev;	/* off its list (free or order)... */
-	WRITE_ONCE(e->prev->next, e->next);
-	next->prev = e;			/* ...onto the other, between prev and next */
-	e->next = next;
-	e->prev = prev;
-	WRITE_ONCE(prev->next, e);
-}
-
-static void map_unlink(struct tapc_map *m, struct tapc_map_node *n)
-{
-	hlist_del(&n->hnode);
-	map_list_move(&n->lnode, &m->free, m->free.next);
-	m->count--;
-}
-
 void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 		   const char *loc)
 {
@@ -259,7 +235,7 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 					    m->max_entries);
 			return NULL;
 		}
-		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+		tapc_map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
 					       lnode));
 	}
 	n = list_first_entry(&m->free, struct tapc_map_node, lnode);
@@ -277,7 +253,7 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 	else
 		memset(node_value(m, n), 0, m->value_size);
 	hlist_add_head(&n->hnode, &m->buckets[hash & (m->nbuckets - 1)]);
-	map_list_move(&n->lnode, m->order.prev, &m->order);
+	tapc_map_list_move(&n->lnode, m->order.prev, &m->order);
 	m->count++;
 	return node_value(m, n);
 }
@@ -289,14 +265,14 @@ bool tapc_map_delete(struct tapc_map *m, const void *key)
 
 	if (!n)
 		return false;
-	map_unlink(m, n);
+	tapc_map_unlink(m, n);
 	return true;
 }
 
 void tapc_map_clear(struct tapc_map *m)
 {
 	while (!list_empty(&m->order))
-		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+		tapc_map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
 					       lnode));
 }
 
