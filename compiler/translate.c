@@ -233,7 +233,7 @@ void frame_local(struct tx *t, struct symbol *sym)
 /* An array keyed by one string: its map compares only the string
  * (tapc_map_alloc_str; a stats array's per-CPU maps too), so its key temp
  * is not zeroed first. */
-static bool str_keyed(const struct symbol *sym)
+bool str_keyed(const struct symbol *sym)
 {
 	return sym->arity == 1 && sym->keys[0] == TYPE_STRING;
 }

@@ -208,8 +208,9 @@ const char *gx_aggregate(struct tx *t, struct node *n)
 		emit(t->e, "%s = %s;", tv, v);
 		v = tv;
 	}
-	emit(t->e, "if (!tapc_stat_map_add_shaped(c, g_%s, &g_%s_shape, %s, %s, %s))", sym->name,
-	     sym->name, build_key(t, sym, left->u.index.keys), v, loc_of(n));
+	emit(t->e, "if (!tapc_stat_map_add_shaped%s(c, g_%s, &g_%s_shape, %s, %s, %s))",
+	     str_keyed(sym) ? "_s" : "", sym->name, sym->name, build_key(t, sym, left->u.index.keys), v,
+	     loc_of(n));
 	t->e->depth++;
 	goto_err(t);
 	t->e->depth--;

@@ -274,16 +274,6 @@ bool tapc_lock_one_slow(struct tapc_context *c, struct tapc_lock *l)
 
 /* ---- context functions ---- */
 
-void tapc_execname(char *dst)
-{
-	/* get_task_comm() takes task_lock: not allowed here.  A racy copy
-	 * of current's own comm, as two word moves instead of strscpy's
-	 * loop (execname() is in most keys); the last byte ends it. */
-	BUILD_BUG_ON(MAXSTRINGLEN < TASK_COMM_LEN);
-	memcpy(dst, current->comm, TASK_COMM_LEN);
-	dst[TASK_COMM_LEN - 1] = '\0';
-}
-
 int64_t tapc_uid(void)
 {
 	return from_kuid_munged(current_user_ns(), current_uid());

@@ -86,75 +86,6 @@ void tapc_map_free(struct tapc_map *m)
 	kfree(m);
 }
 
-/*
- * String keys, a word at a time: a key is always a whole MAXSTRINGLEN
- * buffer (a frame temp, a key struct or a node), so the words before
- * byte MAXSTRINGLEN - 1 can be read past the NUL; the bytes after it are
- * masked off.  One pass finds the length and the hash, where strnlen,
- * jhash and memcmp took a byte loop each.
- */
-#define STR_WORDS_END (MAXSTRINGLEN - 1)	/* bytes a string may use */
-
-static inline u64 str_word(const char *p)
-{
-	u64 w;
-
-	memcpy(&w, p, sizeof(w));	/* one move: x86 reads unaligned */
-	return w;
-}
-
-/* the bytes of w before byte n (little-endian) */
-static inline u64 str_head(u64 w, u32 n)
-{
-	return n ? w & (~0ull >> (64 - 8 * n)) : 0;
-}
-
-static inline u64 str_mix(u64 h, u64 w)
-{
-	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
-static __always_inline u32 str_key_hash(const struct tapc_map *m,
-					const char *key, u32 *lenp)
-{
-	u64 h = m->seed, w = 0, zero;
-	u32 off = 0, i;
-
-	for (; off + 8 <= STR_WORDS_END; off += 8) {
-		w = str_word(key + off);
-		/* the lowest flagged byte is the first NUL */
-		zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
-		if (zero) {
-			i = __builtin_ctzll(zero) / 8;
-			*lenp = off + i;
-			return (u32)(str_mix(str_mix(h, str_head(w, i)), off + i) >> 32);
-		}
-		h = str_mix(h, w);
-	}
-	/* the last few bytes, one at a time */
-	w = 0;
-	for (i = 0; off + i < STR_WORDS_END && key[off + i]; i++)
-		w |= (u64)(u8)key[off + i] << (8 * i);
-	*lenp = off + i;
-	return (u32)(str_mix(str_mix(h, w), off + i) >> 32);
-}
-
-/* a and b both hold len bytes of string (len <= STR_WORDS_END) */
-static __always_inline bool str_key_equal(const char *a, const char *b, u32 len)
-{
-	u32 off = 0;
-
-	for (; off + 8 <= len; off += 8)
-		if (str_word(a + off) != str_word(b + off))
-			return false;
-	if (off == len)
-		return true;
-	if (off + 8 <= STR_WORDS_END)
-		return str_head(str_word(a + off) ^ str_word(b + off), len - off) == 0;
-	return !memcmp(a + off, b + off, len - off);
-}
-
 /* A key of one integer (t[tid()], the commonest map of all) is one
  * multiply to hash and one compare to match, not jhash and memcmp calls. */
 static inline bool map_int_key(const struct tapc_map *m)
@@ -178,7 +109,7 @@ map_find(struct tapc_map *m, const void *key, u32 len, u32 hash)
 	if (m->str_key) {
 		hlist_for_each_entry(n, b, hnode)
 			if (n->hash == hash && n->klen == len &&
-			    str_key_equal((const char *)n->data, key, len))
+			    tapc_map_str_equal((const char *)n->data, key, len))
 				return n;
 		return NULL;
 	}
@@ -203,7 +134,7 @@ map_find(struct tapc_map *m, const void *key, u32 len, u32 hash)
 static __always_inline u32 map_key(struct tapc_map *m, const void *key, u32 *lenp)
 {
 	if (m->str_key)
-		return str_key_hash(m, key, lenp);
+		return tapc_map_str_hash(m, key, lenp);
 	*lenp = m->key_size;
 	return map_hash(m, key, m->key_size);
 }

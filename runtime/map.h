@@ -37,6 +37,92 @@ struct tapc_map {
 };
 
 /*
+ * String keys, a word at a time: a key is always a whole MAXSTRINGLEN
+ * buffer (a frame temp, a key struct or a node), so the words before
+ * byte MAXSTRINGLEN - 1 can be read past the NUL; the bytes after it are
+ * masked off.  One pass finds the length and the hash, where strnlen,
+ * jhash and memcmp took a byte loop each.
+ */
+#define TAPC_MAP_STR_END (MAXSTRINGLEN - 1)	/* bytes a string may use */
+
+static __always_inline u64 tapc_map_str_word(const char *p)
+{
+	u64 w;
+
+	memcpy(&w, p, sizeof(w));	/* one move: x86 reads unaligned */
+	return w;
+}
+
+/* the bytes of w before byte n (little-endian) */
+static __always_inline u64 tapc_map_str_head(u64 w, u32 n)
+{
+	return n ? w & (~0ull >> (64 - 8 * n)) : 0;
+}
+
+static __always_inline u64 tapc_map_str_mix(u64 h, u64 w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static __always_inline u32 tapc_map_str_hash(const struct tapc_map *m,
+					     const char *key, u32 *lenp)
+{
+	u64 h = m->seed, w = 0, zero;
+	u32 off = 0, i;
+
+	for (; off + 8 <= TAPC_MAP_STR_END; off += 8) {
+		w = tapc_map_str_word(key + off);
+		/* the lowest flagged byte is the first NUL */
+		zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+		if (zero) {
+			i = __builtin_ctzll(zero) / 8;
+			*lenp = off + i;
+			return (u32)(tapc_map_str_mix(tapc_map_str_mix(h, tapc_map_str_head(w, i)), off + i) >> 32);
+		}
+		h = tapc_map_str_mix(h, w);
+	}
+	/* the last few bytes, one at a time */
+	w = 0;
+	for (i = 0; off + i < TAPC_MAP_STR_END && key[off + i]; i++)
+		w |= (u64)(u8)key[off + i] << (8 * i);
+	*lenp = off + i;
+	return (u32)(tapc_map_str_mix(tapc_map_str_mix(h, w), off + i) >> 32);
+}
+
+/* a and b both hold len bytes of string (len <= TAPC_MAP_STR_END) */
+static __always_inline bool tapc_map_str_equal(const char *a, const char *b,
+					       u32 len)
+{
+	u32 off = 0;
+
+	for (; off + 8 <= len; off += 8)
+		if (tapc_map_str_word(a + off) != tapc_map_str_word(b + off))
+			return false;
+	if (off == len)
+		return true;
+	if (off + 8 <= TAPC_MAP_STR_END)
+		return tapc_map_str_head(tapc_map_str_word(a + off) ^ tapc_map_str_word(b + off), len - off) == 0;
+	return !memcmp(a + off, b + off, len - off);
+}
+
+/* The hit path of a map keyed by one string (stats arrays' a[k] <<< v):
+ * inline; an insert, or the overflow error, takes tapc_map_get(). */
+static __always_inline void *tapc_map_get_s(struct tapc_context *c,
+					    struct tapc_map *m,
+					    const void *key, const char *loc)
+{
+	u32 len, hash = tapc_map_str_hash(m, key, &len);
+	struct tapc_map_node *n;
+
+	hlist_for_each_entry(n, &m->buckets[hash & (m->nbuckets - 1)], hnode)
+		if (n->hash == hash && n->klen == len &&
+		    tapc_map_str_equal((const char *)n->data, key, len))
+			return (char *)n->data + m->key_stride;
+	return tapc_map_get(c, m, key, loc);
+}
+
+/*
  * Maps keyed by one integer (t[tid()]: a key struct of one int64_t, so
  * key_size 8): the hit path inline in the generated code.  The translator
  * calls these instead of tapc_map_get/lookup/delete for such maps.

@@ -16,6 +16,7 @@
 #include <linux/spinlock.h>
 
 #include "tapc_runtime.h"
+#include "map.h"
 
 struct tapc_stat_data {
 	int64_t count, sum, min, max;
@@ -166,9 +167,9 @@ static __always_inline void tapc_stat_map_unlock(struct tapc_stat_map_cpu *pc,
 /* a[k] <<< v with a's shape sh (== m->shape, constant in generated code):
  * tapc_stat_map_add() with the accounting inline. */
 static __always_inline bool
-tapc_stat_map_add_shaped(struct tapc_context *c, struct tapc_stat_map *m,
-			 const struct tapc_stat_shape *sh, const void *key,
-			 int64_t v, const char *loc)
+tapc_stat_map_add_keyed(struct tapc_context *c, struct tapc_stat_map *m,
+			const struct tapc_stat_shape *sh, const void *key,
+			int64_t v, const char *loc, bool str_key)
 {
 	struct tapc_stat_map_cpu *pc = m->cpu[raw_smp_processor_id()];
 	struct tapc_stat_data *d;
@@ -176,11 +177,29 @@ tapc_stat_map_add_shaped(struct tapc_context *c, struct tapc_stat_map *m,
 
 	flags = tapc_stat_map_lock(pc);
 	/* a new entry is zeroed: that is an empty aggregate */
-	d = tapc_map_get(c, pc->m, key, loc);
+	d = str_key ? tapc_map_get_s(c, pc->m, key, loc) :
+		      tapc_map_get(c, pc->m, key, loc);
 	if (d)
 		tapc_stat_data_add_inline(d, sh, v);
 	tapc_stat_map_unlock(pc, flags);
 	return d != NULL;
+}
+
+static __always_inline bool
+tapc_stat_map_add_shaped(struct tapc_context *c, struct tapc_stat_map *m,
+			 const struct tapc_stat_shape *sh, const void *key,
+			 int64_t v, const char *loc)
+{
+	return tapc_stat_map_add_keyed(c, m, sh, key, v, loc, false);
+}
+
+/* The same for an array keyed by one string (allocated with key_size 0). */
+static __always_inline bool
+tapc_stat_map_add_shaped_s(struct tapc_context *c, struct tapc_stat_map *m,
+			   const struct tapc_stat_shape *sh, const void *key,
+			   int64_t v, const char *loc)
+{
+	return tapc_stat_map_add_keyed(c, m, sh, key, v, loc, true);
 }
 
 /* Bytes of one tapc_stat_data for this shape. */

@@ -328,7 +328,16 @@ void tapc_counter_set(struct tapc_counter *ctr, int64_t v);
 
 /* ---- context functions (tapset/linux/context.stp's embedded C calls
  * these; tapset functions say the rest in their own C) ---- */
-void tapc_execname(char *dst);
+#ifdef __KERNEL__
+/* get_task_comm() takes task_lock: not allowed here.  A racy copy of
+ * current's own comm, as two word moves (execname() is in most keys);
+ * the last byte ends it.  MAXSTRINGLEN is at least TASK_COMM_LEN (build.c). */
+static inline void tapc_execname(char *dst)
+{
+	memcpy(dst, current->comm, TASK_COMM_LEN);
+	dst[TASK_COMM_LEN - 1] = '\0';
+}
+#endif
 static inline int64_t tapc_pid(void) { return current->tgid; }
 static inline int64_t tapc_tid(void) { return current->pid; }
 int64_t tapc_uid(void);
