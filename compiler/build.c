@@ -569,6 +569,30 @@ fail:
 	return NULL;
 }
 
+/* Debug info is most of a module (2 MB of a 2.2 MB hello.ko) and nothing
+ * loads or reads it: strip it unless -k keeps the build for a look.  The
+ * module works unstripped too, so a strip that fails is not an error. */
+static void strip_module(struct session *s, const char *ko)
+{
+	pid_t pid;
+	int status = -1;
+
+	if (s->keep_tmp || !path_checked("module", ko))
+		return;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		execlp("strip", "strip", "--strip-debug", "--", ko, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (s->verbose && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		fprintf(stderr, "tapc: could not strip debug info from %s; it is kept\n", ko);
+}
+
 bool build(struct session *s)
 {
 	struct kernel *k = session_kernel(s);
@@ -614,6 +638,7 @@ bool build(struct session *s)
 		fprintf(stderr, "tapc: error: make succeeded but made no %s\n", ko);
 		return false;
 	}
+	strip_module(s, ko);
 	s->module_path = (char *)ko;
 	if (s->last_pass == 4 || s->module_name_given) {
 		const char *keep = keep_path(s);

@@ -232,10 +232,18 @@ void frame_local(struct tx *t, struct symbol *sym)
 
 
 /* An array keyed by one string: its map compares only the string
- * (tapc_map_alloc_str), so its key temp is not zeroed first. */
-static bool str_keyed(const struct symbol *sym)
+ * (tapc_map_alloc_str; a stats array's per-CPU maps too), so its key temp
+ * is not zeroed first. */
+bool str_keyed(const struct symbol *sym)
 {
-	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_STRING;
+	return sym->arity == 1 && sym->keys[0] == TYPE_STRING;
+}
+
+/* An array keyed by one number: its map's hit path is inline (map.h:
+ * tapc_map_get_i and friends). */
+static const char *int_key_suffix(const struct symbol *sym)
+{
+	return sym->type != TYPE_STATS && sym->arity == 1 && sym->keys[0] == TYPE_LONG ? "_i" : "";
 }
 
 /* Fill the array's key temp from the key expressions; returns "&f->k_a".
@@ -254,6 +262,9 @@ const char *build_key(struct tx *t, struct symbol *sym, struct node *keys)
 		}
 		vals[n++] = gx(t, k);
 	}
+	/* a string temp is used once: it is the key itself, not copied */
+	if (n == 1 && str_keyed(sym) && is_tmp_string(t, vals[0]))
+		return vals[0];
 	for (i = 0; i < t->nkeyed; i++)
 		if (t->keyed[i] == sym)
 			break;
@@ -283,13 +294,14 @@ const char *elem_ptr(struct tx *t, struct node *index, bool create)
 
 	fprintf(t->decls, "\t%s *p%d;\n", ctype_of(sym->type), n);
 	if (create) {
-		emit(t->e, "p%d = tapc_map_get(c, g_%s, %s, %s);", n, sym->name, key, loc_of(index));
+		emit(t->e, "p%d = tapc_map_get%s(c, g_%s, %s, %s);", n, int_key_suffix(sym), sym->name, key,
+		     loc_of(index));
 		emit(t->e, "if (!p%d)", n);
 		t->e->depth++;
 		goto_err(t);
 		t->e->depth--;
 	} else {
-		emit(t->e, "p%d = tapc_map_lookup(g_%s, %s);", n, sym->name, key);
+		emit(t->e, "p%d = tapc_map_lookup%s(g_%s, %s);", n, int_key_suffix(sym), sym->name, key);
 	}
 	return fmt("p%d", n);
 }
@@ -981,7 +993,7 @@ static const char *gx_in(struct tx *t, struct node *n)
 	if (sym->type == TYPE_STATS)
 		emit(t->e, "%s = tapc_stat_map_exists(g_%s, %s);", r, sym->name, key);
 	else
-		emit(t->e, "%s = tapc_map_lookup(g_%s, %s) != NULL;", r, sym->name, key);
+		emit(t->e, "%s = tapc_map_lookup%s(g_%s, %s) != NULL;", r, int_key_suffix(sym), sym->name, key);
 	return r;
 }
 
@@ -1233,8 +1245,8 @@ static void gs_delete(struct tx *t, struct node *n)
 			return;
 		}
 		key = build_key(t, sym, target->u.index.keys);
-		emit(t->e, "%s(g_%s, %s);", sym->type == TYPE_STATS ? "tapc_stat_map_delete" : "tapc_map_delete",
-		     sym->name, key);
+		emit(t->e, "%s%s(g_%s, %s);", sym->type == TYPE_STATS ? "tapc_stat_map_delete" : "tapc_map_delete",
+		     int_key_suffix(sym), sym->name, key);
 		return;
 	}
 	unsupported(t, n, "this delete");
@@ -1456,8 +1468,8 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 		if (!allocated(g))
 			continue;
 		if (g->type == TYPE_STATS && g->arity > 0)
-			emit(out, "g_%s = tapc_stat_map_alloc(sizeof(struct g_%s_key), %s, %s, &g_%s_shape, \"%s\");",
-			     g->name, g->name, size ? fmt("%lld", size) : "MAXMAPENTRIES",
+			emit(out, "g_%s = tapc_stat_map_alloc(%s, %s, %s, &g_%s_shape, \"%s\");",
+			     g->name, str_keyed(g) ? "0" : fmt("sizeof(struct g_%s_key)", g->name), size ? fmt("%lld", size) : "MAXMAPENTRIES",
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name, g->name);
 		else if (g->type == TYPE_STATS)
 			emit(out, "g_%s = tapc_stat_alloc(&g_%s_shape, \"%s\");", g->name, g->name, g->name);
@@ -1560,6 +1572,7 @@ bool translate(struct session *s)
 	emit(&out, " */");
 	emit(&out, "#include \"tapc_runtime.h\"");
 	emit(&out, "#include \"foreach.h\"");
+	emit(&out, "#include \"map.h\"");
 	emit(&out, "#include \"stat.h\"");
 	for (fam = provider_families(); *fam; fam++)
 		if ((*fam)->runtime && provider_count_sites(t.p, *fam))

@@ -72,6 +72,7 @@ bool stable(const struct node *n);
 bool no_side_effects(const struct node *n);
 const char *var_ref(struct tx *t, struct symbol *sym);
 void frame_local(struct tx *t, struct symbol *sym);
+bool str_keyed(const struct symbol *sym);
 const char *build_key(struct tx *t, struct symbol *sym, struct node *keys);
 const char *elem_ptr(struct tx *t, struct node *index, bool create);
 const char *lvalue(struct tx *t, struct node *n);

@@ -43,7 +43,7 @@ static uint64_t key_size(const struct symbol *g, uint64_t strlen_max)
 {
 	uint64_t size = 0, align = 1;
 
-	if (g->type != TYPE_STATS && g->arity == 1 && g->keys[0] == TYPE_STRING)
+	if (g->arity == 1 && g->keys[0] == TYPE_STRING)
 		return strlen_max;	/* tapc_map_alloc_str */
 	for (int k = 0; k < g->arity; k++) {
 		if (g->keys[k] == TYPE_STRING) {

@@ -208,8 +208,9 @@ const char *gx_aggregate(struct tx *t, struct node *n)
 		emit(t->e, "%s = %s;", tv, v);
 		v = tv;
 	}
-	emit(t->e, "if (!tapc_stat_map_add(c, g_%s, %s, %s, %s))", sym->name,
-	     build_key(t, sym, left->u.index.keys), v, loc_of(n));
+	emit(t->e, "if (!tapc_stat_map_add_shaped%s(c, g_%s, &g_%s_shape, %s, %s, %s))",
+	     str_keyed(sym) ? "_s" : "", sym->name, sym->name, build_key(t, sym, left->u.index.keys), v,
+	     loc_of(n));
 	t->e->depth++;
 	goto_err(t);
 	t->e->depth--;
@@ -279,7 +280,7 @@ static const char *stat_sort_value(enum stat_op op, const char *d)
 	case STAT_MIN: return fmt("%s->min", d);
 	case STAT_MAX: return fmt("%s->max", d);
 	case STAT_AVG: return fmt("(%s->count ? div64_s64(%s->sum, %s->count) : 0)", d, d, d);
-	case STAT_VARIANCE: return fmt("(%s->count > 1 ? div64_s64(%s->m2_s, %s->count - 1) : 0)", d, d, d);
+	case STAT_VARIANCE: return fmt("tapc_stat_variance(%s)", d);
 	}
 	return "0";
 }

@@ -274,23 +274,9 @@ bool tapc_lock_one_slow(struct tapc_context *c, struct tapc_lock *l)
 
 /* ---- context functions ---- */
 
-void tapc_execname(char *dst)
-{
-	/* get_task_comm() takes task_lock: not allowed here; a racy copy
-	 * of current's own comm is always NUL-terminated by strscpy. */
-	strscpy(dst, current->comm, MAXSTRINGLEN < TASK_COMM_LEN ?
-		MAXSTRINGLEN : TASK_COMM_LEN);
-}
-
 int64_t tapc_uid(void)
 {
 	return from_kuid_munged(current_user_ns(), current_uid());
-}
-
-int64_t tapc_gettimeofday_ns(void)
-{
-	/* NMI-safe, unlike ktime_get_real_ns() */
-	return ktime_get_real_fast_ns();
 }
 
 bool tapc_kread(struct tapc_context *c, void *dst, unsigned long addr,

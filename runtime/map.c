@@ -189,49 +189,71 @@ void tapc_map_free(struct tapc_map *m)
 	kfree(m);
 }
 
-/* Bytes of key that identify it: a string key's length (its strings are
- * at most MAXSTRINGLEN - 1 bytes, tapc_strcpy truncates), else all. */
-static u32 map_key_len(const struct tapc_map *m, const void *key)
+/* A key of one integer (t[tid()], the commonest map of all) is one
+ * multiply to hash and one compare to match, not jhash and memcmp calls. */
+static inline bool map_int_key(const struct tapc_map *m)
 {
-	return m->str_key ? strnlen(key, MAXSTRINGLEN - 1) : m->key_size;
+	return m->key_size == sizeof(u64) && !m->str_key;
 }
 
-static u32 map_hash(struct tapc_map *m, const void *key, u32 len)
+static __always_inline u32 map_hash(struct tapc_map *m, const void *key, u32 len)
 {
+	if (len == sizeof(u64))
+		return tapc_map_hash_i(m, *(const u64 *)key);
 	return jhash(key, len, m->seed);
 }
 
-static struct tapc_map_node *map_find(struct tapc_map *m, const void *key,
-				      u32 len, u32 hash)
+static __always_inline struct tapc_map_node *
+map_find(struct tapc_map *m, const void *key, u32 len, u32 hash)
 {
+	struct hlist_head *b = &m->buckets[hash & (m->nbuckets - 1)];
 	struct tapc_map_node *n;
 
-	hlist_for_each_entry(n, &m->buckets[hash & (m->nbuckets - 1)], hnode)
+	if (m->str_key) {
+		hlist_for_each_entry(n, b, hnode)
+			if (n->hash == hash && n->klen == len &&
+			    tapc_map_str_equal((const char *)n->data, key, len))
+				return n;
+		return NULL;
+	}
+
+	if (map_int_key(m)) {
+		u64 k = *(const u64 *)key;
+
+		hlist_for_each_entry(n, b, hnode)
+			if (n->data[0] == k)
+				return n;
+		return NULL;
+	}
+	hlist_for_each_entry(n, b, hnode)
 		if (n->hash == hash && n->klen == len &&
 		    !memcmp(n->data, key, len))
 			return n;
 	return NULL;
 }
 
-void *tapc_map_lookup(struct tapc_map *m, const void *key)
+/* The key's length and hash.  Inline, as the three above: these are
+ * the whole hit path of a map access. */
+static __always_inline u32 map_key(struct tapc_map *m, const void *key, u32 *lenp)
 {
-	u32 len = map_key_len(m, key);
-	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
-
-	return n ? node_value(m, n) : NULL;
+	if (m->str_key)
+		return tapc_map_str_hash(m, key, lenp);
+	*lenp = m->key_size;
+	return map_hash(m, key, m->key_size);
 }
 
-static void map_unlink(struct tapc_map *m, struct tapc_map_node *n)
+void *tapc_map_lookup(struct tapc_map *m, const void *key)
 {
-	hlist_del(&n->hnode);
-	list_move(&n->lnode, &m->free);
-	m->count--;
+	u32 len, hash = map_key(m, key, &len);
+	struct tapc_map_node *n = map_find(m, key, len, hash);
+
+	return n ? node_value(m, n) : NULL;
 }
 
 void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 		   const char *loc)
 {
-	u32 len = map_key_len(m, key), hash = map_hash(m, key, len);
+	u32 len, hash = map_key(m, key, &len);
 	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	if (n)
@@ -247,37 +269,44 @@ void *tapc_map_get(struct tapc_context *c, struct tapc_map *m, const void *key,
 					    m->max_entries);
 			return NULL;
 		}
-		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+		tapc_map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
 					       lnode));
 	}
 	n = list_first_entry(&m->free, struct tapc_map_node, lnode);
 	n->hash = hash;
 	n->klen = len;
-	memcpy(node_key(n), key, len);
-	if (m->str_key)
-		((char *)node_key(n))[len] = '\0';
-	memset(node_value(m, n), 0, m->value_size);
+	if (map_int_key(m)) {
+		n->data[0] = *(const u64 *)key;
+	} else {
+		memcpy(node_key(n), key, len);
+		if (m->str_key)	/* the rest is never compared */
+			((char *)node_key(n))[len] = '\0';
+	}
+	if (m->value_size == sizeof(u64))	/* a number: no memset call */
+		*(u64 *)node_value(m, n) = 0;
+	else
+		memset(node_value(m, n), 0, m->value_size);
 	hlist_add_head(&n->hnode, &m->buckets[hash & (m->nbuckets - 1)]);
-	list_move_tail(&n->lnode, &m->order);
+	tapc_map_list_move(&n->lnode, m->order.prev, &m->order);
 	m->count++;
 	return node_value(m, n);
 }
 
 bool tapc_map_delete(struct tapc_map *m, const void *key)
 {
-	u32 len = map_key_len(m, key);
-	struct tapc_map_node *n = map_find(m, key, len, map_hash(m, key, len));
+	u32 len, hash = map_key(m, key, &len);
+	struct tapc_map_node *n = map_find(m, key, len, hash);
 
 	if (!n)
 		return false;
-	map_unlink(m, n);
+	tapc_map_unlink(m, n);
 	return true;
 }
 
 void tapc_map_clear(struct tapc_map *m)
 {
 	while (!list_empty(&m->order))
-		map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
+		tapc_map_unlink(m, list_first_entry(&m->order, struct tapc_map_node,
 					       lnode));
 }
 

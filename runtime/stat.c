@@ -13,8 +13,8 @@
  * all CPUs contends for; irqs are disabled while it is held to keep the
  * hold time of a reader short and lockdep quiet.
  *
- * Variance is Welford's running mean/M2 in integers scaled by 2^bit_shift;
- * per-CPU partial results are merged with Chan et al.'s pairwise update.
+ * Variance is exact: 128-bit sums of each value's distance from the first
+ * one and of its square, merged by moving them to a common pivot.
  * Everything above "per-CPU containers" is plain C that the user-space
  * unit tests also build.
  */
@@ -73,35 +73,9 @@ void tapc_stat_data_reset(struct tapc_stat_data *d,
 	memset(d, 0, tapc_stat_data_size(sh));
 }
 
-/* Wrapping arithmetic: huge samples make variance meaningless, never
- * undefined (the kernel builds with -fno-strict-overflow anyway). */
-static inline int64_t wmul(int64_t a, int64_t b)
-{
-	return (int64_t)((u64)a * (u64)b);
-}
-
-static inline int64_t wadd(int64_t a, int64_t b)
-{
-	return (int64_t)((u64)a + (u64)b);
-}
-
-/* x * 2^shift without the undefined left shift of a negative number */
-static inline int64_t scale_up(int64_t x, int shift)
-{
-	return (int64_t)((u64)x << shift);
-}
-
 int tapc_hist_log_bucket(int64_t v)
 {
-	u64 m;
-
-	if (v == 0)
-		return TAPC_HIST_LOG_BUCKET0;
-	m = v < 0 ? -(u64)v : (u64)v;	/* 2^63 for INT64_MIN */
-	/* bucket 64 +- (1 + floor(log2 |v|)) */
-	if (v > 0)
-		return TAPC_HIST_LOG_BUCKET0 + 1 + (63 - __builtin_clzll(m));
-	return TAPC_HIST_LOG_BUCKET0 - 1 - (63 - __builtin_clzll(m));
+	return tapc_hist_log_bucket_inline(v);
 }
 
 int64_t tapc_hist_log_value(int b)
@@ -126,20 +100,100 @@ static int hist_linear_bucket(const struct tapc_stat_shape *sh, int nb, int64_t 
 	return i;
 }
 
-/* Welford's update; d->count already includes v. */
+/* ---- exact variance ----
+ * Sample variance = (S2 - S1^2/n) / (n - 1) with S1, S2 the sums of
+ * d = v - pivot and d^2 in 128-bit integers, wrapping: the result is exact
+ * while the true S2 stays below 2^128 (e.g. values within 2^40 of the first
+ * one and fewer than 2^47 of them), whatever bit shift @variance names.
+ * SystemTap's scaled integer Welford mean drifts instead, and its merge
+ * adds the drift back as variance (docs/internals.md). */
+typedef unsigned __int128 u128;
+
+static inline u128 w128(const u64 w[2])
+{
+	return ((u128)w[1] << 64) | w[0];
+}
+
+static inline void set128(u64 w[2], u128 x)
+{
+	w[0] = (u64)x;
+	w[1] = (u64)(x >> 64);
+}
+
+/* a / b and a % b for b > 0 without the compiler's __udivti3 (the kernel
+ * doesn't link libgcc): long division, on read paths only. */
+static u128 udiv128(u128 a, u64 b, u64 *rem)
+{
+	u128 q = 0, r = 0;
+	int i;
+
+	for (i = 127; i >= 0; i--) {
+		r = (r << 1) | (u64)((a >> i) & 1);
+		if (r >= b) {
+			r -= b;
+			q |= (u128)1 << i;
+		}
+	}
+	*rem = (u64)r;
+	return q;
+}
+
 void tapc_stat_data_variance(struct tapc_stat_data *d,
 			     const struct tapc_stat_shape *sh, int64_t v)
 {
-	int64_t vs = scale_up(v, sh->bit_shift), delta;
+	u128 dv;
 
 	if (d->count == 1) {
-		d->avg_s = vs;
-		d->m2_s = 0;
+		d->pivot = v;
+		d->s1[0] = d->s1[1] = d->s2[0] = d->s2[1] = 0;
 		return;
 	}
-	delta = wadd(vs, -d->avg_s);
-	d->avg_s = wadd(d->avg_s, div64_s64(delta, d->count));
-	d->m2_s = wadd(d->m2_s, wmul(delta, wadd(vs, -d->avg_s)));
+	/* |v - pivot| < 2^64, so its square fits 128 bits */
+	dv = (u128)((__int128)v - d->pivot);
+	set128(d->s1, w128(d->s1) + dv);
+	set128(d->s2, w128(d->s2) + dv * dv);
+}
+
+/* Move src's sums to dst's pivot and add them: with e = src pivot - dst
+ * pivot, d' = d + e, so S1' = S1 + n e, S2' = S2 + 2 e S1 + n e^2. */
+static void variance_merge(struct tapc_stat_data *dst,
+			   const struct tapc_stat_data *src)
+{
+	u128 e = (u128)((__int128)src->pivot - dst->pivot);
+	u128 n = (u128)src->count, s1 = w128(src->s1);
+
+	set128(dst->s2, w128(dst->s2) + w128(src->s2) + 2 * e * s1 + n * e * e);
+	set128(dst->s1, w128(dst->s1) + s1 + n * e);
+}
+
+int64_t tapc_stat_variance(const struct tapc_stat_data *d)
+{
+	u64 n, r, rr;
+	u128 s1, q, a, big_q;
+
+	if (d->count < 2)
+		return 0;
+	n = d->count;
+	s1 = w128(d->s1);
+	/* S1 = q n + r with 0 <= r < n (floor division of a signed S1) */
+	if ((__int128)s1 >= 0) {
+		q = udiv128(s1, n, &r);
+	} else {
+		q = -udiv128(-s1, n, &r);
+		if (r) {
+			q -= 1;
+			r = n - r;
+		}
+	}
+	/* A = S2 - q (S1 + r) = M2 + r^2/n, M2 the sum of squared
+	 * deviations: an integer between M2 and S2 */
+	a = w128(d->s2) - q * (s1 + r);
+	/* M2/(n-1) = A/(n-1) - r^2/(n(n-1)); with A = Q (n-1) + R the
+	 * floor is Q, less one when n R < r^2 */
+	big_q = udiv128(a, n - 1, &rr);
+	if ((u128)n * rr < (u128)r * r)
+		big_q -= 1;
+	return (int64_t)big_q;
 }
 
 void tapc_stat_data_hist(struct tapc_stat_data *d,
@@ -168,7 +222,6 @@ void tapc_stat_data_merge(struct tapc_stat_data *dst,
 			  const struct tapc_stat_shape *sh)
 {
 	int i, nb = tapc_stat_buckets(sh);
-	int64_t n, delta, q;
 
 	if (src->count == 0)
 		return;
@@ -179,18 +232,14 @@ void tapc_stat_data_merge(struct tapc_stat_data *dst,
 		dst->sum = src->sum;
 		dst->min = src->min;
 		dst->max = src->max;
-		dst->avg_s = src->avg_s;
-		dst->m2_s = src->m2_s;
+		dst->pivot = src->pivot;
+		memcpy(dst->s1, src->s1, sizeof(dst->s1));
+		memcpy(dst->s2, src->s2, sizeof(dst->s2));
 		return;
 	}
-	/* Chan et al.: M2 = M2a + M2b + delta^2 * na * nb / n */
-	n = dst->count + src->count;
-	delta = wadd(src->avg_s, -dst->avg_s);
-	q = div64_s64(wmul(delta, dst->count), n);
-	dst->m2_s = wadd(wadd(dst->m2_s, src->m2_s),
-			 wmul(wmul(q, delta), src->count));
-	dst->avg_s = wadd(dst->avg_s, div64_s64(wmul(delta, src->count), n));
-	dst->count = n;
+	if (!sh->no_variance)
+		variance_merge(dst, src);
+	dst->count += src->count;
 	dst->sum = (int64_t)((u64)dst->sum + (u64)src->sum);
 	if (src->min < dst->min)
 		dst->min = src->min;
@@ -226,9 +275,7 @@ bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		*out = div64_s64(d->sum, d->count);
 		break;
 	case TAPC_STAT_VARIANCE:
-		/* sample variance; 0 for a single value */
-		*out = d->count < 2 ? 0 :
-			div64_s64(d->m2_s, d->count - 1) >> (2 * sh->bit_shift);
+		*out = tapc_stat_variance(d);
 		break;
 	case TAPC_STAT_COUNT:
 		break;
@@ -528,17 +575,13 @@ void tapc_stat_print_hist(struct tapc_context *c,
 
 /* ---- stats arrays ---- */
 
-struct tapc_stat_map_cpu {
-	raw_spinlock_t lock;
-	struct tapc_map *m;
-};
-
-struct tapc_stat_map {
-	const struct tapc_stat_shape *shape;
-	struct tapc_stat_map_cpu **cpu;	/* [nr_cpu_ids] */
-	struct tapc_map *agg;		/* rebuilt by tapc_stat_map_aggregate() */
-	struct tapc_stat_data *one;	/* result of tapc_stat_map_get() */
-};
+static struct tapc_map *stat_map_one(u32 key_size, u32 dsize, u32 max_entries,
+				      bool wrap, const char *name)
+{
+	/* key_size 0: keyed by one string */
+	return key_size ? tapc_map_alloc(key_size, dsize, max_entries, wrap, name) :
+			  tapc_map_alloc_str(dsize, max_entries, wrap, name);
+}
 
 struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 					  bool wrap,
@@ -564,7 +607,7 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 	if (!m->cpu || !m->one)
 		goto nomem;
 	/* tapc_map_alloc() says why it failed */
-	m->agg = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+	m->agg = stat_map_one(key_size, dsize, max_entries, wrap, name);
 	if (!m->agg)
 		goto fail;
 	for_each_possible_cpu(cpu) {
@@ -574,7 +617,7 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 			goto nomem;
 		m->cpu[cpu] = pc;
 		raw_spin_lock_init(&pc->lock);
-		pc->m = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+		pc->m = stat_map_one(key_size, dsize, max_entries, wrap, name);
 		if (!pc->m)
 			goto fail;
 	}
@@ -612,17 +655,7 @@ bool tapc_stat_map_sort_bufs(struct tapc_stat_map *m, u32 n)
 bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,
 		       const void *key, int64_t v, const char *loc)
 {
-	struct tapc_stat_map_cpu *pc = m->cpu[raw_smp_processor_id()];
-	struct tapc_stat_data *d;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&pc->lock, flags);
-	/* a new entry is zeroed: that is an empty aggregate */
-	d = tapc_map_get(c, pc->m, key, loc);
-	if (d)
-		tapc_stat_data_add(d, m->shape, v);
-	raw_spin_unlock_irqrestore(&pc->lock, flags);
-	return d != NULL;
+	return tapc_stat_map_add_shaped(c, m, m->shape, key, v, loc);
 }
 
 const struct tapc_stat_data *tapc_stat_map_get(struct tapc_stat_map *m,

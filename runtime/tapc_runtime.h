@@ -20,6 +20,9 @@
 #include <linux/ptrace.h>
 #include <linux/spinlock.h>
 #include <linux/percpu.h>
+#ifdef __KERNEL__
+#include <linux/timekeeping.h>
+#endif
 
 /* ---- limits (SystemTap names and defaults) ---- */
 #ifndef MAXSTRINGLEN
@@ -228,7 +231,7 @@ enum tapc_hist_kind { TAPC_HIST_NONE, TAPC_HIST_LOG, TAPC_HIST_LINEAR };
 struct tapc_stat_shape {
 	enum tapc_hist_kind hist;
 	int64_t lo, hi, width;		/* @hist_linear(x, lo, hi, width) */
-	int bit_shift;			/* @variance(x, N): 0..62 */
+	int bit_shift;			/* @variance(x, N): 0..62, checked, unused (exact) */
 	bool no_variance;		/* no @variance reads: skip its bookkeeping */
 };
 
@@ -263,6 +266,7 @@ const struct tapc_stat_data *tapc_stat_get(struct tapc_stat *s);
  * 2048-entry @hist_log array takes ~2.2 MB per CPU.  Each CPU's map holds
  * max_entries keys; the aggregate too, so more distinct keys over all CPUs
  * than that is an "Array overflow" when aggregating (wrap: oldest dropped). */
+/* key_size 0: keyed by one string, as tapc_map_alloc_str(). */
 struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 					  bool wrap,
 					  const struct tapc_stat_shape *sh,
@@ -292,6 +296,9 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc);
+/* The exact sample variance of d truncated to an integer (0 for fewer
+ * than two values): what @variance prints and a foreach sorts by. */
+int64_t tapc_stat_variance(const struct tapc_stat_data *d);
 /* @hist_*(x)[i]; false with "histogram index out of range" set. */
 bool tapc_stat_hist_bucket(struct tapc_context *c,
 			   const struct tapc_stat_data *d,
@@ -335,14 +342,30 @@ void tapc_counter_set(struct tapc_counter *ctr, int64_t v);
 
 /* ---- context functions (tapset/linux/context.stp's embedded C calls
  * these; tapset functions say the rest in their own C) ---- */
-void tapc_execname(char *dst);
+#ifdef __KERNEL__
+/* get_task_comm() takes task_lock: not allowed here.  A racy copy of
+ * current's own comm, as two word moves (execname() is in most keys);
+ * the last byte ends it.  MAXSTRINGLEN is at least TASK_COMM_LEN (build.c). */
+static inline void tapc_execname(char *dst)
+{
+	memcpy(dst, current->comm, TASK_COMM_LEN);
+	dst[TASK_COMM_LEN - 1] = '\0';
+}
+#endif
 static inline int64_t tapc_pid(void) { return current->tgid; }
 static inline int64_t tapc_tid(void) { return current->pid; }
 int64_t tapc_uid(void);
 static inline int64_t tapc_cpu(void) { return raw_smp_processor_id(); }
 extern int tapc_target;			/* module parameter: -c/-x pid */
 static inline int64_t tapc_target_pid(void) { return tapc_target; }
-int64_t tapc_gettimeofday_ns(void);
+#ifdef __KERNEL__
+/* NMI-safe, unlike ktime_get_real_ns(); inline: latency scripts take it
+ * twice per call they time */
+static inline int64_t tapc_gettimeofday_ns(void)
+{
+	return ktime_get_real_fast_ns();
+}
+#endif
 /* exit(): ask taprun to stop; the current handler finishes first. */
 void tapc_request_exit(void);
 

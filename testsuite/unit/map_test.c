@@ -251,6 +251,53 @@ static void test_too_big(void)
 	tapc_map_free(m);
 }
 
+/* Keys of every length up to MAXSTRINGLEN - 1 (words read a whole word at
+ * a time, the tail byte-wise), each looked up through a buffer with other
+ * bytes after the NUL; a buffer without a NUL is its first MAXSTRINGLEN - 1
+ * bytes; keys one byte apart in any position differ. */
+static void test_str_key_lengths(void)
+{
+	static struct tapc_context c;
+	static char k[MAXSTRINGLEN], k2[MAXSTRINGLEN];
+	struct tapc_map *m = tapc_map_alloc_str(sizeof(int64_t), MAXSTRINGLEN + 1, false, "l");
+	int len, ok = 1, i;
+	int64_t *v;
+
+	for (len = 0; len < MAXSTRINGLEN; len++) {
+		memset(k, 'a' + len % 7, sizeof(k));
+		k[len] = '\0';
+		v = tapc_map_get(&c, m, k, "loc");
+		ok &= v != NULL && *v == 0;
+		if (v)
+			*v = len + 1;
+	}
+	CHECK(ok && tapc_map_count(m) == MAXSTRINGLEN);
+	for (len = 0; len < MAXSTRINGLEN; len++) {
+		memset(k2, 'a' + len % 7, sizeof(k2));
+		k2[len] = '\0';
+		for (i = len + 1; i < MAXSTRINGLEN; i++)
+			k2[i] = (char)(i * 31);
+		v = tapc_map_lookup(m, k2);
+		ok &= v != NULL && *v == len + 1;
+		if (len > 0) {		/* one byte changed: another key */
+			k2[len / 2] ^= 1;
+			ok &= tapc_map_lookup(m, k2) == NULL;
+		}
+	}
+	CHECK(ok);
+	memset(k, 'a' + (MAXSTRINGLEN - 1) % 7, sizeof(k));	/* no NUL */
+	v = tapc_map_lookup(m, k);
+	CHECK(v && *v == MAXSTRINGLEN);
+	CHECK(tapc_map_get(&c, m, k, "loc") == v && tapc_map_count(m) == MAXSTRINGLEN);
+	for (len = 0; len < MAXSTRINGLEN; len += 5) {
+		memset(k, 'a' + len % 7, sizeof(k));
+		k[len] = '\0';
+		ok &= tapc_map_delete(m, k) && !tapc_map_delete(m, k);
+	}
+	CHECK(ok && tapc_map_count(m) == MAXSTRINGLEN - (MAXSTRINGLEN + 4) / 5);
+	tapc_map_free(m);
+}
+
 int main(void)
 {
 	test_basic();
@@ -258,6 +305,7 @@ int main(void)
 	test_default_size_and_wrap();
 	test_strings();
 	test_str_keys();
+	test_str_key_lengths();
 	printf("map: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

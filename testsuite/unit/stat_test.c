@@ -1,6 +1,6 @@
 /*
  * stat_test.c - user-space unit tests of runtime/stat.c through the kernel
- * shim: the extractors and "empty aggregate", Welford variance, merging of
+ * shim: the extractors and "empty aggregate", exact variance, merging of
  * per-CPU copies (the shim's CPU number is a variable), log/linear bucket
  * placement, stats arrays, counters, and the histogram text compared byte
  * for byte with layouts derived by hand from SystemTap's rules (two of them
@@ -198,36 +198,82 @@ static void test_extractors(void)
 	CHECK(extract(d, &sh, TAPC_STAT_VARIANCE) == 2);	/* 2.5 */
 	d = tapc_stat_get(s0);
 	CHECK(extract(d, &sh0, TAPC_STAT_COUNT) == 5);
-	/* shift 0: the integer running mean sticks at 1, so M2 = 30 */
-	CHECK(extract(d, &sh0, TAPC_STAT_VARIANCE) == 7);
-	/* 1000 samples spread over 3 CPUs vs. one pass on one CPU */
-	tapc_stat_clear(s);
-	tapc_stat_clear(s0);
-	for (v = 0; v < 1000; v++) {
-		shim_cpu = v % 3;
-		tapc_stat_add(s, v * 7 % 1001);
-		shim_cpu = 0;
-		tapc_stat_add(s0, v * 7 % 1001);
-	}
-	{
-		static const struct tapc_stat_shape sh8 = { .bit_shift = 8 };
-		struct tapc_stat *one = tapc_stat_alloc(&sh8, "one");
-		int64_t a, b;
-
-		for (v = 0; v < 1000; v++)
-			tapc_stat_add(one, v * 7 % 1001);
-		a = extract(tapc_stat_get(s), &sh, TAPC_STAT_VARIANCE);
-		b = extract(tapc_stat_get(one), &sh8, TAPC_STAT_VARIANCE);
-		/* the merge's integer rounding differs from one pass */
-		CHECK(a > 0 && a - b <= 8 && b - a <= 8);
-		/* true sample variance of this set: 83415.66 */
-		CHECK(b >= 83405 && b <= 83425);
-		tapc_stat_free(one);
-	}
+	/* exact whatever the bit shift (SystemTap's shift 0 gives 7 here) */
+	CHECK(extract(d, &sh0, TAPC_STAT_VARIANCE) == 2);
 	tapc_stat_clear(s);
 	CHECK(extract(tapc_stat_get(s), &sh, TAPC_STAT_COUNT) == 0);
 	tapc_stat_free(s);
 	tapc_stat_free(s0);
+}
+
+/* The exact sample variance, truncated: (n S2 - S1^2) / (n (n - 1)) from
+ * plain 128-bit sums, for values small enough that those cannot overflow. */
+static int64_t ref_variance(const int64_t *v, int n)
+{
+	__int128 s1 = 0, s2 = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s1 += v[i];
+		s2 += (__int128)v[i] * v[i];
+	}
+	return n < 2 ? 0 : (int64_t)((n * s2 - s1 * s1) / ((__int128)n * (n - 1)));
+}
+
+/* Add vals to a fresh stat, the i-th on CPU cpu_of(i); its @variance. */
+static int64_t var_of(const int64_t *vals, int n, int ncpus, int64_t offset)
+{
+	static const struct tapc_stat_shape sh = { .bit_shift = 3 };
+	struct tapc_stat *s = tapc_stat_alloc(&sh, "v");
+	int64_t r;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		/* runs of 7 per CPU, so each CPU's first value differs */
+		shim_cpu = (i / 7) % ncpus;
+		tapc_stat_add(s, vals[i] + offset);
+	}
+	shim_cpu = 0;
+	r = extract(tapc_stat_get(s), &sh, TAPC_STAT_VARIANCE);
+	tapc_stat_free(s);
+	return r;
+}
+
+static void test_variance(void)
+{
+	static int64_t v[3000];
+	int i, n, c;
+	uint64_t x = 88172645463325252ull;
+
+	for (i = 0; i < 1000; i++)
+		v[i] = i + 1;
+	/* the example: SystemTap prints 582416 over several CPUs */
+	CHECK(var_of(v, 1000, 1, 0) == 83416);
+	CHECK(var_of(v, 1000, 2, 0) == 83416);
+	CHECK(var_of(v, 1000, 4, 0) == 83416);
+	/* shift invariant: timestamps in ns, or near INT64_MIN/MAX */
+	CHECK(var_of(v, 1000, 3, 1700000000000000000ll) == 83416);
+	CHECK(var_of(v, 1000, 3, INT64_MIN) == 83416);
+	CHECK(var_of(v, 1000, 3, INT64_MAX - 1000) == 83416);
+	for (i = 0; i < 2; i++)
+		v[i] = i ? INT64_MAX : INT64_MIN;
+	/* (2^64 - 1)^2 / 2: the largest variance of two values wraps */
+	CHECK(var_of(v, 2, 2, 0) == (int64_t)(((unsigned __int128)UINT64_MAX * UINT64_MAX / 2)));
+	CHECK(var_of(v, 1, 1, 0) == 0);
+	/* pseudo-random signed data of several widths and counts */
+	for (c = 0; c < 40; c++) {
+		int bits = 8 + c % 5 * 10;
+
+		n = 2 + (c * 97) % 2999;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v[i] = (int64_t)(x >> (64 - bits)) - ((int64_t)1 << (bits - 1));
+		}
+		i = var_of(v, n, 1 + c % SHIM_NR_CPUS, 0) == ref_variance(v, n);
+		if (!i)
+			printf("variance: case %d (n %d, %d bits) differs\n", c, n, bits);
+		CHECK(i);
+	}
 }
 
 static void test_log(void)
@@ -406,6 +452,7 @@ static void test_counter(void)
 int main(void)
 {
 	test_extractors();
+	test_variance();
 	test_log();
 	test_linear();
 	test_map();
