@@ -49,6 +49,8 @@ static void usage(FILE *f)
 	      "       tapc [OPTIONS] -L PROBEPOINT    (... with their target variables)\n"
 	      "  -p N        stop after pass N: 1 parse, 2 resolve, 3 translate (print C),\n"
 	      "              4 build (print the .ko path), 5 run (default)\n"
+	      "  -E SCRIPT   run SCRIPT too, in addition to the main script\n"
+	      "  -G VAR=VALUE  set global VAR's initial value (a number or a string)\n"
 	      "  -v          say what each pass does and how long it took\n"
 	      "  -k          keep the temporary directory\n"
 	      "  -m NAME     module name (the .ko is also copied to ./NAME.ko)\n"
@@ -167,6 +169,26 @@ static const char *script_text(struct session *s)
 	return text;
 }
 
+/* -E SCRIPT: more user files after the main one, each "<-E>" (or
+ * "<-E N>" when there are several) in messages. */
+static bool parse_extra_scripts(struct session *s, const struct parse_opts *o)
+{
+	struct file_ast **tail = &s->program->user;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	for (int i = 0; i < s->nextra_scripts; i++) {
+		const char *name = s->nextra_scripts == 1 ? "<-E>" : arena_printf("<-E %d>", i + 1);
+
+		name = diag_add_source(name, s->extra_scripts[i]);
+		if (!(*tail = parse_text(name, s->extra_scripts[i], o)))
+			return false;
+		while (*tail)
+			tail = &(*tail)->next;
+	}
+	return true;
+}
+
 /* Pass 1: the library's macros, the user's script, the library (tapset.c
  * finds it). */
 static bool pass1_parse(struct session *s)
@@ -200,7 +222,7 @@ static bool pass1_parse(struct session *s)
 	name = diag_add_source(s->script_name, text);
 	s->program = arena_alloc(sizeof(*s->program));
 	s->program->user = parse_text(name, text, &o);
-	if (!s->program->user)
+	if (!s->program->user || !parse_extra_scripts(s, &o))
 		return false;
 	ntapsets = tapset_parse_files(s, &lib);
 	if (s->verbose)
@@ -225,15 +247,19 @@ static bool valid_module_name(const char *n)
 static const char *default_module_name(struct session *s)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const char *parts[4 + SESSION_MAX_ARGS];
+	const char *parts[4 + 3 * SESSION_MAX_ARGS];
 	int n = 0, i;
 
 	parts[n++] = s->script_text ? s->script_text : s->script_name;
 	parts[n++] = session_kernel(s)->release;
 	parts[n++] = s->guru ? "g" : "";
 	parts[n++] = s->timing ? "t" : "";
-	for (i = 0; i < s->ndefines && n < 4 + SESSION_MAX_ARGS; i++)
+	for (i = 0; i < s->ndefines; i++)
 		parts[n++] = s->defines[i];
+	for (i = 0; i < s->nextra_scripts; i++)
+		parts[n++] = s->extra_scripts[i];
+	for (i = 0; i < s->nglobal_sets; i++)
+		parts[n++] = s->global_sets[i];
 	for (i = 0; i < n; i++)
 		for (const char *p = parts[i]; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
@@ -351,7 +377,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 	long num;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!number_in(optarg, 1, 5, &num)) {
@@ -368,6 +394,21 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->script_text = optarg;
 			s->script_name = "<input>";
 			break;
+		case 'E':
+			if (!add_arg(s->extra_scripts, &s->nextra_scripts, "-E scripts", optarg))
+				return -1;
+			break;
+		case 'G': {
+			const char *why = global_set_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -G '%s': %s\n", diag_escape(optarg), why);
+				return -1;
+			}
+			if (!add_arg(s->global_sets, &s->nglobal_sets, "-G options", optarg))
+				return -1;
+			break;
+		}
 		case 'l':
 		case 'L':
 			list_mode = c;

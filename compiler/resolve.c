@@ -1211,7 +1211,7 @@ static bool resolve_program(struct rctx *r)
 	if (!s->unoptimized)
 		prune(s, r->p);
 	scope_forget(r);	/* prune took symbols off the lists */
-	if (!types_infer(s, r->p) || !check_program(r->p))
+	if (!types_infer(s, r->p) || !check_program(r->p) || !global_set_apply(s, r->p))
 		return false;
 	if ((display = global_display_probe(r))) {
 		expand_probe(r->aliases, display, true);

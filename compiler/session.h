@@ -48,6 +48,10 @@ struct session {
 	int ninclude_dirs;
 	const char *module_dirs[SESSION_MAX_ARGS];	/* --module-path DIR */
 	int nmodule_dirs;
+	const char *extra_scripts[SESSION_MAX_ARGS];	/* -E SCRIPT */
+	int nextra_scripts;
+	const char *global_sets[SESSION_MAX_ARGS];	/* -G VAR=VALUE */
+	int nglobal_sets;
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;
