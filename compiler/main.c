@@ -30,6 +30,7 @@
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
+#include "stap_options.h"
 #include "tapset.h"
 #include "translate.h"
 
@@ -68,11 +69,16 @@ static void usage(FILE *f)
 	      "  -w          no warnings\n"
 	      "  -W          warnings are errors (a tapset that does not parse too)\n"
 	      "  --compatible=VERSION  accept the language of an older SystemTap\n"
-	      "  --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
+	      "  -P, --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
+	      "  -a x86_64   the architecture (tapc builds for x86_64 only)\n"
+	      "  --runtime=kernel  the back end (tapc has only the kernel module)\n"
+	      "  --          end of tapc's options: the script and its arguments follow\n"
 	      "  --module-path DIR  look for module(\"NAME\")'s NAME.ko in DIR first\n"
 	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
 	      "  --need-vm-flag  print --vm if this host can't load modules\n"
-	      "  -h, -V      help, version\n", f);
+	      "  -h, --help, -V, --version  help, version\n"
+	      "Options of stap that tapc does not take are refused with the reason:\n"
+	      "see tapc(1), \"SystemTap options tapc does not take\".\n", f);
 }
 
 /* Options kept out of struct session because only pass 1 reads them:
@@ -269,7 +275,69 @@ static const char *default_module_name(struct session *s)
 /* ---- options ---- */
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
-       OPT_MODULE_PATH };
+       OPT_MODULE_PATH, OPT_RUNTIME, OPT_REFUSED };
+
+#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:"
+
+static const struct option tapc_longopts[] = {
+	{ "vm", no_argument, NULL, OPT_VM },
+	{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
+	{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
+	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+};
+#define NLONG (sizeof(tapc_longopts) / sizeof(tapc_longopts[0]))
+
+/* getopt's tables: ours, then stap's refused options (stap_options.c),
+ * each long one as OPT_REFUSED + its index, with any value. */
+static const struct option *all_longopts(const char **shortopts)
+{
+	static struct option opts[NLONG + 64];
+	static char letters[sizeof(SHORT_OPTIONS) + 64];
+	size_t n = NLONG, nl = strlen(SHORT_OPTIONS);
+
+	memcpy(opts, tapc_longopts, sizeof(tapc_longopts));
+	memcpy(letters, SHORT_OPTIONS, nl);
+	for (int i = 0; stap_refused[i].why; i++) {
+		const struct stap_refused *r = &stap_refused[i];
+
+		if (n + 2 > sizeof(opts) / sizeof(opts[0]) || nl + 3 > sizeof(letters))
+			die("too many refused stap options");
+		if (r->name)
+			opts[n++] = (struct option){ r->name, optional_argument, NULL, OPT_REFUSED + i };
+		if (r->letter) {
+			letters[nl++] = r->letter;
+			if (r->takes_value)
+				letters[nl++] = ':';
+		}
+	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	letters[nl] = 0;
+	*shortopts = letters;
+	return opts;
+}
+
+/* A refused stap option, by its getopt code: its reason, printed. */
+static bool refused(int c)
+{
+	const struct stap_refused *r = NULL;
+
+	if (c >= OPT_REFUSED)
+		r = &stap_refused[c - OPT_REFUSED];
+	for (int i = 0; !r && c < 256 && stap_refused[i].why; i++)
+		if (stap_refused[i].letter == c)
+			r = &stap_refused[i];
+	if (!r)
+		return false;
+	if (r->name)
+		fprintf(stderr, "tapc: error: --%s is not supported: %s\n", r->name, r->why);
+	else
+		fprintf(stderr, "tapc: error: -%c is not supported: %s\n", r->letter, r->why);
+	return true;
+}
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
@@ -363,21 +431,13 @@ static bool add_arg(const char **v, int *n, const char *what, const char *arg)
 
 static int parse_options(struct session *s, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "vm", no_argument, NULL, OPT_VM },
-		{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
-		{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
-		{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *shortopts;
+	const struct option *longopts = all_longopts(&shortopts);
 	int c;
 	long num;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!number_in(optarg, 1, 5, &num)) {
@@ -430,6 +490,22 @@ static int parse_options(struct session *s, int argc, char **argv)
 			}
 			compatible = optarg;
 			break;
+		case 'a':
+			/* stap's cross-compiling: tapc builds for x86_64 */
+			if (strcmp(optarg, "x86_64") != 0) {
+				fprintf(stderr, "tapc: error: -a '%s' is not supported: tapc builds modules for x86_64 only\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case OPT_RUNTIME:
+			if (strcmp(optarg, "kernel") != 0) {
+				fprintf(stderr, "tapc: error: --runtime=%s is not supported: tapc has only the "
+					"kernel-module back end (--runtime=kernel)\n", diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case 'P':
 		case OPT_PROLOGUE:
 			/* stap's choice for DWARF prologue analysis; tapc places
 			 * kprobes from BTF/symbols and has no prologue search, so
@@ -525,7 +601,10 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_HELP: usage(stdout); exit(0);
 		case 'V':
 		case OPT_VERSION: puts("tapc " PACKAGE_VERSION); exit(0);
-		default: usage(stderr); return -1;
+		default:
+			if (!refused(c))
+				usage(stderr);
+			return -1;
 		}
 	}
 	if (list_mode) {

@@ -1,0 +1,53 @@
+/* The options of stap (Debian's 4.8 `stap --help`) that tapc does not
+ * take, each with the reason it gives when one is used.
+ *
+ * A user carrying stap's command line gets the reason instead of "unknown
+ * option": docs/tapc.1 lists the same options and reasons under
+ * "SystemTap options tapc does not take", and testsuite/translate/
+ * stap_options.sh checks that every option of stap 4.8 is either in
+ * `tapc -h` or refused here, with the reason the man page gives.
+ */
+#include <stddef.h>
+
+#include "stap_options.h"
+
+#define NOT_YET "not implemented in tapc yet"
+#define NO_SERVERS "tapc has no compile servers: it builds the module on this machine"
+#define NO_USER "tapc probes only the kernel: it has no user-space probes or unwinder that would use it"
+
+const struct stap_refused stap_refused[] = {
+	{ 0, 'b', false, "bulk mode (a file per CPU): " NOT_YET },
+	{ 0, 'S', true, "output file rotation: " NOT_YET },
+	{ 0, 'F', false, "the flight recorder: " NOT_YET },
+	{ 0, 'd', true, NO_USER },
+	{ "ldd", 0, false, NO_USER },
+	{ "all-modules", 0, false, "tapc reads kernel module symbols from the modules themselves; there is no unwind data to add" },
+	{ 0, 'q', false, "tapc does not record tapset coverage" },
+	{ "bpf", 0, false, "tapc has only the kernel-module back end" },
+	{ "privilege", 0, false, "tapc has no privilege levels: modules are built and loaded by root" },
+	{ "unprivileged", 0, false, "tapc has no privilege levels: modules are built and loaded by root" },
+	{ "check-version", 0, false, "tapc does not track which constructs depend on the language version" },
+	{ "use-server", 0, false, NO_SERVERS },
+	{ "list-servers", 0, false, NO_SERVERS },
+	{ "trust-servers", 0, false, NO_SERVERS },
+	{ "use-server-on-error", 0, false, NO_SERVERS },
+	{ "remote", 0, false, "tapc runs pass 5 on this machine or in its VM (--vm) only" },
+	{ "remote-prefix", 0, false, "tapc runs pass 5 on this machine or in its VM (--vm) only" },
+	{ "download-debuginfo", 0, false, "tapc does not fetch debuginfo: it reads BTF, or an installed vmlinux debuginfo" },
+	{ "dump-probe-types", 0, false, "listing probe types: " NOT_YET " (tapc -l POINT lists probe points)" },
+	{ "dump-probe-aliases", 0, false, "listing aliases: " NOT_YET " (tapc -l POINT lists probe points)" },
+	{ "dump-functions", 0, false, "listing the library's functions: " NOT_YET },
+	{ "sysroot", 0, false, NO_USER },
+	{ "sysenv", 0, false, NO_USER },
+	{ "save-uprobes", 0, false, "tapc builds no uprobes module: it has no user-space probes" },
+	{ "target-namespace", 0, false, "namespace-aware probing: " NOT_YET },
+	{ "vp", 0, false, "per-pass verbosity: " NOT_YET },
+	{ 0, 'B', true, "options for Kbuild's make: " NOT_YET },
+	{ "modinfo", 0, false, "MODULE_INFO entries: " NOT_YET },
+	{ 0, 'R', true, "another runtime directory: " NOT_YET },
+	{ "tmpdir", 0, false, "a temporary directory by option: " NOT_YET " (TMPDIR is honoured)" },
+	{ "skip-badvars", 0, false, NOT_YET },
+	{ "suppress-handler-errors", 0, false, NOT_YET },
+	{ "suppress-time-limits", 0, false, NOT_YET },
+	{ NULL, 0, false, NULL },
+};
