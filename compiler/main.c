@@ -63,6 +63,14 @@ static void usage(FILE *f)
 	      "  -T SECONDS  stop after SECONDS\n"
 	      "  -s MB       output buffer per CPU, in MiB\n"
 	      "  -I DIR      more tapset files\n"
+	      "  -B NAME=VAL  a variable for Kbuild's make (e.g. CONFIG_DEBUG_INFO=y)\n"
+	      "  -R DIR      use the runtime in DIR instead of tapc's own\n"
+	      "  --tmpdir=DIR  build in DIR (an existing directory, kept afterwards)\n"
+	      "  --vp ABCDE  more verbosity for single passes: one digit per pass, from pass 1\n"
+	      "  --modinfo NAME=VALUE  add MODULE_INFO(NAME, \"VALUE\") to the module\n"
+	      "  --skip-badvars  a target variable that can't be read is 0, with a warning\n"
+	      "  --suppress-handler-errors  a run-time error ends its handler quietly; counted at the end\n"
+	      "  --suppress-time-limits  no MAXACTION limit (needs -g)\n"
 	      "  -g          guru mode (embedded C, writing to $return and $params)\n"
 	      "  -t          report each probe's hits and cycles at the end\n"
 	      "  -u          don't drop unused code\n"
@@ -86,6 +94,8 @@ static void usage(FILE *f)
  * and --compatible=VERSION (the language level of the user script). */
 static bool warnings_are_errors;
 static const char *compatible;
+/* -R DIR: applied after locate_helpers() has found our own runtime */
+static const char *runtime_given;
 
 /* ---- where our helpers are ---- */
 
@@ -139,7 +149,7 @@ static double now_ms(void)
 
 static void pass_done(struct session *s, int pass, const char *what, double start)
 {
-	if (s->verbose)
+	if (session_verbose(s, pass))
 		fprintf(stderr, "Pass %d: %s in %.0fms.\n", pass, what, now_ms() - start);
 }
 
@@ -231,7 +241,7 @@ static bool pass1_parse(struct session *s)
 	if (!s->program->user || !parse_extra_scripts(s, &o))
 		return false;
 	ntapsets = tapset_parse_files(s, &lib);
-	if (s->verbose)
+	if (session_verbose(s, 1))
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
 	return diag_errors() == 0;
 }
@@ -253,7 +263,7 @@ static bool valid_module_name(const char *n)
 static const char *default_module_name(struct session *s)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const char *parts[4 + 3 * SESSION_MAX_ARGS];
+	const char *parts[8 + 5 * SESSION_MAX_ARGS];
 	int n = 0, i;
 
 	parts[n++] = s->script_text ? s->script_text : s->script_name;
@@ -266,6 +276,13 @@ static const char *default_module_name(struct session *s)
 		parts[n++] = s->extra_scripts[i];
 	for (i = 0; i < s->nglobal_sets; i++)
 		parts[n++] = s->global_sets[i];
+	for (i = 0; i < s->nmake_vars; i++)
+		parts[n++] = s->make_vars[i];
+	for (i = 0; i < s->nmodinfo; i++)
+		parts[n++] = s->modinfo[i];
+	parts[n++] = s->skip_badvars ? "b" : "";
+	parts[n++] = s->suppress_handler_errors ? "h" : "";
+	parts[n++] = s->suppress_time_limits ? "l" : "";
 	for (i = 0; i < n; i++)
 		for (const char *p = parts[i]; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
@@ -275,9 +292,10 @@ static const char *default_module_name(struct session *s)
 /* ---- options ---- */
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
-       OPT_MODULE_PATH, OPT_RUNTIME, OPT_REFUSED };
+       OPT_MODULE_PATH, OPT_RUNTIME, OPT_VP, OPT_MODINFO, OPT_TMPDIR, OPT_SKIP_BADVARS,
+       OPT_SUPPRESS_HANDLER_ERRORS, OPT_SUPPRESS_TIME_LIMITS, OPT_REFUSED };
 
-#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:"
+#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:"
 
 static const struct option tapc_longopts[] = {
 	{ "vm", no_argument, NULL, OPT_VM },
@@ -288,6 +306,12 @@ static const struct option tapc_longopts[] = {
 	{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
 	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "vp", required_argument, NULL, OPT_VP },
+	{ "modinfo", required_argument, NULL, OPT_MODINFO },
+	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
+	{ "skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS },
+	{ "suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_HANDLER_ERRORS },
+	{ "suppress-time-limits", no_argument, NULL, OPT_SUPPRESS_TIME_LIMITS },
 };
 #define NLONG (sizeof(tapc_longopts) / sizeof(tapc_longopts[0]))
 
@@ -416,6 +440,45 @@ static const char *timeout_error(const char *a)
 	if (v > TIMEOUT_MAX || errno == ERANGE)
 		return "is too large: at most 9223372036 seconds (292 years)";
 	return NULL;
+}
+
+/* --vp ABCDE: one digit per pass, from pass 1; fewer digits leave the
+ * later passes alone. */
+static bool vp_ok(struct session *s, const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n < 1 || n > 5 || strspn(a, "0123456789") != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		s->vp[i] += a[i] - '0';
+	return true;
+}
+
+/* --modinfo NAME=VALUE: NAME a C identifier, VALUE printable text (it
+ * becomes a C string in the module's .modinfo section). */
+static bool modinfo_ok(const char *a)
+{
+	const char *eq = strchr(a, '='), *p;
+
+	if (!eq || eq == a || isdigit((unsigned char)a[0]) || strlen(eq + 1) > 200)
+		return false;
+	for (p = a; p < eq; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	for (p = eq + 1; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	return true;
+}
+
+/* A directory given by -R or --tmpdir: it exists, and its path holds
+ * only what make and the shell take literally (build_path_ok). */
+static bool dir_ok(const char *a)
+{
+	struct stat st;
+
+	return build_path_ok(a) && stat(a, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Keep an option's value in a session array of SESSION_MAX_ARGS. */
@@ -589,6 +652,53 @@ static int parse_options(struct session *s, int argc, char **argv)
 			if (!add_arg(s->module_dirs, &s->nmodule_dirs, "--module-path options", optarg))
 				return -1;
 			break;
+		case 'B': {
+			const char *why = build_make_var_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -B '%s': %s\n", diag_escape(optarg), why);
+				return -1;
+			}
+			if (!add_arg(s->make_vars, &s->nmake_vars, "-B options", optarg))
+				return -1;
+			break;
+		}
+		case OPT_MODINFO:
+			if (!modinfo_ok(optarg)) {
+				fprintf(stderr, "tapc: error: --modinfo '%s': needs NAME=VALUE, NAME a C identifier, "
+					"VALUE at most 200 printable ASCII characters\n", diag_escape(optarg));
+				return -1;
+			}
+			if (!add_arg(s->modinfo, &s->nmodinfo, "--modinfo options", optarg))
+				return -1;
+			break;
+		case 'R':
+			if (!dir_ok(optarg) || !exists(arena_printf("%s/tapc_runtime.h", optarg))) {
+				fprintf(stderr, "tapc: error: -R '%s' is not a tapc runtime (a directory with "
+					"tapc_runtime.h, its path of letters, digits and _ . / + @ -)\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			runtime_given = optarg;
+			break;
+		case OPT_TMPDIR:
+			if (!dir_ok(optarg)) {
+				fprintf(stderr, "tapc: error: --tmpdir '%s' is not a usable directory (an existing one, "
+					"its path of letters, digits and _ . / + @ -)\n", diag_escape(optarg));
+				return -1;
+			}
+			s->tmpdir_given = optarg;
+			break;
+		case OPT_VP:
+			if (!vp_ok(s, optarg)) {
+				fprintf(stderr, "tapc: error: --vp needs one digit per pass (1 to 5 digits), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
+		case OPT_SUPPRESS_HANDLER_ERRORS: s->suppress_handler_errors = true; break;
+		case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
 			const char *why;
@@ -628,6 +738,11 @@ static int parse_options(struct session *s, int argc, char **argv)
 	}
 	if (s->cmd && s->target_pid) {
 		fprintf(stderr, "tapc: error: -c and -x cannot be used together\n");
+		return -1;
+	}
+	if (s->suppress_time_limits && !s->guru) {
+		fprintf(stderr, "tapc: error: --suppress-time-limits needs guru mode (-g): "
+			"a handler with no MAXACTION limit can hold its CPU indefinitely\n");
 		return -1;
 	}
 	return 0;
@@ -691,7 +806,7 @@ static int list_sites(struct session *s)
 
 static int finish(struct session *s, int status)
 {
-	if (s->tmpdir) {
+	if (s->tmpdir && !s->tmpdir_given) {
 		if (s->keep_tmp)
 			fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
 		else
@@ -713,6 +828,8 @@ int main(int argc, char **argv)
 		return 1;
 	diag_configure(s->no_warnings, warnings_are_errors);
 	locate_helpers(s);
+	if (runtime_given)
+		s->runtime_dir = runtime_given;
 	locate_tapsets(s);
 
 	t = now_ms();
@@ -720,7 +837,7 @@ int main(int argc, char **argv)
 		pass_failed(1, "parse");
 		return 1;
 	}
-	if (s->verbose)
+	if (session_verbose(s, 1))
 		fprintf(stderr, " in %.0fms.\n", now_ms() - t);
 	if (s->last_pass == 1) {
 		for (struct file_ast *f = s->program->user; f; f = f->next)

@@ -662,10 +662,11 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 	}
 }
 
+static void bind_target_or_zero(struct rctx *r, struct node *n);
+static void bind_target_sites(struct rctx *r, struct node *n);
+
 static void bind_target(struct rctx *r, struct node *n)
 {
-	struct site *site;
-	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -687,6 +688,37 @@ static void bind_target(struct rctx *r, struct node *n)
 		diag_error(n->loc, "target variable %s used outside a probe", n->u.target.name);
 		return;
 	}
+	if (r->s->skip_badvars && !n->u.target.written) {
+		bind_target_or_zero(r, n);
+		return;
+	}
+	bind_target_sites(r, n);
+}
+
+/* --skip-badvars: a target variable some site can't read is the number 0
+ * there, as in stap, with a warning instead of the error. */
+static void bind_target_or_zero(struct rctx *r, struct node *n)
+{
+	struct diag_trial trial;
+	const char *name = n->u.target.name;
+
+	diag_trial_begin(&trial);
+	bind_target_sites(r, n);
+	if (diag_trial_end(&trial, DIAG_DROP) == 0 && n->type != TYPE_UNKNOWN)
+		return;
+	diag_warning(n->loc, "%s can't be read here: it is 0 (--skip-badvars)", name);
+	n->kind = NODE_NUM;
+	n->u.num.value = 0;
+	n->type = TYPE_LONG;
+}
+
+/* A target variable as every site of the probe offers it: one meaning at
+ * all of them. */
+static void bind_target_sites(struct rctx *r, struct node *n)
+{
+	struct site *site;
+	const struct recipe *expr = NULL;
+
 	for (site = r->probe->sites; site; site = site->next) {
 		enum type_kind t;
 

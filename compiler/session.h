@@ -52,6 +52,15 @@ struct session {
 	int nextra_scripts;
 	const char *global_sets[SESSION_MAX_ARGS];	/* -G VAR=VALUE */
 	int nglobal_sets;
+	const char *make_vars[SESSION_MAX_ARGS];	/* -B NAME=VALUE, for Kbuild's make */
+	int nmake_vars;
+	const char *modinfo[SESSION_MAX_ARGS];	/* --modinfo NAME=VALUE */
+	int nmodinfo;
+	const char *tmpdir_given;	/* --tmpdir=DIR: build there, keep it */
+	int vp[5];			/* --vp: more verbosity for pass 1..5 */
+	bool skip_badvars;		/* --skip-badvars */
+	bool suppress_handler_errors;	/* --suppress-handler-errors */
+	bool suppress_time_limits;	/* --suppress-time-limits (guru) */
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;
@@ -68,6 +77,12 @@ struct session {
 	char *tmpdir;			/* pass 4 */
 	char *module_path;		/* pass 4: the .ko */
 };
+
+/* The verbosity of pass 1..5: -v for all, plus --vp's digit for it. */
+static inline int session_verbose(const struct session *s, int pass)
+{
+	return s->verbose + s->vp[pass - 1];
+}
 
 /* The target kernel, opened on first use (image.c). */
 struct kernel *session_kernel(struct session *s);

@@ -41,13 +41,5 @@ const struct stap_refused stap_refused[] = {
 	{ "sysenv", 0, false, NO_USER },
 	{ "save-uprobes", 0, false, "tapc builds no uprobes module: it has no user-space probes" },
 	{ "target-namespace", 0, false, "namespace-aware probing: " NOT_YET },
-	{ "vp", 0, false, "per-pass verbosity: " NOT_YET },
-	{ 0, 'B', true, "options for Kbuild's make: " NOT_YET },
-	{ "modinfo", 0, false, "MODULE_INFO entries: " NOT_YET },
-	{ 0, 'R', true, "another runtime directory: " NOT_YET },
-	{ "tmpdir", 0, false, "a temporary directory by option: " NOT_YET " (TMPDIR is honoured)" },
-	{ "skip-badvars", 0, false, NOT_YET },
-	{ "suppress-handler-errors", 0, false, NOT_YET },
-	{ "suppress-time-limits", 0, false, NOT_YET },
 	{ NULL, 0, false, NULL },
 };

@@ -22,6 +22,10 @@ bool build_path_ok(const char *path);
 /* -D NAME[=VALUE]: NULL when it may go to the module, else why not (a
  * limit's value out of range, text a C #define can't hold). */
 const char *build_define_error(const char *def);
+/* Why -B NAME=VALUE can't go to make, or NULL: NAME a make variable
+ * (letters, digits, _), VALUE only characters neither make nor a recipe's
+ * shell interprets (letters, digits, spaces and _ . / + @ - , = :). */
+const char *build_make_var_error(const char *var);
 /* A limit the translator needs (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
  * of it, or the runtime's default. */
 long long build_limit(const struct session *s, const char *name);

@@ -52,6 +52,16 @@
 #ifndef TAPC_PRINTBUF_SIZE
 #define TAPC_PRINTBUF_SIZE 8192	/* per-hit print buffer (STP_BUFFER_SIZE) */
 #endif
+/* --suppress-handler-errors: a run-time error ends its handler without a
+ * message and is counted with the skipped probes; neither MAXERRORS nor
+ * MAXSKIPPED ends the run. */
+#ifndef TAPC_SUPPRESS_HANDLER_ERRORS
+#define TAPC_SUPPRESS_HANDLER_ERRORS 0
+#endif
+/* --suppress-time-limits (guru mode): MAXACTION is not enforced. */
+#ifndef TAPC_SUPPRESS_TIME_LIMITS
+#define TAPC_SUPPRESS_TIME_LIMITS 0
+#endif
 #ifndef KRETACTIVE
 #define KRETACTIVE 0		/* 0 = max(15, 6 * num_possible_cpus()) */
 #endif
