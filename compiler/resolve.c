@@ -695,6 +695,23 @@ static void bind_target(struct rctx *r, struct node *n)
 	bind_target_sites(r, n);
 }
 
+/* --skip-badvars at run time: a number read that faults is 0, quietly,
+ * instead of ending the hit.  Only an error this read made is cleared: one
+ * already pending (which tapc_error keeps) stays. */
+static void zero_on_fault(struct node *n)
+{
+	const struct recipe *e = n->u.target.resolved;
+	struct recipe *z;
+
+	if (!e || e->string || !e->may_fail)
+		return;
+	z = recipe_text("({ const char *_e0 = c->last_error; int64_t _z = ");
+	recipe_add_recipe(z, e);
+	recipe_add(z, "; if (unlikely(c->last_error != _e0)) { c->last_error = NULL; "
+		   "c->error_loc = NULL; _z = 0; } _z; })");
+	n->u.target.resolved = z;
+}
+
 /* --skip-badvars: a target variable some site can't read is the number 0
  * there, as in stap, with a warning instead of the error. */
 static void bind_target_or_zero(struct rctx *r, struct node *n)
@@ -704,8 +721,10 @@ static void bind_target_or_zero(struct rctx *r, struct node *n)
 
 	diag_trial_begin(&trial);
 	bind_target_sites(r, n);
-	if (diag_trial_end(&trial, DIAG_DROP) == 0 && n->type != TYPE_UNKNOWN)
+	if (diag_trial_end(&trial, DIAG_DROP) == 0 && n->type != TYPE_UNKNOWN) {
+		zero_on_fault(n);
 		return;
+	}
 	diag_warning(n->loc, "%s can't be read here: it is 0 (--skip-badvars)", name);
 	n->kind = NODE_NUM;
 	n->u.num.value = 0;
