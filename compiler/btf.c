@@ -2,10 +2,12 @@
  *
  * The running kernel exports its BTF in /sys/kernel/btf/vmlinux.  For another
  * kernel we read the .BTF section of the vmlinux packed inside
- * /boot/vmlinuz-KVER (or the image in tapc's kernel cache): a bzImage carries the compressed vmlinux as an xz or
- * zstd payload, which we find by its magic, decompress in memory and open
- * with libelf.  Decompressing takes a second or two, so the raw BTF is
- * cached in ~/.cache/tapc/KVER.btf and later compiles read just that.
+ * /boot/vmlinuz-KVER (or the image in tapc's kernel cache): a bzImage
+ * carries the compressed vmlinux as an xz or zstd payload, which we find
+ * by its magic, decompress in memory and open with libelf.  Decompressing takes a second or two, so the raw BTF is
+ * cached in ~/.cache/tapc/KVER.btf (cache.c) and later compiles read just
+ * that, while its seal says it is what was written from the same image
+ * (size and modification time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "cache.h"
 #include "decompress.h"
 #include "kernel.h"
 #include "kernel_files.h"
@@ -71,16 +74,24 @@ static bool elf_btf_section(struct buf *elfimg, struct buf *btfraw)
 	return ok;
 }
 
-/* Find the compressed vmlinux in a bzImage and pull its .BTF out. */
-static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
+const char *kernel_vmlinuz_path(const char *release)
+{
+	char *image = kfiles_image(release);
+	const char *path = arena_strdup(image ? image : arena_printf("/boot/vmlinuz-%s", release));
+
+	free(image);
+	return path;
+}
+
+bool kernel_vmlinux(const char *release, struct buf *vmlinux)
 {
 	static const unsigned char xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
 	static const unsigned char zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	struct buf img = { 0 }, vmlinux = { 0 };
+	struct buf img = { 0 };
 	bool ok = false;
 	size_t i;
 
-	if (!buf_read_file(path, &img))
+	if (!buf_read_file(kernel_vmlinuz_path(release), &img))
 		return false;
 	for (i = 0; !ok && i + 6 < img.len; i++) {
 		bool is_xz = memcmp(img.data + i, xz_magic, 6) == 0;
@@ -89,53 +100,79 @@ static bool btf_from_vmlinuz(const char *path, struct buf *btfraw)
 		if (!is_xz && !is_zstd)
 			continue;
 		/* the xz payload may be followed by other data */
-		if (is_xz ? decompress_xz(img.data + i, img.len - i, &vmlinux) || vmlinux.len > (1 << 20)
-			  : decompress_zstd(img.data + i, img.len - i, &vmlinux))
-			ok = vmlinux.len > 4 && memcmp(vmlinux.data, "\177ELF", 4) == 0 &&
-			     elf_btf_section(&vmlinux, btfraw);
+		if (is_xz ? decompress_xz(img.data + i, img.len - i, vmlinux) || vmlinux->len > (1 << 20)
+			  : decompress_zstd(img.data + i, img.len - i, vmlinux))
+			ok = vmlinux->len > 4 && memcmp(vmlinux->data, "\177ELF", 4) == 0;
 	}
 	free(img.data);
+	return ok;
+}
+
+/* Find the compressed vmlinux in a bzImage and pull its .BTF out; the
+ * image's kallsyms are read while it is at hand (kallsyms.c). */
+static bool btf_from_vmlinuz(const char *release, struct buf *btfraw)
+{
+	struct buf vmlinux = { 0 };
+	bool ok = kernel_vmlinux(release, &vmlinux) && elf_btf_section(&vmlinux, btfraw);
+
+	if (ok)
+		kallsyms_store(release, &vmlinux);
 	free(vmlinux.data);
 	return ok;
 }
 
-static void cache_path(const char *release, char *path, size_t n)
+/* What a cached KVER.btf was made from: the kernel image, by size and
+ * modification time ("" when there is none). */
+const char *kernel_image_stamp(const char *release)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct stat st;
 
-	if (xdg && *xdg)
-		snprintf(path, n, "%s/tapc/%s.btf", xdg, release);
-	else
-		snprintf(path, n, "%s/.cache/tapc/%s.btf", home ? home : "/tmp", release);
+	if (stat(kernel_vmlinuz_path(release), &st) != 0)
+		return "";
+	return arena_printf("vmlinuz %lld %lld.%09ld", (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 }
 
-/* Write atomically so that a concurrent compile never reads half a file. */
-static void cache_store(const char *path, const struct buf *b)
+/* The cached BTF of release, or NULL (no cache, or not sealed as made
+ * from the current image). */
+static struct btf *cache_load(const char *release)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 16];
-	char *slash;
+	const char *dir = cache_dir(), *path;
+	uint64_t h = CACHE_HASH_INIT;
+
+	if (!dir)
+		return NULL;
+	path = arena_printf("%s/%s.btf", dir, release);
+	if (!cache_hash_file(path, &h) ||
+	    !cache_sealed(arena_printf("%s.seal", path), h, kernel_image_stamp(release)))
+		return NULL;
+	return btf__parse_raw(path);
+}
+
+/* Written whole and renamed, then sealed: a concurrent compile never reads
+ * half a file, and never uses one whose seal does not match. */
+static void cache_store(const char *release, const struct buf *b)
+{
+	const char *dir = cache_dir(), *path, *tmp;
 	FILE *f;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = 0;
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	if (!dir)
+		return;
+	path = arena_printf("%s/%s.btf", dir, release);
+	tmp = arena_printf("%s.%d", path, (int)getpid());
 	f = fopen(tmp, "wb");
 	if (!f)
 		return;
-	if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+	if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return;
 	}
-	rename(tmp, path);
+	cache_seal(arena_printf("%s.seal", path), cache_hash(CACHE_HASH_INIT, b->data, b->len),
+		   kernel_image_stamp(release));
 }
 
 struct btf *btf_load(struct kernel *k, int verbose)
 {
-	char path[PATH_MAX], *image;
 	struct buf raw = { 0 };
 
 	if (k->btf_tried)
@@ -147,24 +184,19 @@ struct btf *btf_load(struct kernel *k, int verbose)
 		if (k->btf)
 			return k->btf;
 	}
-	cache_path(k->release, path, sizeof(path));
-	k->btf = btf__parse_raw(path);
+	k->btf = cache_load(k->release);
 	if (k->btf)
 		return k->btf;
-	image = kfiles_image(k->release);
-	snprintf(path, sizeof(path), "%s", image ? image : arena_printf("/boot/vmlinuz-%s", k->release));
-	free(image);
-	if (!btf_from_vmlinuz(path, &raw)) {
+	if (!btf_from_vmlinuz(k->release, &raw)) {
 		if (verbose)
-			fprintf(stderr, "tapc: note: no BTF for kernel %s in %s\n", k->release, path);
+			fprintf(stderr, "tapc: note: no BTF for kernel %s in %s\n", k->release,
+				kernel_vmlinuz_path(k->release));
 		free(raw.data);
 		return NULL;
 	}
 	k->btf = btf__new(raw.data, raw.len);
-	if (k->btf) {
-		cache_path(k->release, path, sizeof(path));
-		cache_store(path, &raw);
-	}
+	if (k->btf)
+		cache_store(k->release, &raw);
 	free(raw.data);
 	return k->btf;
 }

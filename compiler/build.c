@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "diag.h"
 #include "kernel.h"
 #include "session.h"
@@ -387,6 +388,9 @@ static int run_make(struct session *s, struct kernel *k, const char *mdir, const
 				dup2(fd, 2);
 				close(fd);
 			}
+		} else {
+			/* stdout is for what -p asks for (the module path) */
+			dup2(2, 1);
 		}
 		/* a user's ARCH would confuse Kbuild */
 		unsetenv("ARCH");
@@ -426,18 +430,9 @@ static void show_log(const char *log)
  * the per-user cache, so the path printed stays valid after we clean up. */
 static const char *keep_path(struct session *s)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	const char *dir;
-
 	if (s->module_name_given)
 		return arena_printf("%s.ko", s->module_name);
-	if (xdg && *xdg)
-		dir = arena_printf("%s/tapc", xdg);
-	else
-		dir = arena_printf("%s/.cache/tapc", home ? home : "/tmp");
-	mkdir(arena_printf("%s/..", dir), 0755);
-	mkdir(dir, 0755);
-	return arena_printf("%s/%s.ko", dir, s->module_name);
+	return arena_printf("%s/%s.ko", cache_dir(), s->module_name);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -448,13 +443,46 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
-static const char *cache_dir(void)
+/*
+ * A cache entry DIR holds what it caches in DIR/WHAT (a file or a tree)
+ * and, in DIR/seal, the hash of that as it was made.  An entry whose
+ * contents no longer match is not used: it is removed and made again.
+ */
+static uint64_t entry_hash(const char *dir, const char *what)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	uint64_t h = CACHE_HASH_INIT;
+	const char *path = arena_printf("%s/%s", dir, what);
+	struct stat st;
 
-	if (xdg && *xdg)
-		return arena_printf("%s/tapc", xdg);
-	return arena_printf("%s/.cache/tapc", home ? home : "/tmp");
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return cache_hash_tree(h, path);
+	return S_ISREG(st.st_mode) && cache_hash_file(path, &h) ? h : 0;
+}
+
+static bool entry_usable(const char *dir, const char *what)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) != 0)
+		return false;
+	if (cache_sealed(arena_printf("%s/seal", dir), entry_hash(dir, what), ""))
+		return true;
+	fprintf(stderr, "tapc: warning: cache entry %s changed since it was made (or has no seal): "
+		"making it again\n", dir);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return false;
+}
+
+/* Seal the entry made in tmp and move it to dir; if another tapc was
+ * first, its entry is used when it checks out. */
+static bool entry_install(const char *tmp, const char *dir, const char *what)
+{
+	if (cache_seal(arena_printf("%s/seal", tmp), entry_hash(tmp, what), "") && rename(tmp, dir) == 0)
+		return true;
+	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return entry_usable(dir, what);
 }
 
 /* FNV-1a over the bytes of a file (or of a string when path is NULL). */
@@ -515,10 +543,8 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 	h = hash_tree(h, tests);
 	dir = arena_printf("%s/autoconf-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
 	hdr = arena_printf("%s/tapc_autoconf.h", dir);
-	if (access(hdr, R_OK) == 0)
+	if (entry_usable(dir, "tapc_autoconf.h"))
 		return hdr;
-	mkdir(arena_printf("%s/..", cache_dir()), 0755);
-	mkdir(cache_dir(), 0755);
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
 	if (session_verbose(s, 4))
 		fprintf(stderr, "Pass 4: testing %s's kernel APIs once, into %s\n", k->release, dir);
@@ -533,9 +559,7 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		return NULL;
 	}
-	if (rename(tmp, dir) != 0)	/* another tapc was first: use its result */
-		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return access(hdr, R_OK) == 0 ? hdr : NULL;
+	return entry_install(tmp, dir, "tapc_autoconf.h") ? hdr : NULL;
 }
 
 /*
@@ -564,11 +588,9 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 		h = hash_bytes(h, s->make_vars[i], strlen(s->make_vars[i]) + 1);
 	h = hash_tree(h, s->runtime_dir);
 	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
-	if (access(arena_printf("%s/ok", dir), F_OK) == 0)
+	if (entry_usable(dir, "runtime"))
 		return arena_printf("%s/runtime", dir);
 
-	mkdir(arena_printf("%s/..", cache_dir()), 0755);
-	mkdir(cache_dir(), 0755);
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
 	mkdir(tmp, 0755);
 	if (!copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tmp), "runtime", &objlist, NULL) ||
@@ -585,12 +607,8 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 		show_log(log);
 		goto fail;
 	}
-	if (!write_file(arena_printf("%s/ok", tmp), "", 0) || rename(tmp, dir) != 0) {
-		/* another tapc finished the same cache entry first: use it */
-		if (access(arena_printf("%s/ok", dir), F_OK) != 0)
-			goto fail;
-		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	}
+	if (!entry_install(tmp, dir, "runtime"))
+		return NULL;
 	return arena_printf("%s/runtime", dir);
 fail:
 	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -612,6 +630,9 @@ bool build(struct session *s)
 	}
 	/* runtime/autoconf/probe.sh hands it to make too */
 	if (!path_checked("kernel build directory", k->build_dir))
+		return false;
+	/* runtime objects and API tests come from the cache: it must be ours */
+	if (!cache_dir())
 		return false;
 	dir = arena_printf("%s/tapc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (s->tmpdir_given)	/* checked by main.c; kept afterwards */

@@ -242,7 +242,7 @@ static void print_msg(const struct msg *m)
 		return;
 	}
 	flush_pending();
-	dropping = m->kind == MSG_WARNING && no_warnings && !werror;
+	dropping = m->kind == MSG_WARNING && no_warnings;	/* -w wins over -W, as in stap */
 	if (m->kind == MSG_ERROR || werror) {
 		if (!dropping && seen(m))
 			dropping = true;
@@ -271,7 +271,7 @@ static void emit(enum msg_kind kind, struct loc loc, const char *fmt, va_list ap
 	va_end(aq);
 	m.text = arena_alloc(n + 1);
 	vsnprintf((char *)m.text, n + 1, fmt, ap);
-	if (kind == MSG_ERROR || (kind == MSG_WARNING && werror))
+	if (kind == MSG_ERROR || (kind == MSG_WARNING && werror && !no_warnings))
 		nerrors++;
 	if (!trials) {
 		print_msg(&m);

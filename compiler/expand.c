@@ -881,6 +881,8 @@ bool expand_probe(struct aliases *t, struct node *decl, bool providers_only)
 	derive_probe(&x, decl, NULL, false);
 	for (i = 0; i < x.n; i++) {
 		push_contexts(x.out[i].via);
+		for (v = x.out[i].via; v; v = v->outer)
+			t->hooks.alias_used(t->hooks.ctx, v->alias->name->loc.file);
 		t->hooks.bind(t->hooks.ctx, x.out[i].p);
 		for (v = x.out[i].via; v; v = v->outer)
 			diag_context_pop();

@@ -17,6 +17,7 @@ struct aliases;
 struct expand_hooks {
 	void (*bind)(void *ctx, struct rprobe *p);
 	void (*collect)(void *ctx, struct file_ast *f);
+	void (*alias_used)(void *ctx, const char *file);	/* the alias's file */
 	void *ctx;
 };
 

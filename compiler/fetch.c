@@ -157,6 +157,7 @@ struct walk {
 	__u32 bit_off, bit_size;	/* of a bitfield member */
 	bool quiet;			/* reads for a pretty-print: a fault is "ERROR" */
 	bool user;			/* the image's memory is a task's */
+	bool cast_base;			/* object at _a is @cast's, before any step */
 };
 
 static void wadd(struct walk *w, const char *text)
@@ -231,6 +232,10 @@ static bool step_index(struct walk *w, const struct target_step *st, int nstep, 
 		wadd(w, "_a = _v;");
 	} else if (btf_is_array(t) && w->lvalue) {
 		eid = btf_array(t)->type;
+	} else if (w->cast_base) {
+		/* @cast(p, "S")[i] is ((S *)p)[i], as in stap: &@cast(0, "S")[1]
+		 * is sizeof(S) (@cast_sizeof) */
+		eid = w->type;
 	} else {
 		out->err = arena_printf("can't index a value of type %s", btf_type_name(w->btf, w->type));
 		return false;
@@ -370,7 +375,7 @@ bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	       const struct target_step *steps, const char *loc, struct btf_fetch *out)
 {
 	struct walk w = { image_btf(im), loc, recipe_new(), type, false, false, 0, 0, false,
-			  im->space == IMAGE_SPACE_USER };
+			  im->space == IMAGE_SPACE_USER, false };
 	const struct target_step *st, *pretty;
 	const struct btf_type *bt;
 	int nstep = 0;
@@ -387,10 +392,12 @@ bool btf_fetch(struct image *im, int type, const struct recipe *base,
 	bt = btf__type_by_id(w.btf, skip_mods(w.btf, type));
 	if (bt && btf_is_composite(bt)) {
 		wadd(&w, "_a = _v;");
-		w.lvalue = true;
+		w.lvalue = w.cast_base = true;
 	}
 	for (st = steps; st; st = st->next, nstep++) {
 		out->step = st;
+		if (nstep)
+			w.cast_base = false;
 		if (st->kind == STEP_ADDR)
 			return fetch_address(&w, steps, st, out);
 		if (w.bitfield) {

@@ -397,7 +397,9 @@ const char *kernel_blacklist_reason(struct image *im, const char *name)
 		return "on the kernel's kprobe blacklist";
 	if (in_sorted(k->initfuncs, k->ninitfuncs, name))
 		return "init code: the kernel frees it after boot";
-	return NULL;
+	/* the running kernel's debugfs list has no __init functions, and
+	 * another kernel's is out of reach: its image says */
+	return kallsyms_noprobe(k, name);
 }
 
 bool kernel_blacklisted(struct image *im, const char *name)

@@ -32,6 +32,11 @@ struct kernel {
 	bool funcs_loaded;
 	char **blacklist;		/* sorted, from the kprobe blacklist */
 	size_t nblacklist;
+	struct noprobe {		/* sorted: what kallsyms.c found refused */
+		const char *name, *why;
+	} *noprobe;
+	size_t nnoprobe;
+	bool noprobe_loaded;
 	char **initfuncs;		/* sorted, in .init.text (freed after boot);
 					 * known only from a symbol file with addresses */
 	size_t ninitfuncs;
@@ -68,8 +73,10 @@ const char *kernel_closest_function(struct image *im, const char *name);
 /* The one of names[n] closest to name (edit distance, within a third of
  * its length), or NULL. */
 const char *closest_name(const char *name, char *const *names, size_t n);
-/* True when function name of im can't take a kprobe (the kernel's own
- * kprobe blacklist: the running kernel's functions only). */
+/* True when function name of im can't take a kprobe: kprobes' own code,
+ * the running kernel's debugfs blacklist and init text, what kallsyms.c
+ * finds in the target's image (__init, NOKPROBE_SYMBOL, noinstr, patched
+ * code).  Modules: kprobes' own code only. */
 bool kernel_blacklisted(struct image *im, const char *name);
 /* Why name can't be probed (a static phrase), or NULL. */
 const char *kernel_blacklist_reason(struct image *im, const char *name);
@@ -96,6 +103,22 @@ bool kernel_host_can_load(const char **why);
 /* btf.c: the .BTF section of an ELF image (libelf's Elf), or NULL. */
 struct Elf;
 const void *btf_elf_section(struct Elf *e, size_t *size);
+struct buf;
+/* btf.c: release's image, /boot/vmlinuz-RELEASE or tapc's kernel cache's
+ * (kernel_files.h), as a path for messages (arena). */
+const char *kernel_vmlinuz_path(const char *release);
+/* btf.c: the vmlinux ELF inside release's image, decompressed. */
+bool kernel_vmlinux(const char *release, struct buf *vmlinux);
+/* kallsyms.c: from the kallsyms tables of a vmlinux image, what can't be
+ * probed (__init, NOKPROBE_SYMBOL, __kprobes, noinstr, entry code), into
+ * the cache for release. */
+void kallsyms_store(const char *release, struct buf *vmlinux);
+/* kallsyms.c: why the kernel refuses a kprobe on function name (a static
+ * phrase), or NULL; from the cache, or from k's image once. */
+const char *kallsyms_noprobe(struct kernel *k, const char *name);
+/* btf.c: what a cache entry made from release's image was made from (its
+ * size and modification time; "" without one), for cache_seal(). */
+const char *kernel_image_stamp(const char *release);
 /* btf.c: vmlinux's BTF (NULL when unavailable; a note is printed with -v);
  * image_btf() for an image's. */
 struct btf *btf_load(struct kernel *k, int verbose);

@@ -230,9 +230,7 @@ static bool pass1_parse(struct session *s)
 	o.compatible = compatible;
 	lib = o;
 	lib.is_tapset = true;
-	lib.guru = true;
-	lib.argc = 0;
-	lib.argv = NULL;
+	lib.guru = true;	/* and the script's arguments, for argv.stp */
 	if (!tapset_parse_macros(s, &lib))
 		return false;
 	name = diag_add_source(s->script_name, text);

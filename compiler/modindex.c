@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "decompress.h"
 #include "diag.h"
 #include "kernel.h"
@@ -155,9 +156,7 @@ static void index_parse(struct ko_index *ix)
 struct ko_index *ko_index_open(struct kernel *k)
 {
 	struct ko_index *ix = arena_alloc(sizeof(*ix));
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	const char *dir = xdg && *xdg ? arena_printf("%s/tapc", xdg)
-		      : home && *home ? arena_printf("%s/.cache/tapc", home) : NULL;
+	const char *dir = cache_dir();
 
 	if (!dir)
 		return ix;
@@ -236,18 +235,6 @@ void ko_index_save(struct ko_index *ix)
 	if (!ix->dirty || !ix->file)
 		return;
 	ix->dirty = false;
-	{
-		char *d = arena_strdup(ix->file), *slash = strrchr(d, '/');
-
-		*slash = 0;
-		slash = strrchr(d, '/');
-		if (slash) {
-			*slash = 0;
-			mkdir(d, 0755);		/* ~/.cache */
-			*slash = '/';
-		}
-		mkdir(d, 0755);			/* ~/.cache/tapc */
-	}
 	/* written whole and renamed: a concurrent compile reads the old or
 	 * the new index, never half of one */
 	tmp = arena_printf("%s.%d", ix->file, (int)getpid());

@@ -40,6 +40,18 @@ struct rctx {
 	struct scope_ent *index;	/* see scope_find() */
 	struct rfunc **funcs_tail;	/* end of p->funcs, NULL: not indexed */
 	size_t nindex, index_cap;
+	struct tapset_probe *tapset_probes;	/* a library file's own probes */
+	const char **used_files;	/* library files a name was pulled from */
+	size_t nused, used_cap;
+};
+
+/* A probe written in a library file (probe begin { ... }, not an alias):
+ * as in stap, it is part of the program once the script uses a global,
+ * function or alias of its file (argv.stp fills argv[] this way). */
+struct tapset_probe {
+	struct node *decl;
+	bool expanded;
+	struct tapset_probe *next;
 };
 
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc)
@@ -386,6 +398,16 @@ static void collect_file(struct rctx *r, struct file_ast *f, bool tapset)
 			aliases_add(r->aliases, d);
 			break;
 		case NODE_PROBE:
+			if (tapset) {
+				struct tapset_probe *tp = arena_alloc(sizeof(*tp));
+
+				struct tapset_probe **tail = &r->tapset_probes;
+
+				tp->decl = d;
+				while (*tail)	/* file order: their begin probes run in it */
+					tail = &(*tail)->next;
+				*tail = tp;
+			}
 			break;
 		case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
 		case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE:
@@ -412,6 +434,49 @@ static void bind_list(struct rctx *r, struct node *n)
 		bind(r, n);
 }
 
+/* Interned file names: a handful of files, so a plain list. */
+static void mark_file_used(struct rctx *r, const char *file)
+{
+	for (size_t i = 0; i < r->nused; i++)
+		if (r->used_files[i] == file)
+			return;
+	if (r->nused == r->used_cap) {
+		const char **old = r->used_files;
+
+		r->used_cap = r->used_cap ? 2 * r->used_cap : 8;
+		r->used_files = arena_alloc(r->used_cap * sizeof(*r->used_files));
+		if (r->nused)
+			memcpy(r->used_files, old, r->nused * sizeof(*old));
+	}
+	r->used_files[r->nused++] = file;
+}
+
+static bool file_used(const struct rctx *r, const char *file)
+{
+	for (size_t i = 0; i < r->nused; i++)
+		if (r->used_files[i] == file)
+			return true;
+	return false;
+}
+
+/* Expand the probes of every library file in use, until their bodies pull
+ * in no further file. */
+static void add_tapset_probes(struct rctx *r)
+{
+	bool again = true;
+	struct tapset_probe *tp;
+
+	while (again) {
+		again = false;
+		for (tp = r->tapset_probes; tp; tp = tp->next) {
+			if (tp->expanded || !file_used(r, tp->decl->loc.file))
+				continue;
+			tp->expanded = again = true;
+			expand_probe(r->aliases, tp->decl, false);
+		}
+	}
+}
+
 static struct symbol *global_lookup(struct rctx *r, const char *name)
 {
 	struct symbol *sym = scope_find(r, &r->p->globals, name), **pp;
@@ -424,6 +489,7 @@ static struct symbol *global_lookup(struct rctx *r, const char *name)
 			*pp = sym->next;
 			sym->next = NULL;
 			scope_append(r, &r->p->globals, sym);
+			mark_file_used(r, sym->loc.file);
 			return sym;
 		}
 	}
@@ -515,6 +581,7 @@ static struct rfunc *pull_tapset_func(struct rctx *r, const char *name, int narg
 		*pp = fn->next;
 		fn->next = NULL;
 		funcs_append(r, fn);
+		mark_file_used(r, fn->decl->loc.file);
 		return fn;
 	}
 	return NULL;
@@ -1162,6 +1229,11 @@ static void collect_tapset(void *ctx, struct file_ast *f)
 	collect_file(ctx, f, true);
 }
 
+static void alias_used(void *ctx, const char *file)
+{
+	mark_file_used(ctx, file);
+}
+
 /* One global's line(s) of the end-of-run display, in stap's formats. */
 static const char *display_global(const struct symbol *g)
 {
@@ -1251,6 +1323,7 @@ static bool resolve_program(struct rctx *r)
 	for (fn = r->p->funcs; fn; fn = fn->next)
 		if (!fn->resolved)
 			resolve_function_body(r, fn);
+	add_tapset_probes(r);
 	if (diag_errors())
 		return false;
 	if (!r->p->probes) {
@@ -1275,7 +1348,7 @@ static bool resolve_program(struct rctx *r)
 bool resolve(struct session *s)
 {
 	struct rctx r = { 0 };
-	struct expand_hooks hooks = { bind_probe, collect_tapset, &r };
+	struct expand_hooks hooks = { bind_probe, collect_tapset, alias_used, &r };
 	bool ok;
 
 	r.s = s;

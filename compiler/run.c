@@ -1,9 +1,12 @@
 /* Pass 5: hand the module to taprun, here or in the VM sandbox.
  *
  * taprun does the loading, streaming and stopping (docs/internals.md); we
- * map our options onto its own and wait for it, ignoring Ctrl-C ourselves
- * (taprun gets it too and stops the script cleanly) so we can remove the
- * temporary directory afterwards.
+ * map our options onto its own and wait for it.  SIGINT, SIGTERM and SIGHUP
+ * sent to us are passed on to taprun, which stops the script cleanly on the
+ * first and forces the unload on a second; one that reaches both of us
+ * (Ctrl-C, a signal to the process group) counts once there, as taprun
+ * tells our copies apart by their sender.  We stay until taprun is gone,
+ * so that the temporary directory is removed, and exit with its status.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,12 +21,73 @@
 #include "session.h"
 #include "translate.h"
 
+static volatile sig_atomic_t run_child;	/* taprun's pid, once forked */
+static volatile sig_atomic_t run_pending;	/* a signal that came before it */
+
+static void forward_signal(int sig)
+{
+	int saved = errno;
+
+	if (run_child > 0)
+		kill(run_child, sig);
+	else
+		run_pending = sig;
+	errno = saved;
+}
+
+static void exec_taprun(const char *const *argv, const struct sigaction *old)
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	sigaction(SIGHUP, &old[2], NULL);
+	execv(argv[0], (char *const *)argv);
+	fprintf(stderr, "tapc: error: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(1);
+}
+
+/* Run taprun with argv, passing our signals on; its exit status. */
+static int run_taprun(const char *const *argv)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction fwd = { .sa_handler = forward_signal }, old[3];
+	int status = 0;
+	pid_t pid;
+
+	sigemptyset(&fwd.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &fwd, &old[i]);
+	run_child = 0;
+	run_pending = 0;
+	pid = fork();
+	if (pid == 0)
+		exec_taprun(argv, old);
+	if (pid < 0) {
+		perror("tapc: fork");
+		status = -1;
+	} else {
+		run_child = pid;
+		if (run_pending)
+			kill(pid, run_pending);
+		/* not restarted: a signal interrupts the wait, which goes on */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (status == -1)
+		return 1;
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "tapc: error: %s was killed by signal %d (%s)\n", argv[0],
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return 128 + WTERMSIG(status);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int run(struct session *s)
 {
 	const char *argv[32];
-	int n = 0, status;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_term;
-	pid_t pid;
+	int n = 0;
 
 	argv[n++] = s->taprun_path;
 	if (s->vm) {
@@ -66,26 +130,5 @@ int run(struct session *s)
 		fputc('\n', stderr);
 	}
 	fflush(NULL);
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGTERM, &ign, &old_term);
-	pid = fork();
-	if (pid < 0) {
-		perror("tapc: fork");
-		return 1;
-	}
-	if (pid == 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		execv(argv[0], (char *const *)argv);
-		fprintf(stderr, "tapc: error: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(1);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1;
+	return run_taprun(argv);
 }

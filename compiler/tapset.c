@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtins.h"
+#include "cache.h"
 #include "diag.h"
 #include "kernel.h"
 #include "parse.h"
@@ -463,24 +465,17 @@ static bool private_dir(const char *dir, bool create)
 	return st.st_uid == geteuid() && !(st.st_mode & 022);
 }
 
-/* ~/.cache/tapc/tapsets (or under $XDG_CACHE_HOME), made 0700; NULL with
- * an error when there is none we may trust. */
-static const char *cache_dir(void)
+/* tapsets/ in the user's cache (cache.c: owned, 0700, with HOME unset the
+ * password database's home), made 0700 too; NULL with an error when there
+ * is none we may trust. */
+static const char *tapsets_dir(void)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *base, *dir;
+	const char *base = cache_dir(), *dir;
 
-	if (xdg && *xdg == '/')
-		base = xdg;
-	else if (home && *home == '/')
-		base = arena_printf("%s/.cache", home);
-	else {
-		diag_error((struct loc){ 0 }, "generated tapsets need a cache directory: "
-			   "set HOME or XDG_CACHE_HOME");
-		return NULL;
-	}
-	mkdir(base, 0700);
-	dir = arena_printf("%s/tapc", base);
-	if (!private_dir(dir, true) || !private_dir((dir = arena_printf("%s/tapsets", dir)), true)) {
+	if (!base)
+		return NULL;	/* cache_dir() said why */
+	dir = arena_printf("%s/tapsets", base);
+	if (!private_dir(dir, true)) {
 		diag_error((struct loc){ 0 }, "%s is not a directory only you can write to: "
 			   "not putting generated tapsets there", dir);
 		return NULL;
@@ -526,6 +521,7 @@ static bool write_index(const char *path, const char *key, const struct tapset_o
 static bool write_tapset(const char *dir, const char *key, const struct tapset_out *out)
 {
 	char *tmp = arena_printf("%s.XXXXXX", dir);
+	uint64_t h = CACHE_HASH_INIT;
 	bool ok;
 	size_t i;
 
@@ -535,24 +531,56 @@ static bool write_tapset(const char *dir, const char *key, const struct tapset_o
 	for (i = 0; i < out->n && ok; i++)
 		ok = write_file(arena_printf("%s/%s.stp", tmp, out->parts[i]->name), out->texts[i]);
 	ok = ok && write_index(arena_printf("%s/index", tmp), key, out);
+	ok = ok && cache_hash_file(arena_printf("%s/index", tmp), &h);
+	for (i = 0; i < out->n && ok; i++)
+		ok = cache_hash_file(arena_printf("%s/%s.stp", tmp, out->parts[i]->name), &h);
+	ok = ok && cache_seal(arena_printf("%s/seal", tmp), h, "");
 	if (ok && rename(tmp, dir) == 0)
 		return true;
 	for (i = 0; i < out->n; i++)
 		unlink(arena_printf("%s/%s.stp", tmp, out->parts[i]->name));
 	unlink(arena_printf("%s/index", tmp));
+	unlink(arena_printf("%s/seal", tmp));
 	rmdir(tmp);
 	return ok && (errno == EEXIST || errno == ENOTEMPTY);
 }
 
-/* Read dir's index into gen; false when it is not there or not for key. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Whether dir's index and parts (hashed into h in the index's order, as
+ * write_tapset() sealed them; ok: all read) are what was made; a changed
+ * entry is removed, to be made again. */
+static bool entry_intact(struct generated *gen, const char *dir, bool ok, uint64_t h)
+{
+	if (ok && cache_sealed(arena_printf("%s/seal", dir), h, ""))
+		return true;
+	fprintf(stderr, "tapc: warning: cache entry %s changed since it was made (or has no seal): "
+		"making it again\n", dir);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(gen->parts);
+	gen->parts = NULL;
+	gen->nparts = 0;
+	gen->common = NULL;
+	return false;
+}
+
+/* Read dir's index into gen; false when it is not there, not for key, or
+ * not as it was made. */
 static bool read_index(struct generated *gen, const char *dir, const char *key)
 {
 	struct stat st;
 	char *text = read_regular(arena_printf("%s/index", dir), &st), *line, *save = NULL;
 	const char *head = arena_printf("tapc-tapset %s %s", PACKAGE_VERSION, key);
+	uint64_t h = CACHE_HASH_INIT;
+	bool ok;
 
 	if (!text || strncmp(text, head, strlen(head)) != 0 || text[strlen(head)] != '\n')
 		return false;
+	ok = cache_hash_file(arena_printf("%s/index", dir), &h);
 	for (line = strtok_r(text + strlen(head) + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct tapset_part *p = arena_alloc(sizeof(*p));
 		char *w, *wsave = NULL;
@@ -563,6 +591,7 @@ static bool read_index(struct generated *gen, const char *dir, const char *key)
 		p->gen = gen;
 		p->name = strtok_r(line, " ", &wsave);
 		p->path = arena_printf("%s/%s.stp", dir, p->name);
+		ok = ok && cache_hash_file(p->path, &h);
 		p->aliases = arena_alloc((words + 1) * sizeof(*p->aliases));
 		while ((w = strtok_r(NULL, " ", &wsave)))
 			p->aliases[n++] = w;
@@ -576,7 +605,7 @@ static bool read_index(struct generated *gen, const char *dir, const char *key)
 			die("out of memory");
 		gen->parts[gen->nparts++] = p;
 	}
-	return true;
+	return entry_intact(gen, dir, ok, h);
 }
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -596,7 +625,7 @@ static struct generated *make(struct session *s, const struct tapset_generator *
 	uint64_t h;
 
 	gen->g = g;
-	if (!key || !(cache = cache_dir()))
+	if (!key || !(cache = tapsets_dir()))
 		return NULL;
 	if (strchr(key, '\n'))
 		die("tapset generator %s: a key of more than one line", g->name);

@@ -1439,7 +1439,7 @@ static bool has_maps(const struct rprogram *p)
 static void emit_globals_init(struct tx *t, struct emitter *out)
 {
 	const struct symbol *g, *h, **done;
-	int n = 0, i;
+	int n = 0, i, nsort;
 
 	if (!has_maps(t->p))
 		return;
@@ -1466,6 +1466,11 @@ static void emit_globals_init(struct tx *t, struct emitter *out)
 			     g->name, g->name, g->type == TYPE_STRING ? "MAXSTRINGLEN" : "sizeof(int64_t)",
 			     size ? fmt("%lld", size) : "MAXMAPENTRIES",
 			     g->decl && g->decl->u.global.wrap ? "true" : "false", g->name);
+		nsort = t->nsorted[g->index];
+		if (nsort)	/* a failure here frees the map, then unwinds as its own */
+			emit(out, "if (g_%s && !%s(g_%s, %d)) { %s(g_%s); g_%s = NULL; }", g->name,
+			     g->type == TYPE_STATS ? "tapc_stat_map_sort_bufs" : "tapc_map_sort_bufs",
+			     g->name, nsort, free_fn(g), g->name, g->name);
 		emit(out, "if (!g_%s)", g->name);
 		emit(out, "\tgoto fail%d;", n++);
 	}
@@ -1566,6 +1571,9 @@ bool translate(struct session *s)
 	embedded_toplevel(&out, s);
 	for (struct symbol *g = t.p->globals; g; g = g->next)
 		g->index = t.nglobals++;
+	t.nsorted = calloc(t.nglobals + 1, sizeof(*t.nsorted));
+	if (!t.nsorted)
+		die("out of memory");
 	collect_shapes(&t);
 	find_counters(&t);
 	emit_globals(&t, &out);
@@ -1631,6 +1639,7 @@ bool translate(struct session *s)
 	free(t.gsym);
 	free(t.gcount);
 	free(t.gtouched);
+	free(t.nsorted);
 	s->c_text = emit_close(&out, &s->c_len);
 	return diag_errors() == errors;
 }

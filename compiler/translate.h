@@ -26,8 +26,10 @@ const char *build_define_error(const char *def);
  * (letters, digits, _), VALUE only characters neither make nor a recipe's
  * shell interprets (letters, digits, spaces and _ . / + @ - , = :). */
 const char *build_make_var_error(const char *var);
+/* The value of a runtime limit (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
+ * of it, else the runtime's default. */
+long long build_limit(const struct session *s, const char *name);
 /* A limit the translator needs (MAXSTRINGLEN, MAXMAPENTRIES): the last -D
  * of it, or the runtime's default. */
-long long build_limit(const struct session *s, const char *name);
 
 #endif

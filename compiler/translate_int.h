@@ -44,6 +44,7 @@ struct tx {
 	int nglobals;			/* p->globals, numbered by their index */
 	struct symbol **gsym;		/* ... by index (lock_list) */
 	int *gcount, *gtouched;		/* lock_list's counts, kept zeroed */
+	int *nsorted;			/* by global index: its sorted foreachs so far */
 	bool in_simple;			/* in a begin/end/error probe */
 	/* the string temporaries tmp_string() made, by address (a hash
 	 * set): a value that is one belongs to its user */

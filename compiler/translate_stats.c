@@ -360,14 +360,15 @@ void gs_foreach(struct tx *t, struct node *n)
 	if (sorted) {
 		long long size = sym->decl && sym->decl->u.global.size ? sym->decl->u.global.size : 0;
 		const char *cmp = foreach_cmp(t, sym, map, n);
+		int nth = t->nsorted[sym->index]++;
 
-		fprintf(t->helpers, "static struct tapc_sort_ent foreach_buf_%d[%s];\n\n", it,
-			size ? fmt("%lld", size) : "MAXMAPENTRIES");
-		fprintf(t->decls, "\tu32 fi%d, fn%d;\n", it, it);
-		emit(t->e, "fn%d = tapc_map_sort(%s, foreach_buf_%d, ARRAY_SIZE(foreach_buf_%d), %s);",
-		     it, map, it, it, cmp);
+		/* the map's nth sort buffer, allocated with it (emit_globals_init) */
+		fprintf(t->decls, "\tu32 fi%d, fn%d;\n\tstruct tapc_sort_ent *sb%d;\n", it, it, it);
+		emit(t->e, "sb%d = tapc_map_sort_buf(%s, %d);", it, map, nth);
+		emit(t->e, "fn%d = tapc_map_sort(%s, sb%d, %s, %s);", it, map, it,
+		     size ? fmt("%lld", size) : "MAXMAPENTRIES", cmp);
 		emit(t->e, "for (fi%d = 0; fi%d < fn%d; fi%d++) {", it, it, it, it);
-		emit(t->e, "it%d = foreach_buf_%d[fi%d].it;", it, it, it);
+		emit(t->e, "it%d = sb%d[fi%d].it;", it, it, it);
 	} else {
 		emit(t->e, "for (it%d = tapc_map_next(%s, NULL); it%d; it%d = tapc_map_next(%s, it%d)) {",
 		     it, map, it, it, map, it);

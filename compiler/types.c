@@ -323,6 +323,15 @@ static void infer_stmt_list(struct tctx *t, struct node *n)
 		infer(t, n);
 }
 
+/* A function that returns nothing may be an operand of && and ||, as in
+ * stap's `count && (++n == count) && exit()`: its value there is 0. */
+static void logical_operand(struct tctx *t, struct node *n, bool is_and)
+{
+	if (n->kind == NODE_CALL && n->type == TYPE_VOID)
+		return;
+	expect(t, n, TYPE_LONG, is_and ? "operator '&&'" : "operator '||'");
+}
+
 static enum type_kind infer(struct tctx *t, struct node *n)
 {
 	struct symbol *sym;
@@ -442,8 +451,8 @@ static enum type_kind infer(struct tctx *t, struct node *n)
 		}
 		break;
 	case NODE_LOGICAL:
-		expect(t, n->u.logical.left, TYPE_LONG, n->u.logical.is_and ? "operator '&&'" : "operator '||'");
-		expect(t, n->u.logical.right, TYPE_LONG, n->u.logical.is_and ? "operator '&&'" : "operator '||'");
+		logical_operand(t, n->u.logical.left, n->u.logical.is_and);
+		logical_operand(t, n->u.logical.right, n->u.logical.is_and);
 		n->type = TYPE_LONG;
 		break;
 	case NODE_UNARY:

@@ -8,7 +8,8 @@
 # read-write at its host path.  Serial ports: ttyS0 is the console (the
 # command's stderr, kernel messages, and the final line @@TAPC-EXIT=N@@),
 # ttyS1 carries the command's stdout raw; a byte arriving from the host on
-# ttyS1 asks the command to stop with SIGINT, as Ctrl-C would.
+# ttyS1 asks the command to stop with SIGINT, as Ctrl-C would ("F": a second
+# SIGINT, which forces the stop).
 # vm.conf sets TAPC_MODE (vm|shell), TAPC_MODULE (file in /tapc/mod),
 # TAPC_NSHARES and TAPC_SHARE_<i>.
 /bin/busybox --install -s /bin
@@ -85,6 +86,7 @@ stop_command() {
 	pid=$(cat $H/tmp/.tapc/pid)
 	if [ "$TAPC_MODE" = shell ]; then
 		kill -INT "-$pid"
+		: >/tmp/stop-sent
 		return
 	fi
 	n=0
@@ -93,20 +95,42 @@ stop_command() {
 		n=$((n + 1))
 	done
 	kill -INT "$pid"
+	: >/tmp/stop-sent
+}
+
+# A second request from the host (a second Ctrl-C) forces the stop: taprun
+# gets a second SIGINT, after the first, and unloads its module without
+# waiting for the rest of its output or its -c command; the commands of
+# shell mode are killed.
+force_command() {
+	stop_command
+	mkdir /tmp/forcing 2>/dev/null || return
+	n=0
+	while [ ! -e /tmp/stop-sent ] && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done
+	pid=$(cat $H/tmp/.tapc/pid)
+	if [ "$TAPC_MODE" = shell ]; then
+		kill -KILL "-$pid"
+	else
+		kill -INT "$pid"
+	fi
 }
 
 # Stop requests come two ways: bytes on ttyS1 (sent only after we say READY
 # on the console, so none meets a not yet raw, echoing ttyS1), and, because
 # a loaded TCG guest has been seen to miss those, a file "stop" appearing in
-# the host's work directory, shared read-only at /ctl.  ttyS1 stays open for
-# the whole run so its raw mode sticks.
+# the host's work directory, shared read-only at /ctl.  A forced stop is an
+# "F" byte or a file "force"; other bytes are plain stop requests.  ttyS1
+# stays open for the whole run so its raw mode sticks.
 exec 3<>/dev/ttyS1
 stty -F /dev/ttyS1 raw -echo
 mkdir -p /ctl
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=none tapcctl /ctl 2>/dev/null
-(IFS= read -r -n 1 c <&3 && stop_command) &
+(while IFS= read -r -n 1 c <&3; do
+	if [ "$c" = F ]; then force_command; else stop_command; fi
+done) &
 watch_tty=$!
-(while [ ! -e /ctl/stop ]; do sleep 0.3; done; stop_command) &
+(while [ ! -e /ctl/stop ] && [ ! -e /ctl/force ]; do sleep 0.3; done; stop_command
+ while [ ! -e /ctl/force ]; do sleep 0.3; done; force_command) &
 watch_file=$!
 echo "@@TAPC-READY@@"
 setsid chroot $H /bin/sh /tmp/.tapc/run.sh </dev/null >&3 2>/dev/console

@@ -7,8 +7,10 @@
  * The protocol is in docs/internals.md: the module creates /proc/tapc_NAME/
  * with `out` (records of struct taprun_rec + bytes, polled: the module never
  * wakes us) and `ctl` (commands start/stop, and the session state).  The -c
- * child is forked first and waits on a pipe, so target() is known at load
- * time and the command starts only once the probes are armed.  Everything
+ * child (command.c) is forked first, checks that the command can start,
+ * and waits on a pipe, so target() is known at load time, a command that
+ * can't run is an error before the module loads, and the command starts
+ * only once the probes are armed.  Everything
  * that ends a run (SIGINT/SIGTERM, -T, the child's exit, exit() in the
  * script, an error limit) leads to the same path: write `stop` (end probes
  * run in the module), drain `out`, report, delete_module.
@@ -27,11 +29,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <wordexp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "command.h"
 #include "taprun.h"
 
 #define POLL_NS		(20 * 1000 * 1000L)	/* 20 ms, like stapio */
@@ -55,19 +57,20 @@ struct run {
 	char name[64];				/* module name */
 	char dir[128];				/* /proc/tapc_NAME */
 	int out_fd, ctl_fd, data_fd;		/* data_fd: stdout or -o */
-	pid_t child;
-	int child_pipe;				/* write end: release the child */
-	int child_status;
-	bool child_done;
-	bool child_killed;			/* by our SIGTERM at the end */
-	bool output_broken;			/* EPIPE on data_fd */
+	struct command cmd;			/* -c */
+	const char *data_name;			/* "stdout" or the -o file */
+	int output_errno;			/* first write error on data_fd */
+	unsigned long long output_lost;		/* bytes not written after it */
+	bool cut_short;				/* a forced stop left output unread */
 	bool saw_error;				/* an ERROR: line from the module */
 	const char *outfile;			/* -o FILE, or NULL */
 	int nswitch;				/* switch_file() calls: FILE.N */
 	char *buf;
 };
 
-static volatile sig_atomic_t interrupted;
+/* SIGINT/SIGTERM/SIGHUP received: from our parent (tapc passing its own
+ * on) and from anyone else; see stop_requests() */
+static volatile sig_atomic_t sig_forwarded, sig_direct, last_signal;
 static int verbose;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -110,10 +113,37 @@ static void usage(FILE *f)
 	      "  --chroot DIR, --cwd DIR   where the -c command runs\n", f);
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *ctx)
 {
-	(void)sig;
-	interrupted = 1;
+	(void)ctx;
+	if (si->si_code == SI_USER && si->si_pid == getppid())
+		sig_forwarded++;
+	else
+		sig_direct++;
+	last_signal = sig;
+}
+
+/*
+ * How many times we were asked to stop.  tapc passes on what it gets, and
+ * a Ctrl-C or a signal to the process group reaches tapc and us alike: the
+ * larger of the two counts is what was meant.  The first stops the run
+ * cleanly; a second forces it (stop_forced()).
+ */
+static int stop_requests(void)
+{
+	return sig_forwarded > sig_direct ? sig_forwarded : sig_direct;
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "?";
+}
+
+/* A second request: stop waiting for output and for the -c command; the
+ * module is still stopped (its end probes run) and unloaded. */
+static bool stop_forced(void)
+{
+	return stop_requests() > 1;
 }
 
 static int parse_long(const char *s, long *v)
@@ -237,6 +267,41 @@ static int preflight(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* MemAvailable of /proc/meminfo in bytes, or -1. */
+static long long mem_available(void)
+{
+	char line[256];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "MemAvailable: %lld kB", &kb) != 1)
+		;
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/*
+ * The module allocates -s MiB of output buffer for every possible CPU when
+ * it loads; more than the memory available fails in the kernel with an
+ * allocator warning and no word of why.  Say so here instead.
+ */
+static int check_bufsize(const struct options *o)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	long long avail = mem_available(), need;
+
+	if (!o->bufsize_mb || ncpu <= 0 || avail < 0)
+		return 0;
+	need = (long long)o->bufsize_mb * ncpu << 20;
+	if (need <= avail)
+		return 0;
+	error_msg("-s %ld: %ld CPUs x %ld MiB of output buffer is more than the %lld MiB of memory available",
+		  o->bufsize_mb, ncpu, o->bufsize_mb, avail >> 20);
+	return -1;
 }
 
 /* Does the running kernel export a symbol?  (For error diagnosis only.) */
@@ -398,104 +463,38 @@ static void unload_module(const char *name)
 	error_msg("cannot unload module %s: %s", name, strerror(errno));
 }
 
-/* ---- the -c child ---- */
-
-
-/*
- * Run the -c command as stap does: a plain command line (words, quotes,
- * variables) is split with wordexp(3) and exec'd directly, so target() is
- * the command itself and no shell runs code (a shell calls getpid() at
- * startup, which a getpid probe would see).  Anything with shell syntax
- * (redirections, pipes, lists) goes through /bin/sh -c, with "exec" in front
- * when it is a single command, so the pid is still the command's.
- */
-static void child_exec(const char *cmd)
-{
-	static char buf[8192];
-	wordexp_t w;
-
-	if (wordexp(cmd, &w, WRDE_NOCMD) == 0 && w.we_wordc > 0) {
-		execvp(w.we_wordv[0], w.we_wordv);
-		fprintf(stderr, "taprun: %s: %s\n", w.we_wordv[0], strerror(errno));
-		_exit(127);
-	}
-	if (!strpbrk(cmd, ";&|\n()") && strlen(cmd) + 6 <= sizeof(buf)) {
-		snprintf(buf, sizeof(buf), "exec %s", cmd);
-		cmd = buf;
-	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	fprintf(stderr, "taprun: /bin/sh: %s\n", strerror(errno));
-}
-
-static int fork_child(const struct options *o, struct run *r)
-{
-	int fds[2];
-	char go;
-
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error_msg("pipe: %s", strerror(errno));
-		return -1;
-	}
-	r->child = fork();
-	if (r->child < 0) {
-		error_msg("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (r->child == 0) {
-		close(fds[1]);
-		/* wait until the probes are armed; EOF means taprun gave up */
-		if (read(fds[0], &go, 1) != 1)
-			_exit(127);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (o->chroot_dir && (chroot(o->chroot_dir) < 0 || chdir("/") < 0)) {
-			fprintf(stderr, "taprun: chroot %s: %s\n", o->chroot_dir, strerror(errno));
-			_exit(127);
-		}
-		if (o->cwd && chdir(o->cwd) < 0) {
-			fprintf(stderr, "taprun: cd %s: %s\n", o->cwd, strerror(errno));
-			_exit(127);
-		}
-		child_exec(o->command);
-		_exit(127);
-	}
-	close(fds[0]);
-	r->child_pipe = fds[1];
-	return 0;
-}
-
-static void release_child(struct run *r)
-{
-	if (r->child_pipe < 0)
-		return;
-	if (write(r->child_pipe, "g", 1) != 1)
-		error_msg("cannot start the -c command: %s", strerror(errno));
-	close(r->child_pipe);
-	r->child_pipe = -1;
-}
-
-static void reap_child(struct run *r, bool wait)
-{
-	if (r->child <= 0 || r->child_done)
-		return;
-	if (waitpid(r->child, &r->child_status, wait ? 0 : WNOHANG) == r->child)
-		r->child_done = true;
-}
-
 /* ---- talking to the module ---- */
+
+/* The first failed write of the script's output (a full disk, an I/O
+ * error, a reader gone) is reported, ends the run, and makes the exit
+ * status 1; what could not be written after it is counted. */
+static void output_failed(struct run *r, int err, size_t unwritten)
+{
+	if (!r->output_errno) {
+		r->output_errno = err;
+		error_msg("cannot write the output to %s: %s", r->data_name, strerror(err));
+	}
+	r->output_lost += unwritten;
+}
 
 static void write_all(struct run *r, int fd, const char *p, size_t n)
 {
+	if (fd == r->data_fd && r->output_errno) {
+		r->output_lost += n;
+		return;
+	}
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
+		if (k < 0 && errno == EINTR && stop_forced()) {
+			r->cut_short = true;	/* a blocked reader holds us no longer */
+			return;
+		}
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
 			if (fd == r->data_fd)
-				r->output_broken = true;
+				output_failed(r, k < 0 ? errno : EIO, n);
 			return;
 		}
 		p += k;
@@ -532,8 +531,9 @@ static void run_system(const char *cmd, size_t len)
 	}
 	if (pid < 0)
 		error_msg("system(): fork: %s", strerror(errno));
-	else
-		waitpid(pid, NULL, 0);
+	else	/* our signal handlers don't restart it (setup_signals()) */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	free(text);
 }
 
@@ -554,6 +554,9 @@ static void switch_file(struct run *r)
 	say("output now in %s", path);
 	close(r->data_fd);
 	r->data_fd = fd;
+	r->data_name = strdup(path);	/* for a write error's message */
+	if (!r->data_name)
+		r->data_name = r->outfile;
 	r->nswitch++;
 }
 
@@ -563,9 +566,14 @@ static size_t drain(struct run *r)
 	size_t total = 0;
 
 	for (;;) {
-		ssize_t n = read(r->out_fd, r->buf, READ_SIZE);
+		ssize_t n;
 		size_t off = 0;
 
+		if (stop_forced()) {
+			r->cut_short = true;	/* the rest goes with the module */
+			break;
+		}
+		n = read(r->out_fd, r->buf, READ_SIZE);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -586,7 +594,7 @@ static size_t drain(struct run *r)
 				run_system(r->buf + off, rec.len);
 			} else if (rec.chan == TAPRUN_CHAN_SWITCH) {
 				switch_file(r);
-			} else if (!r->output_broken) {
+			} else {
 				write_all(r, r->data_fd, r->buf + off, rec.len);
 			}
 			off += rec.len;
@@ -659,20 +667,20 @@ static void run_loop(struct run *r, const struct options *o)
 
 	for (;;) {
 		drain(r);
-		if (interrupted) {
+		if (stop_requests()) {
 			say("interrupted");
 			return;
 		}
-		if (r->output_broken) {
-			say("output closed");
+		if (r->output_errno) {
+			say("output failed");
 			return;
 		}
 		if (read_status(r, &s) == 0 && strcmp(s.state, "RUNNING") != 0) {
 			say("module state %s", s.state);
 			return;
 		}
-		reap_child(r, false);
-		if (r->child_done) {
+		command_reap(&r->cmd, false);
+		if (r->cmd.done) {
 			say("command exited");
 			return;
 		}
@@ -684,16 +692,14 @@ static void run_loop(struct run *r, const struct options *o)
 	}
 }
 
-static void report_child(struct run *r)
+/* The last write error of a file may show only when it is closed (NFS). */
+static void finish_output(struct run *r)
 {
-	int st = r->child_status;
-
-	if (!r->child_done || !WIFSIGNALED(st))
-		return;
-	if (r->child_killed)		/* our own SIGTERM is not news */
-		return;
-	fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
-		WTERMSIG(st), strsignal(WTERMSIG(st)));
+	if (r->data_fd >= 0 && close(r->data_fd) < 0 && errno != EINTR)
+		output_failed(r, errno, 0);
+	r->data_fd = -1;
+	if (r->output_lost)
+		error_msg("%llu bytes of output were not written", r->output_lost);
 }
 
 static void setup_signals(void)
@@ -701,7 +707,10 @@ static void setup_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	/* no SA_RESTART: a blocked write to our output or the wait for the
+	 * -c command returns, so that a second signal can force the end */
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -711,15 +720,21 @@ static void setup_signals(void)
 
 static int native_main(const struct options *o)
 {
-	struct run r = { .out_fd = -1, .ctl_fd = -1, .child_pipe = -1,
-			 .data_fd = STDOUT_FILENO };
+	struct run r = { .out_fd = -1, .ctl_fd = -1,
+			 .data_fd = STDOUT_FILENO, .data_name = "stdout" };
 	struct status s = { .state = "?" };
 	long target = o->target;
 	char *params;
 	int rc = 1, err;
 
-	if (preflight() < 0 || module_name(o->module, r.name, sizeof(r.name)) < 0)
+	if (preflight() < 0 || check_bufsize(o) < 0 ||
+	    module_name(o->module, r.name, sizeof(r.name)) < 0)
 		return 1;
+	/* a closed stdout would be reused by the first open(): output lost */
+	if (!o->outfile && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		error_msg("stdout is closed (use -o FILE)");
+		return 1;
+	}
 	r.buf = malloc(READ_SIZE);
 	if (!r.buf) {
 		error_msg("out of memory");
@@ -732,17 +747,18 @@ static int native_main(const struct options *o)
 			error_msg("cannot open %s: %s", o->outfile, strerror(errno));
 			return 1;
 		}
+		r.data_name = o->outfile;
 	}
 	setup_signals();
 	if (o->command) {
-		if (fork_child(o, &r) < 0)
+		if (command_fork(&r.cmd, o->command, o->chroot_dir, o->cwd) < 0)
 			return 1;
-		target = r.child;
+		target = r.cmd.pid;
 	}
 	params = param_string(o, target);
 	say("loading %s (module %s) with '%s'", o->module, r.name, params ? params : "");
 	if (!params || load_module(o, params) < 0)
-		goto kill_child;
+		goto end_command;
 	if (open_proc(&r) < 0)
 		goto unload;
 
@@ -752,13 +768,14 @@ static int native_main(const struct options *o)
 		error_msg("cannot start %s: %s", r.name, strerror(-err));
 		goto unload;
 	}
-	release_child(&r);
+	command_release(&r.cmd);
 	run_loop(&r, o);
 
 	err = command(&r, "stop");
 	if (err)
 		error_msg("stop: %s", strerror(-err));
 	drain(&r);
+	finish_output(&r);
 	if (read_status(&r, &s) < 0)
 		error_msg("cannot read %s/ctl", r.dir);
 	say("state=%s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
@@ -769,7 +786,7 @@ static int native_main(const struct options *o)
 	if (s.dropped)	/* stap's words, and how much was lost */
 		fprintf(stderr, "WARNING: There were %ld transport failures. Try -s to increase the buffer size from %ld MiB (%ld bytes of output dropped).\n",
 			s.dropwrites, o->bufsize_mb ? o->bufsize_mb : 1, s.dropped);
-	rc = s.errors || r.saw_error || strcmp(s.state, "STOPPED") ? 1 : 0;
+	rc = s.errors || r.saw_error || r.output_errno || strcmp(s.state, "STOPPED") ? 1 : 0;
 unload:
 	if (r.out_fd >= 0)
 		close(r.out_fd);
@@ -777,16 +794,17 @@ unload:
 		close(r.ctl_fd);
 	say("unloading %s", r.name);
 	unload_module(r.name);
-kill_child:
-	if (r.child > 0) {
-		close(r.child_pipe);	/* never released: it exits 127 */
-		reap_child(&r, false);
-		if (!r.child_done) {
-			r.child_killed = true;
-			kill(r.child, SIGTERM);
-		}
-		reap_child(&r, true);
-		report_child(&r);
+end_command:
+	/* a command that outlives our SIGTERM is killed on a second signal */
+	do
+		command_finish(&r.cmd, stop_forced());
+	while (r.cmd.pid && !r.cmd.done);
+	if (r.cmd.failed)
+		rc = 1;
+	if (stop_forced()) {
+		error_msg("stopped by a second signal (%s)%s", signal_name(last_signal),
+			  r.cut_short ? ": the rest of the output was discarded" : "");
+		rc = 128 + last_signal;
 	}
 	free(params);
 	free(r.buf);

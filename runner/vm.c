@@ -14,10 +14,13 @@
  * Two serial ports carry the traffic, each on a pair of FIFOs we create
  * (qemu's "pipe" chardev): ttyS0 is the kernel console and the command's
  * stderr, ending with the line @@TAPC-EXIT=N@@ which becomes our exit
- * status; ttyS1 is the command's stdout, raw.  On SIGINT/SIGTERM we ask the
- * guest to SIGINT the command (bytes on ttyS1, and a file "stop" in our work
- * directory, which the guest sees read-only over 9p), so Ctrl-C on the host
- * still runs the module's end probes and their output comes back.
+ * status; ttyS1 is the command's stdout, raw.  On SIGINT/SIGTERM/SIGHUP we
+ * ask the guest to SIGINT the command (bytes on ttyS1, and a file "stop" in
+ * our work directory, which the guest sees read-only over 9p), so Ctrl-C on
+ * the host still runs the module's end probes and their output comes back;
+ * a second signal is passed on the same way ("force": the guest's taprun
+ * gets a second SIGINT and unloads without waiting), and a third, or a
+ * forced guest that has not ended after VM_FORCE_GRACE seconds, kills qemu.
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -41,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "kernel_files.h"
 #include "vm.h"
 
@@ -55,6 +59,7 @@
 #define VM_EXIT_TIMEOUT 124
 #define VM_EXIT_NOSTATUS 125
 #define VM_MAX_SHARES 8
+#define VM_FORCE_GRACE 30	/* s a forced guest gets before it is killed */
 #define EXIT_MARKER "@@TAPC-EXIT="
 #define READY_MARKER "@@TAPC-READY@@"
 
@@ -67,6 +72,8 @@ struct vm_opts {
 	bool boot_verbose;	/* keep kernel boot messages */
 	const char *keep;	/* keep the work directory here */
 	const char *outfile;	/* -o: host file for the guest's stdout */
+	const char *command;	/* -c, for the guest's taprun */
+	bool command_moved;	/* --chroot or --cwd: it runs elsewhere */
 	const char *shares[VM_MAX_SHARES];
 	int nshares;
 	char **qemu_extra;	/* --qemu ARG, each one word */
@@ -485,6 +492,9 @@ static bool parse_args(struct vm_opts *o, int argc, char **argv)
 			guest_arg(o, a);
 		} else if (a[0] == '-' && a[1] && !o->shell) {
 			guest_arg(o, a);
+			if (!strcmp(a, "-c") && i + 1 < argc)
+				o->command = argv[i + 1];
+			o->command_moved |= !strcmp(a, "--chroot") || !strcmp(a, "--cwd");
 			if (taprun_opt_has_value(a) && i + 1 < argc)
 				guest_arg(o, argv[++i]);
 		} else if (a[0] == '-' && a[1]) {
@@ -910,9 +920,14 @@ struct vm_run {
 	bool qemu_done;
 	int qemu_status;
 	int con_fd, out_fd, stop_fd, sig_fd, dest_fd;
+	const char *dest_name;	/* "stdout" or the -o file */
+	int dest_errno;		/* first failed write of the guest's stdout */
+	unsigned long long lost;	/* bytes not written after it */
 	struct buf line;	/* partial console line */
 	int exit_status;	/* from @@TAPC-EXIT=N@@, -1 until seen */
-	int stop_requests;	/* SIGINT/SIGTERM received */
+	int stop_requests;	/* SIGINT/SIGTERM/SIGHUP received (see on_signal()) */
+	int sig_forwarded, sig_direct, last_signal;
+	double force_first;	/* when the force request first went out, or 0 */
 	bool ready;		/* the guest listens for stop requests */
 	const char *work;	/* work directory, shared with the guest at /ctl */
 	double stop_sent;	/* when the last stop request went out */
@@ -1004,6 +1019,18 @@ static void console_feed(struct vm_run *r, const char *p, size_t n)
 	}
 }
 
+/* The guest's stdout could not be written here (a full disk, an I/O
+ * error, a reader gone): say so once, stop the guest's command, count
+ * what is lost, and fail the run. */
+static void dest_failed(struct vm_run *r, int err, size_t n)
+{
+	if (!r->dest_errno) {
+		r->dest_errno = err ? err : EIO;
+		vm_err("cannot write the output to %s: %s", r->dest_name, strerror(r->dest_errno));
+	}
+	r->lost += n;
+}
+
 /* Relay what is there on the console or stdout port; > 0 if anything was. */
 static ssize_t pump(struct vm_run *r, int fd)
 {
@@ -1014,11 +1041,30 @@ static ssize_t pump(struct vm_run *r, int fd)
 		return n;
 	if (fd == r->con_fd)
 		console_feed(r, chunk, (size_t)n);
-	else if (!write_all(r->dest_fd, chunk, (size_t)n) && errno == EPIPE)
-		r->dest_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	else if (r->dest_errno)
+		r->lost += (size_t)n;
+	else if (!write_all(r->dest_fd, chunk, (size_t)n))
+		dest_failed(r, errno, (size_t)n);
 	return n;
 }
 
+static void kill_guest(struct vm_run *r, const char *why)
+{
+	if (r->killed)
+		return;
+	vm_err("%s: killing the guest", why);
+	kill(r->qemu, SIGKILL);
+	r->killed = true;
+}
+
+/*
+ * A signal asks the guest's command to stop; a second one forces it (the
+ * guest's taprun then stops waiting for output and for its -c command),
+ * and a third kills the guest.  tapc passes its signals on to us, and a
+ * Ctrl-C or a signal to the process group reaches tapc and us alike: the
+ * larger of the two counts (from our parent, from anyone else) is what
+ * was meant, as in taprun's native mode.
+ */
 static void on_signal(struct vm_run *r)
 {
 	struct signalfd_siginfo si;
@@ -1029,11 +1075,14 @@ static void on_signal(struct vm_run *r)
 				r->qemu_done = true;
 			continue;
 		}
-		if (++r->stop_requests > 1 && !r->killed) {
-			vm_err("second signal: killing the guest");
-			kill(r->qemu, SIGKILL);
-			r->killed = true;
-		}
+		if (si.ssi_code == SI_USER && (pid_t)si.ssi_pid == getppid())
+			r->sig_forwarded++;
+		else
+			r->sig_direct++;
+		r->last_signal = (int)si.ssi_signo;
+		r->stop_requests = r->sig_forwarded > r->sig_direct ? r->sig_forwarded : r->sig_direct;
+		if (r->stop_requests > 2)
+			kill_guest(r, "third signal");
 	}
 }
 
@@ -1046,18 +1095,27 @@ static void on_signal(struct vm_run *r)
  */
 static void send_stop(struct vm_run *r, double t)
 {
-	static const char burst[16] = "SSSSSSSSSSSSSSSS";
-	char path[PATH_MAX + 32];
+	bool force = r->stop_requests > 1;
+	char burst[16], path[PATH_MAX + 32];
 	int fd;
 
-	if (!r->stop_requests || r->killed || t - r->stop_sent < 2)
+	if ((!r->stop_requests && !r->dest_errno) || r->killed)
 		return;
-	snprintf(path, sizeof(path), "%s/stop", r->work);
+	/* the guest's taprun unloads its module even when forced; a guest
+	 * that still does not end is killed */
+	if (force && !r->force_first)
+		r->force_first = t;
+	if (force && t - r->force_first > VM_FORCE_GRACE)
+		kill_guest(r, "the guest did not stop");
+	if (r->killed || t - r->stop_sent < 2)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", r->work, force ? "force" : "stop");
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		close(fd);
 	if (!r->ready)
 		return;
+	memset(burst, force ? 'F' : 'S', sizeof(burst));
 	if (write(r->stop_fd, burst, sizeof(burst)) < 0 && errno != EAGAIN)
 		vm_err("cannot send the stop request: %s", strerror(errno));
 	r->stop_sent = t;
@@ -1074,7 +1132,7 @@ static void vm_loop(struct vm_run *r, int timeout)
 			{ .fd = r->out_fd, .events = POLLIN },
 			{ .fd = r->sig_fd, .events = POLLIN },
 		};
-		int wait_ms = r->stop_requests ? 500 : -1;
+		int wait_ms = r->stop_requests || r->dest_errno ? 500 : -1;
 		double t = now_s();
 
 		if (deadline && (wait_ms < 0 || deadline - t < wait_ms / 1e3))
@@ -1133,7 +1191,7 @@ static int open_fifo(const char *work, const char *name)
 static void cleanup_work(const char *work)
 {
 	static const char *const files[] = { "con.in", "con.out", "out.in", "out.out",
-					      "initramfs.cpio", "qemu.log", "stop" };
+					      "initramfs.cpio", "qemu.log", "stop", "force" };
 	char path[PATH_MAX + 32];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -1143,21 +1201,44 @@ static void cleanup_work(const char *work)
 	rmdir(work);
 }
 
+/* The exit status of a finished guest run. */
+static int vm_status(const struct vm_run *r, const struct vm_opts *o, const char *work)
+{
+	if (r->exit_status >= 0)
+		return r->exit_status;
+	if (r->killed && !r->timed_out)
+		return 128 + r->last_signal;
+	if (r->timed_out) {
+		vm_err("timeout after %d s: guest killed", o->timeout);
+		return VM_EXIT_TIMEOUT;
+	}
+	vm_err("the guest ended without an exit status (qemu %s %d)",
+	       WIFEXITED(r->qemu_status) ? "exit status" : "signal",
+	       WIFEXITED(r->qemu_status) ? WEXITSTATUS(r->qemu_status) : WTERMSIG(r->qemu_status));
+	show_qemu_log(work);
+	return VM_EXIT_NOSTATUS;
+}
+
 /* Boot, relay, and turn the outcome into an exit status. */
 static int vm_boot(const struct vm_opts *o, const char *image, const char *work, char **shares)
 {
-	struct vm_run r = { .exit_status = -1, .dest_fd = 1, .stop_sent = -10, .work = work };
+	struct vm_run r = { .exit_status = -1, .dest_fd = 1, .dest_name = "stdout", .stop_sent = -10,
+			    .work = work };
 	struct argv_list a = qemu_argv(o, image, work, shares);
 	sigset_t mask, old;
 	double t0 = now_s();
-	int in_fd;
+	int in_fd, rc;
 
 	char stop[PATH_MAX + 32];
 
 	snprintf(stop, sizeof(stop), "%s/stop", work);
 	unlink(stop);	/* a --keep directory may hold an old one */
-	if (o->outfile)
+	snprintf(stop, sizeof(stop), "%s/force", work);
+	unlink(stop);
+	if (o->outfile) {
 		r.dest_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		r.dest_name = o->outfile;
+	}
 	r.con_fd = open_fifo(work, "con.out");
 	in_fd = open_fifo(work, "con.in");
 	r.out_fd = open_fifo(work, "out.out");
@@ -1176,6 +1257,7 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	signal(SIGPIPE, SIG_IGN);
@@ -1186,19 +1268,13 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (o->verbose)
 		fprintf(stderr, "taprun: --vm: guest ran %.1f s\n", now_s() - t0);
-	if (r.stop_requests > 1)
-		return 130;
-	if (r.exit_status >= 0)
-		return r.exit_status;
-	if (r.timed_out) {
-		vm_err("timeout after %d s: guest killed", o->timeout);
-		return VM_EXIT_TIMEOUT;
-	}
-	vm_err("the guest ended without an exit status (qemu %s %d)",
-	       WIFEXITED(r.qemu_status) ? "exit status" : "signal",
-	       WIFEXITED(r.qemu_status) ? WEXITSTATUS(r.qemu_status) : WTERMSIG(r.qemu_status));
-	show_qemu_log(work);
-	return VM_EXIT_NOSTATUS;
+	/* the last write error of a file may show only when it is closed (NFS) */
+	if (close(r.dest_fd) < 0 && errno != EINTR)
+		dest_failed(&r, errno, 0);
+	if (r.lost)
+		vm_err("%llu bytes of output were not written", r.lost);
+	rc = vm_status(&r, o, work);
+	return r.dest_errno && rc == 0 ? 1 : rc;
 }
 
 /*
@@ -1225,6 +1301,29 @@ static void share_tmp_cwd(struct vm_opts *o, char **shares)
 	o->nshares++;
 }
 
+/*
+ * The guest's taprun checks the -c command before it loads the module;
+ * a program named by its path can be checked here already, without a
+ * boot: the guest sees the host's files at the same paths (a PATH lookup
+ * is left to the guest, whose PATH differs).
+ */
+static bool command_ready(const struct vm_opts *o)
+{
+	char what[256];
+	int err;
+
+	if (!o->command || o->command_moved)
+		return true;
+	err = command_check(o->command, false, what, sizeof(what));
+	if (!err)
+		return true;
+	if (err == EINVAL)
+		fprintf(stderr, "taprun: cannot run the -c command: shell syntax error in %s\n", what);
+	else
+		fprintf(stderr, "taprun: cannot run the -c command: %s: %s\n", what, strerror(err));
+	return false;
+}
+
 int vm_main(int argc, char **argv)
 {
 	struct vm_opts o = { 0 };
@@ -1235,6 +1334,8 @@ int vm_main(int argc, char **argv)
 
 	if (argc < 2 || !parse_args(&o, argc, argv) || !pick_kernel(&o, &image, &release))
 		return VM_EXIT_USAGE;
+	if (!command_ready(&o))
+		return 1;
 	for (int i = 0; i < o.nshares; i++) {
 		struct stat st;
 

@@ -3,9 +3,10 @@
  * foreach.h - sorted iteration for the script's foreach statement.
  *
  * A sorted foreach (`foreach (k in a-)`) snapshots the map's entries into
- * a buffer the translator allocates per foreach statement (static, sized
- * by the array's capacity: the probe holds the global's lock, so nothing
- * else uses it meanwhile) and sorts that.  Each entry remembers its place
+ * a buffer of its own (tapc_map_sort_buf(): one per foreach statement over
+ * the map, as large as the map, allocated with it at load, never in the
+ * module's image; the probe holds the global's lock, so nothing else uses
+ * it meanwhile) and sorts that.  Each entry remembers its place
  * in insertion order, and the generated comparator falls back on it, so
  * ties keep the order an unsorted foreach would show.
  */

@@ -34,6 +34,18 @@ struct tapc_map {
 	struct hlist_head *buckets;
 	struct list_head order, free;
 	char *pool;
+	struct tapc_sort_ent *sort;	/* nsort buffers of max_entries */
+	u32 nsort;
 };
+
+/* Entries a map may have: its bucket count, a power of two at least as
+ * large, must fit its u32. */
+#define TAPC_MAP_MAX_ENTRIES	(1u << 31)
+
+/* Bytes of a map of max_entries entries (nodes and buckets). */
+u64 tapc_map_bytes(u32 key_size, u32 value_size, u32 max_entries);
+/* May global name (entries, in copies maps, or nsort sort buffers for
+ * them) take bytes now?  If not, an ERROR message says why. */
+bool tapc_mem_check(const char *name, u32 entries, unsigned int copies, u32 nsort, u64 bytes);
 
 #endif /* TAPC_MAP_H */

@@ -30,6 +30,8 @@ static atomic_t tapc_errors = ATOMIC_INIT(0);
 static atomic_t tapc_skipped = ATOMIC_INIT(0);
 static atomic_long_t tapc_missed = ATOMIC_LONG_INIT(0);
 static atomic_long_t tapc_reentrant = ATOMIC_LONG_INIT(0);
+/* globals_init()'s failure: `start` fails with it (see tapc_init()) */
+static int tapc_globals_rc;
 
 /* state == RUNNING && !aborted && no exit() in one word for the inline
  * check in session.h.  Only a state change (serialized by
@@ -177,6 +179,10 @@ int tapc_session_start(void)
 	int rc = 0;
 
 	mutex_lock(&tapc_session_lock);
+	if (tapc_globals_rc) {
+		rc = tapc_globals_rc;
+		goto out;
+	}
 	if (atomic_read(&tapc_state) != TAPC_ST_LOADED) {
 		rc = -EALREADY;
 		goto out;
@@ -238,15 +244,17 @@ static int __init tapc_init(void)
 	rc = tapc_timing_init();
 	if (rc)
 		goto free_transport;
-	if (tapc_module.globals_init) {
-		rc = tapc_module.globals_init();
-		if (rc)
-			goto free_timing;
-	}
+	/*
+	 * A global that can't be allocated (an array too large for this
+	 * machine) has said so, naming it, on chan 2.  Failing the load
+	 * would take that message with the module, so it stays loaded with
+	 * nothing allocated: `start` fails with the error, taprun prints the
+	 * message and unloads.
+	 */
+	if (tapc_module.globals_init)
+		tapc_globals_rc = tapc_module.globals_init();
 	return 0;
 
-free_timing:
-	tapc_timing_free();
 free_transport:
 	tapc_transport_exit();
 free_context:
@@ -259,7 +267,7 @@ static void __exit tapc_exit(void)
 	/* unloaded without `stop` (taprun killed, plain rmmod): stop now */
 	tapc_session_stop();
 	tapc_transport_exit();
-	if (tapc_module.globals_free)
+	if (tapc_module.globals_free && !tapc_globals_rc)
 		tapc_module.globals_free();
 	tapc_timing_free();
 	tapc_context_free();

@@ -28,6 +28,7 @@
 #include "tapc_runtime.h"
 #include "stat.h"
 #include "map.h"
+#include "print.h"
 
 /* ---- shapes and the merged data ---- */
 
@@ -201,8 +202,9 @@ bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc)
 {
-	if (op == TAPC_STAT_COUNT) {
-		*out = d->count;
+	/* as in stap since 1.5: an empty aggregate has a count and a sum */
+	if (op == TAPC_STAT_COUNT || (op == TAPC_STAT_SUM && d->count == 0)) {
+		*out = op == TAPC_STAT_COUNT ? d->count : 0;
 		return true;
 	}
 	if (d->count == 0) {
@@ -433,16 +435,17 @@ struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
 
 	if (!tapc_stat_shape_check(sh, name))
 		return NULL;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL | __GFP_NOWARN);
 	if (!s)
-		return NULL;
+		goto nomem;
 	s->shape = sh;
 	/* per-CPU memory (zeroed): this CPU's slot is one %gs-relative
 	 * address away, and CPUs stay off each other's lines */
-	s->cpu = __alloc_percpu(sizeof(struct tapc_stat_slot) + dsize,
-				__alignof__(struct tapc_stat_slot));
-	s->agg = kzalloc(dsize, GFP_KERNEL);
-	s->copy = kzalloc(dsize, GFP_KERNEL);
+	s->cpu = __alloc_percpu_gfp(sizeof(struct tapc_stat_slot) + dsize,
+				    __alignof__(struct tapc_stat_slot),
+				    GFP_KERNEL | __GFP_NOWARN);
+	s->agg = kzalloc(dsize, GFP_KERNEL | __GFP_NOWARN);
+	s->copy = kzalloc(dsize, GFP_KERNEL | __GFP_NOWARN);
 	if (!s->cpu || !s->agg || !s->copy)
 		goto nomem;
 	for_each_possible_cpu(cpu)
@@ -450,6 +453,7 @@ struct tapc_stat *tapc_stat_alloc(const struct tapc_stat_shape *sh,
 	return s;
 nomem:
 	tapc_stat_free(s);
+	tapc_err("cannot allocate global '%s': out of memory", name);
 	return NULL;
 }
 
@@ -547,17 +551,24 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 
 	if (!tapc_stat_shape_check(sh, name))
 		return NULL;
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	/* one map per CPU and the merged one: all or nothing, checked once */
+	if (!tapc_mem_check(name, max_entries, nr_cpu_ids + 1, 0,
+			    (nr_cpu_ids + 1) * tapc_map_bytes(key_size, dsize, max_entries)))
 		return NULL;
-	m->shape = sh;
-	m->cpu = kcalloc(nr_cpu_ids, sizeof(*m->cpu), GFP_KERNEL);
-	m->one = kzalloc(dsize, GFP_KERNEL);
-	m->agg = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
-	if (!m->cpu || !m->one || !m->agg)
+	m = kzalloc(sizeof(*m), GFP_KERNEL | __GFP_NOWARN);
+	if (!m)
 		goto nomem;
+	m->shape = sh;
+	m->cpu = kcalloc(nr_cpu_ids, sizeof(*m->cpu), GFP_KERNEL | __GFP_NOWARN);
+	m->one = kzalloc(dsize, GFP_KERNEL | __GFP_NOWARN);
+	if (!m->cpu || !m->one)
+		goto nomem;
+	/* tapc_map_alloc() says why it failed */
+	m->agg = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
+	if (!m->agg)
+		goto fail;
 	for_each_possible_cpu(cpu) {
-		struct tapc_stat_map_cpu *pc = kzalloc(sizeof(*pc), GFP_KERNEL);
+		struct tapc_stat_map_cpu *pc = kzalloc(sizeof(*pc), GFP_KERNEL | __GFP_NOWARN);
 
 		if (!pc)
 			goto nomem;
@@ -565,10 +576,12 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 		raw_spin_lock_init(&pc->lock);
 		pc->m = tapc_map_alloc(key_size, dsize, max_entries, wrap, name);
 		if (!pc->m)
-			goto nomem;
+			goto fail;
 	}
 	return m;
 nomem:
+	tapc_err("cannot allocate global '%s': out of memory", name);
+fail:
 	tapc_stat_map_free(m);
 	return NULL;
 }
@@ -589,6 +602,11 @@ void tapc_stat_map_free(struct tapc_stat_map *m)
 	tapc_map_free(m->agg);
 	kfree(m->one);
 	kfree(m);
+}
+
+bool tapc_stat_map_sort_bufs(struct tapc_stat_map *m, u32 n)
+{
+	return tapc_map_sort_bufs(m->agg, n);
 }
 
 bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,

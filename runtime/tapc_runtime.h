@@ -196,6 +196,12 @@ struct tapc_map *tapc_map_alloc(u32 key_size, u32 value_size, u32 max_entries,
 struct tapc_map *tapc_map_alloc_str(u32 value_size, u32 max_entries,
 				    bool wrap, const char *name);
 void tapc_map_free(struct tapc_map *m);
+/* Process context only (globals init): n buffers for sorted foreach
+ * statements over m, each as large as m (foreach.h); false, with an
+ * ERROR naming the global, when they can't be had. */
+bool tapc_map_sort_bufs(struct tapc_map *m, u32 n);
+/* Buffer i of those, for the i-th sorted foreach over m. */
+struct tapc_sort_ent *tapc_map_sort_buf(struct tapc_map *m, u32 i);
 /* Keys are compared bytewise: zero the whole key struct before filling it
  * (except for tapc_map_alloc_str maps). */
 void *tapc_map_lookup(struct tapc_map *m, const void *key);
@@ -266,6 +272,8 @@ struct tapc_stat_map *tapc_stat_map_alloc(u32 key_size, u32 max_entries,
 					  const struct tapc_stat_shape *sh,
 					  const char *name);
 void tapc_stat_map_free(struct tapc_stat_map *m);
+/* tapc_map_sort_bufs() for the merged map tapc_stat_map_aggregate() gives. */
+bool tapc_stat_map_sort_bufs(struct tapc_stat_map *m, u32 n);
 /* a[k] <<< v; false with "Array overflow..." set when this CPU's map is full. */
 bool tapc_stat_map_add(struct tapc_context *c, struct tapc_stat_map *m,
 		       const void *key, int64_t v, const char *loc);
@@ -284,7 +292,7 @@ struct tapc_map *tapc_stat_map_aggregate(struct tapc_context *c,
 					 const char *loc);
 
 /* @count/@sum/@min/@max/@avg/@variance of d: false with "empty aggregate"
- * set for anything but @count of an empty aggregate. */
+ * set for anything but @count and @sum (0) of an empty aggregate. */
 bool tapc_stat_extract(struct tapc_context *c, const struct tapc_stat_data *d,
 		       const struct tapc_stat_shape *sh, enum tapc_stat_op op,
 		       int64_t *out, const char *loc);

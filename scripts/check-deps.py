@@ -45,7 +45,7 @@ COMPONENTS = [
     ("fetch.*", "fetch"), ("pretty.c", "fetch"), ("recipe.*", "fetch"),
     ("kernel.*", "target"), ("btf.c", "target"), ("dwarf*", "target"), ("modules.c", "target"),
     ("modindex.c", "target"), ("decompress.*", "target"), ("image.*", "target"),
-    ("kernel_files.*", "target"),
+    ("kernel_files.*", "target"), ("kallsyms.c", "target"), ("cache.*", "target"),
     ("builtins.*", "lib"), ("format.*", "lib"), ("regex_dfa.*", "lib"),
     # the data every layer shares: the AST, the resolved program, the session
     ("ast.*", "base"), ("resolve.h", "base"), ("session.h", "base"), ("arena.*", "base"),

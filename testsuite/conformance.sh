@@ -53,12 +53,13 @@ why_rejected() {
 	case $family in
 	'') ;;
 	*noprobe) echo "%( CONFIG_X >= 0 %) with no .config for the running kernel: tapc's unset CONFIG_ is not 0"; return ;;
-	*'*'* | *'?'*) echo "a wildcard in the first component of a probe point (alias globs are not matched yet)"; return ;;
-	foo | alias*) echo "a wildcard over the script's own aliases (alias globs are not matched yet)"; return ;;
+	*'*'* | *'?'*) echo "a wildcard in a built-in family's name (kerne*.funct*): tapc matches wildcards over aliases only"; return ;;
+	foo | alias*) echo "the script's own aliases derive no probe point on this kernel"; return ;;
 	*) echo "probe family or tapset alias '$family' not built yet"; return ;;
 	esac
 	case $1 in
-	*"no match for probe point foo."*) echo "a wildcard over the script's own aliases (alias globs are not matched yet)" ;;
+	*"no match for probe point foo."*) echo "the aliases the wildcard matches probe functions this kernel lacks (do_sys_exit, __do_sys_exit are inlined)" ;;
+	*"no match for probe point kerne"*) echo "a wildcard in a built-in family's name (kerne*.funct*): tapc matches wildcards over aliases only" ;;
 	*"unknown function '"*) echo "tapset function $(printf '%s\n' "$1" | sed -n "s/.*unknown function '\([^']*\)'.*/\1/p") not written yet" ;;
 	*"(never assigned)"*) echo "a local read but never assigned: tapc refuses it (stap only warns)" ;;
 	*"@autocast"* | *"use ->member to read part of it"*) echo "@cast/@autocast of a whole struct (&@cast(...), autocast through locals) not supported yet" ;;

@@ -44,6 +44,11 @@ struct expand_state {
 	const char *first_blacklisted;
 	const char *file;		/* "F@FILE..." as written, NULL: none */
 	bool ambiguous;			/* a DWARF site could not be placed */
+	struct {			/* the functions left out, by reason */
+		const char *why;
+		int n;
+	} left[24];
+	int nleft;
 };
 
 static struct site *new_site(struct expand_state *st, const char *func)
@@ -62,17 +67,49 @@ static struct site *new_site(struct expand_state *st, const char *func)
 	return site;
 }
 
+/*
+ * A function the kernel refuses a kprobe on (an __init function, the
+ * kprobe blacklist, kprobes' own code...) is left out: one such site and
+ * no probe of the module could start.  Counted by reason, for the error
+ * when nothing else matched and for the -v note.
+ */
+static bool left_out(struct expand_state *st, const char *func)
+{
+	const char *why = kernel_blacklist_reason(st->im, func);
+	int i;
+
+	if (!why)
+		return false;
+	st->blacklisted++;
+	if (!st->first_blacklisted)
+		st->first_blacklisted = arena_strdup(func);
+	for (i = 0; i < st->nleft && strcmp(st->left[i].why, why); i++)
+		;
+	if (i == st->nleft && i < (int)(sizeof(st->left) / sizeof(st->left[0])))
+		st->left[st->nleft++].why = why;
+	if (i < st->nleft)
+		st->left[i].n++;
+	return true;
+}
+
+/* -v: how many functions a pattern matched were left out, and why. */
+static void note_left_out(const struct expand_state *st, int matched)
+{
+	const char *why = "";
+	int i;
+
+	for (i = 0; i < st->nleft; i++)
+		why = arena_printf("%s%s%d %s", why, i ? "; " : "", st->left[i].n, st->left[i].why);
+	diag_note(st->point->loc, "probe point %s: %d of %d matching functions left out, the kernel "
+		  "refuses kprobes on them (%s)", pp_text(st->point), st->blacklisted, matched, why);
+}
+
 static void add_site(const char *func, void *arg)
 {
 	struct expand_state *st = arg;
 
-	if (kernel_blacklisted(st->im, func)) {
-		st->blacklisted++;
-		if (!st->first_blacklisted)
-			st->first_blacklisted = arena_strdup(func);
-		return;
-	}
-	new_site(st, func);
+	if (!left_out(st, func))
+		new_site(st, func);
 }
 
 /* A site of f@FILE (function entry) or f@FILE:LINE from DWARF; its pp
@@ -83,12 +120,8 @@ static void add_dwarf_site(const struct dwarf_site *ds, void *arg)
 	const char *file = strpbrk(st->file, "*?[") ? ds->file : st->file;
 	struct site *site;
 
-	if (kernel_blacklisted(st->im, ds->func)) {
-		st->blacklisted++;
-		if (!st->first_blacklisted)
-			st->first_blacklisted = arena_strdup(ds->func);
+	if (left_out(st, ds->func))
 		return;
-	}
 	if (ds->anchor && (!*ds->anchor || st->im->name)) {
 		if (!st->ambiguous)
 			diag_error(st->point->loc, "probe point %s: several functions of %s are called %s, "
@@ -263,7 +296,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 	const struct node *comps[6], *arg;
 	int n = pp_comps(point, comps, 6), i = 1;
 	const char *family = comps[0]->u.comp.name, *pattern, *file = NULL;
-	struct expand_state st = { p, point, family, "function", "", "", false, 0, NULL, 0, NULL, NULL, false };
+	struct expand_state st = { .p = p, .point = point, .prefix = family, .what = "function",
+				   .suffix = "", .at = "" };
 	bool is_kprobe = strcmp(family, "kprobe") == 0;
 	const struct node *modarg = NULL;
 	int line = 0, matched, m, nnamed = 0;
@@ -373,6 +407,8 @@ static int kprobe_expand(struct session *s, struct rprobe *p, struct node *point
 			diag_note(point->loc, "did you mean %s.function(\"%s\")%s?", st.prefix, hint, st.suffix);
 		return -1;
 	}
+	if (s->verbose && st.blacklisted)
+		note_left_out(&st, matched);
 	return matched - st.blacklisted;
 }
 

@@ -10,6 +10,8 @@
 static struct task_struct shim_task = { .pid = 1, .tgid = 1, .comm = "unit" };
 struct task_struct *shim_current = &shim_task;
 int shim_cpu;
+long shim_mem_pages = 1L << 18;		/* 1 GiB available */
+unsigned long long shim_alloc_limit = 1ULL << 28;
 
 static int passed, failed;
 
@@ -39,6 +41,18 @@ void tapc_errorf(struct tapc_context *c, const char *loc, const char *fmt, ...)
 	vsnprintf(c->error_buf, sizeof(c->error_buf), fmt, ap);
 	va_end(ap);
 	tapc_error(c, c->error_buf, loc);
+}
+
+/* print.c's ERROR line, kept for the checks */
+static char err_line[512];
+
+void tapc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err_line, sizeof(err_line), fmt, ap);
+	va_end(ap);
 }
 
 struct key { int64_t a; char s[12]; };
@@ -207,9 +221,40 @@ static void test_str_keys(void)
 	tapc_map_free(m);
 }
 
+/*
+ * A map the machine can't hold is refused before anything is allocated
+ * (the shim aborts an allocation over its limit), with a message naming
+ * the global and the sizes: more than the memory available, more entries
+ * than a map holds (-D MAXMAPENTRIES=-5 arrives as 4294967291), none.
+ */
+static void test_too_big(void)
+{
+	struct tapc_map *m;
+
+	err_line[0] = '\0';
+	m = tapc_map_alloc(sizeof(int64_t), sizeof(int64_t), 100000000, false, "a");
+	CHECK(m == NULL);
+	CHECK(strstr(err_line, "cannot allocate global 'a': 100000000 entries take ") == err_line);
+	CHECK(strstr(err_line, " GiB, and 1.0 GiB of memory is available") != NULL);
+	err_line[0] = '\0';
+	m = tapc_map_alloc(sizeof(int64_t), sizeof(int64_t), (u32)-5, false, "b");
+	CHECK(m == NULL);
+	CHECK(strstr(err_line, "cannot allocate global 'b': 4294967291 entries (") == err_line);
+	CHECK(strstr(err_line, "is more than a map holds (2147483648)") != NULL);
+	err_line[0] = '\0';
+	m = tapc_map_alloc(sizeof(int64_t), sizeof(int64_t), 0, false, "c");
+	CHECK(m == NULL);
+	CHECK(strstr(err_line, "cannot allocate global 'c': it has room for 0 entries") == err_line);
+	err_line[0] = '\0';
+	m = tapc_map_alloc(sizeof(int64_t), sizeof(int64_t), 1000, false, "d");
+	CHECK(m != NULL && err_line[0] == '\0');
+	tapc_map_free(m);
+}
+
 int main(void)
 {
 	test_basic();
+	test_too_big();
 	test_default_size_and_wrap();
 	test_strings();
 	test_str_keys();

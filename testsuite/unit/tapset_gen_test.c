@@ -3,9 +3,10 @@
  * Checks that it is made only when a probe point names its family, kept
  * in a private cache directory and read from there the next time, that a
  * part is parsed only when one of its aliases is used, that errors point
- * into the part's file, and that a cache directory others can write is
- * refused.  Links the compiler's objects (all but main.o).
+ * into the part's file, that a part changed in the cache is made again,
+ * and that a cache directory others can write is refused.  Links the compiler's objects (all but main.o).
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,32 @@ static bool file_has(const char *path, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
+/* Append text to part name of the one entry in the tapsets directory. */
+static bool append_to_part(const char *tapsets, const char *name, const char *text)
+{
+	DIR *d = opendir(tapsets);
+	struct dirent *e;
+	bool ok = false;
+
+	while (d && !ok && (e = readdir(d))) {
+		char path[600];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", tapsets, e->d_name, name);
+		f = fopen(path, "r+");
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		ok = fputs(text, f) >= 0;
+		ok = fclose(f) == 0 && ok;
+	}
+	if (d)
+		closedir(d);
+	return ok;
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/tapc-gen-XXXXXX", err[300], used[1024], dir[300];
@@ -159,6 +186,14 @@ int main(void)
 	/* then it comes from the cache; a suffix reaches the longer name */
 	rc = compile("probe gentest.one.return { println(which) }", err, used, sizeof(used));
 	check(rc == 0 && generated == 1, "second compile: rc %d, generated %d times", rc, generated);
+
+	/* a part changed in the cache is not used: the tapset is made again */
+	check(append_to_part(dir, "one.stp", "probe gentest.one = end { }\n"), "no one.stp in %s", dir);
+	rc = compile("probe gentest.one { println(which) }", err, used, sizeof(used));
+	check(rc == 0 && generated == 2, "after a change: rc %d, generated %d times", rc, generated);
+	check(file_has(err, "changed since it was made"), "no warning about the change (see %s)", err);
+	rc = compile("probe gentest.one { println(which) }", err, used, sizeof(used));
+	check(rc == 0 && generated == 2, "after remaking: rc %d, generated %d times", rc, generated);
 
 	/* an error in a part points into its file, with the alias use */
 	rc = compile("probe gentest.two { }", err, used, sizeof(used));

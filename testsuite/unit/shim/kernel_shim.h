@@ -37,6 +37,16 @@ typedef int64_t s64;
 #define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define array_size(a, b)	((size_t)(a) * (size_t)(b))
 #define GFP_KERNEL	0
+#define __GFP_ZERO	0x100u
+#define __GFP_NOWARN	0x200u
+#define __GFP_RETRY_MAYFAIL	0x400u
+#define PAGE_SHIFT	12
+/* what si_mem_available() answers, in pages; the tests set it */
+extern long shim_mem_pages;
+static inline long si_mem_available(void) { return shim_mem_pages; }
+/* bytes the tests allowed allocating at once (a guard: a map that got
+ * past the memory check must not make calloc try for gigabytes) */
+extern unsigned long long shim_alloc_limit;
 
 typedef struct { int counter; } atomic_t;
 typedef struct { int locked; } raw_spinlock_t;
@@ -77,6 +87,7 @@ static inline void *__alloc_percpu(size_t size, size_t align)
 	return p + 64;
 }
 #define alloc_percpu(type)	((type *)__alloc_percpu(sizeof(type), __alignof__(type)))
+#define __alloc_percpu_gfp(size, align, gfp)	__alloc_percpu(size, align)
 #define per_cpu_ptr(p, cpu) \
 	((__typeof__(p))((char *)(p) + (size_t)(cpu) * *(size_t *)((char *)(p) - 64)))
 #define this_cpu_ptr(p)	per_cpu_ptr(p, shim_cpu)
@@ -118,6 +129,12 @@ static inline void *kcalloc(size_t n, size_t sz, int gfp)
 	return p;
 }
 static inline void *vzalloc(size_t n) { return calloc(1, n); }
+static inline void *__vmalloc(unsigned long n, unsigned int gfp)
+{
+	if (n > shim_alloc_limit)
+		abort();
+	return gfp & __GFP_ZERO ? calloc(1, n) : malloc(n);
+}
 static inline void kfree(void *p) { free(p); }
 static inline void vfree(void *p) { free(p); }
 static inline u32 get_random_u32(void) { return (u32)rand(); }

@@ -1,0 +1,2 @@
+/* shim: see ../kernel_shim.h */
+#include "../kernel_shim.h"
