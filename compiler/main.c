@@ -55,7 +55,8 @@ static void usage(FILE *f)
 	      "  -v          say what each pass does and how long it took\n"
 	      "  -k          keep the temporary directory\n"
 	      "  -m NAME     module name (the .ko is also copied to ./NAME.ko)\n"
-	      "  -o FILE     write the script's output to FILE\n"
+	      "  -o FILE     write the script's output to FILE (strftime %-patterns, e.g. out-%H%M)\n"
+	      "  -S SIZE[,N] with -o: FILE.0, FILE.1 ... of SIZE MiB each, at most N kept\n"
 	      "  -r KVER|DIR target kernel release or build directory\n"
 	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
 	      "  -c CMD      run CMD while probing; target() is its pid\n"
@@ -293,7 +294,7 @@ enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PRO
        OPT_MODULE_PATH, OPT_RUNTIME, OPT_VP, OPT_MODINFO, OPT_TMPDIR, OPT_SKIP_BADVARS,
        OPT_SUPPRESS_HANDLER_ERRORS, OPT_SUPPRESS_TIME_LIMITS, OPT_REFUSED };
 
-#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:"
+#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:"
 
 static const struct option tapc_longopts[] = {
 	{ "vm", no_argument, NULL, OPT_VM },
@@ -477,6 +478,19 @@ static bool dir_ok(const char *a)
 	struct stat st;
 
 	return build_path_ok(a) && stat(a, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* -S SIZE[,N]: SIZE MiB 1..4095, N files 1..100000 (taprun's outfile.c
+ * checks the same). */
+static bool rotation_ok(const char *a)
+{
+	long v;
+	const char *comma = strchr(a, ',');
+
+	if (!comma)
+		return number_in(a, 1, 4095, &v);
+	return number_in(arena_printf("%.*s", (int)(comma - a), a), 1, 4095, &v) &&
+	       number_in(comma + 1, 1, 100000, &v);
 }
 
 /* Keep an option's value in a session array of SESSION_MAX_ARGS. */
@@ -694,6 +708,14 @@ static int parse_options(struct session *s, int argc, char **argv)
 				return -1;
 			}
 			break;
+		case 'S':
+			if (!rotation_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files "
+					"from 1 to 100000, not '%s'\n", diag_escape(optarg));
+				return -1;
+			}
+			s->rotation = optarg;
+			break;
 		case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
 		case OPT_SUPPRESS_HANDLER_ERRORS: s->suppress_handler_errors = true; break;
 		case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; break;
@@ -736,6 +758,11 @@ static int parse_options(struct session *s, int argc, char **argv)
 	}
 	if (s->cmd && s->target_pid) {
 		fprintf(stderr, "tapc: error: -c and -x cannot be used together\n");
+		return -1;
+	}
+	if (s->rotation && (!s->output_file || s->vm)) {
+		fprintf(stderr, "tapc: error: -S rotates the -o FILE where the module runs: it needs -o, "
+			"and can't be used with --vm\n");
 		return -1;
 	}
 	if (s->suppress_time_limits && !s->guru) {

@@ -99,6 +99,10 @@ int run(struct session *s)
 		argv[n++] = "-o";
 		argv[n++] = s->output_file;
 	}
+	if (s->rotation) {
+		argv[n++] = "-S";
+		argv[n++] = s->rotation;
+	}
 	if (s->cmd) {
 		argv[n++] = "-c";
 		argv[n++] = s->cmd;

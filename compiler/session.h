@@ -36,7 +36,8 @@ struct session {
 	bool vm;			/* --vm */
 	const char *module_name;	/* -m NAME, else tapc_<hash> */
 	bool module_name_given;
-	const char *output_file;	/* -o FILE */
+	const char *output_file;	/* -o FILE (taprun expands % patterns) */
+	const char *rotation;		/* -S SIZE[,N], with -o */
 	const char *kernel_arg;		/* -r KVER or build dir */
 	const char *defines[SESSION_MAX_ARGS];	/* -D NAME=VALUE */
 	int ndefines;

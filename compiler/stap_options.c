@@ -17,7 +17,6 @@
 
 const struct stap_refused stap_refused[] = {
 	{ 0, 'b', false, "bulk mode (a file per CPU): " NOT_YET },
-	{ 0, 'S', true, "output file rotation: " NOT_YET },
 	{ 0, 'F', false, "the flight recorder: " NOT_YET },
 	{ 0, 'd', true, NO_USER },
 	{ "ldd", 0, false, NO_USER },

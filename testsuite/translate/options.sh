@@ -170,6 +170,16 @@ refused --suppress-time-limits <<'EOF'
 tapc: error: --suppress-time-limits needs guru mode (-g): a handler with no MAXACTION limit can hold its CPU indefinitely
 EOF
 
+refused -S 1,3 <<'EOF'
+tapc: error: -S rotates the -o FILE where the module runs: it needs -o, and can't be used with --vm
+EOF
+refused -o out -S 1,0 <<'EOF'
+tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files from 1 to 100000, not '1,0'
+EOF
+refused -o out -S 4096 <<'EOF'
+tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files from 1 to 100000, not '4096'
+EOF
+
 # What the command-line fuzzer kept (testsuite/fuzz/regress/*.args, one
 # argument a line): an answer, 0 or 1, in time, and no file made.
 for f in testsuite/fuzz/regress/*.args; do
