@@ -3,7 +3,7 @@
  *
  * A user carrying stap's command line gets the reason instead of "unknown
  * option": docs/tapc.1 lists the same options and reasons under
- * "SystemTap options tapc does not take", and testsuite/translate/
+ * "SystemTap options tapc does not take", and testsuite/runner/
  * stap_options.sh checks that every option of stap 4.8 is either in
  * `tapc -h` or refused here, with the reason the man page gives.
  */

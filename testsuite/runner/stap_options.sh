@@ -6,6 +6,8 @@
 # in tapc(1) under "SystemTap options tapc does not take" with a reason,
 # and tapc given it exits 1 saying exactly that reason.  Every option of
 # `tapc -h` is also in tapc(1) (help and man page kept in agreement).
+# (bash: run-tests runs runner tests with sh)
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 cd "$(dirname "$0")/../.."
 TAPC=${TAPC:-compiler/tapc}
@@ -51,6 +53,6 @@ while read -r o; do
 	want="tapc: error: $o is not supported: $why"
 	if [ $st -ne 1 ]; then fail "tapc $o: exit status $st, expected 1"
 	elif [ "$got" != "$want" ]; then fail "tapc $o said: $got"$'\n'"    expected: $want"; fi
-done <testsuite/translate/stap48_options.txt
+done <testsuite/runner/stap48_options.txt
 echo "$n stap options checked"
 exit $rc
