@@ -145,6 +145,11 @@ static const char *defines_header(const struct session *s)
 			continue;
 		text = arena_printf("%s#define %.*s %s\n", text, (int)n, d, eq ? eq + 1 : "1");
 	}
+	/* the runtime's switches for these options (tapc_runtime.h) */
+	if (s->suppress_handler_errors)
+		text = arena_printf("%s#define TAPC_SUPPRESS_HANDLER_ERRORS 1\n", text);
+	if (s->suppress_time_limits)
+		text = arena_printf("%s#define TAPC_SUPPRESS_TIME_LIMITS 1\n", text);
 	return text;
 }
 
@@ -244,6 +249,27 @@ const char *build_define_error(const char *def)
 	return NULL;
 }
 
+const char *build_make_var_error(const char *var)
+{
+	const char *eq = strchr(var, '='), *p;
+
+	if (!eq || eq == var || !(isalpha((unsigned char)var[0]) || var[0] == '_'))
+		return "needs NAME=VALUE, NAME a make variable (letters, digits and _)";
+	for (p = var; p < eq; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return "needs NAME=VALUE, NAME a make variable (letters, digits and _)";
+	/* tapc's own make arguments */
+	if ((eq - var == 1 && (var[0] == 'M' || var[0] == 'V')) || strncmp(var, "ARCH=", 5) == 0)
+		return "tapc sets M, V and ARCH itself";
+	if (strlen(eq + 1) > 200)
+		return "the value is too long (at most 200 bytes)";
+	for (p = eq + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(" _./+@-,=:", *p))
+			return arena_printf("the value may hold only letters, digits, spaces and _ . / + @ - , = :, "
+					    "not \"%s\"", diag_escape((char[]){ *p, 0 }));
+	return NULL;
+}
+
 static const char *ccflags(struct session *s)
 {
 	(void)s;
@@ -288,7 +314,7 @@ static char **make_argv(struct session *s, const char *build_dir, const char *md
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	char *words = arena_strdup(targets), *save = NULL, *w;
-	char **argv = arena_alloc((strlen(targets) / 2 + 8) * sizeof(char *));
+	char **argv = arena_alloc((strlen(targets) / 2 + 8 + s->nmake_vars) * sizeof(char *));
 	int n = 0;
 
 	argv[n++] = "make";
@@ -296,7 +322,9 @@ static char **make_argv(struct session *s, const char *build_dir, const char *md
 	argv[n++] = (char *)build_dir;
 	argv[n++] = (char *)arena_printf("M=%s", mdir);
 	argv[n++] = (char *)arena_printf("-j%ld", ncpu > 0 ? ncpu : 1);
-	argv[n++] = s->verbose ? "V=0" : "-s";
+	argv[n++] = session_verbose(s, 4) ? "V=0" : "-s";
+	for (int i = 0; i < s->nmake_vars; i++)	/* checked by build_make_var_error */
+		argv[n++] = (char *)s->make_vars[i];
 	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
@@ -328,7 +356,7 @@ static int run_make(struct session *s, struct kernel *k, const char *mdir, const
 
 	if (!path_checked("kernel build directory", k->build_dir) || !path_checked("build directory", mdir))
 		return -1;
-	if (s->verbose)
+	if (session_verbose(s, 4))
 		explain_make(k, argv, strcmp(targets, "modules") == 0);
 	fflush(NULL);
 	pid = fork();
@@ -336,7 +364,7 @@ static int run_make(struct session *s, struct kernel *k, const char *mdir, const
 		return -1;
 	if (pid == 0) {
 		setpgid(0, 0);
-		if (!s->verbose) {
+		if (!session_verbose(s, 4)) {
 			int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 			if (fd >= 0) {
@@ -502,7 +530,7 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 	if (entry_usable(dir, "tapc_autoconf.h"))
 		return hdr;
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
-	if (s->verbose)
+	if (session_verbose(s, 4))
 		fprintf(stderr, "Pass 4: testing %s's kernel APIs once, into %s\n", k->release, dir);
 	fflush(NULL);
 	pid = fork();
@@ -540,6 +568,8 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
 	h = hash_bytes(h, ccflags(s), strlen(ccflags(s)));
 	h = hash_bytes(h, defines_header(s), strlen(defines_header(s)));
+	for (int i = 0; i < s->nmake_vars; i++)
+		h = hash_bytes(h, s->make_vars[i], strlen(s->make_vars[i]) + 1);
 	h = hash_tree(h, s->runtime_dir);
 	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
 	if (entry_usable(dir, "runtime"))
@@ -552,7 +582,7 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	    !write_kbuild(s, tmp, "tapc_runtime", "", objlist))
 		goto fail;
 	log = arena_printf("%s/build.log", tmp);
-	if (s->verbose)
+	if (session_verbose(s, 4))
 		fprintf(stderr, "Pass 4: building the runtime for %s once, into %s\n", k->release, dir);
 	/* the objects only: as a module of its own the runtime would make
 	 * modpost warn that tapc_module, which each script defines, is missing */
@@ -613,7 +643,9 @@ bool build(struct session *s)
 	if (!cache_dir())
 		return false;
 	dir = arena_printf("%s/tapc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
+	if (s->tmpdir_given)	/* checked by main.c; kept afterwards */
+		dir = arena_strdup(s->tmpdir_given);
+	else if (!mkdtemp(dir)) {
 		fprintf(stderr, "tapc: error: cannot make a temporary directory: %s\n", strerror(errno));
 		return false;
 	}

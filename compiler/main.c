@@ -31,6 +31,7 @@
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
+#include "stap_options.h"
 #include "tapset.h"
 #include "translate.h"
 
@@ -50,10 +51,13 @@ static void usage(FILE *f)
 	      "       tapc [OPTIONS] -L PROBEPOINT    (... with their target variables)\n"
 	      "  -p N        stop after pass N: 1 parse, 2 resolve, 3 translate (print C),\n"
 	      "              4 build (print the .ko path), 5 run (default)\n"
+	      "  -E SCRIPT   run SCRIPT too, in addition to the main script\n"
+	      "  -G VAR=VALUE  set global VAR's initial value (a number or a string)\n"
 	      "  -v          say what each pass does and how long it took\n"
 	      "  -k          keep the temporary directory\n"
 	      "  -m NAME     module name (the .ko is also copied to ./NAME.ko)\n"
-	      "  -o FILE     write the script's output to FILE\n"
+	      "  -o FILE     write the script's output to FILE (strftime %-patterns, e.g. out-%H%M)\n"
+	      "  -S SIZE[,N] with -o: FILE.0, FILE.1 ... of SIZE MiB each, at most N kept\n"
 	      "  -r KVER|DIR target kernel release or build directory\n"
 	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
 	      "  -c CMD      run CMD while probing; target() is its pid\n"
@@ -64,19 +68,32 @@ static void usage(FILE *f)
 	      "  -T SECONDS  stop after SECONDS\n"
 	      "  -s MB       output buffer per CPU, in MiB\n"
 	      "  -I DIR      more tapset files\n"
+	      "  -B NAME=VAL  a variable for Kbuild's make (e.g. CONFIG_DEBUG_INFO=y)\n"
+	      "  -R DIR      use the runtime in DIR instead of tapc's own\n"
+	      "  --tmpdir=DIR  build in DIR (an existing directory, kept afterwards)\n"
+	      "  --vp ABCDE  more verbosity for single passes: one digit per pass, from pass 1\n"
+	      "  --modinfo NAME=VALUE  add MODULE_INFO(NAME, \"VALUE\") to the module\n"
+	      "  --skip-badvars  a target variable that can't be read is 0, with a warning\n"
+	      "  --suppress-handler-errors  a run-time error ends its handler quietly; counted at the end\n"
+	      "  --suppress-time-limits  no MAXACTION limit (needs -g)\n"
 	      "  -g          guru mode (embedded C, writing to $return and $params)\n"
 	      "  -t          report each probe's hits and cycles at the end\n"
 	      "  -u          don't drop unused code\n"
 	      "  -w          no warnings\n"
 	      "  -W          warnings are errors (a tapset that does not parse too)\n"
 	      "  --compatible=VERSION  accept the language of an older SystemTap\n"
-	      "  --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
+	      "  -P, --prologue-searching[=always|never|auto]  accepted for stap; no effect\n"
+	      "  -a x86_64   the architecture (tapc builds for x86_64 only)\n"
+	      "  --runtime=kernel  the back end (tapc has only the kernel module)\n"
+	      "  --          end of tapc's options: the script and its arguments follow\n"
 	      "  --module-path DIR  look for module(\"NAME\")'s NAME.ko in DIR first\n"
 	      "  --vm        run in a VM booting an installed kernel (for hosts that can't load modules)\n"
 	      "  --need-vm-flag  print --vm if this host can't load modules\n"
 	      "  --dump-functions, --dump-probe-aliases, --dump-probe-types\n"
 	      "              list the library's functions, its probe aliases, the probe point forms\n"
-	      "  -h, -V      help, version\n", f);
+	      "  -h, --help, -V, --version  help, version\n"
+	      "Options of stap that tapc does not take are refused with the reason:\n"
+	      "see tapc(1), \"SystemTap options tapc does not take\".\n", f);
 }
 
 /* Options kept out of struct session because only pass 1 reads them:
@@ -84,6 +101,8 @@ static void usage(FILE *f)
  * and --compatible=VERSION (the language level of the user script). */
 static bool warnings_are_errors;
 static const char *compatible;
+/* -R DIR: applied after locate_helpers() has found our own runtime */
+static const char *runtime_given;
 
 /* ---- where our helpers are ---- */
 
@@ -137,7 +156,7 @@ static double now_ms(void)
 
 static void pass_done(struct session *s, int pass, const char *what, double start)
 {
-	if (s->verbose)
+	if (session_verbose(s, pass))
 		fprintf(stderr, "Pass %d: %s in %.0fms.\n", pass, what, now_ms() - start);
 }
 
@@ -173,6 +192,26 @@ static const char *script_text(struct session *s)
 	return text;
 }
 
+/* -E SCRIPT: more user files after the main one, each "<-E>" (or
+ * "<-E N>" when there are several) in messages. */
+static bool parse_extra_scripts(struct session *s, const struct parse_opts *o)
+{
+	struct file_ast **tail = &s->program->user;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	for (int i = 0; i < s->nextra_scripts; i++) {
+		const char *name = s->nextra_scripts == 1 ? "<-E>" : arena_printf("<-E %d>", i + 1);
+
+		name = diag_add_source(name, s->extra_scripts[i]);
+		if (!(*tail = parse_text(name, s->extra_scripts[i], o)))
+			return false;
+		while (*tail)
+			tail = &(*tail)->next;
+	}
+	return true;
+}
+
 /* Pass 1: the library's macros, the user's script, the library (tapset.c
  * finds it). */
 static bool pass1_parse(struct session *s)
@@ -204,10 +243,10 @@ static bool pass1_parse(struct session *s)
 	name = diag_add_source(s->script_name, text);
 	s->program = arena_alloc(sizeof(*s->program));
 	s->program->user = parse_text(name, text, &o);
-	if (!s->program->user)
+	if (!s->program->user || !parse_extra_scripts(s, &o))
 		return false;
 	ntapsets = tapset_parse_files(s, &lib);
-	if (s->verbose)
+	if (session_verbose(s, 1))
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
 	return diag_errors() == 0;
 }
@@ -229,15 +268,26 @@ static bool valid_module_name(const char *n)
 static const char *default_module_name(struct session *s)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const char *parts[4 + SESSION_MAX_ARGS];
+	const char *parts[8 + 5 * SESSION_MAX_ARGS];
 	int n = 0, i;
 
 	parts[n++] = s->script_text ? s->script_text : s->script_name;
 	parts[n++] = session_kernel(s)->release;
 	parts[n++] = s->guru ? "g" : "";
 	parts[n++] = s->timing ? "t" : "";
-	for (i = 0; i < s->ndefines && n < 4 + SESSION_MAX_ARGS; i++)
+	for (i = 0; i < s->ndefines; i++)
 		parts[n++] = s->defines[i];
+	for (i = 0; i < s->nextra_scripts; i++)
+		parts[n++] = s->extra_scripts[i];
+	for (i = 0; i < s->nglobal_sets; i++)
+		parts[n++] = s->global_sets[i];
+	for (i = 0; i < s->nmake_vars; i++)
+		parts[n++] = s->make_vars[i];
+	for (i = 0; i < s->nmodinfo; i++)
+		parts[n++] = s->modinfo[i];
+	parts[n++] = s->skip_badvars ? "b" : "";
+	parts[n++] = s->suppress_handler_errors ? "h" : "";
+	parts[n++] = s->suppress_time_limits ? "l" : "";
 	for (i = 0; i < n; i++)
 		for (const char *p = parts[i]; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
@@ -252,7 +302,81 @@ static const char *default_module_name(struct session *s)
 /* ---- options ---- */
 
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
-       OPT_MODULE_PATH, OPT_DUMP_FUNCTIONS, OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD };
+       OPT_MODULE_PATH, OPT_RUNTIME, OPT_VP, OPT_MODINFO, OPT_TMPDIR, OPT_SKIP_BADVARS,
+       OPT_SUPPRESS_HANDLER_ERRORS, OPT_SUPPRESS_TIME_LIMITS, OPT_DUMP_FUNCTIONS,
+       OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_REFUSED };
+
+#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:d:"
+
+static const struct option tapc_longopts[] = {
+	{ "vm", no_argument, NULL, OPT_VM },
+	{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
+	{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
+	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "vp", required_argument, NULL, OPT_VP },
+	{ "modinfo", required_argument, NULL, OPT_MODINFO },
+	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
+	{ "skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS },
+	{ "suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_HANDLER_ERRORS },
+	{ "suppress-time-limits", no_argument, NULL, OPT_SUPPRESS_TIME_LIMITS },
+	{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
+	{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
+	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
+	{ "ldd", no_argument, NULL, OPT_LDD },
+};
+#define NLONG (sizeof(tapc_longopts) / sizeof(tapc_longopts[0]))
+
+/* getopt's tables: ours, then stap's refused options (stap_options.c),
+ * each long one as OPT_REFUSED + its index, with any value. */
+static const struct option *all_longopts(const char **shortopts)
+{
+	static struct option opts[NLONG + 64];
+	static char letters[sizeof(SHORT_OPTIONS) + 64];
+	size_t n = NLONG, nl = strlen(SHORT_OPTIONS);
+
+	memcpy(opts, tapc_longopts, sizeof(tapc_longopts));
+	memcpy(letters, SHORT_OPTIONS, nl);
+	for (int i = 0; stap_refused[i].why; i++) {
+		const struct stap_refused *r = &stap_refused[i];
+
+		if (n + 2 > sizeof(opts) / sizeof(opts[0]) || nl + 3 > sizeof(letters))
+			die("too many refused stap options");
+		if (r->name)
+			opts[n++] = (struct option){ r->name, optional_argument, NULL, OPT_REFUSED + i };
+		if (r->letter) {
+			letters[nl++] = r->letter;
+			if (r->takes_value)
+				letters[nl++] = ':';
+		}
+	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	letters[nl] = 0;
+	*shortopts = letters;
+	return opts;
+}
+
+/* A refused stap option, by its getopt code: its reason, printed. */
+static bool refused(int c)
+{
+	const struct stap_refused *r = NULL;
+
+	if (c >= OPT_REFUSED)
+		r = &stap_refused[c - OPT_REFUSED];
+	for (int i = 0; !r && c < 256 && stap_refused[i].why; i++)
+		if (stap_refused[i].letter == c)
+			r = &stap_refused[i];
+	if (!r)
+		return false;
+	if (r->name)
+		fprintf(stderr, "tapc: error: --%s is not supported: %s\n", r->name, r->why);
+	else
+		fprintf(stderr, "tapc: error: -%c is not supported: %s\n", r->letter, r->why);
+	return true;
+}
 
 /* -l PP / -L PP: compile "probe PP {}" through pass 2 and list its sites
  * (-L: with their target variables), as stap does. */
@@ -334,6 +458,58 @@ static const char *timeout_error(const char *a)
 	return NULL;
 }
 
+/* --vp ABCDE: one digit per pass, from pass 1; fewer digits leave the
+ * later passes alone. */
+static bool vp_ok(struct session *s, const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n < 1 || n > 5 || strspn(a, "0123456789") != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		s->vp[i] += a[i] - '0';
+	return true;
+}
+
+/* --modinfo NAME=VALUE: NAME a C identifier, VALUE printable text (it
+ * becomes a C string in the module's .modinfo section). */
+static bool modinfo_ok(const char *a)
+{
+	const char *eq = strchr(a, '='), *p;
+
+	if (!eq || eq == a || isdigit((unsigned char)a[0]) || strlen(eq + 1) > 200)
+		return false;
+	for (p = a; p < eq; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	for (p = eq + 1; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	return true;
+}
+
+/* A directory given by -R or --tmpdir: it exists, and its path holds
+ * only what make and the shell take literally (build_path_ok). */
+static bool dir_ok(const char *a)
+{
+	struct stat st;
+
+	return build_path_ok(a) && stat(a, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* -S SIZE[,N]: SIZE MiB 1..4095, N files 1..100000 (taprun's outfile.c
+ * checks the same). */
+static bool rotation_ok(const char *a)
+{
+	long v;
+	const char *comma = strchr(a, ',');
+
+	if (!comma)
+		return number_in(a, 1, 4095, &v);
+	return number_in(arena_printf("%.*s", (int)(comma - a), a), 1, 4095, &v) &&
+	       number_in(comma + 1, 1, 100000, &v);
+}
+
 /* Keep an option's value in a session array of SESSION_MAX_ARGS. */
 static bool add_arg(const char **v, int *n, const char *what, const char *arg)
 {
@@ -347,25 +523,13 @@ static bool add_arg(const char **v, int *n, const char *what, const char *arg)
 
 static int parse_options(struct session *s, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "vm", no_argument, NULL, OPT_VM },
-		{ "need-vm-flag", no_argument, NULL, OPT_NEED_VM },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
-		{ "prologue-searching", optional_argument, NULL, OPT_PROLOGUE },
-		{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
-		{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
-		{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
-		{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
-		{ "ldd", no_argument, NULL, OPT_LDD },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *shortopts;
+	const struct option *longopts = all_longopts(&shortopts);
 	int c;
 	long num;
 
 	s->last_pass = 5;
-	while ((c = getopt_long(argc, argv, "hVvp:e:l:L:I:km:o:r:D:c:x:T:gtuwWs:d:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!number_in(optarg, 1, 5, &num)) {
@@ -382,6 +546,21 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->script_text = optarg;
 			s->script_name = "<input>";
 			break;
+		case 'E':
+			if (!add_arg(s->extra_scripts, &s->nextra_scripts, "-E scripts", optarg))
+				return -1;
+			break;
+		case 'G': {
+			const char *why = global_set_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -G '%s': %s\n", diag_escape(optarg), why);
+				return -1;
+			}
+			if (!add_arg(s->global_sets, &s->nglobal_sets, "-G options", optarg))
+				return -1;
+			break;
+		}
 		case 'l':
 		case 'L':
 			list_mode = c;
@@ -413,6 +592,22 @@ static int parse_options(struct session *s, int argc, char **argv)
 			}
 			compatible = optarg;
 			break;
+		case 'a':
+			/* stap's cross-compiling: tapc builds for x86_64 */
+			if (strcmp(optarg, "x86_64") != 0) {
+				fprintf(stderr, "tapc: error: -a '%s' is not supported: tapc builds modules for x86_64 only\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case OPT_RUNTIME:
+			if (strcmp(optarg, "kernel") != 0) {
+				fprintf(stderr, "tapc: error: --runtime=%s is not supported: tapc has only the "
+					"kernel-module back end (--runtime=kernel)\n", diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case 'P':
 		case OPT_PROLOGUE:
 			/* stap's choice for DWARF prologue analysis; tapc places
 			 * kprobes from BTF/symbols and has no prologue search, so
@@ -503,6 +698,61 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->script_text = "probe never {}";	/* pass 1 reads the library */
 			s->script_name = "<input>";
 			break;
+		case 'B': {
+			const char *why = build_make_var_error(optarg);
+
+			if (why) {
+				fprintf(stderr, "tapc: error: -B '%s': %s\n", diag_escape(optarg), why);
+				return -1;
+			}
+			if (!add_arg(s->make_vars, &s->nmake_vars, "-B options", optarg))
+				return -1;
+			break;
+		}
+		case OPT_MODINFO:
+			if (!modinfo_ok(optarg)) {
+				fprintf(stderr, "tapc: error: --modinfo '%s': needs NAME=VALUE, NAME a C identifier, "
+					"VALUE at most 200 printable ASCII characters\n", diag_escape(optarg));
+				return -1;
+			}
+			if (!add_arg(s->modinfo, &s->nmodinfo, "--modinfo options", optarg))
+				return -1;
+			break;
+		case 'R':
+			if (!dir_ok(optarg) || !exists(arena_printf("%s/tapc_runtime.h", optarg))) {
+				fprintf(stderr, "tapc: error: -R '%s' is not a tapc runtime (a directory with "
+					"tapc_runtime.h, its path of letters, digits and _ . / + @ -)\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			runtime_given = optarg;
+			break;
+		case OPT_TMPDIR:
+			if (!dir_ok(optarg)) {
+				fprintf(stderr, "tapc: error: --tmpdir '%s' is not a usable directory (an existing one, "
+					"its path of letters, digits and _ . / + @ -)\n", diag_escape(optarg));
+				return -1;
+			}
+			s->tmpdir_given = optarg;
+			break;
+		case OPT_VP:
+			if (!vp_ok(s, optarg)) {
+				fprintf(stderr, "tapc: error: --vp needs one digit per pass (1 to 5 digits), not '%s'\n",
+					diag_escape(optarg));
+				return -1;
+			}
+			break;
+		case 'S':
+			if (!rotation_ok(optarg)) {
+				fprintf(stderr, "tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files "
+					"from 1 to 100000, not '%s'\n", diag_escape(optarg));
+				return -1;
+			}
+			s->rotation = optarg;
+			break;
+		case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
+		case OPT_SUPPRESS_HANDLER_ERRORS: s->suppress_handler_errors = true; break;
+		case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
 			const char *why;
@@ -515,7 +765,10 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_HELP: usage(stdout); exit(0);
 		case 'V':
 		case OPT_VERSION: puts("tapc " PACKAGE_VERSION); exit(0);
-		default: usage(stderr); return -1;
+		default:
+			if (!refused(c))
+				usage(stderr);
+			return -1;
 		}
 	}
 	if (list_mode) {
@@ -539,6 +792,16 @@ static int parse_options(struct session *s, int argc, char **argv)
 	}
 	if (s->cmd && s->target_pid) {
 		fprintf(stderr, "tapc: error: -c and -x cannot be used together\n");
+		return -1;
+	}
+	if (s->rotation && (!s->output_file || s->vm)) {
+		fprintf(stderr, "tapc: error: -S rotates the -o FILE where the module runs: it needs -o, "
+			"and can't be used with --vm\n");
+		return -1;
+	}
+	if (s->suppress_time_limits && !s->guru) {
+		fprintf(stderr, "tapc: error: --suppress-time-limits needs guru mode (-g): "
+			"a handler with no MAXACTION limit can hold its CPU indefinitely\n");
 		return -1;
 	}
 	return 0;
@@ -602,7 +865,7 @@ static int list_sites(struct session *s)
 
 static int finish(struct session *s, int status)
 {
-	if (s->tmpdir) {
+	if (s->tmpdir && !s->tmpdir_given) {
 		if (s->keep_tmp)
 			fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
 		else
@@ -624,6 +887,8 @@ int main(int argc, char **argv)
 		return 1;
 	diag_configure(s->no_warnings, warnings_are_errors);
 	locate_helpers(s);
+	if (runtime_given)
+		s->runtime_dir = runtime_given;
 	locate_tapsets(s);
 
 	t = now_ms();
@@ -631,7 +896,7 @@ int main(int argc, char **argv)
 		pass_failed(1, "parse");
 		return 1;
 	}
-	if (s->verbose)
+	if (session_verbose(s, 1))
 		fprintf(stderr, " in %.0fms.\n", now_ms() - t);
 	if (dump_mode)
 		return dump_mode == OPT_DUMP_FUNCTIONS ? dump_functions(s) :

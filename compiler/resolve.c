@@ -784,10 +784,11 @@ static void bind_lvalue(struct rctx *r, struct node *n, const char *what)
 	}
 }
 
+static void bind_target_or_zero(struct rctx *r, struct node *n);
+static void bind_target_sites(struct rctx *r, struct node *n);
+
 static void bind_target(struct rctx *r, struct node *n)
 {
-	struct site *site;
-	const struct recipe *expr = NULL;
 	struct target_step *st;
 
 	for (st = n->u.target.steps; st; st = st->next)
@@ -809,6 +810,56 @@ static void bind_target(struct rctx *r, struct node *n)
 		diag_error(n->loc, "target variable %s used outside a probe", n->u.target.name);
 		return;
 	}
+	if (r->s->skip_badvars && !n->u.target.written) {
+		bind_target_or_zero(r, n);
+		return;
+	}
+	bind_target_sites(r, n);
+}
+
+/* --skip-badvars at run time: a number read that faults is 0, quietly,
+ * instead of ending the hit.  Only an error this read made is cleared: one
+ * already pending (which tapc_error keeps) stays. */
+static void zero_on_fault(struct node *n)
+{
+	const struct recipe *e = n->u.target.resolved;
+	struct recipe *z;
+
+	if (!e || e->string || !e->may_fail)
+		return;
+	z = recipe_text("({ const char *_e0 = c->last_error; int64_t _z = ");
+	recipe_add_recipe(z, e);
+	recipe_add(z, "; if (unlikely(c->last_error != _e0)) { c->last_error = NULL; "
+		   "c->error_loc = NULL; _z = 0; } _z; })");
+	n->u.target.resolved = z;
+}
+
+/* --skip-badvars: a target variable some site can't read is the number 0
+ * there, as in stap, with a warning instead of the error. */
+static void bind_target_or_zero(struct rctx *r, struct node *n)
+{
+	struct diag_trial trial;
+	const char *name = n->u.target.name;
+
+	diag_trial_begin(&trial);
+	bind_target_sites(r, n);
+	if (diag_trial_end(&trial, DIAG_DROP) == 0 && n->type != TYPE_UNKNOWN) {
+		zero_on_fault(n);
+		return;
+	}
+	diag_warning(n->loc, "%s can't be read here: it is 0 (--skip-badvars)", name);
+	n->kind = NODE_NUM;
+	n->u.num.value = 0;
+	n->type = TYPE_LONG;
+}
+
+/* A target variable as every site of the probe offers it: one meaning at
+ * all of them. */
+static void bind_target_sites(struct rctx *r, struct node *n)
+{
+	struct site *site;
+	const struct recipe *expr = NULL;
+
 	for (site = r->probe->sites; site; site = site->next) {
 		enum type_kind t;
 
@@ -1345,7 +1396,7 @@ static bool resolve_program(struct rctx *r)
 	if (!s->unoptimized)
 		prune(s, r->p);
 	scope_forget(r);	/* prune took symbols off the lists */
-	if (!types_infer(s, r->p) || !check_program(r->p))
+	if (!types_infer(s, r->p) || !check_program(r->p) || !global_set_apply(s, r->p))
 		return false;
 	if ((display = global_display_probe(r))) {
 		expand_probe(r->aliases, display, true);

@@ -111,6 +111,17 @@ bool check_program(struct rprogram *p);
  * shapes and @variance shifts; errors are reported. */
 void check_stats(struct rprogram *p);
 
+/* global_set.c, -G VAR=VALUE: why arg is not of that form, else NULL
+ * (main.c asks before anything runs); global_set_apply() gives each named
+ * global its value once the program is typed, reporting unknown globals
+ * and values of the wrong type at the option; false after errors. */
+const char *global_set_error(const char *arg);
+bool global_set_apply(struct session *s, struct rprogram *p);
+/* A scalar global nothing in the script types (it is only printed) takes
+ * the type of its -G value's form: types_infer() asks once the script's
+ * own types have settled; true if g got a type. */
+bool global_set_type(struct session *s, struct symbol *g);
+
 /* A fresh local in a scope list (providers and resolve use it). */
 struct symbol *symbol_new(enum sym_kind kind, const char *name, struct loc loc);
 

@@ -99,6 +99,10 @@ int run(struct session *s)
 		argv[n++] = "-o";
 		argv[n++] = s->output_file;
 	}
+	if (s->rotation) {
+		argv[n++] = "-S";
+		argv[n++] = s->rotation;
+	}
 	if (s->cmd) {
 		argv[n++] = "-c";
 		argv[n++] = s->cmd;
@@ -119,11 +123,11 @@ int run(struct session *s)
 		argv[n++] = "-s";
 		argv[n++] = s->bufsize_mb;
 	}
-	if (s->verbose)
+	if (session_verbose(s, 5))
 		argv[n++] = "-v";
 	argv[n++] = s->module_path;
 	argv[n] = NULL;
-	if (s->verbose) {
+	if (session_verbose(s, 5)) {
 		fputs("Pass 5: starting", stderr);
 		for (int i = 0; i < n; i++)
 			fprintf(stderr, " %s", argv[i]);

@@ -37,7 +37,8 @@ struct session {
 	bool vm;			/* --vm */
 	const char *module_name;	/* -m NAME, else tapc_<hash> */
 	bool module_name_given;
-	const char *output_file;	/* -o FILE */
+	const char *output_file;	/* -o FILE (taprun expands % patterns) */
+	const char *rotation;		/* -S SIZE[,N], with -o */
 	const char *kernel_arg;		/* -r KVER or build dir */
 	const char *defines[SESSION_MAX_ARGS];	/* -D NAME=VALUE */
 	int ndefines;
@@ -54,6 +55,19 @@ struct session {
 	const char *sym_binaries[SESSION_MAX_ARGS];
 	int nsym_binaries;
 	bool ldd;
+	const char *extra_scripts[SESSION_MAX_ARGS];	/* -E SCRIPT */
+	int nextra_scripts;
+	const char *global_sets[SESSION_MAX_ARGS];	/* -G VAR=VALUE */
+	int nglobal_sets;
+	const char *make_vars[SESSION_MAX_ARGS];	/* -B NAME=VALUE, for Kbuild's make */
+	int nmake_vars;
+	const char *modinfo[SESSION_MAX_ARGS];	/* --modinfo NAME=VALUE */
+	int nmodinfo;
+	const char *tmpdir_given;	/* --tmpdir=DIR: build there, keep it */
+	int vp[5];			/* --vp: more verbosity for pass 1..5 */
+	bool skip_badvars;		/* --skip-badvars */
+	bool suppress_handler_errors;	/* --suppress-handler-errors */
+	bool suppress_time_limits;	/* --suppress-time-limits (guru) */
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;
@@ -71,6 +85,17 @@ struct session {
 	char *tmpdir;			/* pass 4 */
 	char *module_path;		/* pass 4: the .ko */
 };
+
+/* The verbosity of pass 1..5: -v for all, plus --vp's digit for it. */
+/* The value of a runtime limit (MAXSTRINGLEN, MAXMAPENTRIES) the compiler
+ * sizes things by: the last -D of it (validated when given), else the
+ * runtime's default (session.c). */
+long long session_limit(const struct session *s, const char *name);
+
+static inline int session_verbose(const struct session *s, int pass)
+{
+	return s->verbose + s->vp[pass - 1];
+}
 
 /* The target kernel, opened on first use (image.c). */
 struct kernel *session_kernel(struct session *s);

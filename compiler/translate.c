@@ -1578,6 +1578,15 @@ bool translate(struct session *s)
 		if ((*fam)->runtime && provider_count_sites(t.p, *fam))
 			emit(&out, "#include \"provider/%s.h\"", (*fam)->runtime);
 	emit(&out, "%s", "");
+	if (s->nmodinfo)
+		emit(&out, "#include <linux/module.h>");
+	for (int i = 0; i < s->nmodinfo; i++) {	/* --modinfo NAME=VALUE, checked by main.c */
+		const char *eq = strchr(s->modinfo[i], '=');
+
+		emit(&out, "MODULE_INFO(%.*s, %s);", (int)(eq - s->modinfo[i]), s->modinfo[i], cstr(eq + 1));
+	}
+	if (s->nmodinfo)
+		emit(&out, "%s", "");
 	embedded_toplevel(&out, s);
 	for (struct symbol *g = t.p->globals; g; g = g->next)
 		g->index = t.nglobals++;

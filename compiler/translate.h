@@ -22,4 +22,8 @@ bool build_path_ok(const char *path);
 /* -D NAME[=VALUE]: NULL when it may go to the module, else why not (a
  * limit's value out of range, text a C #define can't hold). */
 const char *build_define_error(const char *def);
+/* Why -B NAME=VALUE can't go to make, or NULL: NAME a make variable
+ * (letters, digits, _), VALUE only characters neither make nor a recipe's
+ * shell interprets (letters, digits, spaces and _ . / + @ - , = :). */
+const char *build_make_var_error(const char *var);
 #endif

@@ -84,28 +84,10 @@ static struct loc global_loc(const struct symbol *g)
 	return g->decl ? g->decl->loc : g->loc;
 }
 
-/* A -D value of a limit the translator sizes arrays by; build.c validated it. */
-static long long limit_value(const struct session *s, const char *name)
-{
-	const char *dflt[][2] = { { "MAXSTRINGLEN", "512" }, { "MAXMAPENTRIES", "2048" } };
-	const char *v = NULL;
-	size_t n = strlen(name);
-
-	for (int i = 0; i < s->ndefines; i++)	/* the last one counts */
-		if (strncmp(s->defines[i], name, n) == 0 && s->defines[i][n] == '=')
-			v = s->defines[i] + n + 1;
-	for (size_t i = 0; !v && i < sizeof(dflt) / sizeof(dflt[0]); i++)
-		if (strcmp(dflt[i][0], name) == 0)
-			v = dflt[i][1];
-	if (!v)
-		die("limit_value: no default for %s", name);
-	return strtoll(v, NULL, 10);
-}
-
 bool check_global_memory(struct tx *t)
 {
-	uint64_t mem = machine_memory(t->s), strlen_max = limit_value(t->s, "MAXSTRINGLEN");
-	uint64_t maxent = limit_value(t->s, "MAXMAPENTRIES"), total = 0, largest = 0, node;
+	uint64_t mem = machine_memory(t->s), strlen_max = session_limit(t->s, "MAXSTRINGLEN");
+	uint64_t maxent = session_limit(t->s, "MAXMAPENTRIES"), total = 0, largest = 0, node;
 	const struct symbol *g, *big = NULL;
 	const char *where = t->s->vm ? "the VM's memory" : "this machine's memory";
 

@@ -607,7 +607,6 @@ bool types_infer(struct session *s, struct rprogram *p)
 	struct rprobe *pr;
 	int errors = diag_errors();
 
-	(void)s;
 	for (sym = p->globals; sym; sym = sym->next) {
 		struct node *init = sym->decl ? sym->decl->u.global.init : NULL;
 
@@ -648,6 +647,10 @@ bool types_infer(struct session *s, struct rprogram *p)
 			fn->sym->type_loc = fn->decl->loc;
 			t.changed = true;
 		}
+		/* what the script leaves untyped, -G may type; sweep again */
+		for (sym = p->globals; sym; sym = sym->next)
+			if (global_set_type(s, sym))
+				t.changed = true;
 		if (!t.changed)
 			break;
 	}

@@ -35,6 +35,7 @@
 #include <sys/wait.h>
 
 #include "command.h"
+#include "outfile.h"
 #include "taprun.h"
 
 #define POLL_NS		(20 * 1000 * 1000L)	/* 20 ms, like stapio */
@@ -42,6 +43,8 @@
 
 struct options {
 	const char *outfile;
+	long long rotate_size;			/* -S SIZE[,N]: bytes, 0 = none */
+	int rotate_keep;			/* N, 0 = all */
 	const char *command;
 	const char *chroot_dir;			/* --chroot: for the -c child */
 	const char *cwd;			/* --cwd: for the -c child */
@@ -65,8 +68,8 @@ struct run {
 	bool cut_short;				/* a forced stop left output unread */
 	bool saw_error;				/* an ERROR: line from the module */
 	int stdin_fd;				/* the module's __stdin, -1: none */
-	const char *outfile;			/* -o FILE, or NULL */
-	int nswitch;				/* switch_file() calls: FILE.N */
+	bool has_outfile;			/* -o FILE */
+	struct outfile of;			/* its file(s), with -S rotated */
 	char *buf;
 };
 
@@ -103,10 +106,11 @@ static void error_msg(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fputs("usage: taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko\n"
+	fputs("usage: taprun [-o FILE [-S SIZE[,N]]] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko\n"
 	      "              [param=value...]\n"
 	      "       taprun --vm [--kernel KVER] [taprun options] MODULE.ko   (see taprun(1))\n"
-	      "  -o FILE   write the script's output to FILE\n"
+	      "  -o FILE   write the script's output to FILE (strftime %-patterns are expanded)\n"
+	      "  -S SIZE[,N]  with -o: go on in FILE.0, FILE.1 ... of SIZE MiB each, keeping N\n"
 	      "  -c CMD    run CMD (/bin/sh -c) once the probes are armed; stop when it exits\n"
 	      "  -x PID    value of target()\n"
 	      "  -T SECS   stop after SECS seconds\n"
@@ -170,9 +174,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->target = -1;
-	while ((c = getopt_long(argc, argv, "o:c:x:T:s:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:c:x:T:s:S:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->outfile = optarg; break;
+		case 'S':
+			if (outfile_parse_rotation(optarg, &o->rotate_size, &o->rotate_keep) < 0) {
+				error_msg("-S: bad SIZE[,N] '%s' (SIZE MiB 1..4095, N files 1..100000)", optarg);
+				return -1;
+			}
+			break;
 		case 'c': o->command = optarg; break;
 		case 'x':
 			if (parse_long(optarg, &o->target) || o->target > INT_MAX) {
@@ -207,6 +217,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->command && o->target >= 0) {
 		error_msg("-c and -x cannot be used together");
+		return -1;
+	}
+	if (o->rotate_size && !o->outfile) {
+		error_msg("-S rotates the -o FILE: it needs -o");
 		return -1;
 	}
 	o->module = argv[optind];
@@ -539,27 +553,19 @@ static void run_system(const char *cmd, size_t len)
 	free(text);
 }
 
-/* switch_file(): with -o FILE, go on in FILE.1, FILE.2, ... */
+/* switch_file(), or a full file with -S: go on in the next output file
+ * (outfile.c names it). */
 static void switch_file(struct run *r)
 {
-	char path[PATH_MAX];
-	int fd;
-
-	if (!r->outfile)
+	if (!r->has_outfile)
 		return;
-	snprintf(path, sizeof(path), "%s.%d", r->outfile, r->nswitch + 1);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error_msg("switch_file(): cannot open %s: %s", path, strerror(errno));
+	if (outfile_next(&r->of) < 0) {
+		error_msg("cannot open the next output file after %s: %s", r->of.name, strerror(errno));
 		return;
 	}
-	say("output now in %s", path);
-	close(r->data_fd);
-	r->data_fd = fd;
-	r->data_name = strdup(path);	/* for a write error's message */
-	if (!r->data_name)
-		r->data_name = r->outfile;
-	r->nswitch++;
+	say("output now in %s", r->of.name);
+	r->data_fd = r->of.fd;
+	r->data_name = r->of.name;	/* for a write error's message */
 }
 
 /* Copy everything in `out` to stdout / -o FILE and stderr; returns bytes. */
@@ -597,7 +603,10 @@ static size_t drain(struct run *r)
 			} else if (rec.chan == TAPRUN_CHAN_SWITCH) {
 				switch_file(r);
 			} else {
+				if (r->has_outfile && outfile_full(&r->of))
+					switch_file(r);
 				write_all(r, r->data_fd, r->buf + off, rec.len);
+				r->of.written += rec.len;
 			}
 			off += rec.len;
 		}
@@ -783,14 +792,17 @@ static int native_main(const struct options *o)
 		error_msg("out of memory");
 		return 1;
 	}
-	r.outfile = o->outfile;
 	if (o->outfile) {
-		r.data_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (r.data_fd < 0) {
-			error_msg("cannot open %s: %s", o->outfile, strerror(errno));
+		r.has_outfile = true;
+		r.of.pattern = o->outfile;
+		r.of.limit = o->rotate_size;
+		r.of.keep = o->rotate_keep;
+		if (outfile_open(&r.of) < 0) {
+			error_msg("cannot open %s: %s", r.of.name[0] ? r.of.name : o->outfile, strerror(errno));
 			return 1;
 		}
-		r.data_name = o->outfile;
+		r.data_fd = r.of.fd;
+		r.data_name = r.of.name;
 	}
 	setup_signals();
 	if (o->command) {

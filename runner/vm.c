@@ -46,6 +46,7 @@
 
 #include "command.h"
 #include "kernel_files.h"
+#include "outfile.h"
 #include "vm.h"
 
 #ifndef QEMU_PATH
@@ -1235,8 +1236,12 @@ static int vm_boot(const struct vm_opts *o, const char *image, const char *work,
 	unlink(stop);	/* a --keep directory may hold an old one */
 	snprintf(stop, sizeof(stop), "%s/force", work);
 	unlink(stop);
-	if (o->outfile) {
-		r.dest_fd = open(o->outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	char dest[PATH_MAX];
+
+	if (o->outfile) {	/* strftime patterns, as taprun's own -o */
+		r.dest_fd = -1;
+		if (outfile_expand(o->outfile, dest, sizeof(dest)) == 0)
+			r.dest_fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		r.dest_name = o->outfile;
 	}
 	r.con_fd = open_fifo(work, "con.out");

@@ -75,7 +75,7 @@ void tapc_session_count_error(void)
 
 void tapc_session_count_skip(void)
 {
-	if (atomic_inc_return(&tapc_skipped) > MAXSKIPPED &&
+	if (atomic_inc_return(&tapc_skipped) > MAXSKIPPED && !TAPC_SUPPRESS_HANDLER_ERRORS &&
 	    !atomic_xchg(&tapc_aborted, 1)) {
 		WRITE_ONCE(tapc_probes_enabled, 0);
 		tapc_context_gate(false);

@@ -58,6 +58,16 @@
 #ifndef MAXBACKTRACE
 #define MAXBACKTRACE 20		/* kernel stack frames a backtrace holds */
 #endif
+/* --suppress-handler-errors: a run-time error ends its handler without a
+ * message and is counted with the skipped probes; neither MAXERRORS nor
+ * MAXSKIPPED ends the run. */
+#ifndef TAPC_SUPPRESS_HANDLER_ERRORS
+#define TAPC_SUPPRESS_HANDLER_ERRORS 0
+#endif
+/* --suppress-time-limits (guru mode): MAXACTION is not enforced. */
+#ifndef TAPC_SUPPRESS_TIME_LIMITS
+#define TAPC_SUPPRESS_TIME_LIMITS 0
+#endif
 #ifndef KRETACTIVE
 #define KRETACTIVE 0		/* 0 = max(15, 6 * num_possible_cpus()) */
 #endif

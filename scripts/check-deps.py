@@ -27,7 +27,7 @@ COMP = os.path.join(TOP, "compiler")
 
 # First match wins; paths relative to compiler/.
 COMPONENTS = [
-    ("main.c", "main"), ("dump.*", "main"),
+    ("main.c", "main"), ("dump.*", "main"), ("stap_options.*", "main"),
     ("provider/table.c", "provider-table"),
     ("provider/site.c", "provider-iface"),
     ("provider/*.c", None),            # provider:<family>, see family_of()
@@ -38,7 +38,7 @@ COMPONENTS = [
     ("parse.h", "pass1-parse"), ("token.h", "pass1-parse"), ("unparse.c", "pass1-parse"),
     ("resolve.c", "pass2-resolve"), ("types.c", "pass2-resolve"), ("prune.c", "pass2-resolve"),
     ("alias.c", "pass2-resolve"), ("bind.c", "pass2-resolve"), ("expand.*", "pass2-resolve"),
-    ("check.c", "pass2-resolve"), ("check_stats.c", "pass2-resolve"), ("tapset.*", "pass1-parse"),
+    ("check.c", "pass2-resolve"), ("check_stats.c", "pass2-resolve"), ("global_set.c", "pass2-resolve"), ("tapset.*", "pass1-parse"),
     ("translate*", "pass3-translate"),
     ("build.c", "pass4-build"),
     ("run.c", "pass5-run"),
@@ -52,7 +52,7 @@ COMPONENTS = [
     ("usym*", "usym"),
     ("builtins.*", "lib"), ("format.*", "lib"), ("regex_dfa.*", "lib"),
     # the data every layer shares: the AST, the resolved program, the session
-    ("ast.*", "base"), ("resolve.h", "base"), ("session.h", "base"), ("arena.*", "base"),
+    ("ast.*", "base"), ("resolve.h", "base"), ("session.*", "base"), ("arena.*", "base"),
     ("diag.*", "base"), ("emit.*", "base"), ("config.h", "base"),
 ]
 

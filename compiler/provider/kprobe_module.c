@@ -118,7 +118,7 @@ int module_views_matching(struct session *s, const struct node *arg, const char 
 		index = image_module_index(k);
 		c = ko_index_count(index, mods[i].path, func, &err);
 		/* a module that can't be read can't match: say so only with -v */
-		if (c < 0 && s->verbose)
+		if (c < 0 && session_verbose(s, 2))
 			fprintf(stderr, "tapc: note: %s\n", err);
 		if (c <= 0)
 			continue;

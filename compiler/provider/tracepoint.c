@@ -57,7 +57,7 @@ static int tracepoint_expand(struct session *s, struct rprobe *p, struct node *p
 			   pp_text(point));
 		return -1;
 	}
-	if (!btf_load(im->kernel, s->verbose)) {
+	if (!btf_load(im->kernel, session_verbose(s, 2))) {
 		diag_error(point->loc, "probe point %s: kernel %s has no BTF to find tracepoints in",
 			   pp_text(point), im->kernel->release);
 		return -1;

@@ -136,6 +136,50 @@ TMPDIR="$W/t\$(shell touch $P)" refused <<EOF
 tapc: error: TMPDIR '$W/t\$(shell touch $P)' is not a usable directory (an existing one, its path of letters, digits and _ . / + @ -)
 EOF
 
+# issue 17's options: -B reaches make (one argument, no shell), --tmpdir
+# and -R are paths make and a shell see, --modinfo a C string, -G a global
+refused -B "KCFLAGS=\$(shell touch $P)" <<EOF
+tapc: error: -B 'KCFLAGS=\$(shell touch $P)': the value may hold only letters, digits, spaces and _ . / + @ - , = :, not "\$"
+EOF
+refused -B "KCFLAGS=;touch $P" <<EOF
+tapc: error: -B 'KCFLAGS=;touch $P': the value may hold only letters, digits, spaces and _ . / + @ - , = :, not ";"
+EOF
+refused -B 'M=/tmp' <<'EOF'
+tapc: error: -B 'M=/tmp': tapc sets M, V and ARCH itself
+EOF
+refused -B 'a-b=1' <<'EOF'
+tapc: error: -B 'a-b=1': needs NAME=VALUE, NAME a make variable (letters, digits and _)
+EOF
+mkdir -p "$W/b\$(shell touch $P)"
+refused --tmpdir="$W/b\$(shell touch $P)" <<EOF
+tapc: error: --tmpdir '$W/b\$(shell touch $P)' is not a usable directory (an existing one, its path of letters, digits and _ . / + @ -)
+EOF
+refused -R "$W" <<EOF
+tapc: error: -R '$W' is not a tapc runtime (a directory with tapc_runtime.h, its path of letters, digits and _ . / + @ -)
+EOF
+refused --modinfo $'a=b\nc' <<'EOF'
+tapc: error: --modinfo 'a=b\x0ac': needs NAME=VALUE, NAME a C identifier, VALUE at most 200 printable ASCII characters
+EOF
+refused --vp 000000 <<'EOF'
+tapc: error: --vp needs one digit per pass (1 to 5 digits), not '000000'
+EOF
+refused -G 'x y=1' <<'EOF'
+tapc: error: -G 'x y=1': needs VAR=VALUE, VAR the name of one of the script's globals
+EOF
+refused --suppress-time-limits <<'EOF'
+tapc: error: --suppress-time-limits needs guru mode (-g): a handler with no MAXACTION limit can hold its CPU indefinitely
+EOF
+
+refused -S 1,3 <<'EOF'
+tapc: error: -S rotates the -o FILE where the module runs: it needs -o, and can't be used with --vm
+EOF
+refused -o out -S 1,0 <<'EOF'
+tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files from 1 to 100000, not '1,0'
+EOF
+refused -o out -S 4096 <<'EOF'
+tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files from 1 to 100000, not '4096'
+EOF
+
 # What the command-line fuzzer kept (testsuite/fuzz/regress/*.args, one
 # argument a line): an answer, 0 or 1, in time, and no file made.
 for f in testsuite/fuzz/regress/*.args; do

@@ -22,6 +22,11 @@ build stat_test "$here/stat_test.c" "$top/runtime/stat.c" "$top/runtime/map.c"
 # strtod) and quoted text
 build softfp_test "$here/softfp_test.c" "$top/runtime/softfp.c" -lm
 build text_test "$here/text_test.c" "$top/runtime/text.c"
+# taprun's output files: -o strftime names, -S rotation
+# (user-space code: no kernel shim)
+${CC:-cc} -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -I"$top/runner" -o "$out/outfile_test" \
+	"$here/outfile_test.c" "$top/runner/outfile.c"
 # the compiler's =~ DFA against glibc (arena.c trips gcc's -Wformat-truncation at -O1)
 build regex_test -Wno-format-truncation "$here/regex_test.c" "$top/compiler/regex_dfa.c" \
 	"$top/compiler/arena.c" "$top/compiler/diag.c"
@@ -36,6 +41,7 @@ rc=0
 "$out/stat_test" || rc=1
 "$out/softfp_test" || rc=1
 "$out/text_test" || rc=1
+"$out/outfile_test" || rc=1
 "$out/regex_test" || rc=1
 # the tapset loader, through the compiler itself
 sh "$here/tapset_test.sh" "$top/compiler/tapc" || rc=1
