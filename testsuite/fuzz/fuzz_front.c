@@ -37,7 +37,8 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* ---- the fake target kernel (main.c's session_kernel is not linked) ---- */
+/* ---- the fake target kernel, the session's from the start (image.c's
+ * session_kernel() then never opens a real one) ---- */
 
 static char *fake_funcs[] = {
 	"vfs_read", "vfs_write", "do_sys_open", "do_sys_openat2", "schedule",
@@ -55,12 +56,6 @@ static struct kernel fake_kernel = {
 	.nfuncs = sizeof(fake_funcs) / sizeof(fake_funcs[0]),
 	.funcs_loaded = true,
 };
-
-struct kernel *session_kernel(struct session *s)
-{
-	(void)s;
-	return &fake_kernel;
-}
 
 static const char *fake_config(void *ctx, const char *name)
 {
@@ -201,7 +196,8 @@ static void compile(const char *text, bool guru, int argc, const char *const *ar
 		.arch = "x86_64",
 		.config = fake_config,
 	};
-	struct session s = { .script_name = "fuzz.stp", .guru = guru, .last_pass = 2 };
+	struct session s = { .script_name = "fuzz.stp", .guru = guru, .last_pass = 2,
+			     .kernel = &fake_kernel };
 	struct file_ast *user, **tail;
 	char *printed = NULL;
 

@@ -23,6 +23,7 @@ int tapc_main(int argc, char **argv);
 #undef main
 
 #include <setjmp.h>
+#include <ctype.h>
 #include <stdint.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -109,7 +110,12 @@ static void check_session(const struct session *s)
 		violation("a pass number", "-p");
 	if (s->bufsize_mb) {
 		check_plain("a -s value", s->bufsize_mb, "");
-		if (strlen(s->bufsize_mb) > 4 || atoi(s->bufsize_mb) < 1 || atoi(s->bufsize_mb) > 4095)
+		/* decimal digits only (leading zeros too: taprun reads base 10 as
+		 * well), 1..4095 MiB */
+		char *end;
+		long mb = strtol(s->bufsize_mb, &end, 10);
+
+		if (*end || !isdigit((unsigned char)s->bufsize_mb[0]) || mb < 1 || mb > 4095)
 			violation("a -s value", s->bufsize_mb);
 	}
 }
