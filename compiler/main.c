@@ -874,6 +874,18 @@ static int finish(struct session *s, int status)
 	return status;
 }
 
+/* What passes 1-4 print (the script, the program, the C, the module's
+ * path, a list) is lost when stdout can't take it (a full disk, a closed
+ * pipe): then that is an error, and the exit status says so. */
+static void close_stdout(void)
+{
+	if (fclose(stdout) != 0) {
+		fprintf(stderr, "tapc: error: cannot write the output to standard output: %s\n",
+			strerror(errno));
+		_exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct session sess;
@@ -881,6 +893,7 @@ int main(int argc, char **argv)
 	double t;
 	int status;
 
+	atexit(close_stdout);
 	if (parse_options(s, argc, argv) != 0)
 		return 1;
 	if (!tmpdir_ok())
