@@ -2,8 +2,9 @@
  * process.syscall and process.syscall.return, each also as
  * process("PATH").* and process(PID).*: a process or a thread starting or
  * ending, a system call entered or returning (runtime/provider/uprocess.c).
- * Syscall sites have $syscall (its number), $arg1..$arg6 and, returning,
- * $return, as longs.
+ * Syscall sites have $syscall (its number) and $arg1..$arg6 entering,
+ * $syscall and $return returning (as in stap: the arguments are gone), as
+ * longs.
  *
  * A bare process.* means every process (with -c/-x: the target's process
  * tree, as for every process probe); process("PATH") only processes
@@ -161,11 +162,12 @@ static enum type_kind uprocess_target(struct session *s, struct site *site, stru
 		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_user_syscall_nr(c->regs))");
 	else if (strcmp(name, "$return") == 0 && ev == SYSCALL_RETURN)
 		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_return_value(c->regs))");
-	else if (n >= 1 && n <= 6 && !*end)
+	else if (n >= 1 && n <= 6 && !*end && ev == SYSCALL)	/* at the return, as in stap: none */
 		t->u.target.resolved = recipe_text("((int64_t)tapc_arch_user_syscall_arg(c->regs, %ld))", n);
 	else {
-		diag_error(t->loc, "%s is not a variable of %s (it has $syscall, $arg1..$arg6%s)", name, site->pp,
-			   ev == SYSCALL_RETURN ? " and $return" : "");
+		diag_error(t->loc, "%s is not a variable of %s (it has $syscall and %s)", name, site->pp,
+			   ev == SYSCALL_RETURN ? "$return: the arguments are gone when the call returns"
+						: "$arg1..$arg6");
 		return TYPE_UNKNOWN;
 	}
 	if (t->u.target.steps || t->u.target.written) {
@@ -181,8 +183,7 @@ static const char *uprocess_vars(struct session *s, const struct site *site)
 	if (ups(site)->event == SYSCALL)
 		return "$syscall:long $arg1:long $arg2:long $arg3:long $arg4:long $arg5:long $arg6:long";
 	if (ups(site)->event == SYSCALL_RETURN)
-		return "$syscall:long $arg1:long $arg2:long $arg3:long $arg4:long $arg5:long $arg6:long "
-		       "$return:long";
+		return "$syscall:long $return:long";
 	return "";
 }
 
