@@ -45,6 +45,29 @@ static int program_check(const char *path)
 	return access(path, X_OK) < 0 ? errno : 0;
 }
 
+/* A script's "#!" interpreter must run too, or the exec fails after the
+ * module has loaded: 0, or why it can't (the program itself read fine). */
+static int interpreter_check(const char *path)
+{
+	char line[256], *p, *end;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return 0;	/* executable but unreadable: exec decides */
+	n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = 0;
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return 0;
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	for (end = p; *end && *end != ' ' && *end != '\t' && *end != '\n'; end++)
+		;
+	*end = 0;
+	return *p ? program_check(p) : ENOEXEC;
+}
+
 /* As execvp(3) looks a name up: each PATH entry, "" meaning ".". */
 static int program_find(const char *name)
 {
@@ -86,8 +109,11 @@ int command_check(const char *cmd, bool search_path, char *what, size_t size)
 		return program_check("/bin/sh");
 	}
 	snprintf(what, size, "%s", w.we_wordv[0]);
-	if (strchr(w.we_wordv[0], '/'))
+	if (strchr(w.we_wordv[0], '/')) {
 		err = program_check(w.we_wordv[0]);
+		if (!err && (err = interpreter_check(w.we_wordv[0])))
+			snprintf(what, size, "%s (its #! interpreter)", w.we_wordv[0]);
+	}
 	else if (search_path)
 		err = program_find(w.we_wordv[0]);
 	wordfree(&w);
