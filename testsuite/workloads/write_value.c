@@ -2,11 +2,14 @@
  * write_value: write one record of known values (a long, an int, a short
  * and two chars) to /dev/null with write(2), so a probe on the write can
  * read them back from this process's memory with user_long() and friends.
- * The values are printed on stderr for whoever wants to compare.
+ * The values are printed on stderr for whoever wants to compare.  With
+ * "rw" the record written is a copy on the stack, which a probe may
+ * overwrite (set_user_*); the static one is read-only.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 struct rec {
@@ -17,12 +20,14 @@ struct rec {
 	uint8_t u;	/* offset 15 */
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct rec r = { -81985529216486896LL, -123456, -2, -7, 0xf0 };
+	struct rec w = r;
+	const struct rec *out = argc > 1 && strcmp(argv[1], "rw") == 0 ? &w : &r;
 	int fd = open("/dev/null", O_WRONLY);
 
-	if (fd < 0 || write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
+	if (fd < 0 || write(fd, out, sizeof(*out)) != (ssize_t)sizeof(*out)) {
 		perror("/dev/null");
 		return 1;
 	}
