@@ -6,11 +6,13 @@
 # the one before held 1 MiB, and the lines kept in order with none lost
 # from the files that are kept.
 cd "$OUT" || exit 1
+# the guest's own taprun (--vm-shell sets $TAPRUN there): the host's path
+# may be under /tmp, which the guest does not see
 "$TAPC" -p4 -r "$KVER" -m rot_test -D MAXACTION=100000 \
 	-e 'probe begin { for (i = 0; i < 3500; i++) printf("%01000d\n", i); exit() }' >build.log 2>&1 ||
 	{ echo "build failed"; tail -5 build.log; exit 1; }
 "$TAPRUN" --vm-shell --kernel "$KVER" --timeout 300 --share "$OUT" \
-	"cd '$OUT' && '$TAPRUN' -s 8 -o '$OUT/out-%Y' -S 1,3 rot_test.ko; echo \$? >rc" >vm.log 2>&1 ||
+	"cd '$OUT' && \"\$TAPRUN\" -s 8 -o '$OUT/out-%Y' -S 1,3 rot_test.ko; echo \$? >rc" >vm.log 2>&1 ||
 	{ echo "the VM failed"; tail -5 vm.log; exit 1; }
 [ "$(cat rc)" = 0 ] || { echo "taprun exit status $(cat rc)"; tail -5 vm.log; exit 1; }
 y=$(date +%Y)
