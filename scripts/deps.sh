@@ -3,7 +3,11 @@
 # (compilers, libraries, qemu, busybox), then any PACKAGE named, e.g. the
 # running kernel's headers.  --test-kernels adds the test matrix (./check.sh):
 # Debian's 6.1, 6.1-rt and 6.12 kernels with their headers, installed as
-# system kernels, and the debuginfod server (and curl) the debuginfod test runs.  Says what it installs; idempotent; needs root (or sudo).
+# system kernels, the debuginfod server (and curl) the debuginfod test runs,
+# <sys/sdt.h> for the user-space test program's markers (systemtap-sdt-dev),
+# libc's separate debuginfo for the DWARF tests of libc (libc6-dbg), and the
+# programs whose SDT markers tapsets probe (python3; systemtap, for the
+# stap.*/staprun.* aliases).  Says what it installs; idempotent; needs root (or sudo).
 #
 #   scripts/deps.sh [--test-kernels] [PACKAGE...]
 set -e
@@ -14,7 +18,7 @@ TEST_KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux
 linux-image-rt-amd64 linux-headers-rt-amd64"
 if [ "${1:-}" = --test-kernels ]; then
 	shift
-	PKGS="$PKGS $TEST_KERNELS debuginfod curl"
+	PKGS="$PKGS $TEST_KERNELS debuginfod curl systemtap-sdt-dev libc6-dbg python3 systemtap"
 fi
 PKGS="$PKGS $*"
 SUDO=
