@@ -9,7 +9,8 @@
  *  - changes control flow (error() jumps to the enclosing catch, abort()
  *    past it),
  *  - hands out the probe's own data without a copy (pp(), probefunc(),
- *    ppfunc(): a string function would copy into a buffer), or
+ *    ppfunc(): a string function would copy into a buffer; pn(), which
+ *    only the translator knows: the script-level probe point), or
  *  - reports an error at the script position of the call ($L: the memory
  *    readers; an embedded function only knows its own position).
  * A name is built in with all its arities (kernel_string(addr, err_msg)
@@ -30,6 +31,9 @@ static const struct builtin builtins[] = {
 	{ "pp", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_point" },
 	{ "probefunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
 	{ "ppfunc", S, 0, { 0 }, BUILTIN_EXPR, "c->probe_func" },
+	/* pn(): the probe point as the script wrote it, an alias's name
+	 * where the probe came from one (wildcards: the name matched) */
+	{ "pn", S, 0, { 0 }, BUILTIN_PROBE_NAME, "c->probe_name" },
 	{ "exit", V, 0, { 0 }, BUILTIN_STMT, "tapc_request_exit()" },
 	/* abort(): exit() that ends the hit at once (no catch stops it) */
 	{ "abort", V, 0, { 0 }, BUILTIN_ABORT, "tapc_abort_hit(c)" },

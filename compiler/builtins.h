@@ -13,6 +13,8 @@
 
 enum builtin_form {
 	BUILTIN_EXPR,		/* template is a C expression of the result */
+	BUILTIN_PROBE_NAME,	/* the same, reading c->probe_name, which the
+				 * probe handlers then set */
 	BUILTIN_STRING_INTO,	/* template is a statement writing into $0 */
 	BUILTIN_STMT,		/* void: template is a statement */
 	BUILTIN_RAISE,		/* void: a statement that raises a run-time error */

@@ -62,6 +62,8 @@ static void usage(FILE *f)
 	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
 	      "  -c CMD      run CMD while probing; target() is its pid\n"
 	      "  -x PID      target() is PID\n"
+	      "  --target-namespace=PID  sets the target namespaces pid to PID: the ns_*()\n"
+	      "              functions see ids as PID's pid and user namespaces do\n"
 	      "  -d BINARY   carry the symbols and unwind data of a program or library\n"
 	      "              (user backtraces and symbols through it)\n"
 	      "  --ldd       also of the shared libraries of every program it carries\n"
@@ -304,7 +306,7 @@ static const char *default_module_name(struct session *s)
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
        OPT_MODULE_PATH, OPT_RUNTIME, OPT_VP, OPT_MODINFO, OPT_TMPDIR, OPT_SKIP_BADVARS,
        OPT_SUPPRESS_HANDLER_ERRORS, OPT_SUPPRESS_TIME_LIMITS, OPT_DUMP_FUNCTIONS,
-       OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_REFUSED };
+       OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_TARGET_NS, OPT_REFUSED };
 
 #define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:d:"
 
@@ -327,6 +329,9 @@ static const struct option tapc_longopts[] = {
 	{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
 	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
 	{ "ldd", no_argument, NULL, OPT_LDD },
+	/* stap's --help says the first, its man page the second */
+	{ "target-namespace", required_argument, NULL, OPT_TARGET_NS },
+	{ "target-namespaces", required_argument, NULL, OPT_TARGET_NS },
 };
 #define NLONG (sizeof(tapc_longopts) / sizeof(tapc_longopts[0]))
 
@@ -658,6 +663,15 @@ static int parse_options(struct session *s, int argc, char **argv)
 				return -1;
 			}
 			s->target_pid = optarg;
+			break;
+		case OPT_TARGET_NS:
+			/* taprun checks that the process exists, where the module runs */
+			if (!pid_ok(optarg)) {
+				fprintf(stderr, "tapc: error: --target-namespace needs a process id (a number "
+					"from 1 to 4194304), not '%s'\n", diag_escape(optarg));
+				return -1;
+			}
+			s->target_ns = optarg;
 			break;
 		case 'T': {
 			const char *why = timeout_error(optarg);

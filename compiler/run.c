@@ -111,6 +111,8 @@ int run(struct session *s)
 		argv[n++] = "-x";
 		argv[n++] = s->target_pid;
 	}
+	if (s->target_ns)
+		argv[n++] = arena_printf("--target-namespace=%s", s->target_ns);
 	if (s->timeout) {
 		/* taprun counts whole seconds; the script's own timer probe
 		 * (resolve.c) stops it on time */

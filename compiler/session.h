@@ -44,6 +44,7 @@ struct session {
 	int ndefines;
 	const char *cmd;		/* -c CMD */
 	const char *target_pid;		/* -x PID */
+	const char *target_ns;		/* --target-namespace=PID */
 	const char *timeout;		/* -T SECONDS */
 	const char *bufsize_mb;		/* -s MB */
 	const char *include_dirs[SESSION_MAX_ARGS];	/* -I DIR */

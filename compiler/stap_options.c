@@ -34,6 +34,5 @@ const struct stap_refused stap_refused[] = {
 	{ "sysroot", 0, false, NO_SYSROOT },
 	{ "sysenv", 0, false, NO_SYSROOT },
 	{ "save-uprobes", 0, false, "tapc builds no uprobes module: its modules use the kernel's uprobes directly" },
-	{ "target-namespace", 0, false, "namespace-aware probing: " NOT_YET },
 	{ NULL, 0, false, NULL },
 };

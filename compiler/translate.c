@@ -509,6 +509,9 @@ static const char *gx_call(struct tx *t, struct node *n)
 		const struct builtin *b = sym->builtin;
 
 		switch (b->form) {
+		case BUILTIN_PROBE_NAME:
+			t->probe_names = true;
+			return subst(b->tmpl, NULL, args, loc_of(n));
 		case BUILTIN_EXPR:
 			if (!strstr(b->tmpl, "$L"))
 				return subst(b->tmpl, NULL, args, loc_of(n));

@@ -379,6 +379,47 @@ static void emit_body_decls(struct emitter *out, const char *name, const struct 
 	}
 }
 
+/* pn() of a site: the alias point the probe came from (stap's
+ * script-level point: an alias's name, a wildcard's match), else the
+ * point as the script wrote it. */
+static const char *site_pn(const struct rprobe *pr, const struct site *site)
+{
+	if (pr->decl->u.probe.alias_pp)
+		return pr->decl->u.probe.alias_pp;
+	return pp_text(site->point);
+}
+
+/* c->probe_name for pn(): one literal when every site of the probe has
+ * the same (an alias's probes, one point of the script, however many
+ * sites its wildcards made), else chosen by pp(): sites from several
+ * points of one probe (`probe a, b`), where the same pp() text always
+ * comes from the same written point. */
+static void emit_probe_name(struct emitter *out, const struct rprobe *pr)
+{
+	const struct site *site, *prev;
+	const char *first = pr->sites ? site_pn(pr, pr->sites) : "";
+	bool one = true;
+
+	for (site = pr->sites; site; site = site->next)
+		one &= strcmp(site_pn(pr, site), first) == 0;
+	if (one) {
+		emit(out, "c->probe_name = %s;", c_string(first, strlen(first)));
+		return;
+	}
+	emit(out, "c->probe_name = c->probe_point;");
+	for (site = pr->sites; site; site = site->next) {
+		const char *pn = site_pn(pr, site);
+
+		for (prev = pr->sites; prev != site; prev = prev->next)
+			if (!strcmp(prev->pp, site->pp))
+				break;
+		if (prev != site || !strcmp(pn, site->pp))
+			continue;	/* done, or pn() is pp() */
+		emit(out, "if (!strcmp(c->probe_point, %s))", c_string(site->pp, strlen(site->pp)));
+		emit(out, "\tc->probe_name = %s;", c_string(pn, strlen(pn)));
+	}
+}
+
 bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 {
 	struct body_out b;
@@ -416,6 +457,8 @@ bool emit_probe(struct tx *t, struct emitter *out, struct rprobe *pr)
 	emit_raw(out, b.decls);
 	if (b.frame_len || b.decls_len)
 		emit(out, "%s", "");
+	if (t->probe_names)
+		emit_probe_name(out, pr);
 	emit_lock(out, fmt("probe_%d", pr->index), locks, nlocks);
 	emit_raw(out, b.code);
 	emit_unlock(out, fmt("probe_%d", pr->index), locks, nlocks, t->out_used);

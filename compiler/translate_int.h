@@ -53,6 +53,8 @@ struct tx {
 	long action_bound;		/* most statements the body can run, -1: unknown */
 	bool aborts;			/* abort() is called (in the functions, emitted
 					 * first, or in the probes so far) */
+	bool probe_names;		/* pn() is called (the same way): handlers
+					 * set c->probe_name */
 };
 
 /* translate.c: text and temporaries */

@@ -1,7 +1,8 @@
 /*
  * taprun.c - load a tapc module, stream its output, stop it, unload it.
  *
- *   taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko [param=value...]
+ *   taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v]
+ *          [--target-namespace=PID] MODULE.ko [param=value...]
  *   taprun --vm ...   (runner/vm.c: the same inside a qemu guest)
  *
  * The protocol is in docs/internals.md: the module creates /proc/tapc_NAME/
@@ -49,6 +50,7 @@ struct options {
 	const char *chroot_dir;			/* --chroot: for the -c child */
 	const char *cwd;			/* --cwd: for the -c child */
 	long target;				/* -x */
+	long target_ns;				/* --target-namespace, 0 = none */
 	long timeout;				/* -T seconds, 0 = none */
 	long bufsize_mb;			/* -s */
 	int verbose;
@@ -116,7 +118,9 @@ static void usage(FILE *f)
 	      "  -T SECS   stop after SECS seconds\n"
 	      "  -s MB     output buffer per CPU in MiB (default 1)\n"
 	      "  -v        say what taprun does\n"
-	      "  --chroot DIR, --cwd DIR   where the -c command runs\n", f);
+	      "  --chroot DIR, --cwd DIR   where the -c command runs\n"
+	      "  --target-namespace=PID  the ns_*() functions see ids as PID's pid and user\n"
+	      "            namespaces do (default: taprun's own)\n", f);
 }
 
 static void on_signal(int sig, siginfo_t *si, void *ctx)
@@ -163,11 +167,12 @@ static int parse_long(const char *s, long *v)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHROOT = 256, OPT_CWD, OPT_HELP };
+	enum { OPT_CHROOT = 256, OPT_CWD, OPT_HELP, OPT_TARGET_NS };
 	static const struct option longopts[] = {
 		{ "chroot", required_argument, NULL, OPT_CHROOT },
 		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "target-namespace", required_argument, NULL, OPT_TARGET_NS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -206,6 +211,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'v': o->verbose++; break;
 		case OPT_CHROOT: o->chroot_dir = optarg; break;
 		case OPT_CWD: o->cwd = optarg; break;
+		case OPT_TARGET_NS:
+			if (parse_long(optarg, &o->target_ns) || o->target_ns == 0 ||
+			    o->target_ns > INT_MAX) {
+				error_msg("--target-namespace: bad pid '%s'", optarg);
+				return -1;
+			}
+			break;
 		case 'h':
 		case OPT_HELP: usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -402,9 +414,28 @@ static void local_zone(long *west, char *name, size_t size)
 		snprintf(name, size, "%s", tm.tm_zone);
 }
 
-static char *param_string(const struct options *o, long target)
+/* --target-namespace=PID: the inode of PID's pid namespace, which the
+ * module checks (loader.c); a clear error when there is no such process. */
+static int target_ns_inode(long pid, unsigned long *ino)
 {
-	size_t size = 192;
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+	if (stat(path, &st) == 0) {
+		*ino = st.st_ino;
+		return 0;
+	}
+	if (errno == ENOENT)
+		error_msg("--target-namespace=%ld: no such process", pid);
+	else
+		error_msg("--target-namespace=%ld: cannot read %s: %s", pid, path, strerror(errno));
+	return -1;
+}
+
+static char *param_string(const struct options *o, long target, unsigned long ns_ino)
+{
+	size_t size = 256;
 	char *s, *p, zone[16];
 	long west;
 
@@ -419,6 +450,8 @@ static char *param_string(const struct options *o, long target)
 		     (int)getpid());
 	if (o->bufsize_mb)
 		p += sprintf(p, " tapc_bufsize=%ld", o->bufsize_mb << 20);
+	if (o->target_ns)
+		p += sprintf(p, " tapc_target_ns_pid=%ld tapc_target_ns_ino=%lu", o->target_ns, ns_ino);
 	for (int i = 0; i < o->nparams; i++)
 		p += sprintf(p, " %s", o->params[i]);
 	return s;
@@ -461,6 +494,13 @@ static int load_module(const struct options *o, const char *params)
 	case ENOSYS:
 		error_msg("this kernel cannot load modules (no CONFIG_MODULES); try --vm");
 		break;
+	case ESRCH:
+		if (o->target_ns) {	/* loader.c: gone, or its pid reused */
+			error_msg("--target-namespace=%ld: the process was gone when the module loaded",
+				  o->target_ns);
+			break;
+		}
+		/* fall through */
 	default:
 		error_msg("cannot load %s: %s", o->module, strerror(err));
 	}
@@ -776,11 +816,13 @@ static int native_main(const struct options *o)
 			 .data_name = "stdout", .stdin_fd = -1 };
 	struct status s = { .state = "?" };
 	long target = o->target;
+	unsigned long ns_ino = 0;
 	char *params;
 	int rc = 1, err;
 
 	if (preflight() < 0 || check_bufsize(o) < 0 ||
-	    module_name(o->module, r.name, sizeof(r.name)) < 0)
+	    module_name(o->module, r.name, sizeof(r.name)) < 0 ||
+	    (o->target_ns && target_ns_inode(o->target_ns, &ns_ino) < 0))
 		return 1;
 	/* a closed stdout would be reused by the first open(): output lost */
 	if (!o->outfile && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
@@ -810,7 +852,7 @@ static int native_main(const struct options *o)
 			return 1;
 		target = r.cmd.pid;
 	}
-	params = param_string(o, target);
+	params = param_string(o, target, ns_ino);
 	say("loading %s (module %s) with '%s'", o->module, r.name, params ? params : "");
 	if (!params || load_module(o, params) < 0)
 		goto end_command;

@@ -395,7 +395,7 @@ static bool parse_int(const char *opt, const char *s, int min, int *out)
 static bool taprun_opt_has_value(const char *a)
 {
 	return (a[0] == '-' && a[1] && strchr("cxTso", a[1]) && a[2] == '\0') ||
-	       !strcmp(a, "--cwd") || !strcmp(a, "--chroot");
+	       !strcmp(a, "--cwd") || !strcmp(a, "--chroot") || !strcmp(a, "--target-namespace");
 }
 
 /*

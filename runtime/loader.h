@@ -3,8 +3,9 @@
  * loader.h - the process that loaded the module (taprun, or whatever
  * called finit_module): stap's "stapio" process.  stp_pid() is its pid,
  * is_myproc() compares with its user, and the ns_*() functions translate
- * ids into its pid and user namespaces (stap's default "target
- * namespaces").  Recorded by module init, which runs in that process.
+ * ids into the "target namespaces": its pid and user namespaces, or with
+ * --target-namespace=PID (module parameter tapc_target_ns_pid) those of
+ * process PID.  Recorded by module init, which runs in that process.
  */
 #ifndef TAPC_LOADER_H
 #define TAPC_LOADER_H
@@ -18,13 +19,14 @@ struct user_namespace;
 struct tapc_loader {
 	pid_t pid;			/* its thread group id, as pid() counts */
 	uid_t uid;			/* its real uid, in its user namespace */
-	struct pid_namespace *pid_ns;	/* held until module exit */
-	struct user_namespace *user_ns;	/* held until module exit */
+	struct pid_namespace *pid_ns;	/* target: held until module exit */
+	struct user_namespace *user_ns;	/* target: held until module exit */
 };
 extern struct tapc_loader tapc_loader;
 
-/* Module init (in the loading process) and exit. */
-void tapc_loader_init(void);
+/* Module init (in the loading process; -ESRCH when the target namespace
+ * process is gone) and exit. */
+int tapc_loader_init(void);
 void tapc_loader_exit(void);
 
 #endif /* TAPC_LOADER_H */

@@ -242,10 +242,12 @@ static int __init tapc_init(void)
 {
 	int rc;
 
-	tapc_loader_init();
-	rc = tapc_context_init();
+	rc = tapc_loader_init();
 	if (rc)
 		return rc;
+	rc = tapc_context_init();
+	if (rc)
+		goto free_loader;
 	rc = tapc_transport_init(THIS_MODULE->name);
 	if (rc)
 		goto free_context;
@@ -267,6 +269,7 @@ free_transport:
 	tapc_transport_exit();
 free_context:
 	tapc_context_free();
+free_loader:
 	tapc_loader_exit();
 	return rc;
 }

@@ -79,6 +79,9 @@ struct tapc_context {
 	atomic_t busy;			/* reentrancy guard */
 	const char *probe_point;	/* pp() */
 	const char *probe_func;		/* probefunc(); "" if none */
+	/* pn(): set by each probe handler of a program that calls pn()
+	 * (the translator knows the script-level point), else stale */
+	const char *probe_name;
 	struct pt_regs *regs;		/* the probed registers, else NULL */
 	/* the hit's family data (a kretprobe's per-call data, a
 	 * tracepoint's arguments), NULL if none */

@@ -200,6 +200,33 @@ static __always_inline long tapc_arch_syscall_nr(const struct pt_regs *u)
 	return u->orig_ax;
 }
 
+/* Guru mode: at sys_enter the call goes on with the arguments of the
+ * saved user registers (what tapc_arch_syscall_arg_of() reads); a 32-bit
+ * task's entry reads 32 bits of each. */
+static __always_inline void tapc_arch_syscall_set_arg_of(struct pt_regs *u, int abi, int n, u64 v)
+{
+	if (abi) {
+		v = (u32)v;
+		switch (n) {
+		case 0: u->bx = v; break;
+		case 1: u->cx = v; break;
+		case 2: u->dx = v; break;
+		case 3: u->si = v; break;
+		case 4: u->di = v; break;
+		case 5: u->bp = v; break;
+		}
+		return;
+	}
+	switch (n) {
+	case 0: u->di = v; break;
+	case 1: u->si = v; break;
+	case 2: u->dx = v; break;
+	case 3: u->r10 = v; break;
+	case 4: u->r8 = v; break;
+	case 5: u->r9 = v; break;
+	}
+}
+
 /* Argument n (0-based) of a syscall from the user registers saved at its
  * entry (what the raw syscall tracepoints pass): the 64-bit ABI's rdi rsi
  * rdx r10 r8 r9, or i386's ebx ecx edx esi edi ebp, 32 bits each as the

@@ -96,6 +96,12 @@ EOF
 refused -x -5 <<'EOF'
 tapc: error: -x needs a process id (a number from 1 to 4194304), not '-5'
 EOF
+refused '--target-namespace=1;id' <<'EOF'
+tapc: error: --target-namespace needs a process id (a number from 1 to 4194304), not '1;id'
+EOF
+refused --target-namespaces=0 <<'EOF'
+tapc: error: --target-namespace needs a process id (a number from 1 to 4194304), not '0'
+EOF
 refused -T 9223372036854775 <<'EOF'
 tapc: error: -T is too large: at most 9223372036 seconds (292 years), not '9223372036854775'
 EOF
