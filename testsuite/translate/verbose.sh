@@ -5,12 +5,7 @@
 # selects passes.  Pass 2 counts a probe per site, the functions, the
 # file-scope %{ %} blocks and the globals of the script below.
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 R=()
 [ -n "$K" ] && R=(-r "$K")
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-verbose.XXXXXX") || exit 1
