@@ -924,8 +924,8 @@ int main(int argc, char **argv)
 		pass_failed(1, "parse");
 		return 1;
 	}
-	pass_done(s, 1, arena_printf("parsed user script and %d library script%s", ntapsets,
-				     ntapsets == 1 ? "" : "s"), true, &t);
+	pass_done(s, 1, arena_printf("parsed user script and %s", pass_count(ntapsets, "library script")),
+		  true, &t);
 	if (dump_mode)
 		return dump_mode == OPT_DUMP_FUNCTIONS ? dump_functions(s) :
 		       dump_mode == OPT_DUMP_ALIASES ? dump_probe_aliases(s) : dump_probe_types();
