@@ -28,12 +28,14 @@
 #include "dump.h"
 #include "kernel.h"
 #include "parse.h"
+#include "passlog.h"
 #include "provider.h"
 #include "resolve.h"
 #include "session.h"
 #include "stap_options.h"
 #include "tapset.h"
 #include "translate.h"
+#include "translate_embedded.h"
 
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/local/share/tapc"
@@ -146,20 +148,16 @@ static void locate_tapsets(struct session *s)
 }
 
 
-/* ---- timing for -v ---- */
+/* ---- -v ---- */
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void pass_done(struct session *s, int pass, const char *what, double start)
+/* "Pass N: WHAT using ... kb, in ... ms." (passlog.c); pass 4 and 5
+ * lines say no memory, as stap's */
+static void pass_done(struct session *s, int pass, const char *what, bool memory,
+		      const struct pass_clock *c)
 {
 	if (session_verbose(s, pass))
-		fprintf(stderr, "Pass %d: %s in %.0fms.\n", pass, what, now_ms() - start);
+		fprintf(stderr, "Pass %d: %s %s%s\n", pass, what, memory ? pass_memory() : "",
+			pass_times(c));
 }
 
 static void pass_failed(int pass, const char *what)
@@ -168,6 +166,26 @@ static void pass_failed(int pass, const char *what)
 	if (diag_suppressed())
 		fprintf(stderr, "Number of further error messages not shown: %d.\n", diag_suppressed());
 	fprintf(stderr, "Pass %d: %s failed.\n", pass, what);
+}
+
+/* What pass 2 kept, counted as stap does: a probe per site, the
+ * functions, the file-scope %{ %} blocks that go into the module, the
+ * globals. */
+static const char *analyzed(const struct session *s)
+{
+	const struct rprogram *p = s->resolved;
+	int nsites = 0, nfuncs = 0, nglobals = 0;
+
+	for (const struct rprobe *pr = p->probes; pr; pr = pr->next)
+		for (const struct site *site = pr->sites; site; site = site->next)
+			nsites++;
+	for (const struct rfunc *fn = p->funcs; fn; fn = fn->next)
+		nfuncs++;
+	for (const struct symbol *g = p->globals; g; g = g->next)
+		nglobals++;
+	return arena_printf("analyzed script: %s, %s, %s, %s", pass_count(nsites, "probe"),
+			    pass_count(nfuncs, "function"), pass_count(embedded_toplevel_count(s), "embed"),
+			    pass_count(nglobals, "global"));
 }
 
 /* ---- pass 1 ---- */
@@ -216,13 +234,12 @@ static bool parse_extra_scripts(struct session *s, const struct parse_opts *o)
 
 /* Pass 1: the library's macros, the user's script, the library (tapset.c
  * finds it). */
-static bool pass1_parse(struct session *s)
+static bool pass1_parse(struct session *s, int *ntapsets)
 {
 	struct parse_opts o = { 0 }, lib;
 	struct kernel *k = session_kernel(s);
 	const char *name, *text = script_text(s);
 	char *kv;
-	int ntapsets;
 
 	if (!text)
 		return false;
@@ -247,9 +264,7 @@ static bool pass1_parse(struct session *s)
 	s->program->user = parse_text(name, text, &o);
 	if (!s->program->user || !parse_extra_scripts(s, &o))
 		return false;
-	ntapsets = tapset_parse_files(s, &lib);
-	if (session_verbose(s, 1))
-		fprintf(stderr, "Pass 1: parsed user script and %d library scripts", ntapsets);
+	*ntapsets = tapset_parse_files(s, &lib);
 	return diag_errors() == 0;
 }
 
@@ -904,8 +919,8 @@ int main(int argc, char **argv)
 {
 	static struct session sess;
 	struct session *s = &sess;
-	double t;
-	int status;
+	struct pass_clock t;
+	int status, ntapsets;
 
 	atexit(close_stdout);
 	if (parse_options(s, argc, argv) != 0)
@@ -918,13 +933,13 @@ int main(int argc, char **argv)
 		s->runtime_dir = runtime_given;
 	locate_tapsets(s);
 
-	t = now_ms();
-	if (!pass1_parse(s)) {
+	pass_clock_start(&t);
+	if (!pass1_parse(s, &ntapsets)) {
 		pass_failed(1, "parse");
 		return 1;
 	}
-	if (session_verbose(s, 1))
-		fprintf(stderr, " in %.0fms.\n", now_ms() - t);
+	pass_done(s, 1, arena_printf("parsed user script and %s", pass_count(ntapsets, "library script")),
+		  true, &t);
 	if (dump_mode)
 		return dump_mode == OPT_DUMP_FUNCTIONS ? dump_functions(s) :
 		       dump_mode == OPT_DUMP_ALIASES ? dump_probe_aliases(s) : dump_probe_types();
@@ -934,12 +949,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	t = now_ms();
+	pass_clock_start(&t);
 	if (!resolve(s)) {
 		pass_failed(2, "analysis");
 		return 1;
 	}
-	pass_done(s, 2, "analyzed script", t);
+	if (session_verbose(s, 2))
+		pass_done(s, 2, analyzed(s), true, &t);
 	if (list_mode)
 		return list_sites(s);
 	if (s->last_pass == 2) {
@@ -959,30 +975,34 @@ int main(int argc, char **argv)
 
 	if (!s->module_name)
 		s->module_name = default_module_name(s);
-	t = now_ms();
+	pass_clock_start(&t);
 	if (!translate(s)) {
 		pass_failed(3, "translation");
 		return 1;
 	}
-	pass_done(s, 3, "translated to C", t);
+	/* the C is in memory until pass 4 writes it into the build
+	 * directory under this name */
+	pass_done(s, 3, arena_printf("translated to C into \"%s_src.c\"", s->module_name), true, &t);
 	if (s->last_pass == 3) {
 		fwrite(s->c_text, 1, s->c_len, stdout);
 		return 0;
 	}
 
-	t = now_ms();
+	pass_clock_start(&t);
 	if (!build(s)) {
 		pass_failed(4, "compilation");
 		return finish(s, 1);
 	}
-	pass_done(s, 4, "compiled C into the module", t);
+	pass_done(s, 4, arena_printf("compiled C into \"%s.ko\"", s->module_name), false, &t);
 	if (s->last_pass == 4) {
 		printf("%s\n", s->module_path);
 		return finish(s, 0);
 	}
 
-	t = now_ms();
+	if (session_verbose(s, 5))
+		fprintf(stderr, "Pass 5: starting run.\n");
+	pass_clock_start(&t);
 	status = run(s);
-	pass_done(s, 5, "run completed", t);
+	pass_done(s, 5, "run completed", false, &t);
 	return finish(s, status);
 }

@@ -16,6 +16,7 @@
 
 struct session;
 struct emitter;
+struct recipe;
 
 struct provider_ops {
 	const char *family;		/* "begin_end", "kprobe", "timer" */
@@ -85,6 +86,47 @@ struct site *site_add(struct rprobe *p, const struct provider_ops *ops, struct n
 int provider_count_sites(const struct rprogram *p, const struct provider_ops *ops);
 /* The C name of a probe's handler. */
 const char *handler_name(const struct rprobe *p);
+
+/* Values a return site saves at the entry of each call for its return:
+ * @entry(e), and what a .return probe reads of the parameters (as stap,
+ * their values at entry).  An int64_t each, or a MAXSTRINGLEN string for a
+ * pretty-print ($p$, $$parms); NULL expr: an @entry expression the
+ * probe's entry function computes.  The kprobe and uprobe families keep
+ * one per return site (NULL until the first value), each with its own
+ * store (provider/site.c). */
+#define MAX_ENTRY_VALUES 32
+struct entry_values {
+	const struct recipe *exprs[MAX_ENTRY_VALUES];
+	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
+	bool is_string[MAX_ENTRY_VALUES];
+	int n, nlongs, nstrings;
+	bool exprs_fn;				/* the probe has an entry function */
+};
+/* Where and how much a family saves, and what its errors say. */
+struct entry_store {
+	const char *data;		/* C: a call's saved data (from c) */
+	long max_bytes;			/* per call */
+	const char *values;		/* "more than N <values> in one probe" */
+	const char *limit;		/* "... N bytes per call<limit>" */
+	bool size_note;			/* and a note on what each value takes */
+	/* resolve t as the site's entry sees it */
+	enum type_kind (*target)(struct session *s, struct site *site, struct node *t);
+};
+/* @entry(e) at site (node n): e saved at entry, n reads it; errors
+ * reported, TYPE_UNKNOWN after one. */
+enum type_kind entry_values_resolve(struct session *s, struct site *site, struct entry_values **ev,
+				    const struct entry_store *st, bool is_return, struct node *n);
+/* Target t of a return site as the entry sees it, saved there; t then
+ * reads the saved value. */
+enum type_kind entry_values_capture(struct session *s, struct site *site, struct entry_values **ev,
+				    const struct entry_store *st, struct node *t);
+/* The bytes ev takes per call, as C text. */
+const char *entry_values_size(const struct entry_values *ev);
+/* static void NAME(struct tapc_context *c): saves ev's values for a call
+ * of pr's return site; clear: each slot is zeroed first (data that is not
+ * cleared between calls). */
+void entry_values_emit(struct emitter *e, const struct rprobe *pr, const struct entry_values *ev,
+		       const struct entry_store *st, const char *name, bool clear);
 
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"

@@ -129,8 +129,8 @@ int run(struct session *s)
 		argv[n++] = "-v";
 	argv[n++] = s->module_path;
 	argv[n] = NULL;
-	if (session_verbose(s, 5)) {
-		fputs("Pass 5: starting", stderr);
+	if (session_verbose(s, 5) > 1) {	/* main says "Pass 5: starting run." */
+		fputs("Running", stderr);
 		for (int i = 0; i < n; i++)
 			fprintf(stderr, " %s", argv[i]);
 		fputc('\n', stderr);

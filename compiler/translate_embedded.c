@@ -74,6 +74,24 @@ void embedded_toplevel(struct emitter *out, const struct session *s)
 		emit_blocks(out, f);
 }
 
+int embedded_toplevel_count(const struct session *s)
+{
+	const struct file_ast *f;
+	const struct node *d;
+	int n = 0;
+
+	if (!s->program)
+		return 0;
+	for (f = s->program->tapsets; f; f = f->next)
+		if (file_used(s->resolved, f->name))
+			for (d = f->decls; d; d = d->next)
+				n += d->kind == NODE_EMBEDDED;
+	for (f = s->program->user; f; f = f->next)
+		for (d = f->decls; d; d = d->next)
+			n += d->kind == NODE_EMBEDDED;
+	return n;
+}
+
 void embedded_function(struct emitter *out, const struct rfunc *fn, const char *signature,
 		       const char *loc)
 {

@@ -11,6 +11,8 @@ struct session;
 
 /* File-scope blocks: the user's, and those of tapset files in use. */
 void embedded_toplevel(struct emitter *out, const struct session *s);
+/* How many blocks embedded_toplevel() emits (-v's pass 2 line). */
+int embedded_toplevel_count(const struct session *s);
 /* fn's body is embedded C: the whole C function, under signature. */
 void embedded_function(struct emitter *out, const struct rfunc *fn, const char *signature,
 		       const char *loc);

@@ -27,7 +27,7 @@ COMP = os.path.join(TOP, "compiler")
 
 # First match wins; paths relative to compiler/.
 COMPONENTS = [
-    ("main.c", "main"), ("dump.*", "main"), ("stap_options.*", "main"),
+    ("main.c", "main"), ("passlog.*", "main"), ("dump.*", "main"), ("stap_options.*", "main"),
     ("provider/table.c", "provider-table"),
     ("provider/site.c", "provider-iface"),
     ("provider/*.c", None),            # provider:<family>, see family_of()

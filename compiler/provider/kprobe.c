@@ -750,165 +750,35 @@ static bool kprobe_defined(struct session *s, struct site *site, struct node *t)
 	return fetch_ok(im, t, btf_func_param_type(im, func, argno));
 }
 
-/* @entry values of one kretprobe site: evaluated by its entry handler
- * into the kretprobe instance's data: an int64_t, or a MAXSTRINGLEN
- * string for a pretty-print ($p$, $$parms), which stap also makes at
- * entry. */
-#define MAX_ENTRY_VALUES 32
-struct entry_values {
-	const struct recipe *exprs[MAX_ENTRY_VALUES];	/* NULL: an @entry expression */
-	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
-	bool is_string[MAX_ENTRY_VALUES];
-	int n, nlongs, nstrings;
-	bool exprs_fn;				/* the probe has an entry function */
+/* @entry values of a kretprobe site: its entry handler saves them into
+ * the kretprobe instance's data, which the kernel caps at
+ * KRETPROBE_MAX_DATA_SIZE (4096) per call. */
+static const struct entry_store kprobe_entry_store = {
+	.data = "c->probe_data",
+	.max_bytes = 4096,
+	.values = "@entry values",
+	.limit = ", the kernel's limit is 4096",
+	.size_note = true,
+	.target = kprobe_target,
 };
 
-static const char *entry_size(int nlongs, int nstrings)
-{
-	return arena_printf("(%d * sizeof(int64_t) + %d * MAXSTRINGLEN)", nlongs, nstrings);
-}
-
-/* MAXSTRINGLEN as the module is built with it (-D), for the size check. */
-static long maxstringlen(const struct session *s)
-{
-	long v = 512;
-	int i;
-
-	for (i = 0; i < s->ndefines; i++)
-		if (strncmp(s->defines[i], "MAXSTRINGLEN=", 13) == 0)
-			v = strtol(s->defines[i] + 13, NULL, 0);
-	return v;
-}
-
-/* The next slot of site's entry data for expr (NULL: an @entry expression
- * the probe's entry function computes), or -1 after an error at loc: the
- * kernel refuses a kretprobe whose per-call data is over
- * KRETPROBE_MAX_DATA_SIZE (4096), so that is an error here, not at run
- * time. */
-static int entry_slot(struct session *s, struct site *site, struct loc loc, const struct recipe *expr,
-		      bool str)
-{
-	struct entry_values *ev = kp(site)->entry;
-	long bytes;
-	int i;
-
-	if (!ev)
-		ev = kp(site)->entry = arena_alloc(sizeof(*ev));
-	for (i = 0; expr && i < ev->n; i++)
-		if (ev->exprs[i] && ev->is_string[i] == str && recipe_equal(ev->exprs[i], expr))
-			return i;
-	if (ev->n == MAX_ENTRY_VALUES) {
-		diag_error(loc, "more than %d @entry values in one probe", MAX_ENTRY_VALUES);
-		return -1;
-	}
-	bytes = (ev->nlongs + !str) * 8L + (ev->nstrings + str) * maxstringlen(s);
-	if (bytes > 4096) {
-		diag_error(loc, "too much saved at entry for %s: %ld bytes per call, the kernel's limit is 4096",
-			   site->pp, bytes);
-		diag_note(loc, "each string and each @entry(expr) takes MAXSTRINGLEN (%ld) bytes, a number 8",
-			  maxstringlen(s));
-		return -1;
-	}
-	i = ev->n++;
-	ev->exprs[i] = expr;
-	ev->is_string[i] = str;
-	ev->offs[i] = entry_size(ev->nlongs, ev->nstrings);
-	if (str)
-		ev->nstrings++;
-	else
-		ev->nlongs++;
-	if (!expr)
-		ev->exprs_fn = true;
-	return i;
-}
-
-/* Resolve target t of return site as the entry probe sees it, saved in
- * the next slot of the site's entry data; t then reads the slot. */
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t)
 {
-	struct entry_values *ev;
-	enum type_kind ty;
-	int i;
-
-	kp(site)->is_return = false;
-	ty = kprobe_target(s, site, t);
-	kp(site)->is_return = true;
-	if (ty == TYPE_UNKNOWN)
-		return ty;
-	/* the entry handler has no script values to give it */
-	if (recipe_uses(t->u.target.resolved, RECIPE_INDEX, -1)) {
-		diag_error(t->loc, "%s: a value saved at function entry can't have a computed [index]",
-			   t->u.target.name);
-		return TYPE_UNKNOWN;
-	}
-	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
-	if (i < 0)
-		return TYPE_UNKNOWN;
-	ev = kp(site)->entry;
-	if (ty == TYPE_STRING) {
-		t->u.target.resolved = recipe_string(false);
-		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
-			       arena_printf(", (char *)c->probe_data + %s)", ev->offs[i]));
-	} else {
-		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)c->probe_data + %s))", ev->offs[i]);
-	}
-	return ty;
+	return entry_values_capture(s, site, &kp(site)->entry, &kprobe_entry_store, t);
 }
 
 static enum type_kind kprobe_entry(struct session *s, struct site *site, struct node *n)
 {
-	struct node *t = n->u.wrap.operand;
-	int i;
-
-	if (!kp(site)->is_return) {
-		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
-		return TYPE_UNKNOWN;
-	}
-	if (t->kind == NODE_TARGET && !t->u.target.cast_expr)
-		return entry_capture(s, site, t);
-	/* any other expression: the translator's entry function for the
-	 * probe computes it into a slot that holds a number or a string */
-	i = entry_slot(s, site, n->loc, NULL, true);
-	if (i < 0)
-		return TYPE_UNKNOWN;
-	n->u.wrap.slot = arena_printf("((char *)c->probe_data + %s)", kp(site)->entry->offs[i]);
-	return TYPE_LONG;
+	return entry_values_resolve(s, site, &kp(site)->entry, &kprobe_entry_store, kp(site)->is_return, n);
 }
 
-/* kprobe_entry_N(c): the entry handler of kretprobe site N, saving its
- * @entry values into the instance's data. */
+/* kprobe_entry_N(c): the entry handler of kretprobe site N.  The
+ * instance's data is not cleared between calls: the handler clears it. */
 static void emit_entry_handler(struct emitter *e, const struct rprobe *pr, const struct site *site,
 			       int n)
 {
-	const struct entry_values *ev = kp(site)->entry;
-	int i;
-
-	emit(e, "static void kprobe_entry_%d(struct tapc_context *c)", n);
-	emit(e, "{");
-	emit(e, "char *d = c->probe_data;");
-	emit(e, "%s", "");
-	/* the instance's data is not cleared between calls: a value
-	 * an error or a skipped lock leaves unset reads 0 or "" */
-	for (i = 0; i < ev->n; i++)
-		emit(e, ev->is_string[i] ? "d[%s] = 0;" : "*(int64_t *)(d + %s) = 0;", ev->offs[i]);
-	for (i = 0; i < ev->n; i++) {
-		if (!ev->exprs[i])
-			continue;
-		if (ev->is_string[i])
-			emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
-			     recipe_render(ev->exprs[i], &(struct recipe_operands){ .dst = "tapc_str_dst" }));
-		else
-			emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
-			     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
-		emit(e, "if (c->last_error)");
-		emit(e, "\treturn;");
-	}
-	/* after the captures: the expressions may read them */
-	if (ev->exprs_fn)
-		emit(e, "%s_entry(c);", handler_name(pr));
-	emit(e, "(void)d;");
-	emit(e, "}");
-	emit(e, "%s", "");
+	entry_values_emit(e, pr, kp(site)->entry, &kprobe_entry_store, arena_printf("kprobe_entry_%d", n),
+			  true);
 }
 
 /* One wrapper per probe and direction: the runtime's inline hit path with
@@ -994,7 +864,7 @@ static void emit_site(struct emitter *e, const struct rprobe *pr, const struct s
 		emit(e, ".pre_handler = kprobe_pre_%d,", pr->index);
 	if (ks->entry) {
 		emit(e, ".entry_handler = kprobe_entry_%d,", n);
-		emit(e, ".entry_data_size = %s,", entry_size(ks->entry->nlongs, ks->entry->nstrings));
+		emit(e, ".entry_data_size = %s,", entry_values_size(ks->entry));
 	}
 	emit(e, "},");
 	free(pp);

@@ -9,7 +9,6 @@
 #include "provider.h"
 
 struct usdt;
-struct uentry;
 
 enum uprobe_kind {
 	UPROBE_FUNCTION,		/* a function's entry (or its return) */
@@ -32,7 +31,7 @@ struct uprobe_site {
 	bool is_return, was_return;
 	const struct usdt *mark;	/* UPROBE_MARK */
 	unsigned long sem_offset;	/* the marker's semaphore, 0: none */
-	struct uentry *entry;		/* values a return probe saves at entry */
+	struct entry_values *entry;	/* values a return probe saves at entry */
 };
 
 static inline struct uprobe_site *up(const struct site *site)

@@ -29,18 +29,6 @@
 #include "uprobe.h"
 #include "usdt.h"
 
-/* Values a return site saves at entry: an int64_t, or a MAXSTRINGLEN
- * string for a pretty-print; NULL expr: an @entry(expr) the probe's
- * entry function computes. */
-#define MAX_ENTRY_VALUES 32
-struct uentry {
-	const struct recipe *exprs[MAX_ENTRY_VALUES];
-	const char *offs[MAX_ENTRY_VALUES];	/* C offsets into the data */
-	bool is_string[MAX_ENTRY_VALUES];
-	int n, nlongs, nstrings;
-	bool exprs_fn;
-};
-
 static struct image *site_dwarf(const struct site *site)
 {
 	return uimage_dwarf(up(site)->im);
@@ -62,112 +50,29 @@ static enum type_kind no_dwarf(const struct site *site, const struct node *t)
 	return TYPE_UNKNOWN;
 }
 
-static const char *entry_off(int nlongs, int nstrings)
-{
-	return arena_printf("(%d * sizeof(int64_t) + %d * MAXSTRINGLEN)", nlongs, nstrings);
-}
-
 const char *uprobe_entry_size(const struct site *site)
 {
-	return entry_off(up(site)->entry->nlongs, up(site)->entry->nstrings);
+	return entry_values_size(up(site)->entry);
 }
 
-/* MAXSTRINGLEN as the module is built with it (-D). */
-static long maxstringlen(const struct session *s)
-{
-	long v = 512;
+/* Values a return site saves at entry, where the return finds them
+ * (runtime/provider/uprobe.c). */
+static const struct entry_store uprobe_entry_store = {
+	.data = "tapc_uprobe_entry(c)",
+	.max_bytes = 65536,
+	.values = "values saved at entry",
+	.limit = " (at most 65536)",
+	.target = uprobe_target,
+};
 
-	for (int i = 0; i < s->ndefines; i++)
-		if (strncmp(s->defines[i], "MAXSTRINGLEN=", 13) == 0)
-			v = strtol(s->defines[i] + 13, NULL, 0);
-	return v;
-}
-
-/* The next slot of the site's entry data for expr (NULL: an @entry
- * expression), or -1 after an error. */
-static int entry_slot(struct session *s, struct site *site, struct loc loc, const struct recipe *expr,
-		      bool str)
-{
-	struct uentry *ev = up(site)->entry;
-	long bytes;
-	int i;
-
-	if (!ev)
-		ev = up(site)->entry = arena_alloc(sizeof(*ev));
-	for (i = 0; expr && i < ev->n; i++)
-		if (ev->exprs[i] && ev->is_string[i] == str && recipe_equal(ev->exprs[i], expr))
-			return i;
-	if (ev->n == MAX_ENTRY_VALUES) {
-		diag_error(loc, "more than %d values saved at entry in one probe", MAX_ENTRY_VALUES);
-		return -1;
-	}
-	bytes = (ev->nlongs + !str) * 8L + (ev->nstrings + str) * maxstringlen(s);
-	if (bytes > 65536) {
-		diag_error(loc, "too much saved at entry for %s: %ld bytes per call (at most 65536)", site->pp,
-			   bytes);
-		return -1;
-	}
-	i = ev->n++;
-	ev->exprs[i] = expr;
-	ev->is_string[i] = str;
-	ev->offs[i] = entry_off(ev->nlongs, ev->nstrings);
-	if (str)
-		ev->nstrings++;
-	else
-		ev->nlongs++;
-	if (!expr)
-		ev->exprs_fn = true;
-	return i;
-}
-
-/* t of a return site as the entry sees it, saved there; t reads the slot. */
 static enum type_kind entry_capture(struct session *s, struct site *site, struct node *t)
 {
-	struct uentry *ev;
-	enum type_kind ty;
-	int i;
-
-	up(site)->is_return = false;
-	ty = uprobe_target(s, site, t);
-	up(site)->is_return = true;
-	if (ty == TYPE_UNKNOWN)
-		return ty;
-	if (recipe_uses(t->u.target.resolved, RECIPE_INDEX, -1)) {
-		diag_error(t->loc, "%s: a value saved at function entry can't have a computed [index]",
-			   t->u.target.name);
-		return TYPE_UNKNOWN;
-	}
-	i = entry_slot(s, site, t->loc, t->u.target.resolved, ty == TYPE_STRING);
-	if (i < 0)
-		return TYPE_UNKNOWN;
-	ev = up(site)->entry;
-	if (ty == TYPE_STRING) {
-		t->u.target.resolved = recipe_string(false);
-		recipe_add_dst(t->u.target.resolved, "tapc_strcpy(",
-			       arena_printf(", (char *)tapc_uprobe_entry(c) + %s)", ev->offs[i]));
-	} else {
-		t->u.target.resolved = recipe_text("(*(int64_t *)((char *)tapc_uprobe_entry(c) + %s))",
-						   ev->offs[i]);
-	}
-	return ty;
+	return entry_values_capture(s, site, &up(site)->entry, &uprobe_entry_store, t);
 }
 
 enum type_kind uprobe_entry(struct session *s, struct site *site, struct node *n)
 {
-	struct node *t = n->u.wrap.operand;
-	int i;
-
-	if (!up(site)->is_return) {
-		diag_error(n->loc, "@entry is only available in .return probes (at %s)", site->pp);
-		return TYPE_UNKNOWN;
-	}
-	if (t->kind == NODE_TARGET && !t->u.target.cast_expr)
-		return entry_capture(s, site, t);
-	i = entry_slot(s, site, n->loc, NULL, true);
-	if (i < 0)
-		return TYPE_UNKNOWN;
-	n->u.wrap.slot = arena_printf("((char *)tapc_uprobe_entry(c) + %s)", up(site)->entry->offs[i]);
-	return TYPE_LONG;
+	return entry_values_resolve(s, site, &up(site)->entry, &uprobe_entry_store, up(site)->is_return, n);
 }
 
 void uprobe_entry_scope(struct site *site, bool on)
@@ -184,29 +89,8 @@ void uprobe_entry_scope(struct site *site, bool on)
 
 void uprobe_emit_entry(struct emitter *e, const struct rprobe *pr, const struct site *site, int n)
 {
-	const struct uentry *ev = up(site)->entry;
-
-	emit(e, "static void uprobe_entry_%d(struct tapc_context *c)", n);
-	emit(e, "{");
-	emit(e, "char *d = tapc_uprobe_entry(c);");
-	emit(e, "%s", "");
-	for (int i = 0; i < ev->n; i++) {
-		if (!ev->exprs[i])
-			continue;
-		if (ev->is_string[i])
-			emit(e, "{ char *tapc_str_dst = d + %s; %s; }", ev->offs[i],
-			     recipe_render(ev->exprs[i], &(struct recipe_operands){ .dst = "tapc_str_dst" }));
-		else
-			emit(e, "*(int64_t *)(d + %s) = %s;", ev->offs[i],
-			     recipe_render(ev->exprs[i], &(struct recipe_operands){ 0 }));
-		emit(e, "if (c->last_error)");
-		emit(e, "\treturn;");
-	}
-	if (ev->exprs_fn)
-		emit(e, "%s_entry(c);", handler_name(pr));
-	emit(e, "(void)d;");
-	emit(e, "}");
-	emit(e, "%s", "");
+	entry_values_emit(e, pr, up(site)->entry, &uprobe_entry_store, arena_printf("uprobe_entry_%d", n),
+			  false);
 }
 
 /* ---- markers and PLT entries ---- */

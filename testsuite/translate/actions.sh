@@ -15,11 +15,7 @@
 # and builds loops.stp (-p4 -v) to see that the kernel's gcc does not warn.
 # Run by run-tests' translate section with TAPC and KERNELS set.
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 rc=0
 total=0
 for t in testsuite/translate/*.stp; do

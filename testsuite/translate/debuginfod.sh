@@ -7,12 +7,7 @@
 # The kernel's own debuginfo is asked for by its build id (the server's
 # log shows the request; it has none, so the error says so).
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 command -v debuginfod >/dev/null && command -v curl >/dev/null ||
 	{ echo "no debuginfod server or no curl (Debian packages debuginfod, curl)"; exit 77; }
 [ -n "$K" ] || { echo "no kernel to compile for"; exit 77; }

@@ -6,11 +6,7 @@
 # written tapset; provider patterns), and a sample of each list is tried:
 # a listed function is called and a listed alias probed with -p2.
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 R=()
 [ -n "$K" ] && R=(-r "$K")
 rc=0

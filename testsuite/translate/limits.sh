@@ -6,9 +6,7 @@
 # boots nothing.  The last case must pass: a bound that is too eager would
 # refuse ordinary scripts.
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
+. "$(dirname "$0")/common.bash"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-limits.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 rc=0

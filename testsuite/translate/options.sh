@@ -9,12 +9,7 @@
 # values that pass are checked by the C compiler itself (static asserts in
 # a -p4 build against the first kernel of KERNELS).
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-options.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 P=$W/PWNED

@@ -8,13 +8,8 @@
 #   --tmpdir=DIR    the module is built in DIR, which is kept;
 #   -R DIR          the runtime copied to DIR and marked is the one used.
 set -u
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/common.bash"
 TOP=$(pwd)
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$TOP/$TAPC ;; esac
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
 [ -n "$K" ] || K=$(scripts/kernels.sh | tail -n 1)
 if [ -z "$K" ]; then echo "no kernel with headers: nothing checked"; exit 0; fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-optsbuild.XXXXXX") || exit 1

@@ -10,9 +10,7 @@
 # wall-clock time, so a loaded machine does not matter; linear code takes
 # about 1 s for the largest, the quadratic code from 50 s to hours).
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
+. "$(dirname "$0")/common.bash"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-scale.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 rc=0

@@ -3,11 +3,7 @@
 # to a full device is an error with exit status 1, not lost output and 0
 # (issue 11: `tapc -p3 ... >/dev/full` exited 0).
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-K=${KERNELS:-}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
 R=()
 [ -n "$K" ] && R=(-r "$K")
 rc=0

@@ -5,12 +5,8 @@
 # init and exit functions insmod needs).  Built against the first kernel of
 # KERNELS.
 set -u
-cd "$(dirname "$0")/../.."
-TAPC=${TAPC:-compiler/tapc}
-case $TAPC in /*) ;; *) TAPC=$(pwd)/$TAPC ;; esac
-K=${KERNELS:-$(ls /lib/modules | head -1)}
-K=${K# }
-K=${K%% *}
+. "$(dirname "$0")/common.bash"
+[ -n "$K" ] || K=$(ls /lib/modules | head -1)
 W=$(mktemp -d "${TMPDIR:-/tmp}/tapc-strip.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 S='probe begin { println("hi"); exit() }'
