@@ -1150,8 +1150,10 @@ static void bind(struct rctx *r, struct node *n)
 	}
 }
 
-/* A local that is read but never assigned anywhere is almost always a typo
- * (stap only warns; we refuse, with a hint). */
+/* A local that is read but never assigned anywhere is often a typo, but
+ * scripts also read a variable an alias sets only on some kernels: warn,
+ * with a hint, as stap does, and let it read as 0 or "" (locals start
+ * that way). */
 static void check_locals(struct rctx *r, struct symbol *locals)
 {
 	struct symbol *sym, *g;
@@ -1161,7 +1163,7 @@ static void check_locals(struct rctx *r, struct symbol *locals)
 
 		if (sym->kind != SYM_LOCAL || sym->assigned)
 			continue;
-		diag_error(sym->loc, "unknown variable '%s' (never assigned)", sym->name);
+		diag_warning(sym->loc, "never-assigned local variable '%s'", sym->name);
 		for (g = r->p->globals; g; g = g->next)
 			hint_try(&h, g->name);
 		for (g = r->tapset_globals; g; g = g->next)

@@ -61,7 +61,6 @@ why_rejected() {
 	*"no match for probe point foo."*) echo "the aliases the wildcard matches probe functions this kernel lacks (do_sys_exit, __do_sys_exit are inlined)" ;;
 	*"no match for probe point kerne"*) echo "a wildcard in a built-in family's name (kerne*.funct*): tapc matches wildcards over aliases only" ;;
 	*"unknown function '"*) echo "tapset function $(printf '%s\n' "$1" | sed -n "s/.*unknown function '\([^']*\)'.*/\1/p") not written yet" ;;
-	*"(never assigned)"*) echo "a local read but never assigned: tapc refuses it (stap only warns)" ;;
 	*"@autocast"* | *"use ->member to read part of it"*) echo "@cast/@autocast of a whole struct (&@cast(...), autocast through locals) not supported yet" ;;
 	*"not found in the BTF"*) echo "@cast with a header or module type: needs debuginfo or header parsing, not supported" ;;
 	*"@cast_module_sizeof"*) echo "a macro of SystemTap's tapset library tapc's tapset lacks" ;;
