@@ -33,11 +33,11 @@ static const struct step {
 	const char *cmd_file, *label, *made;
 	bool compiles;		/* may carry -g */
 } steps[] = {
-	{ ".%_src.o.cmd", "CC", "%_src.o", true },
-	{ ".%.o.cmd", "LD", "%.o", false },
+	{ ".%_src.o.cmd", "CC [M]", "%_src.o", true },
+	{ ".%.o.cmd", "LD [M]", "%.o", false },
 	{ ".Module.symvers.cmd", "MODPOST", "Module.symvers", false },
-	{ ".%.mod.o.cmd", "CC", "%.mod.o", true },
-	{ ".%.ko.cmd", "LD", "%.ko", false },
+	{ ".%.mod.o.cmd", "CC [M]", "%.mod.o", true },
+	{ ".%.ko.cmd", "LD [M]", "%.ko", false },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
