@@ -877,17 +877,17 @@ static bool module_place(struct session *s, const char *ko, bool cached)
 	return true;
 }
 
-/* The module built in dir/fast by the commands the template taught
+/* The module built in dir by the commands the template taught
  * (make_template()), or NULL when there are none or they fail. */
 static const char *replay_module(struct session *s, struct kernel *k, const char *ship,
 				 const char *dir, const char *ac)
 {
-	const char *tdir = arena_printf("%s/template", ship), *fdir = arena_printf("%s/fast", dir);
+	const char *tdir = arena_printf("%s/template", ship), *fdir = dir;
 	const char *ko = arena_printf("%s/%s.ko", fdir, s->module_name);
 	char *objs = "";
 
 	if (access(arena_printf("%s/commands", tdir), R_OK) != 0 ||
-	    !path_checked("build directory", fdir) || mkdir(fdir, 0755) != 0 ||
+	    !path_checked("build directory", fdir) ||
 	    !write_file(arena_printf("%s/%s_src.c", fdir, s->module_name), s->c_text, s->c_len) ||
 	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", fdir), "runtime", &objs, true) ||
 	    !ship_runtime(ship, fdir, &objs, false) ||
@@ -900,7 +900,8 @@ static const char *replay_module(struct session *s, struct kernel *k, const char
 	if (!replay_run(tdir, k->build_dir, fdir, s->module_name, s->keep_tmp, session_verbose(s, 4),
 			arena_printf("%s/build.log", fdir))) {
 		if (session_verbose(s, 4))
-			fprintf(stderr, "Pass 4: they failed: building with Kbuild instead\n");
+			fprintf(stderr, "Pass 4: they failed: building with Kbuild instead, in %s/kbuild\n",
+				dir);
 		return NULL;
 	}
 	strip_module(s, ko);
@@ -917,6 +918,12 @@ static const char *kbuild_module(struct session *s, struct kernel *k, const char
 
 	if (ship && (ko = replay_module(s, k, ship, dir, ac)))
 		return ko;
+	/* afresh: not among what the fast path left */
+	if (ship && access(arena_printf("%s/%s_src.c", dir, s->module_name), F_OK) == 0) {
+		dir = arena_printf("%s/kbuild", dir);
+		if (mkdir(dir, 0755) != 0)
+			return NULL;
+	}
 
 	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
 	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs, ship) ||
