@@ -680,7 +680,8 @@ static void make_template(struct session *s, struct kernel *k, const char *dir, 
 	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tdir), "runtime", &objs, true) ||
 	    !ship_runtime(ship, tdir, &objs, true) ||
 	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", tdir)) ||
-	    !write_file(arena_printf("%s/%s_src.c", tdir, REPLAY_TEMPLATE), template_c, strlen(template_c)) ||
+	    !write_file(arena_printf("%s/%s_src.c", tdir, REPLAY_TEMPLATE), template_c,
+			strlen(template_c)) ||
 	    !write_kbuild(s, tdir, REPLAY_TEMPLATE, REPLAY_TEMPLATE "_src.o", objs) ||
 	    !append_file(arena_printf("%s/Kbuild", tdir), env_rule, strlen(env_rule)))
 		goto fail;
@@ -926,7 +927,8 @@ static const char *kbuild_module(struct session *s, struct kernel *k, const char
 	}
 
 	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
-	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs, ship) ||
+	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs,
+			  ship != NULL) ||
 	    (ship && !ship_runtime(ship, dir, &objs, true)) ||
 	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", dir)) ||
 	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))

@@ -164,7 +164,8 @@ bool replay_record(const char *dir)
 	char *mod, *order;
 
 	for (size_t i = 0; i < NSTEPS; i++) {
-		char *cmd = saved_command(arena_printf("%s/%s", dir, with_name(steps[i].cmd_file, REPLAY_TEMPLATE)));
+		const char *file = with_name(steps[i].cmd_file, REPLAY_TEMPLATE);
+		char *cmd = saved_command(arena_printf("%s/%s", dir, file));
 
 		/* each must name the module's directory: else it is not what we
 		 * think it is */
