@@ -20,18 +20,33 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "config.h"
 
 #include "arena.h"
 #include "cache.h"
 #include "diag.h"
 #include "kernel.h"
+#include "replay.h"
 #include "session.h"
 #include "translate.h"
 
 static bool write_file(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "w");
+
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "tapc: error: cannot write %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool append_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "a");
 
 	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
 		fprintf(stderr, "tapc: error: cannot write %s: %s\n", path, strerror(errno));
@@ -69,12 +84,10 @@ static bool copy_file(const char *from, const char *to)
 }
 
 /* Copy the runtime's .c/.h files (not its user-space tests), collecting
- * the Kbuild objects as "runtime/x.o runtime/provider/y.o".  With ship set
- * (a directory of objects built earlier with the same flags, laid out like
- * the runtime), each .c is replaced by its object as X.o_shipped, which
- * Kbuild links without compiling. */
+ * the Kbuild objects as "runtime/x.o runtime/provider/y.o"; with headers
+ * set, only the .h files (the objects come built: ship_runtime()). */
 static bool copy_runtime(const char *from, const char *to, const char *rel, char **objs,
-			 const char *ship)
+			 bool headers)
 {
 	DIR *d = opendir(from);
 	struct dirent *e;
@@ -101,18 +114,14 @@ static bool copy_runtime(const char *from, const char *to, const char *rel, char
 			 * tests, compiled apart by autoconf_header() */
 			if (strcmp(e->d_name, "test") != 0 && strcmp(e->d_name, "autoconf") != 0)
 				ok = copy_runtime(src, dst, arena_printf("%s/%s", rel, e->d_name), objs,
-						  ship ? arena_printf("%s/%s", ship, e->d_name) : NULL);
+						  headers);
 			continue;
 		}
 		if (len < 3 || (strcmp(e->d_name + len - 2, ".c") && strcmp(e->d_name + len - 2, ".h")))
 			continue;
-		if (e->d_name[len - 1] == 'h' || !ship)
-			ok = copy_file(src, dst);
-		else	/* modpost reads the object's .cmd file too */
-			ok = copy_file(arena_printf("%s/%.*s.o", ship, (int)len - 2, e->d_name),
-				       arena_printf("%s/%.*s.o_shipped", to, (int)len - 2, e->d_name)) &&
-			     copy_file(arena_printf("%s/.%.*s.o.cmd", ship, (int)len - 2, e->d_name),
-				       arena_printf("%s/.%.*s.o.cmd", to, (int)len - 2, e->d_name));
+		if (headers && e->d_name[len - 1] == 'c')
+			continue;
+		ok = copy_file(src, dst);
 		if (ok && e->d_name[len - 1] == 'c')
 			*objs = arena_printf("%s %s/%.*s.o", *objs, rel, (int)len - 2, e->d_name);
 	}
@@ -410,15 +419,6 @@ static void show_log(const char *log)
 	fclose(f);
 }
 
-/* Where -p4 leaves the module: ./NAME.ko with -m, as stap does, else
- * the per-user cache, so the path printed stays valid after we clean up. */
-static const char *keep_path(struct session *s)
-{
-	if (s->module_name_given)
-		return arena_printf("%s.ko", s->module_name);
-	return arena_printf("%s/%s.ko", cache_dir(), s->module_name);
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -457,6 +457,25 @@ static bool entry_usable(const char *dir, const char *what)
 		"making it again\n", dir);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return false;
+}
+
+/* entry_usable(), unless --poison-cache asks to make it again. */
+static bool entry_lookup(struct session *s, const char *dir, const char *what)
+{
+	struct stat st;
+
+	if (s->poison_cache && lstat(dir, &st) == 0) {
+		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		return false;
+	}
+	return entry_usable(dir, what);
+}
+
+/* Where pass 4 keeps what it makes once: the user's cache, or with
+ * --disable-cache the build's own directory, removed afterwards. */
+static const char *store_dir(struct session *s)
+{
+	return s->disable_cache ? s->tmpdir : cache_dir();
 }
 
 /* Seal the entry made in tmp and move it to dir; if another tapc was
@@ -507,6 +526,16 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 	return h;
 }
 
+/* Milliseconds since some fixed time, for -v's report of the steps done
+ * once per kernel. */
+static double ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /*
  * Which kernel APIs the target has, as runtime/autoconf/probe.sh finds by
  * compiling its tests against the build tree: run once per build tree and
@@ -518,6 +547,7 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 	const char *dir, *tmp, *hdr;
 	struct stat st;
 	uint64_t h = 0xcbf29ce484222325ULL;
+	double t0;
 	pid_t pid;
 	int status;
 
@@ -525,11 +555,12 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
 		h = hash_bytes(h, (const char *)&st.st_mtime, sizeof(st.st_mtime));
 	h = hash_tree(h, tests);
-	dir = arena_printf("%s/autoconf-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
+	dir = arena_printf("%s/autoconf-%s-%016llx", store_dir(s), k->release, (unsigned long long)h);
 	hdr = arena_printf("%s/tapc_autoconf.h", dir);
 	if (entry_usable(dir, "tapc_autoconf.h"))
 		return hdr;
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
+	t0 = ms_now();
 	if (session_verbose(s, 4))
 		fprintf(stderr, "Pass 4: testing %s's kernel APIs once, into %s\n", k->release, dir);
 	fflush(NULL);
@@ -543,7 +574,130 @@ static const char *autoconf_header(struct session *s, struct kernel *k)
 		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		return NULL;
 	}
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: tested %s's kernel APIs in %.0fms\n", k->release, ms_now() - t0);
 	return entry_install(tmp, dir, "tapc_autoconf.h") ? hdr : NULL;
+}
+
+/* Run argv in dir and wait: true when it exits 0. */
+static bool run_tool(char *const argv[], const char *dir)
+{
+	pid_t pid;
+	int status = -1;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		if (chdir(dir) != 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * Every runtime object but session.o (module_init: nothing refers to it)
+ * goes into runtime/tapc_lib.a, which a module links as an object: the
+ * linker takes from an archive only the members that resolve a reference,
+ * so a script that prints nothing carries no maps, statistics or
+ * unwinder (hello.ko: 310 KB with every object, under 150 KB this way).
+ * No runtime object is reached only through a section (initcalls, tables
+ * the linker gathers): one that is must stay out of the archive.
+ */
+static bool runtime_archive(const char *dir, const char *objlist)
+{
+	char *words = arena_strdup(objlist), *save = NULL, *w;
+	char **argv = arena_alloc((strlen(objlist) / 2 + 4) * sizeof(char *));
+	int n = 0;
+
+	argv[n++] = "ar";
+	argv[n++] = "rcs";
+	argv[n++] = "runtime/tapc_lib.a";
+	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		if (strcmp(w, "runtime/session.o") != 0)
+			argv[n++] = w;
+	argv[n] = NULL;
+	if (run_tool(argv, dir))
+		return true;
+	fprintf(stderr, "tapc: error: cannot make the runtime archive in %s/runtime\n", dir);
+	return false;
+}
+
+/*
+ * The runtime built once (runtime_objects()) as two objects of the module
+ * in dir, X.o_shipped each, which Kbuild links without compiling:
+ * session.o and the archive of the rest, which the linker reads as an
+ * archive whatever its name.  modpost reads each object's .cmd file for
+ * the CRCs of what it exports (nothing here): the archive's is empty.
+ */
+static bool ship_runtime(const char *ship, const char *dir, char **objs, bool for_kbuild)
+{
+	const char *to = arena_printf("%s/runtime", dir), *ext = for_kbuild ? "o_shipped" : "o";
+
+	if (!copy_file(arena_printf("%s/session.o", ship), arena_printf("%s/session.%s", to, ext)) ||
+	    !copy_file(arena_printf("%s/.session.o.cmd", ship), arena_printf("%s/.session.o.cmd", to)) ||
+	    !copy_file(arena_printf("%s/tapc_lib.a", ship), arena_printf("%s/tapc_lib.%s", to, ext)) ||
+	    !write_file(arena_printf("%s/.tapc_lib.o.cmd", to), "", 0))
+		return false;
+	*objs = " runtime/session.o runtime/tapc_lib.o";
+	return true;
+}
+
+#define RUNTIME_LAYOUT "session.o tapc_lib.a template/ v1"
+
+/* The template module: the least a module of tapc is. */
+static const char template_c[] =
+	"/* pass 4's template module (compiler/build.c, compiler/replay.c) */\n"
+	"#include \"tapc_runtime.h\"\n\n"
+	"struct tapc_module_desc tapc_module = { .name = \"" REPLAY_TEMPLATE "\" };\n";
+
+/* The environment Kbuild runs its commands in (it exports SRCARCH, which
+ * Debian's objtool wrapper needs, and more): replay_record() keeps what
+ * it adds to ours. */
+static const char env_rule[] =
+	"always-y += " REPLAY_ENV "\n"
+	"$(obj)/" REPLAY_ENV ": FORCE\n"
+	"\t@env -0 > $@\n";
+
+/*
+ * Kbuild builds the template module in DIR/runtime/template as it builds
+ * each script's (build()), and replay_record() learns its commands.  If
+ * either fails, modules are built by Kbuild as before: not an error.
+ */
+static void make_template(struct session *s, struct kernel *k, const char *dir, const char *ac)
+{
+	const char *ship = arena_printf("%s/runtime", dir), *tdir = arena_printf("%s/template", ship);
+	const char *log = arena_printf("%s/build.log", tdir);
+	char *objs = "";
+	double t0 = ms_now();
+
+	if (mkdir(tdir, 0755) != 0 ||
+	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tdir), "runtime", &objs, true) ||
+	    !ship_runtime(ship, tdir, &objs, true) ||
+	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", tdir)) ||
+	    !write_file(arena_printf("%s/%s_src.c", tdir, REPLAY_TEMPLATE), template_c,
+			strlen(template_c)) ||
+	    !write_kbuild(s, tdir, REPLAY_TEMPLATE, REPLAY_TEMPLATE "_src.o", objs) ||
+	    !append_file(arena_printf("%s/Kbuild", tdir), env_rule, strlen(env_rule)))
+		goto fail;
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: building a template module for %s once, to learn Kbuild's commands\n",
+			k->release);
+	if (run_make(s, k, tdir, "modules", log) != 0 || !replay_record(tdir))
+		goto fail;
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: learnt Kbuild's commands for %s in %.0fms\n", k->release, ms_now() - t0);
+	return;
+fail:
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: no template module for %s: each module is built by Kbuild\n",
+			k->release);
+	nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /*
@@ -559,9 +713,10 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	const char *dir, *tmp, *log;
 	char *objlist = "";
 	uint64_t h = 0xcbf29ce484222325ULL;
+	double t0;
 
 	/* make must not read the cache's path: build in the module's directory */
-	if (!build_path_ok(cache_dir()))
+	if (!build_path_ok(store_dir(s)))
 		return NULL;
 	h = hash_bytes(h, k->build_dir, strlen(k->build_dir) + 1);
 	if (stat(arena_printf("%s/include/generated/autoconf.h", k->build_dir), &st) == 0)
@@ -571,17 +726,21 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 	for (int i = 0; i < s->nmake_vars; i++)
 		h = hash_bytes(h, s->make_vars[i], strlen(s->make_vars[i]) + 1);
 	h = hash_tree(h, s->runtime_dir);
-	dir = arena_printf("%s/runtime-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
-	if (entry_usable(dir, "runtime"))
+	/* what such an entry holds (objects, archive, template), which older
+	 * tapcs sharing the cache made otherwise */
+	h = hash_bytes(h, RUNTIME_LAYOUT, sizeof(RUNTIME_LAYOUT));
+	dir = arena_printf("%s/runtime-%s-%016llx", store_dir(s), k->release, (unsigned long long)h);
+	if (entry_lookup(s, dir, "runtime"))
 		return arena_printf("%s/runtime", dir);
 
 	tmp = arena_printf("%s.%d", dir, (int)getpid());
 	mkdir(tmp, 0755);
-	if (!copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tmp), "runtime", &objlist, NULL) ||
+	if (!copy_runtime(s->runtime_dir, arena_printf("%s/runtime", tmp), "runtime", &objlist, false) ||
 	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", tmp)) ||
 	    !write_kbuild(s, tmp, "tapc_runtime", "", objlist))
 		goto fail;
 	log = arena_printf("%s/build.log", tmp);
+	t0 = ms_now();
 	if (session_verbose(s, 4))
 		fprintf(stderr, "Pass 4: building the runtime for %s once, into %s\n", k->release, dir);
 	/* the objects only: as a module of its own the runtime would make
@@ -591,8 +750,13 @@ static const char *runtime_objects(struct session *s, struct kernel *k, const ch
 		show_log(log);
 		goto fail;
 	}
+	if (!runtime_archive(tmp, objlist))
+		goto fail;
+	make_template(s, k, tmp, ac);
 	if (!entry_install(tmp, dir, "runtime"))
 		return NULL;
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: built the runtime for %s in %.0fms\n", k->release, ms_now() - t0);
 	return arena_printf("%s/runtime", dir);
 fail:
 	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -623,13 +787,172 @@ static void strip_module(struct session *s, const char *ko)
 		fprintf(stderr, "tapc: could not strip debug info from %s; it is kept\n", ko);
 }
 
+/*
+ * What makes the kernel what a module is built for: its release, build
+ * tree, configuration and the CRCs of the symbols it exports (a module
+ * built against other CRCs does not load).  A file missing counts too.
+ */
+static uint64_t kernel_identity(uint64_t h, const struct kernel *k)
+{
+	static const char *const files[] = {
+		".config", "include/generated/autoconf.h", "include/generated/utsrelease.h",
+		"Module.symvers", "arch/x86/kernel/asm-offsets.s",
+	};
+
+	h = cache_hash(h, k->release, strlen(k->release) + 1);
+	h = cache_hash(h, k->build_dir, strlen(k->build_dir) + 1);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!cache_hash_file(arena_printf("%s/%s", k->build_dir, files[i]), &h))
+			h = cache_hash(h, files[i], strlen(files[i]) + 1);
+	return h;
+}
+
+/* tapc itself: its version, and the binary's size and time (a rebuilt
+ * tapc of the same version may build modules otherwise). */
+static uint64_t tapc_identity(uint64_t h)
+{
+	struct stat st;
+
+	h = cache_hash(h, PACKAGE_VERSION, sizeof(PACKAGE_VERSION));
+	if (stat("/proc/self/exe", &st) == 0) {
+		h = cache_hash(h, &st.st_size, sizeof(st.st_size));
+		h = cache_hash(h, &st.st_mtim, sizeof(st.st_mtim));
+	}
+	return h;
+}
+
+/*
+ * The cache entry of this module: keyed by everything that can change
+ * it.  The generated C already reflects the script, the tapsets, the
+ * module name and the options the translator reads; then the kernel, the
+ * runtime's sources and its API tests' result, -D (tapc_defines.h), -B,
+ * whether debug info stays (-k), and tapc.
+ */
+static const char *module_entry(struct session *s, struct kernel *k, const char *ac)
+{
+	uint64_t h = tapc_identity(CACHE_HASH_INIT);
+	const char *defs = defines_header(s);
+
+	h = kernel_identity(h, k);
+	h = cache_hash(h, s->module_name, strlen(s->module_name) + 1);
+	h = cache_hash(h, s->c_text, s->c_len);
+	h = cache_hash(h, defs, strlen(defs) + 1);
+	for (int i = 0; i < s->nmake_vars; i++)
+		h = cache_hash(h, s->make_vars[i], strlen(s->make_vars[i]) + 1);
+	h = cache_hash(h, s->keep_tmp ? "k" : "s", 1);
+	if (!cache_hash_file(ac, &h))
+		h = cache_hash(h, "?", 1);
+	h = cache_hash_tree(h, s->runtime_dir);
+	return arena_printf("%s/module-%s-%016llx", cache_dir(), k->release, (unsigned long long)h);
+}
+
+/* Keep the module built in ko as the cache entry; the entry's copy is the
+ * module from now on (NULL when it could not be kept). */
+static const char *module_keep(struct session *s, const char *entry, const char *ko)
+{
+	const char *tmp = arena_printf("%s.%d", entry, (int)getpid());
+	const char *what = arena_printf("%s.ko", s->module_name);
+
+	if (mkdir(tmp, 0700) != 0 || !copy_file(ko, arena_printf("%s/%s", tmp, what))) {
+		nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		return NULL;
+	}
+	return entry_install(tmp, entry, what) ? arena_printf("%s/%s", entry, what) : NULL;
+}
+
+/* Where the module goes once built or found: with -m, ./NAME.ko (as stap
+ * does); else -p4 prints the cache's copy, or when there is none (e.g.
+ * --disable-cache) keeps ./NAME.ko too; pass 5 loads whichever copy there
+ * is. */
+static bool module_place(struct session *s, const char *ko, bool cached)
+{
+	const char *keep;
+
+	s->module_path = (char *)ko;
+	if (!(s->last_pass == 4 && !cached) && !s->module_name_given)
+		return true;
+	keep = arena_printf("%s.ko", s->module_name);
+	if (!copy_file(ko, keep))
+		return false;
+	s->module_path = (char *)keep;
+	return true;
+}
+
+/* The module built in dir by the commands the template taught
+ * (make_template()), or NULL when there are none or they fail. */
+static const char *replay_module(struct session *s, struct kernel *k, const char *ship,
+				 const char *dir, const char *ac)
+{
+	const char *tdir = arena_printf("%s/template", ship), *fdir = dir;
+	const char *ko = arena_printf("%s/%s.ko", fdir, s->module_name);
+	char *objs = "";
+
+	if (access(arena_printf("%s/commands", tdir), R_OK) != 0 ||
+	    !path_checked("build directory", fdir) ||
+	    !write_file(arena_printf("%s/%s_src.c", fdir, s->module_name), s->c_text, s->c_len) ||
+	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", fdir), "runtime", &objs, true) ||
+	    !ship_runtime(ship, fdir, &objs, false) ||
+	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", fdir)) ||
+	    !write_kbuild(s, fdir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
+		return NULL;
+	if (session_verbose(s, 4))
+		fprintf(stderr, "Pass 4: running Kbuild's commands (learnt once from a template module) "
+			"in %s:\n", fdir);
+	if (!replay_run(tdir, k->build_dir, fdir, s->module_name, s->keep_tmp, session_verbose(s, 4),
+			arena_printf("%s/build.log", fdir))) {
+		if (session_verbose(s, 4))
+			fprintf(stderr, "Pass 4: they failed: building with Kbuild instead, in %s/kbuild\n",
+				dir);
+		return NULL;
+	}
+	strip_module(s, ko);
+	return ko;
+}
+
+/* The module s->module_name in dir, from the C and the runtime: by the
+ * commands Kbuild would run, else by Kbuild. */
+static const char *kbuild_module(struct session *s, struct kernel *k, const char *dir,
+				 const char *ac)
+{
+	const char *ship = runtime_objects(s, k, ac), *log, *ko;
+	char *objs = "";
+
+	if (ship && (ko = replay_module(s, k, ship, dir, ac)))
+		return ko;
+	/* afresh: not among what the fast path left */
+	if (ship && access(arena_printf("%s/%s_src.c", dir, s->module_name), F_OK) == 0) {
+		dir = arena_printf("%s/kbuild", dir);
+		if (mkdir(dir, 0755) != 0)
+			return NULL;
+	}
+
+	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
+	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs,
+			  ship != NULL) ||
+	    (ship && !ship_runtime(ship, dir, &objs, true)) ||
+	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", dir)) ||
+	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
+		return NULL;
+	log = arena_printf("%s/build.log", dir);
+	if (run_make(s, k, dir, "modules", log) != 0) {
+		fprintf(stderr, "tapc: error: building the module against %s failed:\n", k->build_dir);
+		show_log(log);
+		return NULL;
+	}
+	ko = arena_printf("%s/%s.ko", dir, s->module_name);
+	if (access(ko, R_OK) != 0) {
+		fprintf(stderr, "tapc: error: make succeeded but made no %s\n", ko);
+		return NULL;
+	}
+	strip_module(s, ko);
+	return ko;
+}
+
 bool build(struct session *s)
 {
 	struct kernel *k = session_kernel(s);
-	const char *tmp = getenv("TMPDIR"), *log, *ko;
-	char *objs = "";
+	const char *tmp = getenv("TMPDIR"), *ko, *ac, *entry = NULL, *kept;
 	char *dir;
-	const char *ship, *ac;
 
 	if (!k->build_dir) {
 		fprintf(stderr, "tapc: error: no build tree for kernel %s: /lib/modules/%s/build is missing "
@@ -653,35 +976,52 @@ bool build(struct session *s)
 	ac = autoconf_header(s, k);
 	if (!ac)
 		return false;
-	ship = runtime_objects(s, k, ac);
-	if (!write_file(arena_printf("%s/%s_src.c", dir, s->module_name), s->c_text, s->c_len) ||
-	    !copy_runtime(s->runtime_dir, arena_printf("%s/runtime", dir), "runtime", &objs, ship) ||
-	    !copy_file(ac, arena_printf("%s/runtime/tapc_autoconf.h", dir)) ||
-	    !write_kbuild(s, dir, s->module_name, arena_printf("%s_src.o", s->module_name), objs))
-		return false;
-	log = arena_printf("%s/build.log", dir);
-	if (run_make(s, k, dir, "modules", log) != 0) {
-		fprintf(stderr, "tapc: error: building the module against %s failed:\n", k->build_dir);
-		show_log(log);
-		return false;
+	if (!s->disable_cache) {
+		entry = module_entry(s, k, ac);
+		if (entry_lookup(s, entry, arena_printf("%s.ko", s->module_name))) {
+			ko = arena_printf("%s/%s.ko", entry, s->module_name);
+			if (session_verbose(s, 4))
+				fprintf(stderr, "Pass 4: using cached %s\n", ko);
+			return module_place(s, ko, true);
+		}
 	}
-	ko = arena_printf("%s/%s.ko", dir, s->module_name);
-	if (access(ko, R_OK) != 0) {
-		fprintf(stderr, "tapc: error: make succeeded but made no %s\n", ko);
+	ko = kbuild_module(s, k, dir, ac);
+	if (!ko)
 		return false;
-	}
-	strip_module(s, ko);
-	s->module_path = (char *)ko;
-	if (s->last_pass == 4 || s->module_name_given) {
-		const char *keep = keep_path(s);
-
-		if (!copy_file(ko, keep))
-			return false;
-		s->module_path = (char *)keep;
-	}
-	return true;
+	kept = entry ? module_keep(s, entry, ko) : NULL;
+	return module_place(s, kept ? kept : ko, kept != NULL);
 }
 
+/* Entries pass 4 made: modules, runtime objects, kernel API tests. */
+static bool build_entry_name(const char *name)
+{
+	return !strncmp(name, "module-", 7) || !strncmp(name, "runtime-", 8) ||
+	       !strncmp(name, "autoconf-", 9);
+}
+
+bool build_clean_cache(void)
+{
+	const char *cache = cache_dir();
+	struct dirent **list;
+	bool ok = true;
+	int n;
+
+	if (!cache)
+		return false;
+	n = scandir(cache, &list, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *path = arena_printf("%s/%s", cache, list[i]->d_name);
+
+		if (build_entry_name(list[i]->d_name) &&
+		    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+			fprintf(stderr, "tapc: error: cannot remove %s: %s\n", path, strerror(errno));
+			ok = false;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return ok;
+}
 
 void build_cleanup(struct session *s)
 {

@@ -75,6 +75,9 @@ static void usage(FILE *f)
 	      "  -B NAME=VAL  a variable for Kbuild's make (e.g. CONFIG_DEBUG_INFO=y)\n"
 	      "  -R DIR      use the runtime in DIR instead of tapc's own\n"
 	      "  --tmpdir=DIR  build in DIR (an existing directory, kept afterwards)\n"
+	      "  --poison-cache  rebuild the module (and the runtime) and replace what was cached\n"
+	      "  --disable-cache  neither reuse nor keep built modules and runtime objects\n"
+	      "  --clean-cache  remove what pass 4 cached (alone: just that)\n"
 	      "  --vp ABCDE  more verbosity for single passes: one digit per pass, from pass 1\n"
 	      "  --modinfo NAME=VALUE  add MODULE_INFO(NAME, \"VALUE\") to the module\n"
 	      "  --skip-badvars  a target variable that can't be read is 0, with a warning\n"
@@ -321,7 +324,8 @@ static const char *default_module_name(struct session *s)
 enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PROLOGUE,
        OPT_MODULE_PATH, OPT_RUNTIME, OPT_VP, OPT_MODINFO, OPT_TMPDIR, OPT_SKIP_BADVARS,
        OPT_SUPPRESS_HANDLER_ERRORS, OPT_SUPPRESS_TIME_LIMITS, OPT_DUMP_FUNCTIONS,
-       OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_TARGET_NS, OPT_REFUSED };
+       OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_TARGET_NS, OPT_POISON_CACHE,
+       OPT_DISABLE_CACHE, OPT_CLEAN_CACHE, OPT_REFUSED };
 
 #define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:d:"
 
@@ -347,6 +351,9 @@ static const struct option tapc_longopts[] = {
 	/* stap's --help says the first, its man page the second */
 	{ "target-namespace", required_argument, NULL, OPT_TARGET_NS },
 	{ "target-namespaces", required_argument, NULL, OPT_TARGET_NS },
+	{ "poison-cache", no_argument, NULL, OPT_POISON_CACHE },
+	{ "disable-cache", no_argument, NULL, OPT_DISABLE_CACHE },
+	{ "clean-cache", no_argument, NULL, OPT_CLEAN_CACHE },
 };
 #define NLONG (sizeof(tapc_longopts) / sizeof(tapc_longopts[0]))
 
@@ -402,6 +409,7 @@ static bool refused(int c)
  * (-L: with their target variables), as stap does. */
 static int list_mode;
 static int dump_mode;		/* OPT_DUMP_*, or 0 */
+static bool clean_cache;	/* --clean-cache */
 
 /* stap refuses a TMPDIR that is not a directory; we also refuse one with
  * characters make or the shell would interpret: the module is built
@@ -782,6 +790,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
 		case OPT_SUPPRESS_HANDLER_ERRORS: s->suppress_handler_errors = true; break;
 		case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; break;
+		case OPT_POISON_CACHE: s->poison_cache = true; break;
+		case OPT_DISABLE_CACHE: s->disable_cache = true; break;
+		case OPT_CLEAN_CACHE: clean_cache = true; break;
 		case OPT_VM: s->vm = true; break;
 		case OPT_NEED_VM: {
 			const char *why;
@@ -804,6 +815,12 @@ static int parse_options(struct session *s, int argc, char **argv)
 		s->last_pass = 2;
 		/* "probe POINT {}" does nothing: the optimiser would elide it */
 		s->unoptimized = true;
+	}
+	if (clean_cache) {
+		bool cleaned = build_clean_cache();
+
+		if (!s->script_text && optind >= argc)	/* as stap: clean and stop */
+			exit(cleaned ? 0 : 1);
 	}
 	if (!s->script_text) {
 		if (optind >= argc) {

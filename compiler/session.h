@@ -69,6 +69,8 @@ struct session {
 	bool skip_badvars;		/* --skip-badvars */
 	bool suppress_handler_errors;	/* --suppress-handler-errors */
 	bool suppress_time_limits;	/* --suppress-time-limits (guru) */
+	bool poison_cache;		/* --poison-cache: rebuild what pass 4 cached */
+	bool disable_cache;		/* --disable-cache: pass 4 neither reads nor writes the cache */
 
 	/* where our helpers live (build tree or installed) */
 	const char *runtime_dir;

@@ -14,6 +14,9 @@ bool translate(struct session *s);
 bool build(struct session *s);
 /* Remove the temporary directory build() made. */
 void build_cleanup(struct session *s);
+/* --clean-cache: remove the modules, runtime objects and kernel API tests
+ * pass 4 cached; false (with a message) if some could not be removed. */
+bool build_clean_cache(void);
 int run(struct session *s);
 
 /* Whether a path may go on make's command line or into a Kbuild file:
