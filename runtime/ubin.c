@@ -199,3 +199,27 @@ const struct tapc_usym *tapc_ubin_symbol(const struct tapc_ubin *b, unsigned lon
 		return NULL;
 	return &b->syms[lo - 1];
 }
+
+bool tapc_ubin_line(const struct tapc_ubin *b, unsigned long vaddr, const char **file,
+		    unsigned int *line)
+{
+	const struct tapc_usym *sym = tapc_ubin_symbol(b, vaddr);
+	unsigned int lo = 0, hi = b->nlines;
+
+	/* no function here: the rows before belong to another one */
+	if (!b->lines || !sym)
+		return false;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (b->lines[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || b->lines[lo - 1].addr < sym->addr)
+		return false;
+	*file = b->files[b->lines[lo - 1].file];
+	*line = b->lines[lo - 1].line;
+	return true;
+}

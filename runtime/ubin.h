@@ -111,4 +111,9 @@ bool tapc_umap_lookup(unsigned long addr, struct tapc_umap *m);
 /* The symbol of b containing vaddr (link-time), or NULL. */
 const struct tapc_usym *tapc_ubin_symbol(const struct tapc_ubin *b, unsigned long vaddr);
 
+/* The source file and line of vaddr (link-time) from b's line rows: the
+ * last row at or below it within the same function; false without one. */
+bool tapc_ubin_line(const struct tapc_ubin *b, unsigned long vaddr, const char **file,
+		    unsigned int *line);
+
 #endif /* TAPC_UBIN_H */

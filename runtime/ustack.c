@@ -113,6 +113,24 @@ int tapc_ustack(struct tapc_context *c, unsigned long *pcs, int max)
 	return n;
 }
 
+/* usymfile/usymline/usymfileline of addr (v in the file m maps, if any):
+ * its address in hex where the module has no line of it, as stap. */
+static void tapc_usym_src(char *dst, size_t size, unsigned long addr, const struct tapc_umap *m,
+			  unsigned long v, enum tapc_usym_form form)
+{
+	const char *file;
+	unsigned int line;
+
+	if (!m || !m->bin || !tapc_ubin_line(m->bin, v, &file, &line))
+		scnprintf(dst, size, "0x%lx", addr);
+	else if (form == TAPC_USYM_SRCFILE)
+		scnprintf(dst, size, "%s", file);
+	else if (form == TAPC_USYM_SRCLINE)
+		scnprintf(dst, size, "%u", line);
+	else
+		scnprintf(dst, size, "%s:%u", file, line);
+}
+
 /* The text of addr (a return address: its call looked up when ret). */
 static void tapc_usym_one(char *dst, size_t size, unsigned long addr, bool ret,
 			  enum tapc_usym_form form)
@@ -157,7 +175,27 @@ static void tapc_usym_one(char *dst, size_t size, unsigned long addr, bool ret,
 			scnprintf(dst + k, size - k, "0x%lx", addr);
 		break;
 	}
+	case TAPC_USYM_SRCFILE:
+	case TAPC_USYM_SRCLINE:
+	case TAPC_USYM_SRCFILELINE:
+		tapc_usym_src(dst, size, addr, path ? &m : NULL, v, form);
+		break;
 	}
+}
+
+bool tapc_umod(unsigned long addr, unsigned long *off, const char **build_id)
+{
+	bool mapped = tapc_umaps_begin(), found;
+	struct tapc_umap m;
+
+	found = tapc_umap_lookup(addr, &m);
+	if (found) {
+		*off = addr - m.bias;
+		*build_id = m.bin ? m.bin->build_id : "";
+	}
+	if (mapped)
+		tapc_umaps_end();
+	return found;
 }
 
 void tapc_usym(char *dst, unsigned long addr, enum tapc_usym_form form)

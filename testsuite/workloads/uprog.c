@@ -97,7 +97,7 @@ static void mode_items(long n)
 
 __attribute__((noinline)) int leaf(int a, int b)
 {
-	int r = (a > b) - (a < b);
+	int r = (a > b) - (a < b);	/* leaf's first line (run/uprobe_usymline) */
 
 	__asm__ volatile("" : : "r"(r) : "memory");
 	return r;
