@@ -6,7 +6,7 @@
  * No tracepoint runs in a new task before it returns to user space
  * (sched_process_fork runs in the parent), so a begin is a kretprobe on
  * schedule_tail(), the first function every new task returns from, in
- * its own context.  An exec is the sched_process_exec tracepoint, in the
+ * its own context (a task running at start: uprocess_now.c).  An exec is the sched_process_exec tracepoint, in the
  * task with its new image.  An end is a kprobe on taskstats_exit(tsk,
  * group_dead): do_exit() calls it in the exiting task before exit_mm(),
  * and group_dead says exactly which exit ends the process (a later
