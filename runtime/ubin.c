@@ -68,17 +68,21 @@ bool tapc_ubin_ready(const struct tapc_ubin *b, char *why, size_t n)
 
 bool tapc_in_target(void)
 {
-	struct task_struct *t;
+	return tapc_task_in_target(current);
+}
+
+bool tapc_task_in_target(struct task_struct *t)
+{
 	bool in = false;
 	int depth;
 
 	if (!tapc_target)
 		return true;
-	if (current->tgid == tapc_target)
+	if (t->tgid == tapc_target)
 		return true;
 	/* the target's descendants: a bounded walk up the parents */
 	rcu_read_lock();
-	for (t = current, depth = 0; depth < 64; depth++) {
+	for (depth = 0; depth < 64; depth++) {
 		struct task_struct *p = rcu_dereference(t->real_parent);
 
 		if (t->tgid == tapc_target) {

@@ -20,6 +20,8 @@
 
 #include "tapc_runtime.h"
 
+struct task_struct;
+
 struct tapc_useg {			/* a PT_LOAD segment */
 	unsigned long vaddr, offset, filesz;
 };
@@ -87,6 +89,7 @@ bool tapc_ubin_ready(const struct tapc_ubin *b, char *why, size_t n);
 /* Whether the current task may run process probes: with a target (-c,
  * -x) only its process tree does (the target and its descendants). */
 bool tapc_in_target(void);
+bool tapc_task_in_target(struct task_struct *t);	/* the same of t */
 /* Whether the current process runs the program b. */
 bool tapc_exe_is(const struct tapc_ubin *b);
 

@@ -21,6 +21,7 @@
  * schedule_tail drops the queued work of a task it reports.
  */
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -32,6 +33,7 @@
 #include "../tapc_runtime.h"
 #include "../session.h"
 #include "../library.h"
+#include "../ubin.h"
 #include "uprocess.h"
 
 enum { TAPC_NOW_PENDING, TAPC_NOW_DONE };
@@ -57,6 +59,9 @@ static bool tapc_now_armed;
 static struct task_struct *tapc_now_born[TAPC_NOW_BORN];
 static unsigned int tapc_now_nborn;
 static bool tapc_now_walking;
+/* when the walk ended: a task forked later (its start_time is taken
+ * before it is on the task list) has no work of ours */
+static u64 tapc_now_walk_end;
 
 static bool tapc_now_was_born(struct task_struct *t)
 {
@@ -73,7 +78,8 @@ void tapc_uprocess_now_born(void)
 	struct tapc_now_work *w;
 	unsigned long flags;
 
-	if (!READ_ONCE(tapc_now_walking) && !atomic_read(&tapc_now_npending))
+	if (!READ_ONCE(tapc_now_walking) &&
+	    (!atomic_read(&tapc_now_npending) || current->start_time > READ_ONCE(tapc_now_walk_end)))
 		return;
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
 	if (tapc_now_walking && tapc_now_nborn < TAPC_NOW_BORN)
@@ -174,14 +180,16 @@ void tapc_uprocess_now_start(bool procs, bool threads)
 
 		if (!ok)
 			break;
+		/* the begin checks the rest in the task (its program) */
 		if ((t->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING)) || !t->mm ||
-		    tapc_now_unexeced_target(t))
+		    tapc_now_unexeced_target(t) || !tapc_task_in_target(t))
 			continue;
 		if (leader ? procs : threads)
 			ok = tapc_now_queue(t, leader ? TAPC_UPROCESS_BEGIN : TAPC_UPROCESS_THREAD_BEGIN);
 	}
 	rcu_read_unlock();
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
+	WRITE_ONCE(tapc_now_walk_end, ktime_get_ns());
 	tapc_now_walking = false;
 	tapc_now_nborn = 0;
 	raw_spin_unlock_irqrestore(&tapc_now_lock, flags);
@@ -194,6 +202,7 @@ void tapc_uprocess_now_walk_begins(void)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
+	WRITE_ONCE(tapc_now_walk_end, U64_MAX);
 	tapc_now_walking = true;
 	tapc_now_nborn = 0;
 	raw_spin_unlock_irqrestore(&tapc_now_lock, flags);
