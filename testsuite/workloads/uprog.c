@@ -12,9 +12,7 @@
  *   lib N       ours_compute(i, 2 * i) N times (libours.so)
  *   lib-loop    ours_compute() every millisecond until killed
  *   spawn P T   fork P children (each exits at once), start T threads
- *   hold T      until killed: T threads and the main one wake every
- *               millisecond; one more thread sleeps in pause() (it never
- *               returns to user space)
+ *   hold T      until killed: T threads tick, one more sleeps in pause()
  *   writes N    N write(2) calls of one byte to /dev/null, nothing else
  *   marks N     the SDT markers: uprog:item (2 args) N times, uprog:guarded
  *               when its semaphore says a probe is attached
@@ -23,7 +21,6 @@
  */
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
-
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -194,6 +191,8 @@ static void *thread_pause(void *arg)
 	return arg;
 }
 
+/* main and T threads wake every millisecond (back in user space: their
+ * begins run); the pause()d thread never returns there */
 static void mode_hold(long threads)
 {
 	pthread_t t;
