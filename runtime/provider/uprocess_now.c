@@ -18,7 +18,8 @@
  * Tasks forked while we walk the task list get their begin from
  * schedule_tail (uprocess.c) and must not get a second: the walk skips
  * tasks that schedule_tail reported meanwhile (tapc_now_born), and
- * schedule_tail drops the queued work of a task it reports.
+ * schedule_tail marks the queued work of a task it reports as skipped
+ * (still queued: its function runs later, so stop still disarms it).
  */
 #include <linux/delay.h>
 #include <linux/ktime.h>
@@ -36,11 +37,13 @@
 #include "../ubin.h"
 #include "uprocess.h"
 
-enum { TAPC_NOW_PENDING, TAPC_NOW_DONE };
+/* SKIP: schedule_tail gave the begin; ABANDONED: stop took it off the
+ * list and disarmed it */
+enum { TAPC_NOW_PENDING, TAPC_NOW_SKIP, TAPC_NOW_ABANDONED };
 
 struct tapc_now_work {
 	struct callback_head cb;	/* first: an abandoned work is kfree()d through it */
-	struct list_head node;		/* on tapc_now_pending while PENDING */
+	struct list_head node;		/* on tapc_now_queued until its function runs */
 	struct task_struct *task;	/* compared only, never dereferenced */
 	struct mm_struct *mm;		/* the image at start: after an exec, exec's begin counts */
 	enum tapc_uprocess_event ev;
@@ -48,8 +51,8 @@ struct tapc_now_work {
 };
 
 static DEFINE_RAW_SPINLOCK(tapc_now_lock);
-static LIST_HEAD(tapc_now_pending);
-static atomic_t tapc_now_npending = ATOMIC_INIT(0);
+static LIST_HEAD(tapc_now_queued);
+static atomic_t tapc_now_npending = ATOMIC_INIT(0);	/* queued works still PENDING */
 static atomic_t tapc_now_running = ATOMIC_INIT(0);
 static bool tapc_now_armed;
 
@@ -84,10 +87,10 @@ void tapc_uprocess_now_born(void)
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
 	if (tapc_now_walking && tapc_now_nborn < TAPC_NOW_BORN)
 		tapc_now_born[tapc_now_nborn++] = current;
-	list_for_each_entry(w, &tapc_now_pending, node) {
-		if (w->task == current) {
-			list_del(&w->node);
-			w->state = TAPC_NOW_DONE;
+	/* still queued (stop must still disarm it): it only won't fire */
+	list_for_each_entry(w, &tapc_now_queued, node) {
+		if (w->task == current && w->state == TAPC_NOW_PENDING) {
+			w->state = TAPC_NOW_SKIP;
 			atomic_dec(&tapc_now_npending);
 			break;
 		}
@@ -103,12 +106,13 @@ static void tapc_now_run(struct callback_head *cb)
 
 	atomic_inc(&tapc_now_running);
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
-	fire = w->state == TAPC_NOW_PENDING;
-	if (fire) {
+	/* off the list: stop leaves it alone (an abandoned one is off it
+	 * already, and we read our function before stop rewrote it) */
+	if (w->state != TAPC_NOW_ABANDONED)
 		list_del(&w->node);
-		w->state = TAPC_NOW_DONE;
+	fire = w->state == TAPC_NOW_PENDING;
+	if (fire)
 		atomic_dec(&tapc_now_npending);
-	}
 	raw_spin_unlock_irqrestore(&tapc_now_lock, flags);
 	if (fire && !(current->flags & PF_EXITING) && current->mm == w->mm) {
 		/* a task on another CPU may get here before start has opened
@@ -146,7 +150,7 @@ static bool tapc_now_queue(struct task_struct *t, enum tapc_uprocess_event ev)
 	skip = tapc_now_was_born(t);
 	if (!skip) {
 		w->state = TAPC_NOW_PENDING;
-		list_add(&w->node, &tapc_now_pending);
+		list_add(&w->node, &tapc_now_queued);
 		atomic_inc(&tapc_now_npending);
 	}
 	raw_spin_unlock_irqrestore(&tapc_now_lock, flags);
@@ -158,10 +162,9 @@ static bool tapc_now_queue(struct task_struct *t, enum tapc_uprocess_event ev)
 		return true;
 	/* exiting: the work never runs, it is still ours */
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
-	if (w->state == TAPC_NOW_PENDING) {
-		list_del(&w->node);
+	list_del(&w->node);
+	if (w->state == TAPC_NOW_PENDING)
 		atomic_dec(&tapc_now_npending);
-	}
 	raw_spin_unlock_irqrestore(&tapc_now_lock, flags);
 	kfree(w);
 	return true;
@@ -218,10 +221,11 @@ void tapc_uprocess_now_stop(void)
 		return;
 	WRITE_ONCE(tapc_now_armed, false);
 	raw_spin_lock_irqsave(&tapc_now_lock, flags);
-	list_for_each_entry_safe(w, n, &tapc_now_pending, node) {
+	list_for_each_entry_safe(w, n, &tapc_now_queued, node) {
 		list_del(&w->node);
-		w->state = TAPC_NOW_DONE;
-		atomic_dec(&tapc_now_npending);
+		if (w->state == TAPC_NOW_PENDING)
+			atomic_dec(&tapc_now_npending);
+		w->state = TAPC_NOW_ABANDONED;
 		/* the last write: the task may free w as soon as it is seen */
 		smp_store_release(&w->cb.func, (task_work_func_t)(void *)kfree);
 	}
