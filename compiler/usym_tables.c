@@ -214,6 +214,7 @@ static int cmp_row(const void *a, const void *b)
 struct line {
 	unsigned long addr;
 	int line, file;
+	size_t seq;			/* its place in the table: rows at one address keep their order */
 };
 
 static int cmp_line(const void *a, const void *b)
@@ -222,7 +223,7 @@ static int cmp_line(const void *a, const void *b)
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return x->line - y->line;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 struct files {
@@ -289,7 +290,8 @@ static size_t collect_lines(struct image *im, struct line **out, struct files *f
 				if (!v)
 					die("out of memory");
 			}
-			v[n++] = (struct line){ addr + bias, ln, file_index(files, src) };
+			v[n] = (struct line){ addr + bias, ln, file_index(files, src), n };
+			n++;
 		}
 	}
 	qsort(v, n, sizeof(*v), cmp_line);
@@ -372,8 +374,10 @@ static bool emit_lines(struct emitter *e, struct image *im, int i)
 		return false;
 	}
 	emit(e, "static const struct tapc_uline tapc_ubin_%d_lines[] = {", i);
+	/* of the rows at one address, the last: the earlier ones (a
+	 * function's opening line) have no code of their own, as addr2line */
 	for (size_t j = 0; j < n; j++)
-		if ((j == 0 || v[j].addr != v[j - 1].addr) && v[j].addr <= 0xffffffffUL)
+		if ((j + 1 == n || v[j].addr != v[j + 1].addr) && v[j].addr <= 0xffffffffUL)
 			emit(e, "{ 0x%lx, %d, %d },", v[j].addr, v[j].line, v[j].file);
 	emit(e, "};");
 	emit(e, "static const char *const tapc_ubin_%d_files[] = {", i);

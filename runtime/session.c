@@ -67,6 +67,11 @@ void tapc_request_exit(void)
 	tapc_context_gate(false);
 }
 
+bool tapc_session_starting(void)
+{
+	return atomic_read(&tapc_state) == TAPC_ST_STARTING;
+}
+
 void tapc_session_count_error(void)
 {
 	if (atomic_inc_return(&tapc_errors) > MAXERRORS)

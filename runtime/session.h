@@ -32,6 +32,9 @@ static __always_inline bool tapc_session_probes_on(void)
 	return READ_ONCE(tapc_probes_enabled);
 }
 
+/* True while start registers the providers (probes are not on yet). */
+bool tapc_session_starting(void);
+
 /* Probe context: count one soft error / one skipped hit; past MAXERRORS or
  * MAXSKIPPED the session aborts (state EXITING, handlers stop running). */
 void tapc_session_count_error(void);

@@ -68,17 +68,21 @@ bool tapc_ubin_ready(const struct tapc_ubin *b, char *why, size_t n)
 
 bool tapc_in_target(void)
 {
-	struct task_struct *t;
+	return tapc_task_in_target(current);
+}
+
+bool tapc_task_in_target(struct task_struct *t)
+{
 	bool in = false;
 	int depth;
 
 	if (!tapc_target)
 		return true;
-	if (current->tgid == tapc_target)
+	if (t->tgid == tapc_target)
 		return true;
 	/* the target's descendants: a bounded walk up the parents */
 	rcu_read_lock();
-	for (t = current, depth = 0; depth < 64; depth++) {
+	for (depth = 0; depth < 64; depth++) {
 		struct task_struct *p = rcu_dereference(t->real_parent);
 
 		if (t->tgid == tapc_target) {
@@ -198,4 +202,28 @@ const struct tapc_usym *tapc_ubin_symbol(const struct tapc_ubin *b, unsigned lon
 	if (vaddr >= (unsigned long)b->syms[lo - 1].addr + max_t(u32, b->syms[lo - 1].size, 1))
 		return NULL;
 	return &b->syms[lo - 1];
+}
+
+bool tapc_ubin_line(const struct tapc_ubin *b, unsigned long vaddr, const char **file,
+		    unsigned int *line)
+{
+	const struct tapc_usym *sym = tapc_ubin_symbol(b, vaddr);
+	unsigned int lo = 0, hi = b->nlines;
+
+	/* no function here: the rows before belong to another one */
+	if (!b->lines || !sym)
+		return false;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (b->lines[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || b->lines[lo - 1].addr < sym->addr)
+		return false;
+	*file = b->files[b->lines[lo - 1].file];
+	*line = b->lines[lo - 1].line;
+	return true;
 }

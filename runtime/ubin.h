@@ -20,6 +20,8 @@
 
 #include "tapc_runtime.h"
 
+struct task_struct;
+
 struct tapc_useg {			/* a PT_LOAD segment */
 	unsigned long vaddr, offset, filesz;
 };
@@ -87,6 +89,7 @@ bool tapc_ubin_ready(const struct tapc_ubin *b, char *why, size_t n);
 /* Whether the current task may run process probes: with a target (-c,
  * -x) only its process tree does (the target and its descendants). */
 bool tapc_in_target(void);
+bool tapc_task_in_target(struct task_struct *t);	/* the same of t */
 /* Whether the current process runs the program b. */
 bool tapc_exe_is(const struct tapc_ubin *b);
 
@@ -110,5 +113,10 @@ bool tapc_umap_lookup(unsigned long addr, struct tapc_umap *m);
 
 /* The symbol of b containing vaddr (link-time), or NULL. */
 const struct tapc_usym *tapc_ubin_symbol(const struct tapc_ubin *b, unsigned long vaddr);
+
+/* The source file and line of vaddr (link-time) from b's line rows: the
+ * last row at or below it within the same function; false without one. */
+bool tapc_ubin_line(const struct tapc_ubin *b, unsigned long vaddr, const char **file,
+		    unsigned int *line);
 
 #endif /* TAPC_UBIN_H */

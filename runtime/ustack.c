@@ -7,7 +7,8 @@
  * byte back, inside its call), the CFA from rsp or rbp plus the row's
  * offset, the return address at CFA - 8 and the caller's rbp where the
  * row says it was saved.  That works on binaries built without frame
- * pointers (Debian's), which .eh_frame describes.  Every user read is
+ * pointers (Debian's), which .eh_frame describes; where a carried file
+ * has no CFI for an address, the frame-pointer chain is followed.  Every user read is
  * nofault; the process's mappings are read under its mmap lock taken
  * with a trylock (ubin.c), so a hit that can't take it gets the probed
  * address only.
@@ -54,6 +55,38 @@ static bool tapc_uword(unsigned long addr, unsigned long *v)
 	return !copy_from_user_nofault(v, (const void __user *)addr, sizeof(*v));
 }
 
+/* Where a carried file has no CFI for ip: the frame-pointer chain (a
+ * binary built with frame pointers but no unwind tables).  At a
+ * function's first instruction the return address is still at rsp, one
+ * byte in (after push %rbp) above the saved rbp; past that, rbp is the
+ * frame.  A caller must be higher on the stack and in a mapped file, or
+ * there is none (rbp is then not a frame pointer). */
+static bool tapc_ustep_fp(const struct tapc_umap *m, unsigned long *ip, unsigned long *sp,
+			  unsigned long *bp, bool first)
+{
+	const struct tapc_usym *sym = first ? tapc_ubin_symbol(m->bin, *ip - m->bias) : NULL;
+	unsigned long off = sym ? *ip - m->bias - sym->addr : 2, cfa, ra, nbp = *bp;
+	struct tapc_umap caller;
+
+	if (off == 0) {
+		cfa = *sp + 8;
+	} else if (off == 1) {
+		cfa = *sp + 16;
+		if (!tapc_uword(*sp, &nbp))
+			return false;
+	} else {
+		if (*bp < *sp || (*bp & 7) || !tapc_uword(*bp, &nbp))
+			return false;
+		cfa = *bp + 16;
+	}
+	if (!tapc_uword(cfa - 8, &ra) || !ra || cfa <= *sp || !tapc_umap_lookup(ra, &caller))
+		return false;
+	*ip = ra;
+	*sp = cfa;
+	*bp = nbp;
+	return true;
+}
+
 /* One step from the frame at ip/sp/bp to its caller's; false: no caller
  * tapc can find. */
 static bool tapc_ustep(unsigned long *ip, unsigned long *sp, unsigned long *bp, bool first)
@@ -65,8 +98,8 @@ static bool tapc_ustep(unsigned long *ip, unsigned long *sp, unsigned long *bp, 
 	if (!tapc_umap_lookup(*ip, &m) || !m.bin)
 		return false;
 	row = tapc_ucfi_row(m.bin, *ip - m.bias - (first ? 0 : 1));
-	if (!row)
-		return false;
+	if (!row || row->rule == TAPC_UCFI_END)
+		return tapc_ustep_fp(&m, ip, sp, bp, first);
 	switch (row->rule) {
 	case TAPC_UCFI_RSP:
 		cfa = *sp + row->cfa_off;
@@ -113,6 +146,24 @@ int tapc_ustack(struct tapc_context *c, unsigned long *pcs, int max)
 	return n;
 }
 
+/* usymfile/usymline/usymfileline of addr (v in the file m maps, if any):
+ * its address in hex where the module has no line of it, as stap. */
+static void tapc_usym_src(char *dst, size_t size, unsigned long addr, const struct tapc_umap *m,
+			  unsigned long v, enum tapc_usym_form form)
+{
+	const char *file;
+	unsigned int line;
+
+	if (!m || !m->bin || !tapc_ubin_line(m->bin, v, &file, &line))
+		scnprintf(dst, size, "0x%lx", addr);
+	else if (form == TAPC_USYM_SRCFILE)
+		scnprintf(dst, size, "%s", file);
+	else if (form == TAPC_USYM_SRCLINE)
+		scnprintf(dst, size, "%u", line);
+	else
+		scnprintf(dst, size, "%s:%u", file, line);
+}
+
 /* The text of addr (a return address: its call looked up when ret). */
 static void tapc_usym_one(char *dst, size_t size, unsigned long addr, bool ret,
 			  enum tapc_usym_form form)
@@ -157,7 +208,27 @@ static void tapc_usym_one(char *dst, size_t size, unsigned long addr, bool ret,
 			scnprintf(dst + k, size - k, "0x%lx", addr);
 		break;
 	}
+	case TAPC_USYM_SRCFILE:
+	case TAPC_USYM_SRCLINE:
+	case TAPC_USYM_SRCFILELINE:
+		tapc_usym_src(dst, size, addr, path ? &m : NULL, v, form);
+		break;
 	}
+}
+
+bool tapc_umod(unsigned long addr, unsigned long *off, const char **build_id)
+{
+	bool mapped = tapc_umaps_begin(), found;
+	struct tapc_umap m;
+
+	found = tapc_umap_lookup(addr, &m);
+	if (found) {
+		*off = addr - m.bias;
+		*build_id = m.bin ? m.bin->build_id : "";
+	}
+	if (mapped)
+		tapc_umaps_end();
+	return found;
 }
 
 void tapc_usym(char *dst, unsigned long addr, enum tapc_usym_form form)

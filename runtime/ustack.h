@@ -32,9 +32,17 @@ enum tapc_usym_form {
 	TAPC_USYM_MODULE,		/* umodname: "/path", else "<unknown>" */
 	TAPC_USYM_LINE,			/* print_ubacktrace's: " 0x... : main+0x10/0x30 [/path]" */
 	TAPC_USYM_BRIEF,		/* sprint_ubacktrace's: "main+0x10", else "0x4005d0" */
+	TAPC_USYM_SRCFILE,		/* usymfile: "prog.c", else "0x4005d0" */
+	TAPC_USYM_SRCLINE,		/* usymline: "42", else "0x4005d0" */
+	TAPC_USYM_SRCFILELINE,		/* usymfileline: "prog.c:42", else "0x4005d0" */
 };
 /* The text of addr in the current task, into a MAXSTRINGLEN buffer. */
 void tapc_usym(char *dst, unsigned long addr, enum tapc_usym_form form);
+/* umodaddr(), umodbuildid(): addr's offset in the file mapped there (the
+ * file's own address, for a file the module knows) and that file's build
+ * id ("" when the module doesn't know the file or it has none); false
+ * when no file is mapped at addr. */
+bool tapc_umod(unsigned long addr, unsigned long *off, const char **build_id);
 /* Each of n addresses as a line of form, appended to dst; pcs[i] past
  * the first are return addresses (their call is looked up). */
 void tapc_usym_lines(char *dst, const unsigned long *pcs, int n, enum tapc_usym_form form);

@@ -6,7 +6,7 @@
  * No tracepoint runs in a new task before it returns to user space
  * (sched_process_fork runs in the parent), so a begin is a kretprobe on
  * schedule_tail(), the first function every new task returns from, in
- * its own context.  An exec is the sched_process_exec tracepoint, in the
+ * its own context (a task running at start: uprocess_now.c).  An exec is the sched_process_exec tracepoint, in the
  * task with its new image.  An end is a kprobe on taskstats_exit(tsk,
  * group_dead): do_exit() calls it in the exiting task before exit_mm(),
  * and group_dead says exactly which exit ends the process (a later
@@ -39,10 +39,8 @@ static bool tapc_uprocess_wanted(const struct tapc_uprocess_site *s)
 	return tapc_in_target();
 }
 
-/* Run the sites of event ev (exec: only those with a program, unless
- * this is the target's first exec). */
-static void tapc_uprocess_fire(enum tapc_uprocess_event ev, struct pt_regs *regs, bool exec,
-			       bool target_exec)
+void tapc_uprocess_fire(enum tapc_uprocess_event ev, struct pt_regs *regs, bool exec,
+		       bool target_exec)
 {
 	unsigned int i;
 
@@ -64,8 +62,10 @@ static bool tapc_user_task(void)
 
 static int tapc_uprocess_born(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	if (tapc_user_task())
-		tapc_uprocess_fire(thread_group_leader(current) ? TAPC_UPROCESS_BEGIN
+	if (!tapc_user_task())
+		return 0;
+	tapc_uprocess_now_born();
+	tapc_uprocess_fire(thread_group_leader(current) ? TAPC_UPROCESS_BEGIN
 				   : TAPC_UPROCESS_THREAD_BEGIN, regs, false, false);
 	return 0;
 }
@@ -132,6 +132,7 @@ static void tapc_uprocess_unregister(void *sites, unsigned int n)
 	bool any = false;
 	unsigned int i;
 
+	tapc_uprocess_now_stop();
 	if (tapc_krp_on) {
 		unregister_kretprobe(&tapc_uprocess_krp);
 		tapc_session_add_missed(tapc_uprocess_krp.nmissed);
@@ -182,9 +183,14 @@ static int tapc_uprocess_register(void *sites, unsigned int n)
 	tapc_uprocess_kp.pre_handler = tapc_uprocess_dies;
 	atomic_set(&tapc_target_begun, 0);
 	if (tapc_uprocess_has(site, n, TAPC_UPROCESS_BEGIN, TAPC_UPROCESS_THREAD_BEGIN)) {
+		tapc_uprocess_now_walk_begins();
 		rc = register_kretprobe(&tapc_uprocess_krp);
 		tapc_krp_on = !rc;
 		what = "a kretprobe on schedule_tail";
+		if (!rc)
+			tapc_uprocess_now_start(tapc_uprocess_has(site, n, TAPC_UPROCESS_BEGIN, TAPC_UPROCESS_BEGIN),
+						tapc_uprocess_has(site, n, TAPC_UPROCESS_THREAD_BEGIN,
+								  TAPC_UPROCESS_THREAD_BEGIN));
 	}
 	for (i = 0; i < ARRAY_SIZE(tapc_uprocess_tps) && !rc; i++) {
 		struct tapc_uprocess_tp *t = &tapc_uprocess_tps[i];

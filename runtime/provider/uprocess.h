@@ -9,7 +9,8 @@
  * execname() and user memory are its own.  A process begins when it is
  * forked (its first return from the kernel) or, for process("PATH"), when
  * it execs PATH; the -c target also begins when it execs its command.
- * Processes already running at start get no begin.  A process ends when
+ * Processes and threads already running at start begin as they next
+ * return to user space (uprocess_now.c).  A process ends when
  * its last thread exits, a thread when it exits, before the task's memory
  * is released (user_string() still reads it).  The main thread is the
  * process: it has no thread.begin or thread.end.  A syscall probe runs
@@ -41,5 +42,20 @@ struct tapc_uprocess_site {
 /* Its sites' group provider: arms the kernel hooks the sites' events
  * need (one set per module); unregistration waits for running handlers. */
 extern const struct tapc_provider tapc_uprocess_provider;
+
+/* uprocess.c: run the sites of event ev that want current (exec: only
+ * those with a program, unless target_exec). */
+void tapc_uprocess_fire(enum tapc_uprocess_event ev, struct pt_regs *regs, bool exec,
+			bool target_exec);
+
+/* uprocess_now.c, the begins of the tasks running at start.  Start calls
+ * walk_begins() before schedule_tail is probed and start() after;
+ * schedule_tail's handler calls born() in a task it reports; stop()
+ * (process context) makes the begins not run yet harmless and waits for
+ * those running. */
+void tapc_uprocess_now_walk_begins(void);
+void tapc_uprocess_now_start(bool procs, bool threads);
+void tapc_uprocess_now_born(void);
+void tapc_uprocess_now_stop(void);
 
 #endif /* TAPC_PROVIDER_UPROCESS_H */

@@ -12,6 +12,7 @@
  *   lib N       ours_compute(i, 2 * i) N times (libours.so)
  *   lib-loop    ours_compute() every millisecond until killed
  *   spawn P T   fork P children (each exits at once), start T threads
+ *   hold T      until killed: T threads tick, one more sleeps in pause()
  *   writes N    N write(2) calls of one byte to /dev/null, nothing else
  *   marks N     the SDT markers: uprog:item (2 args) N times, uprog:guarded
  *               when its semaphore says a probe is attached
@@ -20,7 +21,6 @@
  */
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
-
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -94,7 +94,7 @@ static void mode_items(long n)
 
 __attribute__((noinline)) int leaf(int a, int b)
 {
-	int r = (a > b) - (a < b);
+	int r = (a > b) - (a < b);	/* leaf's first line (run/uprobe_usymline) */
 
 	__asm__ volatile("" : : "r"(r) : "memory");
 	return r;
@@ -175,6 +175,34 @@ static void mode_spawn(long procs, long threads)
 	printf("spawned procs=%ld threads=%ld\n", procs, threads);
 }
 
+static void *thread_tick(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	for (;;)
+		nanosleep(&ms, NULL);
+	return arg;
+}
+
+static void *thread_pause(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/* main and T threads wake every millisecond (back in user space: their
+ * begins run); the pause()d thread never returns there */
+static void mode_hold(long threads)
+{
+	pthread_t t;
+
+	for (long i = 0; i < threads && i < 64; i++)
+		pthread_create(&t, NULL, thread_tick, NULL);
+	pthread_create(&t, NULL, thread_pause, NULL);
+	thread_tick(NULL);
+}
+
 static void mode_writes(long n)
 {
 	int fd = open("/dev/null", O_WRONLY);
@@ -219,6 +247,8 @@ int main(int argc, char **argv)
 		mode_lib_loop();
 	else if (strcmp(mode, "spawn") == 0)
 		mode_spawn(n, m);
+	else if (strcmp(mode, "hold") == 0)
+		mode_hold(n);
 	else if (strcmp(mode, "writes") == 0)
 		mode_writes(n);
 	else if (strcmp(mode, "marks") == 0)
