@@ -68,7 +68,7 @@ static bool test_generate(struct session *s, struct tapset_out *out)
 	tapset_emit(out, "two", two,
 		    "// the error is on line 3\n"
 		    "probe gentest.two = begin {\n"
-		    "\twhich = no_such_variable\n"
+		    "\twhich = no_such_function()\n"
 		    "}\n");
 	tapset_emit(out, "common", NULL, "function gentest_common() { return 1 }\n");
 	return true;
@@ -204,11 +204,11 @@ int main(void)
 	/* an error in a part points into its file, with the alias use */
 	rc = compile("probe gentest.two { }", err, used, sizeof(used));
 	check(rc == 1, "the error in gentest.two was not reported");
-	check(file_has(err, "/two.stp:3:10: error: unknown variable 'no_such_variable'"),
+	check(file_has(err, "/two.stp:3:10: error: unknown function 'no_such_function'"),
 	      "the error does not point at two.stp:3:10 (see %s)", err);
 	check(file_has(err, "<input>:1:7: note: in alias gentest.two at ") && file_has(err, "/two.stp:2\n"),
 	      "no note 'in alias gentest.two at .../two.stp:2' (see %s)", err);
-	check(file_has(err, "\twhich = no_such_variable\n"), "the source line is not quoted (see %s)", err);
+	check(file_has(err, "\twhich = no_such_function()\n"), "the source line is not quoted (see %s)", err);
 
 	/* a wildcard parses every part it names */
 	rc = compile("probe gentest.o* { }", err, used, sizeof(used));
