@@ -991,7 +991,8 @@ static int open_output(struct run *r, const struct options *o)
  * no terminal, its stderr the -o file (so the module's ERROR:/WARNING:
  * lines and ours end up where its output does); we print its pid, as
  * stap -F does, once it has claimed the module, and return.  Returns in
- * the child (0); the parent exits.
+ * the child (0); the parent exits, or returns -1 when there is no child
+ * to serve the module (which the caller then stops and unloads).
  */
 static int daemonize(struct run *r)
 {
@@ -1008,8 +1009,8 @@ static int daemonize(struct run *r)
 		close(p[1]);
 		while (read(p[0], &ok, 1) < 0 && errno == EINTR)
 			;
-		if (!ok)	/* the child said why on our stderr */
-			exit(1);
+		if (!ok)	/* the child said why on our stderr: unload */
+			return -1;
 		printf("%d\n", (int)pid);
 		exit(0);
 	}
