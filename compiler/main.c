@@ -60,6 +60,12 @@ static void usage(FILE *f)
 	      "  -m NAME     module name (the .ko is also copied to ./NAME.ko)\n"
 	      "  -o FILE     write the script's output to FILE (strftime %-patterns, e.g. out-%H%M)\n"
 	      "  -S SIZE[,N] with -o: FILE.0, FILE.1 ... of SIZE MiB each, at most N kept\n"
+	      "  -F          flight recorder: leave the module running and return; with -o\n"
+	      "              a background taprun writes FILE (its pid is printed), else the\n"
+	      "              output stays in the module's buffer until taprun attaches to it\n"
+	      "              (see taprun(1): list, attach, stop)\n"
+	      "  -b          bulk mode: a file per CPU (FILE_N; FILE_cpuN with -F;\n"
+	      "              stpd_cpuN without -o), put back in order by taprun's merge\n"
 	      "  -r KVER|DIR target kernel release or build directory\n"
 	      "  -D NAME=VAL C macro for the module (MAXACTION, MAXSTRINGLEN, ...)\n"
 	      "  -c CMD      run CMD while probing; target() is its pid\n"
@@ -327,7 +333,7 @@ enum { OPT_VM = 256, OPT_NEED_VM, OPT_HELP, OPT_VERSION, OPT_COMPATIBLE, OPT_PRO
        OPT_DUMP_ALIASES, OPT_DUMP_TYPES, OPT_LDD, OPT_TARGET_NS, OPT_POISON_CACHE,
        OPT_DISABLE_CACHE, OPT_CLEAN_CACHE, OPT_REFUSED };
 
-#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:d:"
+#define SHORT_OPTIONS "hVvp:e:E:G:l:L:I:km:o:r:D:c:x:T:gtuwWs:Pa:B:R:S:d:Fb"
 
 static const struct option tapc_longopts[] = {
 	{ "vm", no_argument, NULL, OPT_VM },
@@ -536,6 +542,24 @@ static bool rotation_ok(const char *a)
 		return number_in(a, 1, 4095, &v);
 	return number_in(arena_printf("%.*s", (int)(comma - a), a), 1, 4095, &v) &&
 	       number_in(comma + 1, 1, 100000, &v);
+}
+
+/* -F and -b, as taprun takes them (it checks the same). */
+static bool flight_options_ok(const struct session *s)
+{
+	const char *why = NULL;
+
+	if ((s->flight || s->bulk) && s->vm)
+		why = "-F and -b leave their module or files where it runs: they can't be used with --vm";
+	else if (s->flight && s->cmd)
+		why = "-F leaves the module running and returns: -c needs tapc to wait for its command";
+	else if (s->bulk && s->rotation)
+		why = "-S can't rotate -b's per-CPU files";
+	else if (s->bulk && s->flight && !s->output_file)
+		why = "-b writes a file per CPU: with -F it needs -o FILE";
+	if (why)
+		fprintf(stderr, "tapc: error: %s\n", why);
+	return !why;
 }
 
 /* Keep an option's value in a session array of SESSION_MAX_ARGS. */
@@ -787,6 +811,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 			}
 			s->rotation = optarg;
 			break;
+		case 'F': s->flight = true; break;
+		case 'b': s->bulk = true; break;
 		case OPT_SKIP_BADVARS: s->skip_badvars = true; break;
 		case OPT_SUPPRESS_HANDLER_ERRORS: s->suppress_handler_errors = true; break;
 		case OPT_SUPPRESS_TIME_LIMITS: s->suppress_time_limits = true; break;
@@ -845,6 +871,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 			"and can't be used with --vm\n");
 		return -1;
 	}
+	if (!flight_options_ok(s))
+		return -1;
 	if (s->suppress_time_limits && !s->guru) {
 		fprintf(stderr, "tapc: error: --suppress-time-limits needs guru mode (-g): "
 			"a handler with no MAXACTION limit can hold its CPU indefinitely\n");

@@ -121,6 +121,10 @@ int run(struct session *s)
 		argv[n++] = "-T";
 		argv[n++] = arena_printf("%ld", (long)secs + 2);
 	}
+	if (s->flight)
+		argv[n++] = "-F";
+	if (s->bulk)
+		argv[n++] = "-b";
 	if (s->bufsize_mb) {
 		argv[n++] = "-s";
 		argv[n++] = s->bufsize_mb;

@@ -39,6 +39,8 @@ struct session {
 	bool module_name_given;
 	const char *output_file;	/* -o FILE (taprun expands % patterns) */
 	const char *rotation;		/* -S SIZE[,N], with -o */
+	bool flight;			/* -F: taprun leaves the module running */
+	bool bulk;			/* -b: a file per CPU */
 	const char *kernel_arg;		/* -r KVER or build dir */
 	const char *defines[SESSION_MAX_ARGS];	/* -D NAME=VALUE */
 	int ndefines;

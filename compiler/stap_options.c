@@ -16,8 +16,6 @@
 #define NO_SYSROOT "tapc reads user programs and libraries from this machine's own file system"
 
 const struct stap_refused stap_refused[] = {
-	{ 0, 'b', false, "bulk mode (a file per CPU): " NOT_YET },
-	{ 0, 'F', false, "the flight recorder: " NOT_YET },
 	{ "all-modules", 0, false, "tapc reads kernel module symbols from the modules themselves; there is no unwind data to add" },
 	{ 0, 'q', false, "tapc does not record tapset coverage" },
 	{ "bpf", 0, false, "tapc has only the kernel-module back end" },

@@ -1,8 +1,10 @@
 /*
  * taprun.c - load a tapc module, stream its output, stop it, unload it.
  *
- *   taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v]
+ *   taprun [-o FILE] [-c CMD] [-x PID] [-T SECS] [-s MB] [-F] [-b] [-v]
  *          [--target-namespace=PID] MODULE.ko [param=value...]
+ *   taprun -L | -A MODULE | -d MODULE   (runner/flight.c: modules left running by -F)
+ *   taprun --merge [-o FILE] FILE...    (runner/bulk.c: -b's per-CPU files in order)
  *   taprun --vm ...   (runner/vm.c: the same inside a qemu guest)
  *
  * The protocol is in docs/internals.md: the module creates /proc/tapc_NAME/
@@ -14,7 +16,12 @@
  * only once the probes are armed.  Everything
  * that ends a run (SIGINT/SIGTERM, -T, the child's exit, exit() in the
  * script, an error limit) leads to the same path: write `stop` (end probes
- * run in the module), drain `out`, report, delete_module.
+ * run in the module), drain `out`, report, delete_module.  The taprun that
+ * reads `out` claims it first (`claim` on ctl), so nobody else reads it
+ * while that one lives.  -F leaves the module running: with -o a child
+ * goes on in the background (the daemon) and serves it; without, the
+ * module keeps its output in its buffers (the flight recorder) until
+ * taprun -A attaches or -d stops it.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -53,35 +60,23 @@ struct options {
 	long target_ns;				/* --target-namespace, 0 = none */
 	long timeout;				/* -T seconds, 0 = none */
 	long bufsize_mb;			/* -s */
+	bool flight;				/* -F */
+	bool bulk;				/* -b */
+	int mode;				/* -L, -A, -d, --merge, or 0: run */
+	const char *mode_arg;			/* -A's / -d's MODULE */
 	int verbose;
 	const char *module;
 	char **params;
 	int nparams;
 };
 
-struct run {
-	char name[64];				/* module name */
-	char dir[128];				/* /proc/tapc_NAME */
-	int out_fd, ctl_fd, data_fd;		/* data_fd: stdout or -o */
-	struct command cmd;			/* -c */
-	const char *data_name;			/* "stdout" or the -o file */
-	int output_errno;			/* first write error on data_fd */
-	unsigned long long output_lost;		/* bytes not written after it */
-	bool cut_short;				/* a forced stop left output unread */
-	bool saw_error;				/* an ERROR: line from the module */
-	int stdin_fd;				/* the module's __stdin, -1: none */
-	bool has_outfile;			/* -o FILE */
-	struct outfile of;			/* its file(s), with -S rotated */
-	char *buf;
-};
 
 /* SIGINT/SIGTERM/SIGHUP received: from our parent (tapc passing its own
  * on) and from anyone else; see stop_requests() */
 static volatile sig_atomic_t sig_forwarded, sig_direct, last_signal;
 static int verbose;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,8 +89,7 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void error_msg(const char *fmt, ...)
+void error_msg(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,11 +102,24 @@ static void error_msg(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fputs("usage: taprun [-o FILE [-S SIZE[,N]]] [-c CMD] [-x PID] [-T SECS] [-s MB] [-v] MODULE.ko\n"
-	      "              [param=value...]\n"
+	fputs("usage: taprun [-o FILE [-S SIZE[,N]]] [-c CMD] [-x PID] [-T SECS] [-s MB] [-F] [-b] [-v]\n"
+	      "              MODULE.ko [param=value...]\n"
+	      "       taprun -L | -A MODULE | -d MODULE\n"
+	      "       taprun --merge [-o FILE] FILE_cpu0 FILE_cpu1 ...\n"
 	      "       taprun --vm [--kernel KVER] [taprun options] MODULE.ko   (see taprun(1))\n"
 	      "  -o FILE   write the script's output to FILE (strftime %-patterns are expanded)\n"
 	      "  -S SIZE[,N]  with -o: go on in FILE.0, FILE.1 ... of SIZE MiB each, keeping N\n"
+	      "  -F        flight recorder: leave the module running and return; with -o the\n"
+	      "            output goes on into FILE from a background taprun (its pid is\n"
+	      "            printed), without -o it stays in the module's buffer (-s MiB per\n"
+	      "            CPU, the oldest overwritten) until taprun -A or -d\n"
+	      "  -b        bulk mode: one output file per CPU, FILE_N (FILE_cpuN with -F,\n"
+	      "            stpd_cpuN without -o); taprun --merge puts them back in order\n"
+	      "  -L        list the running tapc modules\n"
+	      "  -A MODULE attach to a running module: print what it has buffered and go on;\n"
+	      "            Ctrl-C detaches and leaves it running\n"
+	      "  -d MODULE stop a running module (its end probes run) and unload it\n"
+	      "  --merge FILE...  the records of -b's files in the order they were written\n"
 	      "  -c CMD    run CMD (/bin/sh -c) once the probes are armed; stop when it exits\n"
 	      "  -x PID    value of target()\n"
 	      "  -T SECS   stop after SECS seconds\n"
@@ -139,7 +146,7 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
  * larger of the two counts is what was meant.  The first stops the run
  * cleanly; a second forces it (stop_forced()).
  */
-static int stop_requests(void)
+int stop_requests(void)
 {
 	return sig_forwarded > sig_direct ? sig_forwarded : sig_direct;
 }
@@ -165,6 +172,36 @@ static int parse_long(const char *s, long *v)
 	return errno || end == s || *end || *v < 0 ? -1 : 0;
 }
 
+enum { OPT_MERGE = 300 };
+
+/* -L, -A MODULE, -d MODULE, --merge [-o FILE] FILE...: what else may go
+ * with them. */
+static int mode_options(int argc, char **argv, struct options *o)
+{
+	bool extra = o->command || o->target >= 0 || o->target_ns || o->timeout || o->bufsize_mb || o->flight ||
+		     o->bulk || o->rotate_size || o->chroot_dir || o->cwd;
+
+	if (o->mode == OPT_MERGE) {
+		if (extra) {
+			error_msg("--merge takes only -o FILE and the files of taprun -b");
+			return -1;
+		}
+		if (optind >= argc) {
+			error_msg("--merge needs the files of taprun -b (FILE_0 FILE_1 ...)");
+			return -1;
+		}
+		o->params = argv + optind;
+		o->nparams = argc - optind;
+		return 0;
+	}
+	if (extra || o->outfile || optind < argc) {
+		error_msg("-%c takes %s and no other options", o->mode,
+			  o->mode == 'L' ? "no arguments" : "one MODULE");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CHROOT = 256, OPT_CWD, OPT_HELP, OPT_TARGET_NS };
@@ -173,14 +210,28 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "target-namespace", required_argument, NULL, OPT_TARGET_NS },
+		{ "merge", no_argument, NULL, OPT_MERGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->target = -1;
-	while ((c = getopt_long(argc, argv, "o:c:x:T:s:S:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:c:x:T:s:S:vhFbLA:d:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'F': o->flight = true; break;
+		case 'b': o->bulk = true; break;
+		case 'L':
+		case 'A':
+		case 'd':
+		case OPT_MERGE:
+			if (o->mode && o->mode != c) {
+				error_msg("-L, -A, -d and --merge each do a thing of their own: give one");
+				return -1;
+			}
+			o->mode = c;
+			o->mode_arg = optarg;
+			break;
 		case 'o': o->outfile = optarg; break;
 		case 'S':
 			if (outfile_parse_rotation(optarg, &o->rotate_size, &o->rotate_keep) < 0) {
@@ -223,6 +274,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: usage(stderr); return -1;
 		}
 	}
+	if (o->mode)
+		return mode_options(argc, argv, o);
 	if (optind >= argc) {
 		usage(stderr);
 		return -1;
@@ -233,6 +286,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->rotate_size && !o->outfile) {
 		error_msg("-S rotates the -o FILE: it needs -o");
+		return -1;
+	}
+	if (o->flight && o->command) {
+		error_msg("-F leaves the module running and returns: -c needs taprun to wait for its command");
+		return -1;
+	}
+	if (o->bulk && o->rotate_size) {
+		error_msg("-S can't rotate -b's per-CPU files");
+		return -1;
+	}
+	if (o->bulk && o->flight && !o->outfile) {
+		error_msg("-b writes a file per CPU: with -F it needs -o FILE");
 		return -1;
 	}
 	o->module = argv[optind];
@@ -452,6 +517,10 @@ static char *param_string(const struct options *o, long target, unsigned long ns
 		p += sprintf(p, " tapc_bufsize=%ld", o->bufsize_mb << 20);
 	if (o->target_ns)
 		p += sprintf(p, " tapc_target_ns_pid=%ld tapc_target_ns_ino=%lu", o->target_ns, ns_ino);
+	if (o->flight && !o->outfile)	/* nobody reads: keep the newest */
+		p += sprintf(p, " tapc_flight=1");
+	if (o->bulk)
+		p += sprintf(p, " tapc_bulk=1");
 	for (int i = 0; i < o->nparams; i++)
 		p += sprintf(p, " %s", o->params[i]);
 	return s;
@@ -606,10 +675,29 @@ static void switch_file(struct run *r)
 	say("output now in %s", r->of.name);
 	r->data_fd = r->of.fd;
 	r->data_name = r->of.name;	/* for a write error's message */
+	if (r->daemon)
+		dup2(r->data_fd, STDERR_FILENO);
+	/* -A follows the daemon's file: tell it the new one */
+	claim_reader(r);
+}
+
+/* -b: a record of the script's output into its CPU's file. */
+static void bulk_record(struct run *r, const struct taprun_rec *rec, const char *data)
+{
+	char failed[PATH_MAX + 16];
+
+	if (r->output_errno) {
+		r->output_lost += rec->len;
+		return;
+	}
+	if (bulk_write(&r->bf, rec->cpu, rec->seq, data, rec->len, failed, sizeof(failed)) < 0) {
+		r->data_name = strdup(failed);
+		output_failed(r, errno, rec->len);
+	}
 }
 
 /* Copy everything in `out` to stdout / -o FILE and stderr; returns bytes. */
-static size_t drain(struct run *r)
+size_t drain(struct run *r)
 {
 	size_t total = 0;
 
@@ -642,6 +730,8 @@ static size_t drain(struct run *r)
 				run_system(r->buf + off, rec.len);
 			} else if (rec.chan == TAPRUN_CHAN_SWITCH) {
 				switch_file(r);
+			} else if (r->bulk) {
+				bulk_record(r, &rec, r->buf + off);
 			} else {
 				if (r->has_outfile && outfile_full(&r->of))
 					switch_file(r);
@@ -654,16 +744,26 @@ static size_t drain(struct run *r)
 	return total;
 }
 
-struct status {
-	char state[16];
-	long errors, skipped, dropped, missed;
-	long reentrant;			/* hits skipped on a busy context */
-	long dropwrites;		/* writes that dropped output */
-};
 
-static int read_status(struct run *r, struct status *s)
+/* A "key=" line of the status text into buf ("" when absent). */
+static void status_line(const char *text, const char *key, char *buf, size_t size)
 {
-	char buf[256];
+	const char *p = strstr(text, key);
+	size_t n;
+
+	buf[0] = '\0';
+	if (!p || (p != text && p[-1] != '\n'))
+		return;
+	p += strlen(key);
+	n = strcspn(p, "\n");
+	if (n < size)
+		snprintf(buf, size, "%.*s", (int)n, p);
+}
+
+int read_status(struct run *r, struct status *s)
+{
+	char buf[1024];
+	const char *p;
 	ssize_t n = pread(r->ctl_fd, buf, sizeof(buf) - 1, 0);
 
 	memset(s, 0, sizeof(*s));
@@ -674,10 +774,16 @@ static int read_status(struct run *r, struct status *s)
 		   s->state, &s->errors, &s->skipped, &s->dropped, &s->missed,
 		   &s->reentrant, &s->dropwrites) < 5)
 		return -1;
+	p = strstr(buf, " overwritten=");
+	if (p)
+		sscanf(p, " overwritten=%lld reader=%ld uid=%ld flight=%d bulk=%d", &s->overwritten,
+		       &s->reader, &s->uid, &s->flight, &s->bulk);
+	status_line(buf, "file=", s->file, sizeof(s->file));
+	status_line(buf, "script=", s->script, sizeof(s->script));
 	return 0;
 }
 
-static int command(struct run *r, const char *cmd)
+int command(struct run *r, const char *cmd)
 {
 	say("%s", cmd);
 	if (write(r->ctl_fd, cmd, strlen(cmd)) < 0)
@@ -685,7 +791,34 @@ static int command(struct run *r, const char *cmd)
 	return 0;
 }
 
-static int open_proc(struct run *r)
+/* Claim `out` for this process, naming the -o file (absolute, for -A). */
+int claim_reader(struct run *r)
+{
+	char cmd[PATH_MAX + 16], *abs = NULL;
+	int err;
+
+	if (r->has_outfile && !r->bulk)
+		abs = realpath(r->of.name, NULL);
+	/* a name too long for the module: -A can't follow, the run goes on */
+	if (abs && strlen(abs) < 250)
+		snprintf(cmd, sizeof(cmd), "claim %s", abs);
+	else
+		snprintf(cmd, sizeof(cmd), "claim");
+	free(abs);
+	err = command(r, cmd);
+	if (err == -EBUSY) {
+		struct status s;
+
+		read_status(r, &s);
+		error_msg("%s is being read by taprun (pid %ld): it is served already", r->name,
+			  s.reader);
+	} else if (err) {
+		error_msg("%s: claim: %s", r->dir, strerror(-err));
+	}
+	return err;
+}
+
+int open_proc(struct run *r)
 {
 	char path[192];
 
@@ -790,11 +923,15 @@ static void finish_output(struct run *r)
 	if (r->data_fd >= 0 && close(r->data_fd) < 0 && errno != EINTR)
 		output_failed(r, errno, 0);
 	r->data_fd = -1;
+	if (r->bulk && bulk_close(&r->bf) < 0 && errno != EINTR) {
+		r->data_name = "the -b files";
+		output_failed(r, errno, 0);
+	}
 	if (r->output_lost)
 		error_msg("%llu bytes of output were not written", r->output_lost);
 }
 
-static void setup_signals(void)
+void setup_signals(void)
 {
 	struct sigaction sa;
 
@@ -810,16 +947,154 @@ static void setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->out_fd = r->ctl_fd = r->stdin_fd = -1;
+	r->data_fd = STDOUT_FILENO;
+	r->data_name = "stdout";
+	r->of.fd = -1;
+}
+
+void sleep_tick(void)
+{
+	struct timespec tick = { 0, POLL_NS };
+
+	nanosleep(&tick, NULL);
+}
+
+/*
+ * The end of every run: `stop` (the end probes run in the module), the
+ * rest of the output, the module's counts, the unload.  Returns the exit
+ * status (1 after errors, or when the module did not stop cleanly).
+ */
+int finish_run(struct run *r, long bufsize_mb)
+{
+	struct status s = { .state = "?" };
+	int err, rc;
+
+	err = command(r, "stop");
+	if (err)
+		error_msg("stop: %s", strerror(-err));
+	drain(r);
+	finish_output(r);
+	if (read_status(r, &s) < 0)
+		error_msg("cannot read %s/ctl", r->dir);
+	say("state=%s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
+	    s.state, s.errors, s.skipped, s.dropped, s.missed, s.reentrant);
+	if (s.errors || s.skipped + s.missed)
+		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: %ld\n",
+			s.errors, s.skipped + s.missed);
+	if (s.dropped)	/* stap's words, and how much was lost */
+		fprintf(stderr, "WARNING: There were %ld transport failures. Try -s to increase the buffer size from %ld MiB (%ld bytes of output dropped).\n",
+			s.dropwrites, bufsize_mb ? bufsize_mb : 1, s.dropped);
+	rc = s.errors || r->saw_error || r->output_errno || strcmp(s.state, "STOPPED") ? 1 : 0;
+	close(r->out_fd);
+	close(r->ctl_fd);
+	r->out_fd = r->ctl_fd = -1;
+	say("unloading %s", r->name);
+	unload_module(r->name);
+	return rc;
+}
+
+/* -o FILE, or -b's files: opened before the module loads. */
+static int open_output(struct run *r, const struct options *o)
+{
+	char failed[PATH_MAX + 16];
+
+	if (o->bulk) {
+		r->bulk = true;
+		if (bulk_open(&r->bf, o->outfile, o->flight, (int)sysconf(_SC_NPROCESSORS_CONF),
+			      failed, sizeof(failed)) < 0) {
+			error_msg("cannot open %s: %s", failed, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (!o->outfile)
+		return 0;
+	r->has_outfile = true;
+	r->of.pattern = o->outfile;
+	r->of.limit = o->rotate_size;
+	r->of.keep = o->rotate_keep;
+	if (outfile_open(&r->of) < 0) {
+		error_msg("cannot open %s: %s", r->of.name[0] ? r->of.name : o->outfile, strerror(errno));
+		return -1;
+	}
+	r->data_fd = r->of.fd;
+	r->data_name = r->of.name;
+	return 0;
+}
+
+/*
+ * -F -o FILE: go on in a child of our own, in a session of its own with
+ * no terminal, its stderr the -o file (so the module's ERROR:/WARNING:
+ * lines and ours end up where its output does); we print its pid, as
+ * stap -F does, once it has claimed the module, and return.  Returns in
+ * the child (0); the parent exits, or returns -1 when there is no child
+ * to serve the module (which the caller then stops and unloads).
+ */
+static int daemonize(struct run *r)
+{
+	int p[2], null;
+	char ok = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		error_msg("-F: cannot start the background taprun: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		while (read(p[0], &ok, 1) < 0 && errno == EINTR)
+			;
+		if (!ok)	/* the child said why on our stderr: unload */
+			return -1;
+		printf("%d\n", (int)pid);
+		exit(0);
+	}
+	close(p[0]);
+	setsid();
+	if (claim_reader(r) < 0)
+		_exit(1);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(r->bulk ? null : r->data_fd, STDERR_FILENO);
+		close(null);
+	}
+	r->daemon = true;
+	verbose = 0;		/* nobody to tell */
+	ok = 1;
+	if (write(p[1], &ok, 1) < 0)
+		_exit(1);
+	close(p[1]);
+	return 0;
+}
+
+/* -F without -o: the module keeps its output (tapc_flight=1) until
+ * someone attaches; we say how to, in stap's words, and return. */
+static int detach_flight(struct run *r)
+{
+	printf("\nDisconnecting from tapc module %s.\n"
+	       "To reconnect, type \"taprun -A %s\"\n", r->name, r->name);
+	close(r->out_fd);
+	close(r->ctl_fd);
+	return 0;
+}
+
 static int native_main(const struct options *o)
 {
-	struct run r = { .out_fd = -1, .ctl_fd = -1, .data_fd = STDOUT_FILENO,
-			 .data_name = "stdout", .stdin_fd = -1 };
-	struct status s = { .state = "?" };
+	struct run r;
 	long target = o->target;
 	unsigned long ns_ino = 0;
 	char *params;
+	char *params = NULL;
 	int rc = 1, err;
 
+	run_init(&r);
 	if (preflight() < 0 || check_bufsize(o) < 0 ||
 	    module_name(o->module, r.name, sizeof(r.name)) < 0 ||
 	    (o->target_ns && target_ns_inode(o->target_ns, &ns_ino) < 0))
@@ -834,18 +1109,8 @@ static int native_main(const struct options *o)
 		error_msg("out of memory");
 		return 1;
 	}
-	if (o->outfile) {
-		r.has_outfile = true;
-		r.of.pattern = o->outfile;
-		r.of.limit = o->rotate_size;
-		r.of.keep = o->rotate_keep;
-		if (outfile_open(&r.of) < 0) {
-			error_msg("cannot open %s: %s", r.of.name[0] ? r.of.name : o->outfile, strerror(errno));
-			return 1;
-		}
-		r.data_fd = r.of.fd;
-		r.data_name = r.of.name;
-	}
+	if (open_output(&r, o) < 0)
+		return 1;
 	setup_signals();
 	if (o->command) {
 		if (command_fork(&r.cmd, o->command, o->chroot_dir, o->cwd) < 0)
@@ -861,8 +1126,17 @@ static int native_main(const struct options *o)
 
 	err = command(&r, "start");
 	if (err) {
-		drain(&r);	/* begin output and the registration error */
+		if (!claim_reader(&r))
+			drain(&r);	/* begin output and the registration error */
 		error_msg("cannot start %s: %s", r.name, strerror(-err));
+		goto unload;
+	}
+	if (o->flight && !o->outfile && !o->bulk) {
+		free(params);
+		return detach_flight(&r);
+	}
+	if (o->flight ? daemonize(&r) < 0 : claim_reader(&r) < 0) {
+		command(&r, "stop");
 		goto unload;
 	}
 	command_release(&r.cmd);
@@ -870,23 +1144,8 @@ static int native_main(const struct options *o)
 	run_loop(&r, o);
 	if (r.stdin_fd >= 0)
 		close(r.stdin_fd);
-
-	err = command(&r, "stop");
-	if (err)
-		error_msg("stop: %s", strerror(-err));
-	drain(&r);
-	finish_output(&r);
-	if (read_status(&r, &s) < 0)
-		error_msg("cannot read %s/ctl", r.dir);
-	say("state=%s errors=%ld skipped=%ld dropped=%ld missed=%ld reentrant=%ld",
-	    s.state, s.errors, s.skipped, s.dropped, s.missed, s.reentrant);
-	if (s.errors || s.skipped + s.missed)
-		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: %ld\n",
-			s.errors, s.skipped + s.missed);
-	if (s.dropped)	/* stap's words, and how much was lost */
-		fprintf(stderr, "WARNING: There were %ld transport failures. Try -s to increase the buffer size from %ld MiB (%ld bytes of output dropped).\n",
-			s.dropwrites, o->bufsize_mb ? o->bufsize_mb : 1, s.dropped);
-	rc = s.errors || r.saw_error || r.output_errno || strcmp(s.state, "STOPPED") ? 1 : 0;
+	rc = finish_run(&r, o->bufsize_mb);
+	goto end_command;
 unload:
 	if (r.out_fd >= 0)
 		close(r.out_fd);
@@ -920,5 +1179,11 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) < 0)
 		return 1;
 	verbose = o.verbose;
-	return native_main(&o);
+	switch (o.mode) {
+	case 'L': return flight_list();
+	case 'A': return flight_attach(o.mode_arg);
+	case 'd': return flight_delete(o.mode_arg);
+	case OPT_MERGE: return bulk_merge(o.nparams, o.params, o.outfile);
+	default: return native_main(&o);
+	}
 }

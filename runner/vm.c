@@ -491,6 +491,11 @@ static bool parse_args(struct vm_opts *o, int argc, char **argv)
 		} else if (!strcmp(a, "-v")) {
 			o->verbose = true;
 			guest_arg(o, a);
+		} else if (!o->shell && (!strcmp(a, "-F") || !strcmp(a, "-b") || !strcmp(a, "-L") ||
+					 !strcmp(a, "-A") || !strcmp(a, "-d") || !strcmp(a, "--merge"))) {
+			/* the guest, and what it keeps, goes when its taprun returns */
+			vm_err("%s is not taken with --vm: the guest ends with its taprun", a);
+			return false;
 		} else if (a[0] == '-' && a[1] && !o->shell) {
 			guest_arg(o, a);
 			if (!strcmp(a, "-c") && i + 1 < argc)

@@ -4,7 +4,9 @@
  *
  * print/printf format into the context's pb; the runtime flushes it into the
  * CPU's ring as one record when the handler ends (or earlier when pb fills
- * up), so one probe hit's output stays contiguous.
+ * up), so one probe hit's output stays contiguous.  In bulk mode the
+ * record is numbered when its first byte goes in, which is under the
+ * script's locks, so taprun --merge orders hits as the locks did.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -16,7 +18,7 @@
 void tapc_print_flush(struct tapc_context *c)
 {
 	if (c->pb_len) {
-		tapc_transport_write(TAPC_CHAN_OUT, c->pb, c->pb_len);
+		tapc_transport_write_seq(TAPC_CHAN_OUT, c->pb, c->pb_len, c->pb_seq);
 		c->pb_len = 0;
 	}
 }
@@ -27,6 +29,8 @@ static void tapc_vprintf(struct tapc_context *c, const char *fmt, va_list ap)
 	va_list aq;
 	int n;
 
+	if (!c->pb_len)
+		c->pb_seq = tapc_transport_seq();
 	va_copy(aq, ap);
 	n = vsnprintf(c->pb + c->pb_len, room, fmt, aq);
 	va_end(aq);
@@ -37,6 +41,7 @@ static void tapc_vprintf(struct tapc_context *c, const char *fmt, va_list ap)
 	/* did not fit: flush what is pending and format again; a single
 	 * piece longer than the whole buffer is truncated */
 	tapc_print_flush(c);
+	c->pb_seq = tapc_transport_seq();
 	n = vsnprintf(c->pb, TAPC_PRINTBUF_SIZE, fmt, ap);
 	c->pb_len = min_t(unsigned int, n, TAPC_PRINTBUF_SIZE - 1);
 }
@@ -55,6 +60,8 @@ void tapc_print_bytes(struct tapc_context *c, const char *s, size_t n)
 	while (n) {
 		size_t k = min_t(size_t, n, TAPC_PRINTBUF_SIZE - c->pb_len);
 
+		if (!c->pb_len)
+			c->pb_seq = tapc_transport_seq();
 		memcpy(c->pb + c->pb_len, s, k);
 		c->pb_len += k;
 		s += k;

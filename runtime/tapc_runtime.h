@@ -100,6 +100,7 @@ struct tapc_context {
 	void *frames;			/* (MAXNESTING+1) frames of tapc_module.frame_size */
 
 	unsigned int pb_len;		/* bytes pending in pb */
+	u64 pb_seq;			/* bulk mode: pb's record number (print.c) */
 	char pb[TAPC_PRINTBUF_SIZE];	/* this hit's output, flushed at probe end */
 };
 

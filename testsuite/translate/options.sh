@@ -180,6 +180,22 @@ EOF
 refused -o out -S 4096 <<'EOF'
 tapc: error: -S needs SIZE[,N]: SIZE MiB from 1 to 4095, N files from 1 to 100000, not '4096'
 EOF
+# -F and -b: what taprun could not do with them is refused before anything runs
+refused -F --vm <<'EOF'
+tapc: error: -F and -b leave their module or files where it runs: they can't be used with --vm
+EOF
+refused -b --vm <<'EOF'
+tapc: error: -F and -b leave their module or files where it runs: they can't be used with --vm
+EOF
+refused -F -c true <<'EOF'
+tapc: error: -F leaves the module running and returns: -c needs tapc to wait for its command
+EOF
+refused -b -o out -S 1 <<'EOF'
+tapc: error: -S can't rotate -b's per-CPU files
+EOF
+refused -b -F <<'EOF'
+tapc: error: -b writes a file per CPU: with -F it needs -o FILE
+EOF
 
 # What the command-line fuzzer kept (testsuite/fuzz/regress/*.args, one
 # argument a line): an answer, 0 or 1, in time, and no file made.

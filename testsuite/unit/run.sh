@@ -27,6 +27,10 @@ build text_test "$here/text_test.c" "$top/runtime/text.c"
 ${CC:-cc} -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -I"$top/runner" -o "$out/outfile_test" \
 	"$here/outfile_test.c" "$top/runner/outfile.c"
+# taprun -b's per-CPU files and --merge
+${CC:-cc} -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -I"$top/runner" -o "$out/bulk_test" \
+	"$here/bulk_test.c" "$top/runner/bulk.c" "$top/runner/outfile.c"
 # the compiler's =~ DFA against glibc (arena.c trips gcc's -Wformat-truncation at -O1)
 build regex_test -Wno-format-truncation "$here/regex_test.c" "$top/compiler/regex_dfa.c" \
 	"$top/compiler/arena.c" "$top/compiler/diag.c"
@@ -42,6 +46,7 @@ rc=0
 "$out/softfp_test" || rc=1
 "$out/text_test" || rc=1
 "$out/outfile_test" || rc=1
+"$out/bulk_test" || rc=1
 "$out/regex_test" || rc=1
 # the tapset loader, through the compiler itself
 sh "$here/tapset_test.sh" "$top/compiler/tapc" || rc=1
