@@ -1090,7 +1090,6 @@ static int native_main(const struct options *o)
 	struct run r;
 	long target = o->target;
 	unsigned long ns_ino = 0;
-	char *params;
 	char *params = NULL;
 	int rc = 1, err;
 
