@@ -787,7 +787,7 @@ static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 {
 	const struct site *site, *only = NULL;
 	int entry = 0;
-	bool ret = false;
+	bool ret = false, reads = probe_reads_hit(pr);
 
 	for (site = pr->sites; site; site = site->next) {
 		if (site->ops != &kprobe_provider)
@@ -804,15 +804,16 @@ static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 
 		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
-		     handler_name(pr), pp, kp(only)->func, pr->index);
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget, %s);",
+		     handler_name(pr), pp, kp(only)->func, pr->index, reads ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 		free(pp);
 	} else if (entry) {
 		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, NULL, NULL, true, %s);", handler_name(pr),
+		     reads ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 	}
@@ -820,7 +821,8 @@ static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 		emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
 		     pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
+		emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s, %s);", handler_name(pr),
+		     reads ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 	}
