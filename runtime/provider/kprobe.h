@@ -140,4 +140,33 @@ static __always_inline int tapc_kretprobe_ret_hit(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* tapc_kretprobe_ret_hit() of a wrapper that serves one return site: pp,
+ * func and whether the site keeps entry data are constants, so the hit
+ * does not look up the site (get_kretprobe()) unless reads_hit asks for
+ * its address; budget as for tapc_kprobe_hit_at(). */
+static __always_inline int tapc_kretprobe_ret_hit_at(struct kretprobe_instance *ri,
+						     struct pt_regs *regs, tapc_handler_t h,
+						     const char *pp, const char *func,
+						     bool entry_data, bool budget, bool reads_hit)
+{
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
+
+	if (unlikely(!c))
+		return 0;
+	if (unlikely(!tapc_context_take_for(c, pp, func, regs, false, budget)))
+		return 0;
+	/* both NULL again before the context is released (context.h) */
+	if (entry_data)
+		c->probe_data = (void *)ri->data;
+	if (reads_hit)
+		c->return_from = (unsigned long)tapc_kri_site(ri)->u.krp.kp.addr;
+	h(c);
+	if (entry_data)
+		c->probe_data = NULL;
+	if (reads_hit)
+		c->return_from = 0;
+	tapc_context_put(c);
+	return 0;
+}
+
 #endif /* TAPC_PROVIDER_KPROBE_H */
