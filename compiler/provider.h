@@ -128,6 +128,10 @@ const char *entry_values_size(const struct entry_values *ev);
 void entry_values_emit(struct emitter *e, const struct rprobe *pr, const struct entry_values *ev,
 		       const struct entry_store *st, const char *name, bool clear);
 
+/* Whether pr's body may read the hit's registers, addresses or call data
+ * (provider/hit_reads.c): false only when it surely reads none. */
+bool probe_reads_hit(const struct rprobe *pr);
+
 /* Handler name of a probe, shared by translator and providers. */
 #define PROBE_HANDLER_FMT "probe_%d"
 

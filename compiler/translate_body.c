@@ -236,8 +236,18 @@ bool probe_emitted(const struct rprobe *pr)
 	return false;
 }
 
+/* A call of a function whose body is only embedded C: it runs no script
+ * statements, so it charges nothing to the action budget. */
+static bool calls_embedded_only(const struct node *call)
+{
+	const struct node *fn = call->u.call.sym->func ? call->u.call.sym->func->decl : NULL;
+
+	return fn && fn->u.func.body && fn->u.func.body->kind == NODE_EMBEDDED;
+}
+
 /* The most statements one run of a body can charge, when that is known
- * without running it: no loops and no calls of script functions. */
+ * without running it: no loops and no calls of script functions (but
+ * those in embedded C). */
 struct bound {
 	long total;
 	bool unbounded;
@@ -254,7 +264,7 @@ static void bound_node(struct node *n, void *arg)
 		b->unbounded = true;
 		break;
 	case NODE_CALL:
-		if (n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION)
+		if (n->u.call.sym && n->u.call.sym->kind == SYM_FUNCTION && !calls_embedded_only(n))
 			b->unbounded = true;
 		break;
 	case NODE_BLOCK:

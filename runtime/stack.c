@@ -153,7 +153,8 @@ void tapc_print_kstack(struct tapc_context *c)
 	unsigned long pcs[MAXBACKTRACE];
 	unsigned int n = tapc_kstack(c, pcs, MAXBACKTRACE), i = 0;
 
-	if (c->return_from && n) {
+	/* a uretprobe's return_from is a user address: not this stack's */
+	if (c->return_from && n && c->regs && !user_mode(c->regs)) {
 		print_frame(c, "Returning from: ", c->return_from);
 		print_frame(c, "Returning to  : ", pcs[0]);
 		i = 1;

@@ -785,15 +785,16 @@ static void emit_entry_handler(struct emitter *e, const struct rprobe *pr, const
  * a direct call of the body instead of an indirect one through the site. */
 static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 {
-	const struct site *site, *only = NULL;
-	int entry = 0;
-	bool ret = false;
+	const struct site *site, *only = NULL, *only_ret = NULL;
+	int entry = 0, ret = 0;
+	bool reads = probe_reads_hit(pr);
 
 	for (site = pr->sites; site; site = site->next) {
 		if (site->ops != &kprobe_provider)
 			continue;
 		if (kp(site)->is_return) {
-			ret = true;
+			ret++;
+			only_ret = site;
 		} else {
 			entry++;
 			only = site;
@@ -804,15 +805,16 @@ static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 
 		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget);",
-		     handler_name(pr), pp, kp(only)->func, pr->index);
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, %s, \"%s\", probe_%d_budget, %s);",
+		     handler_name(pr), pp, kp(only)->func, pr->index, reads ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 		free(pp);
 	} else if (entry) {
 		emit(e, "static int kprobe_pre_%d(struct kprobe *p, struct pt_regs *regs)", pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kprobe_hit(p, regs, %s);", handler_name(pr));
+		emit(e, "return tapc_kprobe_hit_at(p, regs, %s, NULL, NULL, true, %s);", handler_name(pr),
+		     reads ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 	}
@@ -820,7 +822,17 @@ static void emit_wrappers(struct emitter *e, const struct rprobe *pr)
 		emit(e, "static int kprobe_ret_%d(struct kretprobe_instance *ri, struct pt_regs *regs)",
 		     pr->index);
 		emit(e, "{");
-		emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s);", handler_name(pr));
+		if (ret == 1) {	/* its pp, function and entry data as constants */
+			char *pp = c_string(only_ret->pp, strlen(only_ret->pp));
+
+			emit(e, "return tapc_kretprobe_ret_hit_at(ri, regs, %s, %s, \"%s\", %s, "
+			     "probe_%d_budget, %s);", handler_name(pr), pp, kp(only_ret)->func,
+			     kp(only_ret)->entry ? "true" : "false", pr->index, reads ? "true" : "false");
+			free(pp);
+		} else {
+			emit(e, "return tapc_kretprobe_ret_hit(ri, regs, %s, %s);", handler_name(pr),
+			     reads ? "true" : "false");
+		}
 		emit(e, "}");
 		emit(e, "%s", "");
 	}

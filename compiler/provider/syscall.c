@@ -382,58 +382,6 @@ static int cmp_entry(const void *a, const void *b)
 
 enum sc_hit_style { SC_HIT_INLINE, SC_HIT_PROBE, SC_HIT_CALL };
 
-/* Whether code may read the call (c->probe_data): a target variable, guru
- * C, a function in embedded C, or a script function that does. */
-struct data_use {
-	bool yes;
-	int depth;
-};
-
-static void data_node(struct node *n, void *arg)
-{
-	struct data_use *u = arg;
-	const struct node *fn;
-
-	if (u->yes)
-		return;
-	switch (n->kind) {
-	case NODE_TARGET:
-	case NODE_EMBEDDED:
-	case NODE_EMBEDDED_EXPR:
-		u->yes = true;
-		break;
-	case NODE_CALL:
-		if (!n->u.call.sym || n->u.call.sym->kind != SYM_FUNCTION)
-			break;	/* built-ins don't read it */
-		fn = n->u.call.sym->func ? n->u.call.sym->func->decl : NULL;
-		if (!fn || !fn->u.func.body || ++u->depth > 16) {
-			u->yes = true;	/* unknown or deep: assume so */
-			break;
-		}
-		node_visit(fn->u.func.body, data_node, u);
-		u->depth--;
-		break;
-	case NODE_PROBE: case NODE_ALIAS: case NODE_GLOBAL: case NODE_FUNCTION:
-	case NODE_PROBE_POINT: case NODE_PP_COMP: case NODE_PARAM: case NODE_BLOCK:
-	case NODE_NULLSTMT: case NODE_EXPRSTMT: case NODE_IF: case NODE_WHILE: case NODE_FOR:
-	case NODE_FOREACH: case NODE_RETURN: case NODE_DELETE: case NODE_BREAK:
-	case NODE_CONTINUE: case NODE_NEXT: case NODE_TRY: case NODE_NUM: case NODE_STR:
-	case NODE_VAR: case NODE_INDEX: case NODE_PRINT: case NODE_BINARY: case NODE_LOGICAL:
-	case NODE_UNARY: case NODE_INCDEC: case NODE_ASSIGN: case NODE_TERNARY: case NODE_IN:
-	case NODE_REGEX: case NODE_STAT_OP: case NODE_HIST: case NODE_DEFINED: case NODE_ENTRY:
-	case NODE_WILDCARD: case NODE_KIND_COUNT:
-		break;
-	}
-}
-
-static bool reads_call(const struct rprobe *pr)
-{
-	struct data_use u = { false, 0 };
-
-	node_visit(pr->body, data_node, &u);
-	return u.yes;
-}
-
 static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
 		     enum sc_hit_style style)
 {
@@ -446,7 +394,7 @@ static void emit_hit(struct emitter *e, size_t i, const struct sc_entry *en,
 		emit(e, "%s(&tapc_sc_points[%zu], regs, id, %s, %s, %s_budget, %s);",
 		     style == SC_HIT_INLINE ? "tapc_syscall_hit" : "tapc_syscall_hit_call", i,
 		     ret ? "ret" : "0", handler_name(en->probe), handler_name(en->probe),
-		     reads_call(en->probe) ? "true" : "false");
+		     probe_reads_hit(en->probe) ? "true" : "false");
 }
 
 /* The probe-directions of the sites of v: each probe once per direction
@@ -473,7 +421,7 @@ static size_t probe_hits(struct emitter *e, const struct sc_entry *v, size_t n, 
 		     pr->index, ret ? "exit" : "enter", ret ? ", long ret" : "");
 		emit(e, "{");
 		emit(e, "tapc_syscall_hit(s, regs, id, %s, %s, %s_budget, %s);", ret ? "ret" : "0",
-		     handler_name(pr), handler_name(pr), reads_call(pr) ? "true" : "false");
+		     handler_name(pr), handler_name(pr), probe_reads_hit(pr) ? "true" : "false");
 		emit(e, "}");
 		emit(e, "%s", "");
 	}

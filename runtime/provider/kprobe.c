@@ -32,9 +32,10 @@ static int tapc_kretprobe_entry(struct kretprobe_instance *ri,
 {
 	struct tapc_kprobe_site *s = tapc_kri_site(ri);
 
-	/* nonzero: no return probe for this call (its @entry data would be
+	/* not a return yet (is_return() is 0 in @entry); nonzero: no return
+	 * probe for this call (its @entry data would be
 	 * garbage because the entry part was skipped) */
-	return tapc_kretprobe_hit(s, ri, regs, s->entry_handler);
+	return tapc_kretprobe_hit(s, ri, regs, s->entry_handler, false);
 }
 
 static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
@@ -42,7 +43,7 @@ static int tapc_kretprobe_ret(struct kretprobe_instance *ri,
 {
 	struct tapc_kprobe_site *s = tapc_kri_site(ri);
 
-	tapc_kretprobe_hit(s, ri, regs, s->handler);
+	tapc_kretprobe_hit(s, ri, regs, s->handler, true);
 	return 0;
 }
 

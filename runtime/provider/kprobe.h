@@ -55,7 +55,7 @@ static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 					      struct pt_regs *regs,
 					      tapc_handler_t h,
 					      const char *pp, const char *func,
-					      bool budget)
+					      bool budget, bool reads_hit)
 {
 	struct tapc_kprobe_site *s = container_of(p, struct tapc_kprobe_site, u.kp);
 	/* NULL unless the session runs: that load is the session check */
@@ -71,7 +71,13 @@ static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 	/* The kprobe hands over regs->ip past the breakpoint (the int3, or
 	 * the ftrace call it emulates); addr(), register("rip") and the
 	 * backtrace's first frame are the probed address, as in stap.  The
-	 * kprobe code after us needs its own value back. */
+	 * kprobe code after us needs its own value back.  Only for bodies
+	 * that may read it (reads_hit: provider/hit_reads.c). */
+	if (!reads_hit) {
+		h(c);
+		tapc_context_put(c);
+		return 0;
+	}
 	ip = instruction_pointer(regs);
 	instruction_pointer_set(regs, (unsigned long)p->addr);
 	h(c);
@@ -83,19 +89,22 @@ static __always_inline int tapc_kprobe_hit_at(struct kprobe *p,
 /* tapc_kprobe_hit_at(): pp and func of the site that was hit are
  * constants when the translator's wrapper serves one site; budget is
  * false when h can't run more than MAXACTION statements (the translator
- * counted them), so the action budget needs no reset. */
+ * counted them), so the action budget needs no reset; reads_hit is false
+ * when h surely reads neither the registers nor the probed address. */
 static __always_inline int tapc_kprobe_hit(struct kprobe *p,
 					   struct pt_regs *regs,
 					   tapc_handler_t h)
 {
-	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL, true);
+	return tapc_kprobe_hit_at(p, regs, h, NULL, NULL, true, true);
 }
 
-/* 0 when the handler ran, 1 when the hit was skipped. */
+/* 0 when the handler ran, 1 when the hit was skipped.  reads_hit: as
+ * for tapc_kprobe_hit_at() (return_from is is_return()'s and the
+ * backtrace's "Returning from"). */
 static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 					      struct kretprobe_instance *ri,
 					      struct pt_regs *regs,
-					      tapc_handler_t h)
+					      tapc_handler_t h, bool reads_hit)
 {
 	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
 
@@ -106,10 +115,12 @@ static __always_inline int tapc_kretprobe_hit(struct tapc_kprobe_site *s,
 	/* NULL again before the context is released (context.h) */
 	if (s->entry_data_size)
 		c->probe_data = (void *)ri->data;
-	c->return_from = (unsigned long)s->u.krp.kp.addr;
+	if (reads_hit)
+		c->return_from = (unsigned long)s->u.krp.kp.addr;
 	h(c);
 	c->probe_data = NULL;
-	c->return_from = 0;
+	if (reads_hit)
+		c->return_from = 0;
 	tapc_context_put(c);
 	return 0;
 }
@@ -123,9 +134,38 @@ tapc_kri_site(struct kretprobe_instance *ri)
 /* A return probe's handler in a translator's wrapper. */
 static __always_inline int tapc_kretprobe_ret_hit(struct kretprobe_instance *ri,
 						  struct pt_regs *regs,
-						  tapc_handler_t h)
+						  tapc_handler_t h, bool reads_hit)
 {
-	tapc_kretprobe_hit(tapc_kri_site(ri), ri, regs, h);
+	tapc_kretprobe_hit(tapc_kri_site(ri), ri, regs, h, reads_hit);
+	return 0;
+}
+
+/* tapc_kretprobe_ret_hit() of a wrapper that serves one return site: pp,
+ * func and whether the site keeps entry data are constants, so the hit
+ * does not look up the site (get_kretprobe()) unless reads_hit asks for
+ * its address; budget as for tapc_kprobe_hit_at(). */
+static __always_inline int tapc_kretprobe_ret_hit_at(struct kretprobe_instance *ri,
+						     struct pt_regs *regs, tapc_handler_t h,
+						     const char *pp, const char *func,
+						     bool entry_data, bool budget, bool reads_hit)
+{
+	struct tapc_context *c = this_cpu_read(tapc_cpu_hit_context);
+
+	if (unlikely(!c))
+		return 0;
+	if (unlikely(!tapc_context_take_for(c, pp, func, regs, false, budget)))
+		return 0;
+	/* both NULL again before the context is released (context.h) */
+	if (entry_data)
+		c->probe_data = (void *)ri->data;
+	if (reads_hit)
+		c->return_from = (unsigned long)tapc_kri_site(ri)->u.krp.kp.addr;
+	h(c);
+	if (entry_data)
+		c->probe_data = NULL;
+	if (reads_hit)
+		c->return_from = 0;
+	tapc_context_put(c);
 	return 0;
 }
 

@@ -81,9 +81,11 @@ extern const struct tapc_provider tapc_uprobe_provider;
  * until it is released, as other probes do.  Inline so that the
  * translator's per-probe wrappers call the body directly.
  */
+/* ret_from: for a return, the run-time address of the function returned
+ * from (is_return(), as a kretprobe's), else 0. */
 static __always_inline void tapc_uprobe_run(struct tapc_uprobe_site *s, struct pt_regs *regs,
 					    tapc_handler_t h, unsigned long bias, void *entry,
-					    bool budget)
+					    unsigned long ret_from, bool budget)
 {
 	struct tapc_uprobe_hit hit = { bias, entry };
 	struct tapc_context *c;
@@ -93,8 +95,10 @@ static __always_inline void tapc_uprobe_run(struct tapc_uprobe_site *s, struct p
 	if (likely(c) && tapc_context_take_for(c, s->pp, s->func, regs, false, budget)) {
 		/* NULL again before the context is released (context.h) */
 		c->probe_data = &hit;
+		c->return_from = ret_from;
 		h(c);
 		c->probe_data = NULL;
+		c->return_from = 0;
 		tapc_context_put(c);
 	}
 	preempt_enable();
@@ -108,7 +112,7 @@ static __always_inline int tapc_uprobe_hit(struct uprobe_consumer *uc, struct pt
 	if (unlikely(s->filtered) && !tapc_uprobe_wanted(s))
 		return 0;
 	/* the uprobe core set ip back to the probed address */
-	tapc_uprobe_run(s, regs, h, tapc_arch_ip(regs) - s->vaddr, NULL, budget);
+	tapc_uprobe_run(s, regs, h, tapc_arch_ip(regs) - s->vaddr, NULL, 0, budget);
 	return 0;
 }
 
@@ -127,7 +131,7 @@ static __always_inline int tapc_uretprobe_hit(struct uprobe_consumer *uc, unsign
 		if (!entry)
 			return 0;
 	}
-	tapc_uprobe_run(s, regs, h, func - s->vaddr, entry, budget);
+	tapc_uprobe_run(s, regs, h, func - s->vaddr, entry, func, budget);
 	if (entry)
 		tapc_uprobe_entry_done(entry);
 	return 0;
