@@ -103,7 +103,7 @@ void error_msg(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fputs("usage: taprun [-o FILE [-S SIZE[,N]]] [-c CMD] [-x PID] [-T SECS] [-s MB] [-F] [-b] [-v]\n"
-	      "              MODULE.ko [param=value...]\n"
+	      "              [--target-namespace=PID] MODULE.ko [param=value...]\n"
 	      "       taprun -L | -A MODULE | -d MODULE\n"
 	      "       taprun --merge [-o FILE] FILE_cpu0 FILE_cpu1 ...\n"
 	      "       taprun --vm [--kernel KVER] [taprun options] MODULE.ko   (see taprun(1))\n"
