@@ -344,6 +344,21 @@ bool kernel_has_function(struct image *im, const char *name)
 	return in_sorted(funcs, n, name);
 }
 
+size_t kernel_function_count(struct image *im, const char *name)
+{
+	size_t n, count = 0;
+	char **funcs = image_funcs(im, &n), **hit;
+
+	hit = n ? bsearch(&name, funcs, n, sizeof(*funcs), cmp_str) : NULL;
+	if (!hit)
+		return 0;
+	while (hit > funcs && !strcmp(hit[-1], name))
+		hit--;
+	for (; hit < funcs + n && !strcmp(*hit, name); hit++)
+		count++;
+	return count;
+}
+
 /* Functions a kprobe must not go on whatever the target: the kernel
  * refuses some (NOKPROBE, entry and noinstr code) but lists them only in
  * debugfs of the running kernel, and others would recurse into a probe

@@ -70,6 +70,8 @@ char *kernel_default_release(void);
 
 /* The functions of an image (the kernel's, or a module's). */
 bool kernel_has_function(struct image *im, const char *name);
+/* How many of im's functions are called name (static ones may share it). */
+size_t kernel_function_count(struct image *im, const char *name);
 /* Calls fn for every function matching the glob pattern; returns the count. */
 size_t kernel_match_functions(struct image *im, const char *pattern,
 			      void (*fn)(const char *name, void *arg), void *arg);

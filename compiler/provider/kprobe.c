@@ -316,8 +316,21 @@ static int match_sites(struct expand_state *st, const char *pattern, const char 
 	struct image *dk;
 	int matched;
 
-	if (!file)
+	if (!file) {
+		size_t same = strpbrk(pattern, "*?[") ? 0 : kernel_function_count(st->im, pattern);
+
+		/* a kprobe by name goes where the kernel's symbol lookup
+		 * finds it first: say so, rather than probe one of several
+		 * silently (its BTF may describe another) */
+		if (same > 1)
+			diag_warning(st->point->loc, "probe point %s: %zu functions of %s are called %s; "
+				     "the probe is on the one the kernel's symbol lookup finds first, and its "
+				     "target variables "
+				     "may be another's (F@FILE picks one, with DWARF)",
+				     pp_text(st->point), same, st->im->name ? st->im->name : "the kernel",
+				     pattern);
 		return (int)kernel_match_functions(st->im, pattern, add_site, st);
+	}
 	dk = kernel_debuginfo(st->im);
 	if (!dk || !dk->dwarf)
 		return -2;
