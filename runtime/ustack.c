@@ -129,14 +129,20 @@ static bool tapc_ustep(unsigned long *ip, unsigned long *sp, unsigned long *bp, 
 int tapc_ustack(struct tapc_context *c, unsigned long *pcs, int max)
 {
 	struct pt_regs *regs = tapc_uregs(c);
-	unsigned long ip, sp, bp;
+
+	if (!regs)
+		return 0;
+	return tapc_ustack_from(c, tapc_arch_ip(regs), tapc_arch_sp(regs), tapc_arch_fp(regs), pcs, max);
+}
+
+int tapc_ustack_from(struct tapc_context *c, unsigned long ip, unsigned long sp, unsigned long bp,
+		     unsigned long *pcs, int max)
+{
 	int n = 0;
 
-	if (!regs || max <= 0)
+	/* the walk reads the task's own stack, nofault: any pc/sp/fp is safe */
+	if (!tapc_uregs(c) || max <= 0)
 		return 0;
-	ip = tapc_arch_ip(regs);
-	sp = tapc_arch_sp(regs);
-	bp = tapc_arch_fp(regs);
 	pcs[n++] = ip;
 	if (!tapc_umaps_begin())
 		return n;
@@ -196,10 +202,18 @@ static void tapc_usym_one(char *dst, size_t size, unsigned long addr, bool ret,
 		scnprintf(dst, size, "%s", path ? path : "<unknown>");
 		break;
 	case TAPC_USYM_DATA:
-	case TAPC_USYM_LINE: {
-		int k = form == TAPC_USYM_LINE ? scnprintf(dst, size, " 0x%016lx : ", addr) : 0;
+	case TAPC_USYM_LINE:
+	case TAPC_USYM_LINE_SRC: {
+		int k = form != TAPC_USYM_DATA ? scnprintf(dst, size, " 0x%016lx : ", addr) : 0;
+		const char *file;
+		unsigned int line;
 
-		if (sym)
+		/* a return address's line is its call's, as its symbol */
+		if (sym && form == TAPC_USYM_LINE_SRC &&
+		    tapc_ubin_line(m.bin, v - (ret ? 1 : 0), &file, &line))
+			scnprintf(dst + k, size - k, "%s+0x%lx/0x%x at %s:%u [%s]", m.bin->strs + sym->name,
+				  v - sym->addr, sym->size, file, line, path);
+		else if (sym)
 			scnprintf(dst + k, size - k, "%s+0x%lx/0x%x [%s]", m.bin->strs + sym->name,
 				  v - sym->addr, sym->size, path);
 		else if (path)
@@ -258,18 +272,29 @@ void tapc_usym_lines(char *dst, const unsigned long *pcs, int n, enum tapc_usym_
 		tapc_umaps_end();
 }
 
-void tapc_uprint_lines(struct tapc_context *c, const unsigned long *pcs, int n)
+static void tapc_uprint_form(struct tapc_context *c, const unsigned long *pcs, int n,
+			     enum tapc_usym_form form)
 {
 	bool mapped = tapc_umaps_begin();
-	char line[256];
+	char line[384];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		tapc_usym_one(line, sizeof(line), pcs[i], i > 0, TAPC_USYM_LINE);
+		tapc_usym_one(line, sizeof(line), pcs[i], i > 0, form);
 		tapc_printf(c, "%s\n", line);
 	}
 	if (mapped)
 		tapc_umaps_end();
+}
+
+void tapc_uprint_lines(struct tapc_context *c, const unsigned long *pcs, int n)
+{
+	tapc_uprint_form(c, pcs, n, TAPC_USYM_LINE);
+}
+
+void tapc_uprint_src_lines(struct tapc_context *c, const unsigned long *pcs, int n)
+{
+	tapc_uprint_form(c, pcs, n, TAPC_USYM_LINE_SRC);
 }
 
 int tapc_ustack_parse(const char *stk, unsigned long *pcs, int max)
