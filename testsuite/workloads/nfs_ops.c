@@ -90,6 +90,11 @@ int main(int argc, char **argv)
 	if (mknod(at(mnt, "nfsproc_new"), S_IFREG | 0640, 0))
 		fail("mknod", at(mnt, "nfsproc_new"));
 	write_big(at(mnt, "nfsproc_new"));
+	/* The client lets go of a closed file asynchronously (NFSv4's CLOSE,
+	 * the open context's last reference, in rpciod): a file it still
+	 * holds is silly-renamed by unlink(), not removed.  On an -rt kernel,
+	 * whose softirqs and workqueues are threads, that can take a while. */
+	sleep(1);
 	if (rename(at(mnt, "nfsproc_new"), at(mnt, "nfsproc_renamed")))
 		fail("rename", at(mnt, "nfsproc_new"));
 	if (unlink(at(mnt, "nfsproc_renamed")))
