@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,11 @@ int main(int argc, char **argv)
 		goto fail;
 	c1 = socket(AF_INET, SOCK_STREAM, 0);
 	if (c1 < 0 || connect(c1, (struct sockaddr *)&a, sizeof(a)))
+		goto fail;
+	/* the queue is full once the first connection is in it: the
+	 * handshake's last ACK may still be on its way when connect()
+	 * returns, and the listener is readable when it has arrived */
+	if (poll(&(struct pollfd){ .fd = l, .events = POLLIN }, 1, 10000) != 1)
 		goto fail;
 	c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (c2 < 0 || (connect(c2, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != EINPROGRESS))
